@@ -1,0 +1,64 @@
+# Partnership Health Check. `make run` serves the demo site; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONWARNINGS := ignore::UserWarning:platformdirs.api
+
+.PHONY: run test lint install system-packages bench bench-load clean-db
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (with venv)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
+	$(PIP) install --quiet -e '.[test]' 2>&1 | grep -v -e "is ignored" -e "^  " -e "^$$" || true
+	$(PY) -c "import django, weasyprint, pgserver, playwright, matplotlib" 
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@$(PY) -c "import socket, sys; s = socket.socket(); busy = s.connect_ex(('127.0.0.1', 8000)) == 0; \
+	sys.exit('Partnership Health Check is already running at http://127.0.0.1:8000 (port 8000 is in use): ' \
+	'open it in your browser, or stop the other one first.') if busy else None"
+	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=true $(PY) manage.py createcachetable
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000  (stop with Ctrl+C)"
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "The tests need these Debian packages:$$missing. Install them with: sudo apt-get install$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: install system-packages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -p no:cacheprovider
+
+bench: install
+	$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
+
+bench-load: install
+	$(PY) bench/load.py
+
+clean-db:
+	rm -rf var/pgdata

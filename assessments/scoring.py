@@ -1,0 +1,626 @@
+"""The pure core of the Partnership Health Check: scoring, banding, aggregation and scenario rules.
+
+Everything here works on plain values and frozen dataclasses; nothing imports Django, so every rule the
+facilitator has to explain is tested without a database. Band thresholds and wording are never written here:
+they come from the instrument as a sequence of ``Band`` objects. The only constants are the scenario
+thresholds, kept together in ``ScenarioRules`` so screens and reports can show which rule fired.
+
+Rounding decisions (the help page states them):
+- Means are shown to one decimal, rounded half up (12.45 -> 12.5), computed exactly with ``Decimal`` from the
+  integer scores, never through binary floats.
+- The band of a mean is the band of the *shown* one-decimal mean rounded half up to a whole number, so the band
+  always agrees with the number on screen (an exact mean of 12.45 is shown as 12.5 and falls in 13-18).
+- Scenario rules that speak of bands ("7-12 or below", "13 or above" for principles) use that same whole-number
+  rounding; rules that speak of the mean total ("72 or below", "109 or above") compare the shown one-decimal
+  mean total directly, so 72.0 is C and 72.1 is not.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+ANSWER_VALUES: tuple[int, ...] = (1, 2, 3, 4)
+SIGNIFICANCE_VALUES: tuple[int, ...] = (1, 2, 3, 4, 5)
+AGREE_VALUES: frozenset[int] = frozenset({3, 4})
+DISAGREE_VALUES: frozenset[int] = frozenset({1, 2})
+
+STATEMENTS_PER_PRINCIPLE = 6
+PRINCIPLE_COUNT = 6
+PRINCIPLE_MIN = STATEMENTS_PER_PRINCIPLE * min(ANSWER_VALUES)
+PRINCIPLE_MAX = STATEMENTS_PER_PRINCIPLE * max(ANSWER_VALUES)
+TOTAL_MIN = PRINCIPLE_COUNT * PRINCIPLE_MIN
+TOTAL_MAX = PRINCIPLE_COUNT * PRINCIPLE_MAX
+
+CONSENSUS = "consensus"
+MIXED = "mixed"
+CONFLICT = "conflict"
+AGREEMENT_VALUES: tuple[str, ...] = (CONSENSUS, MIXED, CONFLICT)
+
+OTHER_GROUP = "Other"
+DEFAULT_MIN_GROUP_SIZE = 3
+
+# Identifiers of the scenario rules, so a screen can highlight the rule without parsing sentences.
+RULE_C_TOTAL = "c_total"
+RULE_C_WEAK_PRINCIPLES = "c_weak_principles"
+RULE_C_SIGNIFICANT_WEAK = "c_significant_weak"
+RULE_A = "a_all_conditions"
+RULE_A_TOTAL_NOT_MET = "a_total_not_met"
+RULE_A_PRINCIPLE_NOT_MET = "a_principle_not_met"
+RULE_A_CONFLICT = "a_conflict"
+
+_ONE_DECIMAL = Decimal("0.1")
+_WHOLE = Decimal("1")
+
+Number = int | float | Decimal
+
+
+# --- Bands -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score range with the instrument's wording for it, e.g. 13-18 "The need for partnership is ..."."""
+
+    min: int
+    max: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.min > self.max:
+            raise ValueError(f"Band minimum {self.min} is above its maximum {self.max}.")
+
+    def contains(self, score: int) -> bool:
+        """Return True when ``score`` lies within this band, both ends included."""
+        return self.min <= score <= self.max
+
+    @property
+    def label(self) -> str:
+        """Return the range as the seed writes it: "13-18", or "6" for a one-score band."""
+        return str(self.min) if self.min == self.max else f"{self.min}-{self.max}"
+
+
+def ordered_bands(bands: Sequence[Band]) -> list[Band]:
+    """Return the bands from lowest to highest, whatever order the instrument lists them in."""
+    # The seed lists bands highest first; agreement needs a fixed low-to-high order to measure a span.
+    return sorted(bands, key=lambda band: band.min)
+
+
+def validate_bands(bands: Sequence[Band], lowest: int, highest: int) -> None:
+    """Return None when the bands cover lowest..highest exactly once with no gap; raise ValueError otherwise."""
+    if not bands:
+        raise ValueError("An instrument needs at least one band.")
+    expected = lowest
+    for band in ordered_bands(bands):
+        if band.min != expected:
+            raise ValueError(f"Bands must be contiguous: expected a band starting at {expected}, got {band.label}.")
+        expected = band.max + 1
+    if expected - 1 != highest:
+        raise ValueError(f"Bands end at {expected - 1}, not at {highest}.")
+
+
+def band_index(score: int, bands: Sequence[Band]) -> int:
+    """Return the position (0 = lowest) of the one band containing ``score``; ValueError if not exactly one."""
+    matches = [index for index, band in enumerate(ordered_bands(bands)) if band.contains(score)]
+    if len(matches) != 1:
+        found = "no band" if not matches else "more than one band"
+        raise ValueError(f"Score {score} falls in {found}.")
+    return matches[0]
+
+
+def band_for(score: int, bands: Sequence[Band]) -> Band:
+    """Return the one band containing ``score``; ValueError if none (or, for faulty bands, several) do."""
+    return ordered_bands(bands)[band_index(score, bands)]
+
+
+# --- Rounding and means --------------------------------------------------------------------------------
+
+
+def _decimal(x: Number) -> Decimal:
+    # str() first: Decimal(12.45) is 12.4499..., but the number the user sees and means is 12.45.
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, bool):
+        raise ValueError("A boolean is not a score.")
+    return Decimal(str(x))
+
+
+def round_half_up(x: Number) -> int:
+    """Return ``x`` rounded to a whole number, halves away from zero (12.5 -> 13), not banker's rounding."""
+    return int(_decimal(x).quantize(_WHOLE, rounding=ROUND_HALF_UP))
+
+
+def one_decimal(x: Number) -> float:
+    """Return ``x`` rounded half up to one decimal place (12.45 -> 12.5), as shown on every screen."""
+    return float(_decimal(x).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP))
+
+
+def mean_one_decimal(values: Sequence[int]) -> float:
+    """Return the mean of integer ``values`` rounded half up to one decimal; ValueError when empty."""
+    if not values:
+        raise ValueError("The mean of no values is undefined.")
+    # Exact decimal division of integers: a tie such as 249/20 = 12.45 stays a tie and rounds up.
+    exact = Decimal(sum(values)) / Decimal(len(values))
+    return one_decimal(exact)
+
+
+def whole_mean(mean: Number) -> int:
+    """Return the whole number a mean is banded by: the shown one-decimal mean rounded half up."""
+    # Rounding to one decimal first keeps the band in step with the number on screen (12.45 shows 12.5 -> 13).
+    return round_half_up(_decimal(one_decimal(mean)))
+
+
+def band_for_mean(mean: Number, bands: Sequence[Band]) -> Band:
+    """Return the band of a mean: the band containing ``whole_mean(mean)``."""
+    return band_for(whole_mean(mean), bands)
+
+
+# --- Individual scores --------------------------------------------------------------------------------
+
+
+def _check_value(value: object, allowed: Sequence[int], what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise ValueError(f"{what} {value!r} is not one of {tuple(allowed)}.")
+    return value
+
+
+def principle_score(answers: Sequence[int | None]) -> int | None:
+    """Return the sum of a principle's six answers (6 to 24), or None if any answer is missing."""
+    if len(answers) != STATEMENTS_PER_PRINCIPLE:
+        raise ValueError(f"A principle has {STATEMENTS_PER_PRINCIPLE} answers, got {len(answers)}.")
+    # Validate every given answer even when one is missing: a bad value is a bug, not an unfinished sheet.
+    given = [_check_value(a, ANSWER_VALUES, "Answer") for a in answers if a is not None]
+    if len(given) != STATEMENTS_PER_PRINCIPLE:
+        return None
+    return sum(given)
+
+
+def total_score(principle_scores: Sequence[int | None]) -> int | None:
+    """Return the sum of the six principle scores (36 to 144), or None if any principle score is None."""
+    if len(principle_scores) != PRINCIPLE_COUNT:
+        raise ValueError(f"A total needs {PRINCIPLE_COUNT} principle scores, got {len(principle_scores)}.")
+    given = [
+        _check_value(s, range(PRINCIPLE_MIN, PRINCIPLE_MAX + 1), "Principle score")
+        for s in principle_scores
+        if s is not None
+    ]
+    if len(given) != PRINCIPLE_COUNT:
+        return None
+    return sum(given)
+
+
+def check_significance(value: int) -> int:
+    """Return ``value`` unchanged when it is on the five-point significance scale; ValueError otherwise."""
+    return _check_value(value, SIGNIFICANCE_VALUES, "Significance")
+
+
+def mean_significance(values: Sequence[int]) -> float:
+    """Return the mean significance rating (one decimal, half up); ValueError when empty or off the scale."""
+    return mean_one_decimal([check_significance(v) for v in values])
+
+
+# --- Aggregation across respondents --------------------------------------------------------------------
+
+
+def agreement_span(scores: Sequence[int], bands: Sequence[Band]) -> int:
+    """Return how many bands the scores span: highest band index minus lowest band index plus one."""
+    if not scores:
+        raise ValueError("Agreement needs at least one score.")
+    indexes = [band_index(score, bands) for score in scores]
+    return max(indexes) - min(indexes) + 1
+
+
+def agreement(scores: Sequence[int], bands: Sequence[Band]) -> str:
+    """Return "consensus" (all in one band), "mixed" (two adjacent bands) or "conflict" (span of 3 or more)."""
+    # Span, not the number of distinct bands: 6 and 19-24 are only two bands but as far apart as possible.
+    span = agreement_span(scores, bands)
+    if span == 1:
+        return CONSENSUS
+    if span == 2:
+        return MIXED
+    return CONFLICT
+
+
+@dataclass(frozen=True)
+class PrincipleAggregate:
+    """One principle's scores across respondents, as the results screen shows them."""
+
+    number: int
+    n: int
+    mean: float
+    median: float
+    min: int
+    max: int
+    agreement: str
+    band_index_span: int
+    band: Band
+
+
+def aggregate_principle(number: int, scores: Sequence[int], bands: Sequence[Band]) -> PrincipleAggregate:
+    """Return the count, one-decimal mean, median, range, agreement and band of one principle's scores."""
+    if not scores:
+        raise ValueError(f"Principle {number} has no scores to aggregate.")
+    mean = mean_one_decimal(scores)
+    return PrincipleAggregate(
+        number=number,
+        n=len(scores),
+        mean=mean,
+        median=float(statistics.median(scores)),
+        min=min(scores),
+        max=max(scores),
+        agreement=agreement(scores, bands),
+        band_index_span=agreement_span(scores, bands),
+        band=band_for_mean(mean, bands),
+    )
+
+
+@dataclass(frozen=True)
+class TotalAggregate:
+    """The respondents' totals across the six principles, summarised."""
+
+    n: int
+    mean: float
+    median: float
+    min: int
+    max: int
+    band: Band
+
+
+def aggregate_total(totals: Sequence[int], bands: Sequence[Band]) -> TotalAggregate:
+    """Return the count, one-decimal mean, median, range and aggregate band of the respondents' totals."""
+    if not totals:
+        raise ValueError("There are no totals to aggregate.")
+    mean = mean_one_decimal(totals)
+    return TotalAggregate(
+        n=len(totals),
+        mean=mean,
+        median=float(statistics.median(totals)),
+        min=min(totals),
+        max=max(totals),
+        band=band_for_mean(mean, bands),
+    )
+
+
+def answer_distribution(answers: Sequence[int]) -> dict[int, int]:
+    """Return how many answers took each value, keyed 4, 3, 2, 1 in that order (zero counts included)."""
+    counts = Counter(_check_value(a, ANSWER_VALUES, "Answer") for a in answers)
+    return {value: counts[value] for value in sorted(ANSWER_VALUES, reverse=True)}
+
+
+def is_divided(answers: Sequence[int]) -> bool:
+    """Return True when at least a quarter of the answers agree and at least a quarter disagree.
+
+    No answers is not divided (False).
+    """
+    counts = answer_distribution(answers)
+    n = sum(counts.values())
+    if n == 0:
+        return False
+    agree = sum(counts[v] for v in AGREE_VALUES)
+    disagree = sum(counts[v] for v in DISAGREE_VALUES)
+    # Integer comparison so "exactly a quarter" is exact: 4 * count >= n.
+    return 4 * agree >= n and 4 * disagree >= n
+
+
+# --- Scenario --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioRules:
+    """The thresholds of the scenario rules (SPEC section 3), in one place so they can be shown and tested."""
+
+    total_c_max: int = 72
+    weak_max: int = 12
+    weak_count_c: int = 2
+    significant_min: int = 4
+    total_a_min: int = 109
+    strong_min: int = 13
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """The scenario letter, the sentences that explain it, and identifiers of the rules behind them."""
+
+    code: Literal["A", "B", "C"]
+    reasons: list[str]
+    rules: tuple[str, ...] = field(default=())
+
+
+def _join_numbers(numbers: Iterable[object]) -> str:
+    items = [str(n) for n in numbers]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _principles_phrase(numbers: Sequence[int]) -> str:
+    noun = "Principle" if len(numbers) == 1 else "Principles"
+    return f"{noun} {_join_numbers(numbers)}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def scenario(
+    total_mean: float,
+    principle_means: Mapping[int, float],
+    significance_means: Mapping[int, float],
+    agreements: Mapping[int, str],
+    rules: ScenarioRules = ScenarioRules(),  # noqa: B008 - frozen, so a shared default is safe
+) -> ScenarioResult:
+    """Return scenario C, A or B (checked in that order) with one sentence per rule that decided it.
+
+    Every mean is first rounded half up to one decimal, so the rules act on the numbers the screen shows.
+    A principle without a significance mean counts as not significant; one without an agreement as not in
+    conflict.
+    """
+    if not principle_means:
+        raise ValueError("A scenario needs at least one principle mean.")
+    for number, value in agreements.items():
+        if value not in AGREEMENT_VALUES:
+            raise ValueError(f"Principle {number} has unknown agreement {value!r}.")
+
+    total = one_decimal(total_mean)
+    means = {number: one_decimal(mean) for number, mean in sorted(principle_means.items())}
+    significance = {number: one_decimal(value) for number, value in significance_means.items()}
+
+    reasons: list[str] = []
+    fired: list[str] = []
+
+    if total <= rules.total_c_max:
+        fired.append(RULE_C_TOTAL)
+        reasons.append(f"The mean total {_fmt(total)} is {rules.total_c_max} or below.")
+
+    weak = [number for number, mean in means.items() if whole_mean(mean) <= rules.weak_max]
+    if len(weak) >= rules.weak_count_c:
+        fired.append(RULE_C_WEAK_PRINCIPLES)
+        reasons.append(
+            f"{_principles_phrase(weak)} have means of {rules.weak_max} or below when rounded to whole numbers "
+            f"({_join_numbers(_fmt(means[n]) for n in weak)})."
+        )
+
+    significant_weak = [n for n in weak if significance.get(n, 0) >= rules.significant_min]
+    if significant_weak:
+        fired.append(RULE_C_SIGNIFICANT_WEAK)
+        reasons.extend(
+            f"Principle {n} is rated significant (mean significance {_fmt(significance[n])}, "
+            f"{rules.significant_min} or more) and has a mean of {_fmt(means[n])} ({rules.weak_max} or below)."
+            for n in significant_weak
+        )
+
+    if fired:
+        return ScenarioResult(code="C", reasons=reasons, rules=tuple(fired))
+
+    not_strong = [number for number, mean in means.items() if whole_mean(mean) < rules.strong_min]
+    in_conflict = [number for number in means if agreements.get(number) == CONFLICT]
+
+    if total >= rules.total_a_min and not not_strong and not in_conflict:
+        return ScenarioResult(
+            code="A",
+            reasons=[
+                f"The mean total {_fmt(total)} is {rules.total_a_min} or above.",
+                f"Every principle mean is {rules.strong_min} or above when rounded to a whole number.",
+                "No principle is in conflict.",
+                "No scenario C rule applies.",
+            ],
+            rules=(RULE_A,),
+        )
+
+    if total < rules.total_a_min:
+        fired.append(RULE_A_TOTAL_NOT_MET)
+        reasons.append(f"The mean total {_fmt(total)} is below {rules.total_a_min}, so scenario A does not apply.")
+    if not_strong:
+        fired.append(RULE_A_PRINCIPLE_NOT_MET)
+        verb = "has a mean" if len(not_strong) == 1 else "have means"
+        reasons.append(
+            f"{_principles_phrase(not_strong)} {verb} below {rules.strong_min} when rounded to a whole number "
+            f"({_join_numbers(_fmt(means[n]) for n in not_strong)}), so scenario A does not apply."
+        )
+    if in_conflict:
+        fired.append(RULE_A_CONFLICT)
+        verb = "is" if len(in_conflict) == 1 else "are"
+        reasons.append(f"{_principles_phrase(in_conflict)} {verb} in conflict, so scenario A does not apply.")
+    reasons.append("No scenario C rule applies.")
+    return ScenarioResult(code="B", reasons=reasons, rules=tuple(fired))
+
+
+# --- Priorities -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Priority:
+    """A principle's claim on attention: weight = mean significance x (24 - mean score)."""
+
+    number: int
+    weight: float
+    significance: float
+    mean: float
+
+
+def priority_ranking(
+    principle_means: Mapping[int, float],
+    significance_means: Mapping[int, float],
+    max_score: int = PRINCIPLE_MAX,
+) -> list[Priority]:
+    """Return the principles ranked by mean significance x (max_score - mean), highest first, ties by number.
+
+    Means are taken at one decimal, as shown; principles without a significance mean are left out.
+    """
+    ranked: list[tuple[Decimal, Priority]] = []
+    for number, mean in principle_means.items():
+        if number not in significance_means:
+            continue
+        sig = _decimal(one_decimal(significance_means[number]))
+        shown_mean = _decimal(one_decimal(mean))
+        # Decimal keeps the product of two one-decimal numbers exact, so equal weights really tie.
+        weight = sig * (Decimal(max_score) - shown_mean)
+        ranked.append((weight, Priority(number, float(weight), float(sig), float(shown_mean))))
+    ranked.sort(key=lambda item: (-item[0], item[1].number))
+    return [priority for _, priority in ranked]
+
+
+# --- Breakdown by organisation or level ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RespondentScores:
+    """One respondent's six principle scores with the groups they belong to (no name in anonymous rounds)."""
+
+    label: str
+    organisation: str | None
+    level: str | None
+    principle_scores: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if total_score(self.principle_scores) is None:
+            raise ValueError(f"Respondent {self.label} needs six principle scores.")
+
+    @property
+    def total(self) -> int:
+        """Return the sum of the six principle scores."""
+        return sum(self.principle_scores)
+
+
+@dataclass(frozen=True)
+class GroupAggregate:
+    """One organisation or level in a breakdown; a withheld group shows its size but no means."""
+
+    name: str
+    n: int
+    principle_means: dict[int, float] | None
+    total_mean: float | None
+    withheld: bool = False
+    principle_bands: dict[int, Band] | None = None
+    total_band: Band | None = None
+
+
+def suppress_small_groups(
+    labels: Sequence[str | None], min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+) -> list[str | None]:
+    """Return, per respondent, their group name, "Other" if their group was merged, or None if even the
+    merged "Other" group is smaller than ``min_group_size``.
+
+    A missing label (None) and a label already called "Other" are merged into "Other" too.
+    """
+    if min_group_size < 1:
+        raise ValueError("The minimum group size must be at least 1.")
+    sizes = Counter(labels)
+
+    def pooled(label: str | None) -> bool:
+        return label is None or label == OTHER_GROUP or sizes[label] < min_group_size
+
+    other_size = sum(1 for label in labels if pooled(label))
+    other_name = OTHER_GROUP if other_size >= min_group_size else None
+    return [other_name if pooled(label) else label for label in labels]
+
+
+def group_breakdown(
+    respondents: Sequence[RespondentScores],
+    key: Literal["organisation", "level"],
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    *,
+    bands: Mapping[int, Sequence[Band]] | None = None,
+    total_bands: Sequence[Band] | None = None,
+) -> list[GroupAggregate]:
+    """Return one aggregate per group of at least ``min_group_size``, sorted by name, then "Other" last.
+
+    Smaller groups are merged into "Other". If "Other" is still too small it is withheld (its n, no means),
+    and so is the smallest shown group, because the partnership's overall means minus the shown groups
+    would otherwise give the withheld group's means away. ``bands`` (per principle number) and
+    ``total_bands`` are optional and add the band of each shown mean.
+    """
+    if key not in ("organisation", "level"):
+        raise ValueError(f"Cannot break down by {key!r}.")
+    labels = [getattr(r, key) for r in respondents]
+    assigned = suppress_small_groups(labels, min_group_size)
+
+    members: dict[str, list[RespondentScores]] = {}
+    other: list[RespondentScores] = []
+    for respondent, name in zip(respondents, assigned, strict=True):
+        if name is None or name == OTHER_GROUP:
+            other.append(respondent)
+        else:
+            members.setdefault(name, []).append(respondent)
+
+    other_withheld = bool(other) and len(other) < min_group_size
+    complement: str | None = None
+    if other_withheld and members:
+        # Complementary suppression: withhold the smallest shown group too (ties by name).
+        complement = min(members, key=lambda name: (len(members[name]), name))
+
+    groups = [(name, members[name], name == complement) for name in sorted(members)]
+    if other:
+        groups.append((OTHER_GROUP, other, other_withheld))
+    return [_group_aggregate(name, group, withheld, bands, total_bands) for name, group, withheld in groups]
+
+
+def _group_aggregate(
+    name: str,
+    group: Sequence[RespondentScores],
+    withheld: bool,
+    bands: Mapping[int, Sequence[Band]] | None,
+    total_bands: Sequence[Band] | None,
+) -> GroupAggregate:
+    if withheld:
+        return GroupAggregate(name=name, n=len(group), principle_means=None, total_mean=None, withheld=True)
+    means = {
+        number: mean_one_decimal([r.principle_scores[number - 1] for r in group])
+        for number in range(1, PRINCIPLE_COUNT + 1)
+    }
+    total_mean = mean_one_decimal([r.total for r in group])
+    return GroupAggregate(
+        name=name,
+        n=len(group),
+        principle_means=means,
+        total_mean=total_mean,
+        principle_bands=(
+            {number: band_for_mean(mean, bands[number]) for number, mean in means.items() if number in bands}
+            if bands is not None
+            else None
+        ),
+        total_band=band_for_mean(total_mean, total_bands) if total_bands is not None else None,
+    )
+
+
+# --- Over time ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrincipleChange:
+    """A principle's mean in an earlier and a later round; change is None when either round lacks it."""
+
+    number: int
+    earlier: float | None
+    later: float | None
+    change: float | None
+
+
+def mean_change(earlier: float | None, later: float | None) -> float | None:
+    """Return later minus earlier at one decimal (exact, half up), or None when either is missing."""
+    if earlier is None or later is None:
+        return None
+    # Decimal, so 13.3 - 12.1 is 1.2 and not 1.2000000000000028.
+    return one_decimal(_decimal(one_decimal(later)) - _decimal(one_decimal(earlier)))
+
+
+def compare_rounds(earlier: Mapping[int, float], later: Mapping[int, float]) -> list[PrincipleChange]:
+    """Return, per principle in either round (by number), the earlier and later mean and the change."""
+    return [
+        PrincipleChange(
+            number=number,
+            earlier=one_decimal(earlier[number]) if number in earlier else None,
+            later=one_decimal(later[number]) if number in later else None,
+            change=mean_change(earlier.get(number), later.get(number)),
+        )
+        for number in sorted(set(earlier) | set(later))
+    ]
+
+
+def total_change(earlier_total: float | None, later_total: float | None) -> float | None:
+    """Return the change in the mean total between two rounds at one decimal, or None if either is missing."""
+    return mean_change(earlier_total, later_total)

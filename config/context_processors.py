@@ -1,0 +1,26 @@
+"""Template context shared by every page: the navigation the signed-in user's roles may use."""
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+
+# (label, path, roles that see it). Paths rather than URL names: each app adds its pages over time.
+NAV_ITEMS = (
+    ("Register", "/partnerships/", {REGISTER_ADMIN, MANAGER, FACILITATOR}),
+    ("Reviews due", "/partnerships/reviews/", {MANAGER, REGISTER_ADMIN}),
+    ("Rounds", "/rounds/", {FACILITATOR, MANAGER}),
+    ("My assessments", "/my/", {RESPONDENT}),
+    ("Reports", "/reports/", {MANAGER, FACILITATOR}),
+    ("Help", "/help/", None),
+)
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Return ``nav_items`` (label, path, active) for the user's roles and ``user_roles``."""
+    roles = user_roles(request.user)
+    items = []
+    for label, path, allowed in NAV_ITEMS:
+        if allowed is None or roles & allowed:
+            items.append({"label": label, "path": path, "active": request.path.startswith(path)})
+    return {"nav_items": items if request.user.is_authenticated else [], "user_roles": roles}

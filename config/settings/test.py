@@ -1,0 +1,33 @@
+"""Test settings: the base settings on a throw-away embedded PostgreSQL unless DATABASE_URL is set."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from config.db import embedded_database_url
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-only-for-the-test-suite-" + "x" * 40)
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+if not os.environ.get("DATABASE_URL", "").strip():
+    _var = Path(__file__).resolve().parent.parent.parent / "var"
+    _var.mkdir(exist_ok=True)
+    # A separate throw-away data directory per run; pgserver deletes it when the run ends.
+    _pgdata = Path(tempfile.mkdtemp(prefix="test-pgdata-", dir=_var))
+    _pgdata.rmdir()
+    os.environ["DATABASE_URL"] = embedded_database_url(_pgdata, cleanup_mode="delete")
+
+from config.settings.base import *  # noqa: E402,F401,F403
+from config.settings.base import STORAGES  # noqa: E402
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

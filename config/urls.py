@@ -1,0 +1,32 @@
+"""URL configuration: each app's pages under its own namespace."""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django_ratelimit.decorators import ratelimit
+
+from config import views
+
+admin.site.site_header = "Partnership Health Check administration"
+admin.site.site_title = "Partnership Health Check"
+
+login_view = ratelimit(key="ip", rate="20/m", method="POST", block=True)(
+    auth_views.LoginView.as_view(redirect_authenticated_user=True)
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", login_view, name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("partnerships.urls")),
+    path("", include("assessments.urls")),
+    path("", include("reports.urls")),
+]
+
+handler403 = "config.views.error_403"
+handler404 = "config.views.error_404"
+handler500 = "config.views.error_500"

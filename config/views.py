@@ -1,0 +1,47 @@
+"""Project-level pages: home, help, health check and error pages."""
+from __future__ import annotations
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from config.roles import user_roles
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"roles": user_roles(request.user)})
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "help.html")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with ``{"status": "ok", "database": "ok"}`` when the database answers, else 503 with the reason."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        return JsonResponse({"status": "error", "database": "unavailable", "reason": reason}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the database may be why we are here.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

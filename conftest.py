@@ -1,0 +1,102 @@
+"""Fixtures shared by every test: real Chromium through Playwright, with axe-core on every page visited."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("PHC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "var" / "screenshots"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class AccessibilityLedger:
+    """Records every page a browser test loaded and every page axe-core checked."""
+
+    def __init__(self) -> None:
+        self.loaded: list[str] = []
+        self.checked: set[str] = set()
+
+
+@pytest.fixture
+def page(browser, request) -> Iterator:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    ledger = AccessibilityLedger()
+    page.on("load", lambda p: ledger.loaded.append(_path(p.url)))
+    page.phc_ledger = ledger
+    page.phc_test_name = request.node.name
+    yield page
+    context.close()
+    unchecked = [url for url in dict.fromkeys(ledger.loaded) if url not in ledger.checked]
+    if unchecked and not request.node.rep_call_failed:
+        pytest.fail(f"these pages were visited but not checked with axe-core: {unchecked}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call_failed = report.failed
+    elif not hasattr(item, "rep_call_failed"):
+        item.rep_call_failed = report.failed
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def assert_accessible(page, screenshot: str | None = None) -> None:
+    """Run axe-core on the current page; fail on any serious or critical violation. Optionally screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("load")
+    results = Axe().run(page)
+    violations = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    page.phc_ledger.checked.add(_path(page.url))
+    if screenshot:
+        folder = SCREENSHOTS / page.phc_test_name
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{screenshot}.png"), full_page=True)
+    if violations:
+        lines = [
+            f"{v['impact']}: {v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        ]
+        raise AssertionError(f"axe-core found violations on {page.url}:\n" + "\n".join(lines))
+
+
+def sign_in(page, live_server, username: str, password: str, next_path: str = "/") -> None:
+    """Sign in through the real sign-in page (checked with axe-core on the way)."""
+    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
