@@ -8,11 +8,11 @@ thresholds, kept together in ``ScenarioRules`` so screens and reports can show w
 Rounding decisions (the help page states them):
 - Means are shown to one decimal, rounded half up (12.45 -> 12.5), computed exactly with ``Decimal`` from the
   integer scores, never through binary floats.
-- The band of a mean is the band of the *shown* one-decimal mean rounded half up to a whole number, so the band
-  always agrees with the number on screen (an exact mean of 12.45 is shown as 12.5 and falls in 13-18).
-- Scenario rules that speak of bands ("7-12 or below", "13 or above" for principles) use that same whole-number
-  rounding; rules that speak of the mean total ("72 or below", "109 or above") compare the shown one-decimal
-  mean total directly, so 72.0 is C and 72.1 is not.
+- The band of a mean is the band of the *shown* one-decimal mean rounded half up to a whole number, so the
+  band always agrees with the number on screen (an exact mean of 12.45 is shown as 12.5 and falls in 13-18).
+- Scenario rules that speak of bands ("7-12 or below", "13 or above" for principles) use that same
+  whole-number rounding; rules that speak of the mean total ("72 or below", "109 or above") compare the
+  shown one-decimal mean total directly, so 72.0 is C and 72.1 is not, and 108.9 is not A.
 """
 
 from __future__ import annotations
@@ -91,20 +91,22 @@ def ordered_bands(bands: Sequence[Band]) -> list[Band]:
 
 
 def validate_bands(bands: Sequence[Band], lowest: int, highest: int) -> None:
-    """Return None when the bands cover lowest..highest exactly once with no gap; raise ValueError otherwise."""
+    """Return None when the bands cover lowest..highest once, with no gap or overlap; else ValueError."""
     if not bands:
         raise ValueError("An instrument needs at least one band.")
     expected = lowest
     for band in ordered_bands(bands):
         if band.min != expected:
-            raise ValueError(f"Bands must be contiguous: expected a band starting at {expected}, got {band.label}.")
+            raise ValueError(
+                f"Bands must be contiguous: expected a band starting at {expected}, got {band.label}."
+            )
         expected = band.max + 1
     if expected - 1 != highest:
         raise ValueError(f"Bands end at {expected - 1}, not at {highest}.")
 
 
 def band_index(score: int, bands: Sequence[Band]) -> int:
-    """Return the position (0 = lowest) of the one band containing ``score``; ValueError if not exactly one."""
+    """Return the position (0 = lowest) of the one band containing ``score``; ValueError unless one."""
     matches = [index for index, band in enumerate(ordered_bands(bands)) if band.contains(score)]
     if len(matches) != 1:
         found = "no band" if not matches else "more than one band"
@@ -215,7 +217,7 @@ def agreement_span(scores: Sequence[int], bands: Sequence[Band]) -> int:
 
 
 def agreement(scores: Sequence[int], bands: Sequence[Band]) -> str:
-    """Return "consensus" (all in one band), "mixed" (two adjacent bands) or "conflict" (span of 3 or more)."""
+    """Return "consensus" (all in one band), "mixed" (two adjacent bands) or "conflict" (a span of 3+)."""
     # Span, not the number of distinct bands: 6 and 19-24 are only two bands but as far apart as possible.
     span = agreement_span(scores, bands)
     if span == 1:
@@ -380,8 +382,8 @@ def scenario(
     if len(weak) >= rules.weak_count_c:
         fired.append(RULE_C_WEAK_PRINCIPLES)
         reasons.append(
-            f"{_principles_phrase(weak)} have means of {rules.weak_max} or below when rounded to whole numbers "
-            f"({_join_numbers(_fmt(means[n]) for n in weak)})."
+            f"{_principles_phrase(weak)} have means of {rules.weak_max} or below "
+            f"when rounded to whole numbers ({_join_numbers(_fmt(means[n]) for n in weak)})."
         )
 
     significant_weak = [n for n in weak if significance.get(n, 0) >= rules.significant_min]
@@ -389,7 +391,8 @@ def scenario(
         fired.append(RULE_C_SIGNIFICANT_WEAK)
         reasons.extend(
             f"Principle {n} is rated significant (mean significance {_fmt(significance[n])}, "
-            f"{rules.significant_min} or more) and has a mean of {_fmt(means[n])} ({rules.weak_max} or below)."
+            f"{rules.significant_min} or more) and has a mean of {_fmt(means[n])} "
+            f"({rules.weak_max} or below)."
             for n in significant_weak
         )
 
@@ -413,13 +416,16 @@ def scenario(
 
     if total < rules.total_a_min:
         fired.append(RULE_A_TOTAL_NOT_MET)
-        reasons.append(f"The mean total {_fmt(total)} is below {rules.total_a_min}, so scenario A does not apply.")
+        reasons.append(
+            f"The mean total {_fmt(total)} is below {rules.total_a_min}, so scenario A does not apply."
+        )
     if not_strong:
         fired.append(RULE_A_PRINCIPLE_NOT_MET)
         verb = "has a mean" if len(not_strong) == 1 else "have means"
         reasons.append(
-            f"{_principles_phrase(not_strong)} {verb} below {rules.strong_min} when rounded to a whole number "
-            f"({_join_numbers(_fmt(means[n]) for n in not_strong)}), so scenario A does not apply."
+            f"{_principles_phrase(not_strong)} {verb} below {rules.strong_min} "
+            f"when rounded to a whole number ({_join_numbers(_fmt(means[n]) for n in not_strong)}), "
+            "so scenario A does not apply."
         )
     if in_conflict:
         fired.append(RULE_A_CONFLICT)

@@ -1,0 +1,604 @@
+"""Charts for the reports: the dartboard, statement answers, trends across rounds and register health.
+
+Pure functions over plain numbers and strings that return image bytes (SVG or PNG) and, beside each, a plain
+English text alternative stating the same numbers. Only matplotlib's object-oriented API is used: every call
+builds its own ``Figure`` with its own canvas and never touches pyplot, so no drawing state is shared between
+web requests.
+
+Colours are a single-hue blue ramp whose lightness alone tells the bands apart (darkest = healthiest, so "a
+fuller, darker board is healthier" survives greyscale printing and colour-blind viewing); the lowest band is
+also hatched.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+import textwrap
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Patch, Wedge
+
+from assessments.scoring import one_decimal, whole_mean
+
+Fmt = Literal["svg", "png"]
+Number = float | int
+
+# --- Geometry ----------------------------------------------------------------------------------------------
+
+# The seed's dartboard: the centre disc is a score of 6, then one ring per band of six points out to 24.
+RING_LIMITS: tuple[int, ...] = (6, 12, 18, 24)
+# The aggregate bands of a total (six principles): 36, 37-72, 73-108, 109-144.
+TOTAL_LIMITS: tuple[int, ...] = tuple(6 * limit for limit in RING_LIMITS)
+SEGMENT_COUNT = 6
+SEGMENT_DEGREES = 360.0 / SEGMENT_COUNT
+CENTRE_RADIUS = 0.25
+# Marks keep this far from a segment's spokes so they never sit on a boundary line.
+MARK_MARGIN_DEGREES = 7.5
+
+MIN_SCORE = RING_LIMITS[0]
+MAX_SCORE = RING_LIMITS[-1]
+
+
+def _band_index(whole: int, limits: Sequence[int]) -> int:
+    for index, limit in enumerate(limits):
+        if whole <= limit:
+            return index
+    raise ValueError(f"{whole} is above {limits[-1]}.")
+
+
+def _check_score(score: Number) -> float:
+    value = float(score)
+    # "not (a <= x <= b)" also rejects NaN.
+    if isinstance(score, bool) or not (MIN_SCORE <= value <= MAX_SCORE):
+        raise ValueError(f"A principle score must lie within {MIN_SCORE}..{MAX_SCORE}, got {score!r}.")
+    return value
+
+
+def ring_for_score(score: Number) -> int:
+    """Return the ring a principle score (or mean) falls in: 0 = centre (6), 1 = 7-12, 2 = 13-18, 3 = 19-24.
+
+    A mean is first rounded half up to a whole number the way every screen bands it (12.5 -> 13 -> ring 2).
+    Raises ValueError outside 6..24.
+    """
+    _check_score(score)
+    return _band_index(whole_mean(score), RING_LIMITS)
+
+
+def total_band(total: Number) -> int:
+    """Return the aggregate band of a total (or mean total): 0 = 36, 1 = 37-72, 2 = 73-108, 3 = 109-144.
+
+    Raises ValueError outside 36..144.
+    """
+    value = float(total)
+    if isinstance(total, bool) or not (TOTAL_LIMITS[0] <= value <= TOTAL_LIMITS[-1]):
+        raise ValueError(f"A total must lie within {TOTAL_LIMITS[0]}..{TOTAL_LIMITS[-1]}, got {total!r}.")
+    return _band_index(whole_mean(total), TOTAL_LIMITS)
+
+
+def radius_for_score(score: Number) -> float:
+    """Return the radius (0..1, rim = 1) a score reaches on the dartboard.
+
+    6 fills the centre disc (0.25); each band of six points adds 0.25 linearly: 12 -> 0.5, 18 -> 0.75,
+    24 -> 1.0. Raises ValueError outside 6..24.
+    """
+    value = _check_score(score)
+    ring_width = (1.0 - CENTRE_RADIUS) / (len(RING_LIMITS) - 1)
+    return CENTRE_RADIUS + (value - MIN_SCORE) / (RING_LIMITS[1] - RING_LIMITS[0]) * ring_width
+
+
+def segment_angles(principle: int) -> tuple[float, float]:
+    """Return (start, end) of a principle's segment in compass degrees: clockwise from 12 o'clock.
+
+    Six equal 60-degree segments: principle 1 runs from 0 (12 o'clock) to 60, principle 2 from 60 to 120, and
+    so on clockwise to principle 6 (300 to 360). Raises ValueError unless 1 <= principle <= 6.
+    """
+    if isinstance(principle, bool) or principle not in range(1, SEGMENT_COUNT + 1):
+        raise ValueError(f"Principle must be 1..{SEGMENT_COUNT}, got {principle!r}.")
+    return (principle - 1) * SEGMENT_DEGREES, principle * SEGMENT_DEGREES
+
+
+def spread_marks(scores: Sequence[Number], segment: int) -> list[tuple[float, float]]:
+    """Return one (theta, r) position per score, in the order given, for respondents' marks in a segment.
+
+    theta is in compass degrees (clockwise from 12 o'clock, as ``segment_angles``) and r is
+    ``radius_for_score``. Equal scores share a radius, so they are spread evenly across the segment's width
+    (keeping clear of its spokes); a lone score sits on the segment's centre line. Deterministic: no jitter.
+    """
+    start, end = segment_angles(segment)
+    usable = (end - start) - 2 * MARK_MARGIN_DEGREES
+    groups: dict[float, list[int]] = {}
+    for index, score in enumerate(scores):
+        _check_score(score)
+        groups.setdefault(round(float(score), 6), []).append(index)
+    positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(scores)
+    for value, indexes in groups.items():
+        radius = radius_for_score(value)
+        count = len(indexes)
+        for k, index in enumerate(indexes):
+            positions[index] = (start + MARK_MARGIN_DEGREES + usable * (k + 0.5) / count, radius)
+    return positions
+
+
+def _xy(theta: float, radius: float) -> tuple[float, float]:
+    rad = math.radians(theta)
+    return radius * math.sin(rad), radius * math.cos(rad)
+
+
+# --- Colours, text and output -----------------------------------------------------------------------------
+
+# ColorBrewer "Blues": CIE lightness about 93, 78, 58, 36 -- clearly apart in greyscale.
+BAND_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
+LOWEST_BAND_HATCH = "////"
+_HATCH_COLOUR = "#2c5f8a"
+_INK = "#1a1a1a"
+_GRID = "#6b6b6b"
+
+# Answers 4, 3, 2, 1: a blue/orange diverging palette (colour-blind safe), each of a different lightness.
+ANSWER_LABELS: dict[int, str] = {4: "Strongly agree", 3: "Agree", 2: "Disagree", 1: "Strongly disagree"}
+ANSWER_COLOURS: dict[int, str] = {4: "#08519c", 3: "#6baed6", 2: "#fdd0a2", 1: "#e6550d"}
+
+# Okabe-Ito colours, one per principle, paired with distinct marker shapes.
+PRINCIPLE_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+PRINCIPLE_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
+
+_SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "partnership-health-check"}
+# rc_context swaps the process-wide rcParams; the lock stops two threads interleaving enter/exit (which would
+# leave one thread's settings behind). Only the save, where the SVG settings are read, runs under it.
+_RC_LOCK = threading.Lock()
+
+
+def _relative_luminance(colour: str) -> float:
+    rgb = to_rgb(colour)
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _text_colour_on(fill: str) -> str:
+    """Return black or white, whichever has the higher WCAG contrast against ``fill``."""
+    lum = _relative_luminance(fill)
+    return _INK if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "white"
+
+
+def _band_words(index: int, limits: Sequence[int]) -> tuple[str, str]:
+    """Return (chart label, spoken words) of a band: ("7–12", "7 to 12"), or ("6", "6") for the lowest."""
+    if index == 0:
+        return str(limits[0]), str(limits[0])
+    low, high = limits[index - 1] + 1, limits[index]
+    return f"{low}–{high}", f"{low} to {high}"
+
+
+def _format_score(score: Number) -> str:
+    """Return an individual (integer) score as "16" and a mean as "16.0", rounded half up like the screens."""
+    if isinstance(score, numbers.Integral):
+        return str(int(score))
+    return f"{one_decimal(score):.1f}"
+
+
+def _principle_label(number: int, title: str) -> str:
+    return f"{number} {title}"
+
+
+def _check_six(values: Sequence[object] | None, what: str) -> None:
+    if values is not None and len(values) != SEGMENT_COUNT:
+        raise ValueError(f"{what} needs {SEGMENT_COUNT} entries, one per principle; got {len(values)}.")
+
+
+def _render(fig: Figure, fmt: Fmt, dpi: int) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        FigureCanvasSVG(fig)
+        with _RC_LOCK, matplotlib.rc_context(_SVG_RC):
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+    else:
+        FigureCanvasAgg(fig)
+        fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _check_fmt(fmt: str) -> None:
+    if fmt not in ("svg", "png"):
+        raise ValueError(f'fmt must be "svg" or "png", got {fmt!r}.')
+
+
+# --- Dartboard ---------------------------------------------------------------------------------------------
+
+
+def _score_label_radius(fill_radius: float, crowd: Sequence[float]) -> float:
+    """Return where a segment's score box goes: the first candidate radius with the fewest marks nearby."""
+    candidates = (0.40, 0.60, 0.30, 0.875, 0.69)
+    best, best_count = candidates[0], math.inf
+    for candidate in candidates:
+        count = sum(1 for r in crowd if abs(r - candidate) < 0.075)
+        if count < best_count:
+            best, best_count = candidate, count
+    return best
+
+
+def dartboard(
+    scores: Sequence[Number | None],
+    labels: Sequence[str],
+    *,
+    marks: Sequence[Sequence[Number]] | None = None,
+    outline: Sequence[Number | None] | None = None,
+    title: str = "",
+    fmt: Fmt = "svg",
+    dpi: int = 150,
+) -> bytes:
+    """Return the dartboard of six principle scores as SVG or PNG bytes (6 x 6 inches; PNG at ``dpi``).
+
+    ``scores`` are the six principle scores (integers for one respondent, written "16") or means (written
+    "16.0"); None leaves the segment empty, written "n/a". ``labels`` are the six short titles, drawn outside
+    the rim as "1 Need for partnership". ``marks`` are, per principle, the respondents' scores, drawn as dots;
+    ``outline`` is an earlier round's means, drawn as a dashed arc. The text alternative is
+    ``dartboard_alt_text`` with the same arguments.
+    """
+    _check_fmt(fmt)
+    _check_six(scores, "scores")
+    _check_six(labels, "labels")
+    _check_six(marks, "marks")
+    _check_six(outline, "outline")
+
+    fig = Figure(figsize=(6, 6))
+    ax: Axes = fig.add_axes((0.0, 0.12, 1.0, 0.80))
+    ax.set_axis_off()
+    ax.set_xlim(-1.78, 1.78)
+    ax.set_ylim(-1.42, 1.42)
+    ax.set_aspect("equal", adjustable="datalim")
+    if title:
+        fig.text(0.5, 0.965, title, ha="center", va="top", fontsize=13, fontweight="bold", color=_INK)
+
+    # Positions first, so each segment's score box can avoid the marks and the outline.
+    mark_positions: list[list[tuple[float, float]]] = [
+        spread_marks(marks[i], i + 1) if marks is not None else [] for i in range(SEGMENT_COUNT)
+    ]
+    biggest_group = max(
+        (sum(1 for s in m if round(float(s), 6) == round(float(v), 6)) for m in marks or [] for v in set(m)),
+        default=1,
+    )
+    for i in range(SEGMENT_COUNT):
+        number = i + 1
+        start, end = segment_angles(number)
+        mid = (start + end) / 2
+        score = scores[i]
+        fill_radius = 0.0
+        if score is not None:
+            fill_radius = radius_for_score(score)
+            band = ring_for_score(score)
+            ax.add_patch(
+                Wedge(
+                    (0, 0),
+                    fill_radius,
+                    90 - end,
+                    90 - start,
+                    facecolor=BAND_COLOURS[band],
+                    edgecolor="none",
+                    hatch=LOWEST_BAND_HATCH if band == 0 else None,
+                    hatchcolor=_HATCH_COLOUR,
+                    zorder=1,
+                )
+            )
+        crowd = [r for _, r in mark_positions[i]]
+        if outline is not None and outline[i] is not None:
+            earlier = radius_for_score(outline[i])  # type: ignore[arg-type]
+            crowd.extend([earlier] * 3)
+            thetas = [start + 1.5 + (end - start - 3) * k / 40 for k in range(41)]
+            xs, ys = zip(*(_xy(t, earlier) for t in thetas), strict=True)
+            ax.plot(xs, ys, color="white", linewidth=5.5, solid_capstyle="butt", zorder=3)
+            ax.plot(xs, ys, color=_INK, linewidth=3.0, linestyle=(0, (2.2, 1.2)), dash_capstyle="butt", zorder=3.1)
+        text_radius = _score_label_radius(fill_radius, crowd)
+        x, y = _xy(mid, text_radius)
+        if score is None:
+            ax.text(x, y, "n/a", ha="center", va="center", fontsize=11, fontstyle="italic", color=_INK,
+                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": _GRID,
+                          "linewidth": 0.6}, zorder=6)
+        else:
+            ax.text(x, y, _format_score(score), ha="center", va="center", fontsize=11.5, fontweight="bold",
+                    color=_INK, bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": _INK,
+                                      "linewidth": 0.8, "alpha": 0.92}, zorder=6)
+
+        # The label outside the rim: aligned away from the board so it never runs into it.
+        lx, ly = _xy(mid, 1.07)
+        ha = "left" if lx > 0.05 else "right" if lx < -0.05 else "center"
+        va = "bottom" if ly > 0.3 else "top" if ly < -0.3 else "center"
+        width = 13 if abs(ly) <= 0.3 else 19
+        text = "\n".join(textwrap.wrap(_principle_label(number, labels[i]), width=width)) or str(number)
+        ax.text(lx, ly, text, ha=ha, va=va, fontsize=11, color=_INK, linespacing=1.15, zorder=6)
+
+    # Rings and spokes over the fills, so each segment's extent reads against the grid.
+    for limit in RING_LIMITS:
+        radius = radius_for_score(limit)
+        rim = limit == RING_LIMITS[-1]
+        ax.add_patch(Circle((0, 0), radius, fill=False, edgecolor=_INK if rim else _GRID,
+                            linewidth=1.6 if rim else 0.8, zorder=2))
+    for i in range(SEGMENT_COUNT):
+        x, y = _xy(i * SEGMENT_DEGREES, 1.0)
+        ax.plot([0, x], [0, y], color=_INK, linewidth=1.2, zorder=2)
+    # The ring limits, written on the 12 o'clock spoke.
+    for limit in RING_LIMITS:
+        ax.text(0, radius_for_score(limit), str(limit), ha="center", va="center", fontsize=8.5, color=_INK,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}, zorder=5.5)
+
+    handles: list[Patch | Line2D] = []
+    for band, colour in enumerate(BAND_COLOURS):
+        handles.append(Patch(facecolor=colour, edgecolor=_GRID, linewidth=0.6,
+                             hatch=LOWEST_BAND_HATCH if band == 0 else None, hatchcolor=_HATCH_COLOUR,
+                             label=_band_words(band, RING_LIMITS)[0]))
+    if marks is not None:
+        points = [_xy(t, r) for positions in mark_positions for t, r in positions]
+        if points:
+            size = 26.0 if biggest_group <= 10 else max(9.0, 26.0 * 10 / biggest_group)
+            xs, ys = zip(*points, strict=True)
+            ax.scatter(xs, ys, s=size, facecolor="white", edgecolor=_INK, linewidth=0.9, zorder=4)
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="white",
+                              markeredgecolor=_INK, label="Respondent"))
+    if outline is not None:
+        handles.append(Line2D([], [], color=_INK, linewidth=2.5, linestyle=(0, (2.2, 1.2)), label="Earlier round"))
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.012), ncol=min(len(handles), 6 if
+               len(handles) <= 6 else 3), fontsize=9.5, title="Score band", title_fontsize=9.5, frameon=False,
+               handlelength=1.6, columnspacing=1.2, handletextpad=0.5)
+    return _render(fig, fmt, dpi)
+
+
+def dartboard_alt_text(
+    scores: Sequence[Number | None],
+    labels: Sequence[str],
+    marks: Sequence[Sequence[Number]] | None = None,
+    outline: Sequence[Number | None] | None = None,
+) -> str:
+    """Return the dartboard's text alternative: each principle's score and band in plain English.
+
+    e.g. "Dartboard of six principles, each scored 6 to 24; a fuller segment is healthier. 1 Need for
+    partnership: 16.0 (13 to 18); 12 respondents, from 14 to 19; earlier round 15.2 (13 to 18). ..."
+    """
+    _check_six(scores, "scores")
+    _check_six(labels, "labels")
+    _check_six(marks, "marks")
+    _check_six(outline, "outline")
+    parts = [f"Dartboard of six principles, each scored {MIN_SCORE} to {MAX_SCORE}; a fuller segment is healthier."]
+    for i in range(SEGMENT_COUNT):
+        score = scores[i]
+        if score is None:
+            sentence = f"{_principle_label(i + 1, labels[i])}: not available"
+        else:
+            band = _band_words(ring_for_score(score), RING_LIMITS)[1]
+            sentence = f"{_principle_label(i + 1, labels[i])}: {_format_score(score)} ({band})"
+        if marks is not None:
+            given = marks[i]
+            if not given:
+                sentence += "; no respondents"
+            elif len(given) == 1:
+                sentence += f"; 1 respondent, {_format_score(given[0])}"
+            else:
+                sentence += (f"; {len(given)} respondents, from {_format_score(min(given))}"
+                             f" to {_format_score(max(given))}")
+        if outline is not None:
+            earlier = outline[i]
+            if earlier is None:
+                sentence += "; earlier round not available"
+            else:
+                band = _band_words(ring_for_score(earlier), RING_LIMITS)[1]
+                sentence += f"; earlier round {_format_score(earlier)} ({band})"
+        parts.append(sentence + ".")
+    return " ".join(parts)
+
+
+# --- Statement answers ---------------------------------------------------------------------------------------
+
+_DIVIDED_MARK = "◆"
+
+
+def _statement_label(label: str, divided: bool) -> str:
+    return f"{_DIVIDED_MARK} {label}" if divided else label
+
+
+def statement_bars(
+    rows: Sequence[tuple[str, Mapping[int, int], bool]],
+    fmt: Fmt = "svg",
+    *,
+    dpi: int = 150,
+) -> bytes:
+    """Return a diverging stacked bar per statement as SVG or PNG bytes (6.5 inches wide; PNG at ``dpi``).
+
+    Each row is (label such as "1A", counts of answers keyed 4, 3, 2, 1, divided). Agreement runs right of
+    zero and disagreement left, as percentages of that statement's answers, with the counts written in the
+    wider pieces; a divided statement's label is bold and marked "◆". The text alternative is
+    ``statement_bars_alt_text``.
+    """
+    _check_fmt(fmt)
+    height = max(2.6, 1.35 + 0.26 * len(rows))
+    fig = Figure(figsize=(6.5, height), layout="constrained")
+    ax = fig.add_subplot()
+    ys = list(range(len(rows)))
+    for y, (_label, counts, _divided) in zip(ys, rows, strict=True):
+        total = sum(counts.get(answer, 0) for answer in ANSWER_LABELS)
+        if total == 0:
+            ax.text(0, y, "no answers", ha="center", va="center", fontsize=8.5, fontstyle="italic", color=_INK)
+            continue
+        # Inner pieces (agree, disagree) start at zero; the strong ones stack outside them.
+        left_of = {3: 0.0, 2: 0.0}
+        pct = {answer: 100.0 * counts.get(answer, 0) / total for answer in ANSWER_LABELS}
+        left_of[4] = pct[3]
+        left_of[1] = -pct[2]
+        for answer in (3, 4):
+            _bar_piece(ax, y, left_of[answer], pct[answer], answer, counts.get(answer, 0))
+        for answer in (2, 1):
+            _bar_piece(ax, y, left_of[answer] - pct[answer], pct[answer], answer, counts.get(answer, 0))
+    ax.axvline(0, color=_INK, linewidth=1.0, zorder=3)
+    # A faint line between principles (the first character of "1A", "2B", ...).
+    for y in ys[1:]:
+        if rows[y][0][:1] != rows[y - 1][0][:1]:
+            ax.axhline(y - 0.5, color=_GRID, linewidth=0.6, linestyle=(0, (1, 2)), zorder=0)
+    ax.set_xlim(-100, 100)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"], fontsize=9)
+    ax.set_xlabel("← disagree        share of answers        agree →", fontsize=9.5, color=_INK)
+    tick_labels = ax.set_yticks(ys, [_statement_label(label, divided) for label, _, divided in rows], fontsize=9.5)
+    for tick, (_, _, divided) in zip(tick_labels, rows, strict=True):
+        if divided:
+            tick.label1.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    handles: list[Patch | Line2D] = [
+        Patch(facecolor=ANSWER_COLOURS[answer], edgecolor=_GRID, linewidth=0.5, label=ANSWER_LABELS[answer])
+        for answer in (1, 2, 3, 4)
+    ]
+    if any(divided for _, _, divided in rows):
+        handles.append(Line2D([], [], linestyle="none", marker="D", markersize=6, color=_INK,
+                              label="Divided (bold)"))
+    fig.legend(handles=handles, loc="outside upper center", ncol=len(handles) if len(handles) <= 4 else 3,
+               fontsize=9, frameon=False, handlelength=1.4, columnspacing=1.1)
+    return _render(fig, fmt, dpi)
+
+
+def _bar_piece(ax: Axes, y: int, left: float, width: float, answer: int, count: int) -> None:
+    if width <= 0:
+        return
+    colour = ANSWER_COLOURS[answer]
+    ax.barh(y, width, left=left, height=0.74, color=colour, edgecolor="white", linewidth=0.6, zorder=2)
+    if width >= 7:
+        ax.text(left + width / 2, y, str(count), ha="center", va="center", fontsize=8,
+                color=_text_colour_on(colour), zorder=4)
+
+
+def statement_bars_alt_text(rows: Sequence[tuple[str, Mapping[int, int], bool]]) -> str:
+    """Return the statement bars' text alternative: each statement's answer counts and whether it is divided."""
+    parts = [f"Answers to {len(rows)} statements."]
+    for label, counts, divided in rows:
+        counted = ", ".join(f"{ANSWER_LABELS[a].lower()} {counts.get(a, 0)}" for a in ANSWER_LABELS)
+        parts.append(f"{label}: {counted}{'; divided' if divided else ''}.")
+    return " ".join(parts)
+
+
+# --- Trend across rounds ---------------------------------------------------------------------------------------
+
+
+def _check_trend(round_labels: Sequence[str], means: Mapping[int, Sequence[Number | None]],
+                 labels: Sequence[str]) -> None:
+    _check_six(labels, "labels")
+    for number, series in means.items():
+        segment_angles(number)  # raises for a principle number outside 1..6
+        if len(series) != len(round_labels):
+            raise ValueError(f"Principle {number} has {len(series)} means for {len(round_labels)} rounds.")
+
+
+def trend_lines(
+    round_labels: Sequence[str],
+    means: Mapping[int, Sequence[Number | None]],
+    labels: Sequence[str],
+    fmt: Fmt = "svg",
+    *,
+    dpi: int = 150,
+) -> bytes:
+    """Return the six principle means across rounds as a line chart, SVG or PNG bytes (PNG at ``dpi``).
+
+    ``means`` maps principle number (1..6) to one mean per round (None = no mean, a gap in the line). The y
+    axis runs 6..24 with the band limits as faint lines; principles differ by marker shape as well as colour.
+    The text alternative is ``trend_lines_alt_text``.
+    """
+    _check_fmt(fmt)
+    _check_trend(round_labels, means, labels)
+    fig = Figure(figsize=(6.5, 5.0), layout="constrained")
+    ax = fig.add_subplot()
+    for limit in RING_LIMITS:
+        ax.axhline(limit, color=_GRID, linewidth=0.7, linestyle=(0, (3, 3)), zorder=0)
+    for band in range(1, len(RING_LIMITS)):
+        ax.text(1.01, (RING_LIMITS[band - 1] + RING_LIMITS[band]) / 2 + 0.5, _band_words(band, RING_LIMITS)[0],
+                transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8.5, color=_GRID)
+    xs = list(range(len(round_labels)))
+    for number in sorted(means):
+        series = [math.nan if m is None else float(one_decimal(_check_score(m))) for m in means[number]]
+        # A small sideways offset per principle, so equal means stay visible.
+        offset = (number - 3.5) * 0.035
+        ax.plot([x + offset for x in xs], series, color=PRINCIPLE_COLOURS[number - 1],
+                marker=PRINCIPLE_MARKERS[number - 1], markersize=7, markeredgecolor=_INK, markeredgewidth=0.6,
+                linewidth=1.8, label=_principle_label(number, labels[number - 1]), zorder=3)
+    ax.set_ylim(MIN_SCORE - 0.8, MAX_SCORE + 0.8)
+    ax.set_yticks(list(RING_LIMITS), [str(limit) for limit in RING_LIMITS], fontsize=9.5)
+    ax.set_ylabel("Principle mean (6 to 24)", fontsize=10, color=_INK)
+    ax.set_xticks(xs, list(round_labels), fontsize=9.5)
+    ax.set_xlim(-0.4, max(xs, default=0) + 0.4)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=9.5, frameon=False, handlelength=2.4)
+    return _render(fig, fmt, dpi)
+
+
+def trend_lines_alt_text(
+    round_labels: Sequence[str],
+    means: Mapping[int, Sequence[Number | None]],
+    labels: Sequence[str],
+) -> str:
+    """Return the trend chart's text alternative: each principle's mean in each round, in round order."""
+    _check_trend(round_labels, means, labels)
+    parts = [f"Principle means over {len(round_labels)} rounds ({', '.join(round_labels)}), each 6 to 24."]
+    for number in sorted(means):
+        values = ", ".join("n/a" if m is None else _format_score(float(m)) for m in means[number])
+        parts.append(f"{_principle_label(number, labels[number - 1])}: {values}.")
+    return " ".join(parts)
+
+
+# --- Register health ---------------------------------------------------------------------------------------------
+
+
+def _count_by_band(totals: Sequence[tuple[str, Number]]) -> list[int]:
+    counts = [0] * len(TOTAL_LIMITS)
+    for _name, total in totals:
+        counts[total_band(total)] += 1
+    return counts
+
+
+def register_health(totals: Sequence[tuple[str, Number]], fmt: Fmt = "svg", *, dpi: int = 150) -> bytes:
+    """Return the number of partnerships per aggregate band as a horizontal bar chart, SVG or PNG bytes.
+
+    ``totals`` are (partnership name, latest total 36..144). Bands run 109-144 (top) down to 36, each bar
+    labelled with its count and share; the chart reads the same for 30 partnerships or 500. The text
+    alternative is ``register_health_alt_text``.
+    """
+    _check_fmt(fmt)
+    counts = _count_by_band(totals)
+    whole = sum(counts)
+    fig = Figure(figsize=(6.5, 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    ys = list(range(len(TOTAL_LIMITS)))
+    # Healthiest band on top.
+    bands = list(reversed(range(len(TOTAL_LIMITS))))
+    peak = max(counts, default=0) or 1
+    for y, band in zip(ys, bands, strict=True):
+        ax.barh(y, counts[band], height=0.66, color=BAND_COLOURS[band], edgecolor=_INK, linewidth=0.7,
+                hatch=LOWEST_BAND_HATCH if band == 0 else None, hatchcolor=_HATCH_COLOUR)
+        share = f" ({100 * counts[band] / whole:.0f}%)" if whole else ""
+        ax.text(counts[band] + peak * 0.015, y, f"{counts[band]}{share}", ha="left", va="center",
+                fontsize=10, color=_INK)
+    ax.set_yticks(ys, [_band_words(band, TOTAL_LIMITS)[0] for band in bands], fontsize=10)
+    ax.set_ylim(len(ys) - 0.5, -0.5)
+    ax.set_xlim(0, peak * 1.22)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="x", labelsize=9)
+    ax.set_xlabel(f"Partnerships (of {whole}) by latest total", fontsize=10, color=_INK)
+    ax.set_ylabel("Total band", fontsize=10, color=_INK)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _render(fig, fmt, dpi)
+
+
+def register_health_alt_text(totals: Sequence[tuple[str, Number]]) -> str:
+    """Return the register chart's text alternative: how many partnerships fall in each band, healthiest first."""
+    counts = _count_by_band(totals)
+    noun = "partnership" if len(totals) == 1 else "partnerships"
+    parts = [f"Register health: {len(totals)} active {noun} by latest total (36 to 144)."]
+    for band in reversed(range(len(TOTAL_LIMITS))):
+        count = counts[band]
+        parts.append(f"{_band_words(band, TOTAL_LIMITS)[1]}: {count} {'partnership' if count == 1 else 'partnerships'}.")
+    return " ".join(parts)
