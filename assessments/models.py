@@ -1,0 +1,363 @@
+"""The instrument (SPEC section 2) and the assessment round with its responses (SPEC section 3)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+# ---------------------------------------------------------------------------------------------------------
+# The instrument as data: loaded from a versioned file (assessments/instruments/*.json), never edited by hand.
+
+
+class Instrument(models.Model):
+    slug = models.SlugField(max_length=50)
+    version = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=200, blank=True)
+    source_credit = models.TextField()
+    question = models.TextField(help_text="The question put before each sheet of statements.")
+    significance_question = models.TextField()
+    significance_min = models.PositiveSmallIntegerField(default=1)
+    significance_max = models.PositiveSmallIntegerField(default=5)
+    significance_min_label = models.CharField(max_length=100)
+    significance_max_label = models.CharField(max_length=100)
+    success_statement = models.TextField()
+    success_comment_prompt = models.TextField()
+    source = models.JSONField(help_text="The file this instrument was loaded from, kept as loaded.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [models.UniqueConstraint(fields=["slug", "version"], name="instrument_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class AnswerOption(models.Model):
+    """One point of the agreement scale (Strongly agree 4 ... Strongly disagree 1)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="answer_options")
+    value = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["instrument", "-value"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "value"], name="answeroption_unique_value")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.value})"
+
+
+class Principle(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="principles")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    short_title = models.CharField(max_length=50)
+    introduction = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["instrument", "number"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "number"], name="principle_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Principle {self.number}: {self.title}"
+
+
+class Element(models.Model):
+    principle = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="elements")
+    letter = models.CharField(max_length=1)
+    title = models.CharField(max_length=300)
+    explanation = models.TextField(help_text="What lies behind the element (the pages after each profile sheet).")
+
+    class Meta:
+        ordering = ["principle", "letter"]
+        constraints = [models.UniqueConstraint(fields=["principle", "letter"], name="element_unique_letter")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.principle.number}{self.letter}"
+
+
+class Statement(models.Model):
+    """The profile-sheet statement of one element; ``position`` 1..36 orders the whole instrument."""
+
+    element = models.OneToOneField(Element, on_delete=models.CASCADE, related_name="statement")
+    principle = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="statements")
+    code = models.CharField(max_length=4, help_text="Principle number and element letter, e.g. 1A.")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["principle__instrument", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["principle", "code"], name="statement_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class Band(models.Model):
+    """A score band with its wording: of one principle, or of the total when ``principle`` is empty."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="bands")
+    principle = models.ForeignKey(Principle, null=True, blank=True, on_delete=models.CASCADE, related_name="bands")
+    min_score = models.PositiveSmallIntegerField()
+    max_score = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["instrument", "principle__number", "-min_score"]
+        constraints = [
+            models.CheckConstraint(name="band_min_le_max", condition=Q(min_score__lte=F("max_score"))),
+        ]
+
+    def __str__(self) -> str:
+        scope = f"principle {self.principle.number}" if self.principle_id else "total"
+        return f"{scope} {self.min_score}-{self.max_score}"
+
+
+class ScenarioText(models.Model):
+    """The seed's wording for scenarios A, B and C (stage 4)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="scenarios")
+    code = models.CharField(max_length=1)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["instrument", "code"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="scenario_unique_code")]
+
+    def __str__(self) -> str:
+        return f"Scenario {self.code}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The assessment round (stages 1 to 4).
+
+
+class Purpose(models.TextChoices):
+    DEVELOPMENTAL = "developmental", "Developmental"
+    HEALTH_CHECK = "health_check", "Routine health check"
+    DIAGNOSTIC = "diagnostic", "Diagnostic"
+
+
+class Facilitation(models.TextChoices):
+    INTERNAL = "internal", "Internal"
+    EXTERNAL = "external", "External"
+
+
+class Level(models.TextChoices):
+    BOARD = "board", "Board or elected member"
+    MANAGEMENT = "management", "Senior or middle management"
+    FRONT_LINE = "front_line", "Front-line staff"
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Round(models.Model):
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="rounds")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
+    title = models.CharField(max_length=200, help_text="E.g. 'Annual health check 2026'.")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.HEALTH_CHECK)
+    facilitation = models.CharField(max_length=10, choices=Facilitation.choices, default=Facilitation.INTERNAL)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitated_rounds"
+    )
+    levels = ArrayField(models.CharField(max_length=20, choices=Level.choices), default=list)
+    feedback_arrangements = models.TextField(blank=True, help_text="How results will be fed back.")
+    action_arrangements = models.TextField(blank=True, help_text="How the results will be actioned.")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    anonymous = models.BooleanField(
+        default=True, help_text="In an anonymous round no screen, export or report links an answer to a person."
+    )
+    state = models.CharField(max_length=10, choices=RoundState.choices, default=RoundState.DRAFT)
+    next_health_check = models.DateField(null=True, blank=True, help_text="Agreed at the action-planning stage.")
+    invitation_subject = models.CharField(max_length=200, blank=True)
+    invitation_body = models.TextField(blank=True)
+    reminder_subject = models.CharField(max_length=200, blank=True)
+    reminder_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="round_dates_in_order",
+                condition=Q(closes_on__gte=F("opens_on")),
+                violation_error_message="The close date cannot be before the open date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "closes_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {self.partnership.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:round_detail", args=[self.pk])
+
+    @property
+    def year(self) -> int:
+        return self.closes_on.year
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RoundState.OPEN
+
+
+class Invitation(models.Model):
+    """An invited respondent and their personal link.
+
+    Only a keyed hash of the link's token is stored (see ``assessments.tokens``), so a copy of the database
+    does not reveal working links.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    organisation = models.CharField(max_length=200)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    token_salt = models.CharField(max_length=32, help_text="Random; the token is derived from it and the secret key.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "email"], name="invitation_unique_email_in_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class ResponseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Response(models.Model):
+    """One respondent's rapid partnership profile. Read-only once submitted (unless reopened)."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS)
+    # Relative significance of principles 1..6 on the instrument's scale (None until answered).
+    significance = ArrayField(models.PositiveSmallIntegerField(null=True), size=6, default=list, blank=True)
+    success = models.PositiveSmallIntegerField(null=True, blank=True)
+    success_comment = models.TextField(blank=True)
+    # Worked out by the scoring core when the response is submitted, so results never re-add 36 answers.
+    principle_scores = ArrayField(models.PositiveSmallIntegerField(), size=6, null=True, blank=True)
+    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "submitted_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="response_submitted_has_scores",
+                condition=~Q(status="submitted") | (Q(submitted_at__isnull=False) & Q(total__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="response_success_on_scale", condition=Q(success__isnull=True) | Q(success__range=(1, 4))
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.round}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["response", "statement__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "statement"], name="answer_unique_statement"),
+            models.CheckConstraint(
+                name="answer_value_on_scale", condition=Q(value__isnull=True) | Q(value__range=(1, 4))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement.code}: {self.value}"
+
+
+class Reopening(models.Model):
+    """A facilitator reopened a submitted response: who, when and why."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="reopenings")
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    reopened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reopened_at"]
+
+    def __str__(self) -> str:
+        return f"Reopened {self.reopened_at:%Y-%m-%d} by {self.reopened_by}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stage 4: the action plan.
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class ActionItem(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="actions")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="actions")
+    element = models.ForeignKey(Element, null=True, blank=True, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.CharField(max_length=200)
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "principle__number", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
