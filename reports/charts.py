@@ -34,7 +34,7 @@ from assessments.scoring import one_decimal, whole_mean
 Fmt = Literal["svg", "png"]
 Number = float | int
 
-# --- Geometry ----------------------------------------------------------------------------------------------
+# --- Geometry -----------------------------------------------------------------------------------------------
 
 # The seed's dartboard: the centre disc is a score of 6, then one ring per band of six points out to 24.
 RING_LIMITS: tuple[int, ...] = (6, 12, 18, 24)
@@ -135,7 +135,7 @@ def _xy(theta: float, radius: float) -> tuple[float, float]:
     return radius * math.sin(rad), radius * math.cos(rad)
 
 
-# --- Colours, text and output -----------------------------------------------------------------------------
+# --- Colours, text and output -------------------------------------------------------------------------------
 
 # ColorBrewer "Blues": CIE lightness about 93, 78, 58, 36 -- clearly apart in greyscale.
 BAND_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
@@ -143,6 +143,8 @@ LOWEST_BAND_HATCH = "////"
 _HATCH_COLOUR = "#2c5f8a"
 _INK = "#1a1a1a"
 _GRID = "#6b6b6b"
+# Ring lines must show on white and on the darkest blue alike.
+_RING = "#8a8a8a"
 
 # Answers 4, 3, 2, 1: a blue/orange diverging palette (colour-blind safe), each of a different lightness.
 ANSWER_LABELS: dict[int, str] = {4: "Strongly agree", 3: "Agree", 2: "Disagree", 1: "Strongly disagree"}
@@ -211,18 +213,58 @@ def _check_fmt(fmt: str) -> None:
         raise ValueError(f'fmt must be "svg" or "png", got {fmt!r}.')
 
 
-# --- Dartboard ---------------------------------------------------------------------------------------------
+# --- Dartboard ----------------------------------------------------------------------------------------------
 
 
-def _score_label_radius(fill_radius: float, crowd: Sequence[float]) -> float:
-    """Return where a segment's score box goes: the first candidate radius with the fewest marks nearby."""
-    candidates = (0.40, 0.60, 0.30, 0.875, 0.69)
-    best, best_count = candidates[0], math.inf
-    for candidate in candidates:
-        count = sum(1 for r in crowd if abs(r - candidate) < 0.075)
-        if count < best_count:
-            best, best_count = candidate, count
-    return best
+# Half-width and half-height, in board units (rim = 1), of a score's box at the dartboard's fixed scale.
+_BOX_HALF_WIDTH = 0.155
+_BOX_HALF_HEIGHT = 0.085
+
+
+def _score_box_centre(
+    principle: int, marks: Sequence[tuple[float, float]], arcs: Sequence[float]
+) -> tuple[float, float]:
+    """Return where a segment's score box goes: inside the segment, covering as few marks as it can.
+
+    ``marks`` are (x, y) points the box should not hide (respondents' dots, ring limit labels); ``arcs`` are
+    radii of outline arcs it should not sit on. Among positions where the box fits inside the segment, the one
+    hiding least wins; ties go to the centre line, then to the radius nearest 0.42, so boards without marks
+    look alike.
+    """
+    start, end = segment_angles(principle)
+    mid = (start + end) / 2
+    best: tuple[float, float] | None = None
+    best_key = (math.inf, math.inf, math.inf)
+    for offset in (0.0, -12.0, 12.0):
+        for step in range(32):
+            radius = 0.30 + 0.02 * step
+            x, y = _xy(mid + offset, radius)
+            corners = [
+                (x + dx, y + dy)
+                for dx in (-_BOX_HALF_WIDTH, _BOX_HALF_WIDTH)
+                for dy in (-_BOX_HALF_HEIGHT, _BOX_HALF_HEIGHT)
+            ]
+            if not all(_inside_segment(cx, cy, start, end) for cx, cy in corners):
+                continue
+            hidden = sum(
+                1
+                for mx, my in marks
+                if abs(mx - x) < _BOX_HALF_WIDTH + 0.025 and abs(my - y) < _BOX_HALF_HEIGHT + 0.025
+            )
+            hidden += sum(4 for arc in arcs if abs(arc - radius) < _BOX_HALF_HEIGHT + 0.05)
+            key = (hidden, abs(offset), abs(radius - 0.42))
+            if key < best_key:
+                best, best_key = (x, y), key
+    # Every segment fits a box somewhere between 0.35 and 0.9; the fallback only guards the constants.
+    return best if best is not None else _xy(mid, 0.6)
+
+
+def _inside_segment(x: float, y: float, start: float, end: float) -> bool:
+    radius = math.hypot(x, y)
+    bearing = math.degrees(math.atan2(x, y)) % 360
+    if end == 360 and bearing < 1:
+        bearing += 360
+    return radius < 0.97 and start + 1.5 <= bearing <= end - 1.5
 
 
 def dartboard(
@@ -250,13 +292,23 @@ def dartboard(
     _check_six(outline, "outline")
 
     fig = Figure(figsize=(6, 6))
-    ax: Axes = fig.add_axes((0.0, 0.12, 1.0, 0.80))
+    # A fixed scale (not a tight bbox): the score boxes' sizes in board units depend on it.
+    ax: Axes = fig.add_axes((0.0, 0.10, 1.0, 0.82))
     ax.set_axis_off()
-    ax.set_xlim(-1.78, 1.78)
-    ax.set_ylim(-1.42, 1.42)
+    ax.set_xlim(-1.70, 1.70)
+    ax.set_ylim(-1.39, 1.39)
     ax.set_aspect("equal", adjustable="datalim")
     if title:
-        fig.text(0.5, 0.965, title, ha="center", va="top", fontsize=13, fontweight="bold", color=_INK)
+        fig.text(
+            0.5,
+            0.975,
+            "\n".join(textwrap.wrap(title, 60)),
+            ha="center",
+            va="top",
+            fontsize=13,
+            fontweight="bold",
+            color=_INK,
+        )
 
     # Positions first, so each segment's score box can avoid the marks and the outline.
     mark_positions: list[list[tuple[float, float]]] = [
@@ -266,12 +318,13 @@ def dartboard(
         (sum(1 for s in m if round(float(s), 6) == round(float(v), 6)) for m in marks or [] for v in set(m)),
         default=1,
     )
+    # The ring limits are written on the 12 o'clock spoke; score boxes keep off them.
+    ring_label_points = [(0.0, radius_for_score(limit)) for limit in RING_LIMITS] * 3
     for i in range(SEGMENT_COUNT):
         number = i + 1
         start, end = segment_angles(number)
         mid = (start + end) / 2
         score = scores[i]
-        fill_radius = 0.0
         if score is not None:
             fill_radius = radius_for_score(score)
             band = ring_for_score(score)
@@ -288,65 +341,150 @@ def dartboard(
                     zorder=1,
                 )
             )
-        crowd = [r for _, r in mark_positions[i]]
+        obstacles = [_xy(t, r) for t, r in mark_positions[i]] + ring_label_points
+        arcs: list[float] = []
         if outline is not None and outline[i] is not None:
             earlier = radius_for_score(outline[i])  # type: ignore[arg-type]
-            crowd.extend([earlier] * 3)
+            arcs.append(earlier)
             thetas = [start + 1.5 + (end - start - 3) * k / 40 for k in range(41)]
             xs, ys = zip(*(_xy(t, earlier) for t in thetas), strict=True)
-            ax.plot(xs, ys, color="white", linewidth=5.5, solid_capstyle="butt", zorder=3)
-            ax.plot(xs, ys, color=_INK, linewidth=3.0, linestyle=(0, (2.2, 1.2)), dash_capstyle="butt", zorder=3.1)
-        text_radius = _score_label_radius(fill_radius, crowd)
-        x, y = _xy(mid, text_radius)
+            # Over the marks (zorder 4), on a white halo, so it reads over any fill and any crowd of dots.
+            ax.plot(xs, ys, color="white", linewidth=5.5, solid_capstyle="butt", zorder=4.5)
+            ax.plot(xs, ys, color=_INK, linewidth=3.0, linestyle=(0, (2.2, 1.2)), dash_capstyle="butt", zorder=4.6)
+        x, y = _score_box_centre(number, obstacles, arcs)
         if score is None:
-            ax.text(x, y, "n/a", ha="center", va="center", fontsize=11, fontstyle="italic", color=_INK,
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": _GRID,
-                          "linewidth": 0.6}, zorder=6)
+            ax.text(
+                x,
+                y,
+                "n/a",
+                ha="center",
+                va="center",
+                fontsize=11,
+                fontstyle="italic",
+                color=_INK,
+                bbox={
+                    "boxstyle": "round,pad=0.25",
+                    "facecolor": "white",
+                    "edgecolor": _GRID,
+                    "linewidth": 0.6,
+                },
+                zorder=6,
+            )
         else:
-            ax.text(x, y, _format_score(score), ha="center", va="center", fontsize=11.5, fontweight="bold",
-                    color=_INK, bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": _INK,
-                                      "linewidth": 0.8, "alpha": 0.92}, zorder=6)
+            ax.text(
+                x,
+                y,
+                _format_score(score),
+                ha="center",
+                va="center",
+                fontsize=11.5,
+                fontweight="bold",
+                color=_INK,
+                bbox={
+                    "boxstyle": "round,pad=0.25",
+                    "facecolor": "white",
+                    "edgecolor": _INK,
+                    "linewidth": 0.8,
+                    "alpha": 0.92,
+                },
+                zorder=6,
+            )
 
         # The label outside the rim: aligned away from the board so it never runs into it.
-        lx, ly = _xy(mid, 1.07)
+        lx, ly = _xy(mid, 1.06)
         ha = "left" if lx > 0.05 else "right" if lx < -0.05 else "center"
         va = "bottom" if ly > 0.3 else "top" if ly < -0.3 else "center"
+        # Beside the board (3 and 9 o'clock) there is less room across than above or below it.
         width = 13 if abs(ly) <= 0.3 else 19
-        text = "\n".join(textwrap.wrap(_principle_label(number, labels[i]), width=width)) or str(number)
-        ax.text(lx, ly, text, ha=ha, va=va, fontsize=11, color=_INK, linespacing=1.15, zorder=6)
+        lines = textwrap.wrap(_principle_label(number, labels[i]), width=width) or [str(number)]
+        # A word longer than the room shrinks the label rather than running off the page.
+        size = 11.0 * min(1.0, width / max(len(line) for line in lines))
+        ax.text(lx, ly, "\n".join(lines), ha=ha, va=va, fontsize=size, color=_INK, linespacing=1.15, zorder=6)
 
     # Rings and spokes over the fills, so each segment's extent reads against the grid.
     for limit in RING_LIMITS:
         radius = radius_for_score(limit)
         rim = limit == RING_LIMITS[-1]
-        ax.add_patch(Circle((0, 0), radius, fill=False, edgecolor=_INK if rim else _GRID,
-                            linewidth=1.6 if rim else 0.8, zorder=2))
+        ax.add_patch(
+            Circle(
+                (0, 0),
+                radius,
+                fill=False,
+                edgecolor=_INK if rim else _RING,
+                linewidth=1.6 if rim else 0.8,
+                zorder=2,
+            )
+        )
     for i in range(SEGMENT_COUNT):
         x, y = _xy(i * SEGMENT_DEGREES, 1.0)
         ax.plot([0, x], [0, y], color=_INK, linewidth=1.2, zorder=2)
     # The ring limits, written on the 12 o'clock spoke.
     for limit in RING_LIMITS:
-        ax.text(0, radius_for_score(limit), str(limit), ha="center", va="center", fontsize=8.5, color=_INK,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"}, zorder=5.5)
+        ax.text(
+            0,
+            radius_for_score(limit),
+            str(limit),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=_INK,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            zorder=5.5,
+        )
 
-    handles: list[Patch | Line2D] = []
-    for band, colour in enumerate(BAND_COLOURS):
-        handles.append(Patch(facecolor=colour, edgecolor=_GRID, linewidth=0.6,
-                             hatch=LOWEST_BAND_HATCH if band == 0 else None, hatchcolor=_HATCH_COLOUR,
-                             label=_band_words(band, RING_LIMITS)[0]))
+    band_handles = [
+        Patch(
+            facecolor=colour,
+            edgecolor=_GRID,
+            linewidth=0.6,
+            hatch=LOWEST_BAND_HATCH if band == 0 else None,
+            hatchcolor=_HATCH_COLOUR,
+            label=_band_words(band, RING_LIMITS)[0],
+        )
+        for band, colour in enumerate(BAND_COLOURS)
+    ]
+    other_handles: list[Line2D] = []
     if marks is not None:
         points = [_xy(t, r) for positions in mark_positions for t, r in positions]
         if points:
+            # Smaller dots when many respondents share a score, so the row stays a row, not a smear.
             size = 26.0 if biggest_group <= 10 else max(9.0, 26.0 * 10 / biggest_group)
             xs, ys = zip(*points, strict=True)
             ax.scatter(xs, ys, s=size, facecolor="white", edgecolor=_INK, linewidth=0.9, zorder=4)
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="white",
-                              markeredgecolor=_INK, label="Respondent"))
+        other_handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=6,
+                markerfacecolor="white",
+                markeredgecolor=_INK,
+                label="Respondent",
+            )
+        )
     if outline is not None:
-        handles.append(Line2D([], [], color=_INK, linewidth=2.5, linestyle=(0, (2.2, 1.2)), label="Earlier round"))
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.012), ncol=min(len(handles), 6 if
-               len(handles) <= 6 else 3), fontsize=9.5, title="Score band", title_fontsize=9.5, frameon=False,
-               handlelength=1.6, columnspacing=1.2, handletextpad=0.5)
+        other_handles.append(
+            Line2D([], [], color=_INK, linewidth=2.5, linestyle=(0, (2.2, 1.2)), label="Earlier round")
+        )
+    legend_style = {
+        "fontsize": 9.5,
+        "frameon": False,
+        "handlelength": 1.6,
+        "columnspacing": 1.0,
+        "handletextpad": 0.5,
+        "title_fontsize": 9.5,
+    }
+    fig.legend(
+        handles=band_handles,
+        loc="lower left" if other_handles else "lower center",
+        bbox_to_anchor=(0.03, 0.015) if other_handles else (0.5, 0.015),
+        ncol=4,
+        title="Score band",
+        **legend_style,
+    )
+    if other_handles:
+        fig.legend(handles=other_handles, loc="lower right", bbox_to_anchor=(0.97, 0.015), ncol=1, **legend_style)
     return _render(fig, fmt, dpi)
 
 
@@ -380,8 +518,9 @@ def dartboard_alt_text(
             elif len(given) == 1:
                 sentence += f"; 1 respondent, {_format_score(given[0])}"
             else:
-                sentence += (f"; {len(given)} respondents, from {_format_score(min(given))}"
-                             f" to {_format_score(max(given))}")
+                sentence += (
+                    f"; {len(given)} respondents, from {_format_score(min(given))} to {_format_score(max(given))}"
+                )
         if outline is not None:
             earlier = outline[i]
             if earlier is None:
@@ -393,7 +532,7 @@ def dartboard_alt_text(
     return " ".join(parts)
 
 
-# --- Statement answers ---------------------------------------------------------------------------------------
+# --- Statement answers --------------------------------------------------------------------------------------
 
 _DIVIDED_MARK = "◆"
 
@@ -408,7 +547,7 @@ def statement_bars(
     *,
     dpi: int = 150,
 ) -> bytes:
-    """Return a diverging stacked bar per statement as SVG or PNG bytes (6.5 inches wide; PNG at ``dpi``).
+    """Return a diverging stacked bar per statement as SVG or PNG bytes (6 inches wide; PNG at ``dpi``).
 
     Each row is (label such as "1A", counts of answers keyed 4, 3, 2, 1, divided). Agreement runs right of
     zero and disagreement left, as percentages of that statement's answers, with the counts written in the
@@ -416,8 +555,8 @@ def statement_bars(
     ``statement_bars_alt_text``.
     """
     _check_fmt(fmt)
-    height = max(2.6, 1.35 + 0.26 * len(rows))
-    fig = Figure(figsize=(6.5, height), layout="constrained")
+    height = max(2.6, 1.4 + 0.27 * len(rows))
+    fig = Figure(figsize=(6.0, height), layout="constrained")
     ax = fig.add_subplot()
     ys = list(range(len(rows)))
     for y, (_label, counts, _divided) in zip(ys, rows, strict=True):
@@ -443,7 +582,7 @@ def statement_bars(
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"], fontsize=9)
     ax.set_xlabel("← disagree        share of answers        agree →", fontsize=9.5, color=_INK)
-    tick_labels = ax.set_yticks(ys, [_statement_label(label, divided) for label, _, divided in rows], fontsize=9.5)
+    tick_labels = ax.set_yticks(ys, [_statement_label(label, divided) for label, _, divided in rows], fontsize=10)
     for tick, (_, _, divided) in zip(tick_labels, rows, strict=True):
         if divided:
             tick.label1.set_fontweight("bold")
@@ -455,10 +594,28 @@ def statement_bars(
         for answer in (1, 2, 3, 4)
     ]
     if any(divided for _, _, divided in rows):
-        handles.append(Line2D([], [], linestyle="none", marker="D", markersize=6, color=_INK,
-                              label="Divided (bold)"))
-    fig.legend(handles=handles, loc="outside upper center", ncol=len(handles) if len(handles) <= 4 else 3,
-               fontsize=9, frameon=False, handlelength=1.4, columnspacing=1.1)
+        # Second in a column-major legend of four columns: it sits alone on a second row, under the first.
+        handles.insert(
+            1,
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="D",
+                markersize=6,
+                color=_INK,
+                label="Divided statement (bold)",
+            ),
+        )
+    fig.legend(
+        handles=handles,
+        loc="outside upper center",
+        ncol=4,
+        fontsize=9.5,
+        frameon=False,
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
     return _render(fig, fmt, dpi)
 
 
@@ -468,12 +625,20 @@ def _bar_piece(ax: Axes, y: int, left: float, width: float, answer: int, count: 
     colour = ANSWER_COLOURS[answer]
     ax.barh(y, width, left=left, height=0.74, color=colour, edgecolor="white", linewidth=0.6, zorder=2)
     if width >= 7:
-        ax.text(left + width / 2, y, str(count), ha="center", va="center", fontsize=8,
-                color=_text_colour_on(colour), zorder=4)
+        ax.text(
+            left + width / 2,
+            y,
+            str(count),
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            color=_text_colour_on(colour),
+            zorder=4,
+        )
 
 
 def statement_bars_alt_text(rows: Sequence[tuple[str, Mapping[int, int], bool]]) -> str:
-    """Return the statement bars' text alternative: each statement's answer counts and whether it is divided."""
+    """Return the statement bars' text alternative: each statement's answer counts and if it is divided."""
     parts = [f"Answers to {len(rows)} statements."]
     for label, counts, divided in rows:
         counted = ", ".join(f"{ANSWER_LABELS[a].lower()} {counts.get(a, 0)}" for a in ANSWER_LABELS)
@@ -481,11 +646,12 @@ def statement_bars_alt_text(rows: Sequence[tuple[str, Mapping[int, int], bool]])
     return " ".join(parts)
 
 
-# --- Trend across rounds ---------------------------------------------------------------------------------------
+# --- Trend across rounds ------------------------------------------------------------------------------------
 
 
-def _check_trend(round_labels: Sequence[str], means: Mapping[int, Sequence[Number | None]],
-                 labels: Sequence[str]) -> None:
+def _check_trend(
+    round_labels: Sequence[str], means: Mapping[int, Sequence[Number | None]], labels: Sequence[str]
+) -> None:
     _check_six(labels, "labels")
     for number, series in means.items():
         segment_angles(number)  # raises for a principle number outside 1..6
@@ -514,16 +680,33 @@ def trend_lines(
     for limit in RING_LIMITS:
         ax.axhline(limit, color=_GRID, linewidth=0.7, linestyle=(0, (3, 3)), zorder=0)
     for band in range(1, len(RING_LIMITS)):
-        ax.text(1.01, (RING_LIMITS[band - 1] + RING_LIMITS[band]) / 2 + 0.5, _band_words(band, RING_LIMITS)[0],
-                transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8.5, color=_GRID)
+        ax.text(
+            1.01,
+            (RING_LIMITS[band - 1] + RING_LIMITS[band]) / 2 + 0.5,
+            _band_words(band, RING_LIMITS)[0],
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=8.5,
+            color=_GRID,
+        )
     xs = list(range(len(round_labels)))
     for number in sorted(means):
         series = [math.nan if m is None else float(one_decimal(_check_score(m))) for m in means[number]]
         # A small sideways offset per principle, so equal means stay visible.
         offset = (number - 3.5) * 0.035
-        ax.plot([x + offset for x in xs], series, color=PRINCIPLE_COLOURS[number - 1],
-                marker=PRINCIPLE_MARKERS[number - 1], markersize=7, markeredgecolor=_INK, markeredgewidth=0.6,
-                linewidth=1.8, label=_principle_label(number, labels[number - 1]), zorder=3)
+        ax.plot(
+            [x + offset for x in xs],
+            series,
+            color=PRINCIPLE_COLOURS[number - 1],
+            marker=PRINCIPLE_MARKERS[number - 1],
+            markersize=7,
+            markeredgecolor=_INK,
+            markeredgewidth=0.6,
+            linewidth=1.8,
+            label=_principle_label(number, labels[number - 1]),
+            zorder=3,
+        )
     ax.set_ylim(MIN_SCORE - 0.8, MAX_SCORE + 0.8)
     ax.set_yticks(list(RING_LIMITS), [str(limit) for limit in RING_LIMITS], fontsize=9.5)
     ax.set_ylabel("Principle mean (6 to 24)", fontsize=10, color=_INK)
@@ -549,7 +732,7 @@ def trend_lines_alt_text(
     return " ".join(parts)
 
 
-# --- Register health ---------------------------------------------------------------------------------------------
+# --- Register health ----------------------------------------------------------------------------------------
 
 
 def _count_by_band(totals: Sequence[tuple[str, Number]]) -> list[int]:
@@ -576,11 +759,26 @@ def register_health(totals: Sequence[tuple[str, Number]], fmt: Fmt = "svg", *, d
     bands = list(reversed(range(len(TOTAL_LIMITS))))
     peak = max(counts, default=0) or 1
     for y, band in zip(ys, bands, strict=True):
-        ax.barh(y, counts[band], height=0.66, color=BAND_COLOURS[band], edgecolor=_INK, linewidth=0.7,
-                hatch=LOWEST_BAND_HATCH if band == 0 else None, hatchcolor=_HATCH_COLOUR)
+        ax.barh(
+            y,
+            counts[band],
+            height=0.66,
+            color=BAND_COLOURS[band],
+            edgecolor=_INK,
+            linewidth=0.7,
+            hatch=LOWEST_BAND_HATCH if band == 0 else None,
+            hatchcolor=_HATCH_COLOUR,
+        )
         share = f" ({100 * counts[band] / whole:.0f}%)" if whole else ""
-        ax.text(counts[band] + peak * 0.015, y, f"{counts[band]}{share}", ha="left", va="center",
-                fontsize=10, color=_INK)
+        ax.text(
+            counts[band] + peak * 0.015,
+            y,
+            f"{counts[band]}{share}",
+            ha="left",
+            va="center",
+            fontsize=10,
+            color=_INK,
+        )
     ax.set_yticks(ys, [_band_words(band, TOTAL_LIMITS)[0] for band in bands], fontsize=10)
     ax.set_ylim(len(ys) - 0.5, -0.5)
     ax.set_xlim(0, peak * 1.22)
@@ -594,11 +792,11 @@ def register_health(totals: Sequence[tuple[str, Number]], fmt: Fmt = "svg", *, d
 
 
 def register_health_alt_text(totals: Sequence[tuple[str, Number]]) -> str:
-    """Return the register chart's text alternative: how many partnerships fall in each band, healthiest first."""
+    """Return the register chart's text alternative: the partnerships in each band, healthiest first."""
     counts = _count_by_band(totals)
     noun = "partnership" if len(totals) == 1 else "partnerships"
     parts = [f"Register health: {len(totals)} active {noun} by latest total (36 to 144)."]
     for band in reversed(range(len(TOTAL_LIMITS))):
         count = counts[band]
-        parts.append(f"{_band_words(band, TOTAL_LIMITS)[1]}: {count} {'partnership' if count == 1 else 'partnerships'}.")
+        parts.append(f"{_band_words(band, TOTAL_LIMITS)[1]}: {count} partnership{'' if count == 1 else 's'}.")
     return " ".join(parts)

@@ -1,0 +1,589 @@
+"""Selectors and services of stages 3 and 4: a round's results, exports, comparisons and action plan.
+
+The database work is a fixed number of queries per round, whatever its number of responses: responses carry
+their six principle scores (worked out on submit), the answer distribution is counted in SQL, and the
+instrument's structure is read once per process (instruments are immutable once loaded).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+
+from assessments import scoring
+from assessments.models import (
+    ActionItem,
+    ActionStatus,
+    Answer,
+    Band,
+    Instrument,
+    Invitation,
+    Level,
+    Response,
+    ResponseStatus,
+    Round,
+)
+from config.roles import MANAGER, user_roles
+
+LEVEL_LABELS = dict(Level.choices)
+
+
+# --- The instrument's structure, read once --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementInfo:
+    id: int
+    code: str
+    text: str
+    principle: int
+    element_title: str
+
+
+@dataclass(frozen=True)
+class PrincipleInfo:
+    number: int
+    title: str
+    short_title: str
+    bands: tuple[scoring.Band, ...]
+    statements: tuple[StatementInfo, ...]
+
+
+@dataclass(frozen=True)
+class InstrumentStructure:
+    id: int
+    title: str
+    success_statement: str
+    scale: dict[int, str]
+    principles: tuple[PrincipleInfo, ...]
+    total_bands: tuple[scoring.Band, ...]
+    scenario_texts: dict[str, str]
+
+    @property
+    def statements(self) -> list[StatementInfo]:
+        return [s for p in self.principles for s in p.statements]
+
+    def principle(self, number: int) -> PrincipleInfo:
+        return self.principles[number - 1]
+
+
+@lru_cache(maxsize=32)
+def _structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
+    instrument = (
+        Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
+        .get(pk=instrument_id)
+    )
+    bands = defaultdict(list)
+    for band in Band.objects.filter(instrument_id=instrument_id).select_related("principle"):
+        key = band.principle.number if band.principle_id else 0
+        bands[key].append(scoring.Band(band.min_score, band.max_score, band.text))
+    principles = []
+    for p in instrument.principles.all():
+        statements = tuple(
+            StatementInfo(s.id, s.code, s.text, p.number, s.element.title)
+            for s in sorted(p.statements.all(), key=lambda s: s.position)
+        )
+        principles.append(
+            PrincipleInfo(p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands[p.number])), statements)
+        )
+    return InstrumentStructure(
+        id=instrument.id,
+        title=instrument.title,
+        success_statement=instrument.success_statement,
+        scale={o.value: o.label for o in instrument.answer_options.all()},
+        principles=tuple(principles),
+        total_bands=tuple(scoring.ordered_bands(bands[0])),
+        scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
+    )
+
+
+def instrument_structure(instrument: Instrument) -> InstrumentStructure:
+    """Return the instrument's principles, statements, bands and wording (cached; instruments never change)."""
+    return _structure(instrument.id, instrument.loaded_at.isoformat())
+
+
+# --- Permissions -----------------------------------------------------------------------------------------
+
+
+def can_view_results(user, round_: Round) -> bool:
+    """Return True for the round's facilitator, managers and superusers."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or round_.facilitator_id == user.id or MANAGER in user_roles(user)
+
+
+def can_plan_actions(user, round_: Round) -> bool:
+    """Return True for those who may change the round's action plan: its facilitator and superusers."""
+    return user.is_authenticated and (user.is_superuser or round_.facilitator_id == user.id)
+
+
+# --- Aggregation of responses ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RespondentProfile:
+    number: int
+    label: str
+    organisation: str | None
+    level: str | None
+    principle_scores: tuple[int, ...]
+    total: int
+    significance: tuple[int | None, ...]
+    success: int | None
+    response_id: int
+    # Unsuppressed groups: only for the breakdowns, which apply the minimum group size themselves.
+    raw_organisation: str = ""
+    raw_level: str = ""
+
+
+@dataclass
+class PrincipleRow:
+    info: PrincipleInfo
+    aggregate: scoring.PrincipleAggregate
+    significance_mean: float | None
+    priority_rank: int | None = None
+    priority_weight: float | None = None
+    change: float | None = None
+
+
+@dataclass
+class Summary:
+    """What the register, partnership page and portfolio need of a round: total, band, scenario, means."""
+
+    round_id: int
+    responses: int
+    total: scoring.TotalAggregate
+    principles: dict[int, scoring.PrincipleAggregate]
+    significance_means: dict[int, float]
+    scenario: scoring.ScenarioResult
+
+
+def _sig_means(rows: list[RespondentProfile], structure: InstrumentStructure) -> dict[int, float]:
+    means = {}
+    for p in structure.principles:
+        values = [r.significance[p.number - 1] for r in rows if len(r.significance) >= p.number]
+        values = [v for v in values if v is not None]
+        if values:
+            means[p.number] = scoring.mean_one_decimal(values)
+    return means
+
+
+def summarise(round_id: int, rows: list[RespondentProfile], structure: InstrumentStructure) -> Summary:
+    """Aggregate submitted respondents' scores with the pure core: totals, principles, scenario."""
+    total = scoring.aggregate_total([r.total for r in rows], structure.total_bands)
+    principles = {
+        p.number: scoring.aggregate_principle(p.number, [r.principle_scores[p.number - 1] for r in rows], p.bands)
+        for p in structure.principles
+    }
+    sig = _sig_means(rows, structure)
+    result = scoring.scenario(
+        total.mean,
+        {n: a.mean for n, a in principles.items()},
+        sig,
+        {n: a.agreement for n, a in principles.items()},
+    )
+    return Summary(round_id, len(rows), total, principles, sig, result)
+
+
+def _anonymous_order_key(response_id: int) -> str:
+    # A keyed hash, so "Respondent 1" is neither the first invited nor the first to submit.
+    return hashlib.sha256(f"{settings.SECRET_KEY}:respondent:{response_id}".encode()).hexdigest()
+
+
+def _profiles(round_: Round, response_rows: list[dict]) -> list[RespondentProfile]:
+    rows = sorted(
+        response_rows,
+        key=(lambda r: _anonymous_order_key(r["id"])) if round_.anonymous else (lambda r: (r["submitted_at"], r["id"])),
+    )
+    min_size = settings.PHC_MIN_GROUP_SIZE
+    organisations = scoring.suppress_small_groups([r["invitation__organisation"] for r in rows], min_size)
+    levels = scoring.suppress_small_groups([LEVEL_LABELS.get(r["invitation__level"]) for r in rows], min_size)
+    profiles = []
+    for index, (row, organisation, level) in enumerate(zip(rows, organisations, levels, strict=True), start=1):
+        label = f"Respondent {index}" if round_.anonymous else row["invitation__name"]
+        profiles.append(
+            RespondentProfile(
+                number=index,
+                label=label,
+                organisation=organisation,
+                level=level,
+                principle_scores=tuple(row["principle_scores"]),
+                total=row["total"],
+                significance=tuple(row["significance"] or ()),
+                success=row["success"],
+                response_id=row["id"],
+                raw_organisation=row["invitation__organisation"],
+                raw_level=LEVEL_LABELS.get(row["invitation__level"], row["invitation__level"]),
+            )
+        )
+    return profiles
+
+
+RESPONSE_FIELDS = (
+    "id", "round_id", "principle_scores", "total", "significance", "success", "success_comment", "submitted_at",
+    "invitation__name", "invitation__organisation", "invitation__level",
+)
+
+
+def _submitted_rows(round_ids) -> list[dict]:
+    return list(
+        Response.objects.filter(round_id__in=round_ids, status=ResponseStatus.SUBMITTED).values(*RESPONSE_FIELDS)
+    )
+
+
+# --- The results page ------------------------------------------------------------------------------------
+
+
+@dataclass
+class StatementRow:
+    info: StatementInfo
+    distribution: dict[int, int]
+    n: int
+    divided: bool
+    comments: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class RoundResults:
+    round: Round
+    structure: InstrumentStructure
+    invited: int
+    started: int
+    submitted: int
+    min_responses: int
+    enough: bool
+    summary: Summary | None = None
+    principles: list[PrincipleRow] = field(default_factory=list)
+    statements: list[StatementRow] = field(default_factory=list)
+    priorities: list[scoring.Priority] = field(default_factory=list)
+    by_organisation: list[scoring.GroupAggregate] = field(default_factory=list)
+    by_level: list[scoring.GroupAggregate] = field(default_factory=list)
+    success_distribution: dict[int, int] = field(default_factory=dict)
+    success_comments: list[tuple[str, str | None]] = field(default_factory=list)
+    respondents: list[RespondentProfile] = field(default_factory=list)
+    previous: Round | None = None
+    previous_summary: Summary | None = None
+    total_change: float | None = None
+
+    @property
+    def response_rate(self) -> float | None:
+        return round(100 * self.submitted / self.invited) if self.invited else None
+
+    @property
+    def scenario_text(self) -> str:
+        return self.structure.scenario_texts.get(self.summary.scenario.code, "") if self.summary else ""
+
+    @property
+    def priority_rows(self) -> list[tuple[scoring.Priority, PrincipleInfo]]:
+        return [(p, self.structure.principle(p.number)) for p in self.priorities]
+
+    def principle_statements(self, number: int) -> list[StatementRow]:
+        return [s for s in self.statements if s.info.principle == number]
+
+
+def _counts(round_: Round) -> dict[str, int]:
+    return Invitation.objects.filter(round=round_, revoked_at__isnull=True).aggregate(
+        invited=Count("id"),
+        started=Count("response"),
+        submitted=Count("response", filter=Q(response__status=ResponseStatus.SUBMITTED)),
+    )
+
+
+def previous_round(round_: Round) -> Round | None:
+    """Return the partnership's latest round that closed before this one, or None."""
+    return (
+        Round.objects.filter(partnership_id=round_.partnership_id, closes_on__lt=round_.closes_on)
+        .exclude(pk=round_.pk)
+        .order_by("-closes_on", "-id")
+        .first()
+    )
+
+
+def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
+    """Return everything the results page, workshop and exports show for a round, in a fixed number of queries.
+
+    Until ``PHC_MIN_RESPONSES`` responses are submitted only the counts are filled in.
+    """
+    structure = instrument_structure(round_.instrument)
+    counts = _counts(round_)
+    min_responses = settings.PHC_MIN_RESPONSES
+    results = RoundResults(
+        round=round_,
+        structure=structure,
+        invited=counts["invited"],
+        started=counts["started"],
+        submitted=counts["submitted"],
+        min_responses=min_responses,
+        enough=counts["submitted"] >= min_responses,
+    )
+    if not results.enough:
+        return results
+    rows = _submitted_rows([round_.id])
+    profiles = _profiles(round_, rows)
+    if len(profiles) < min_responses:  # a response was reopened between the two queries
+        results.enough = False
+        return results
+    results.respondents = profiles
+    summary = summarise(round_.id, profiles, structure)
+    results.summary = summary
+    results.priorities = scoring.priority_ranking(
+        {n: a.mean for n, a in summary.principles.items()}, summary.significance_means
+    )
+    ranks = {p.number: (i, p.weight) for i, p in enumerate(results.priorities, start=1)}
+
+    previous = previous_round(round_)
+    if previous is not None:
+        prev_profiles = _profiles(previous, _submitted_rows([previous.id]))
+        if len(prev_profiles) >= min_responses:
+            results.previous = previous
+            results.previous_summary = summarise(previous.id, prev_profiles, instrument_structure(previous.instrument))
+            results.total_change = scoring.total_change(results.previous_summary.total.mean, summary.total.mean)
+    for p in structure.principles:
+        aggregate = summary.principles[p.number]
+        rank, weight = ranks.get(p.number, (None, None))
+        change = None
+        if results.previous_summary:
+            change = scoring.mean_change(results.previous_summary.principles[p.number].mean, aggregate.mean)
+        results.principles.append(
+            PrincipleRow(p, aggregate, summary.significance_means.get(p.number), rank, weight, change)
+        )
+
+    grouped = [
+        scoring.RespondentScores(r.label, r.raw_organisation, r.raw_level, r.principle_scores) for r in profiles
+    ]
+    bands_by_number = {p.number: p.bands for p in structure.principles}
+    for key in ("organisation", "level"):
+        breakdown = scoring.group_breakdown(
+            grouped, key, settings.PHC_MIN_GROUP_SIZE, bands=bands_by_number, total_bands=structure.total_bands
+        )
+        setattr(results, f"by_{key}", breakdown)
+    results.success_distribution = scoring.answer_distribution([r.success for r in profiles if r.success])
+    by_id = {r["id"]: r for r in rows}
+    names = {p.response_id: (None if round_.anonymous else p.label) for p in profiles}
+    results.success_comments = [
+        (by_id[p.response_id]["success_comment"], names[p.response_id])
+        for p in profiles
+        if by_id[p.response_id]["success_comment"].strip()
+    ]
+    if with_detail:
+        results.statements = _statement_rows(round_, structure, names)
+    return results
+
+
+def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[int, str | None]) -> list[StatementRow]:
+    submitted = Q(response__round=round_, response__status=ResponseStatus.SUBMITTED)
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: {4: 0, 3: 0, 2: 0, 1: 0})
+    for row in Answer.objects.filter(submitted, value__isnull=False).values("statement_id", "value").annotate(
+        n=Count("id")
+    ):
+        counts[row["statement_id"]][row["value"]] = row["n"]
+    comments: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    comment_rows = Answer.objects.filter(submitted).exclude(comment="").values("statement_id", "comment", "response_id")
+    for row in comment_rows.order_by("statement_id", "response_id"):
+        comments[row["statement_id"]].append((row["comment"], names.get(row["response_id"])))
+    if round_.anonymous:
+        # Comments are shown in a keyed order, never in response order.
+        for key in comments:
+            comments[key].sort(key=lambda c: hashlib.sha256(c[0].encode()).hexdigest())
+    rows = []
+    for s in structure.statements:
+        distribution = counts[s.id]
+        answers = [value for value, n in distribution.items() for _ in range(n)]
+        rows.append(StatementRow(s, dict(distribution), len(answers), scoring.is_divided(answers), comments[s.id]))
+    return rows
+
+
+# --- Summaries for many rounds at once (register, partnership page, portfolio) ---------------------------
+
+
+def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
+    """Return {round id: Summary} for the rounds with enough submitted responses, in one query."""
+    if not rounds:
+        return {}
+    by_round: dict[int, list[dict]] = defaultdict(list)
+    for row in _submitted_rows([r.id for r in rounds]):
+        by_round[row["round_id"]].append(row)
+    summaries = {}
+    for round_ in rounds:
+        rows = by_round.get(round_.id, [])
+        if len(rows) >= settings.PHC_MIN_RESPONSES:
+            structure = instrument_structure(round_.instrument)
+            summaries[round_.id] = summarise(round_.id, _profiles(round_, rows), structure)
+    return summaries
+
+
+def latest_rounds(partnership_ids) -> dict[int, Round]:
+    """Return {partnership id: its latest round with enough submitted responses} in one query."""
+    qs = (
+        Round.objects.filter(partnership_id__in=partnership_ids)
+        .annotate(n=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED)))
+        .filter(n__gte=settings.PHC_MIN_RESPONSES)
+        .select_related("instrument")
+        .order_by("partnership_id", "-closes_on", "-id")
+        .distinct("partnership_id")
+    )
+    return {r.partnership_id: r for r in qs}
+
+
+def latest_totals(partnership_ids) -> dict[int, tuple[float, str]]:
+    """Return {partnership id: (mean total, band label)} of each partnership's latest round with results."""
+    latest = latest_rounds(list(partnership_ids))
+    summaries = round_summaries(list(latest.values()))
+    result = {}
+    for pid, round_ in latest.items():
+        summary = summaries.get(round_.id)
+        if summary:
+            result[pid] = (summary.total.mean, summary.total.band.label)
+    return result
+
+
+def partnership_rounds(partnership) -> list[tuple[Round, Summary | None]]:
+    """Return the partnership's rounds, newest first, each with its summary when it has enough responses."""
+    rounds = list(Round.objects.filter(partnership=partnership).select_related("instrument", "facilitator"))
+    summaries = round_summaries(rounds)
+    return [(r, summaries.get(r.id)) for r in rounds]
+
+
+# --- Exports ---------------------------------------------------------------------------------------------
+
+
+def _band_json(band: scoring.Band) -> dict:
+    return {"min": band.min, "max": band.max, "text": band.text}
+
+
+def results_json(results: RoundResults) -> dict:
+    """Return the round's results in the documented JSON shape (see the issue and /help/)."""
+    round_ = results.round
+    data: dict = {
+        "round": {
+            "id": round_.id,
+            "partnership": round_.partnership.name,
+            "responses": results.submitted,
+            "anonymous": round_.anonymous,
+        },
+        "principles": [],
+        "total": None,
+        "scenario": None,
+        "respondents": [],
+    }
+    if not results.enough or results.summary is None:
+        data["withheld"] = f"Results are shown once {results.min_responses} responses are submitted."
+        return data
+    for row in results.principles:
+        a = row.aggregate
+        data["principles"].append(
+            {
+                "number": row.info.number,
+                "title": row.info.title,
+                "n": a.n,
+                "mean": a.mean,
+                "median": a.median,
+                "min": a.min,
+                "max": a.max,
+                "band": _band_json(a.band),
+                "agreement": a.agreement,
+                "significance_mean": row.significance_mean,
+            }
+        )
+    total = results.summary.total
+    data["total"] = {"mean": total.mean, "band": _band_json(total.band)}
+    data["scenario"] = {"code": results.summary.scenario.code, "reasons": list(results.summary.scenario.reasons)}
+    data["respondents"] = [
+        {
+            "label": r.label,
+            "organisation": r.organisation,
+            "level": r.level,
+            "principles": list(r.principle_scores),
+            "total": r.total,
+        }
+        for r in results.respondents
+    ]
+    return data
+
+
+def responses_csv(results: RoundResults) -> str:
+    """Return one CSV row per submitted response: label, groups, 36 answers, significance, success, comments.
+
+    In an anonymous round there is no name, email or token; organisation and level are blank for groups
+    under the minimum size. Nothing but the header is written until the minimum number of responses is in.
+    """
+    structure = results.structure
+    codes = [s.code for s in structure.statements]
+    header = (
+        ["label", "organisation", "level"]
+        + [f"P{c}" for c in codes]
+        + [f"S{p.number}" for p in structure.principles]
+        + ["success"]
+        + [f"P{c}_comment" for c in codes]
+        + ["success_comment"]
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    if not results.enough:
+        return out.getvalue()
+    ids = [r.response_id for r in results.respondents]
+    answers: dict[int, dict[int, tuple[int | None, str]]] = defaultdict(dict)
+    for a in Answer.objects.filter(response_id__in=ids).values("response_id", "statement_id", "value", "comment"):
+        answers[a["response_id"]][a["statement_id"]] = (a["value"], a["comment"])
+    comments = dict(Response.objects.filter(id__in=ids).values_list("id", "success_comment"))
+    for r in results.respondents:
+        mine = answers[r.response_id]
+        values = [mine.get(s.id, (None, ""))[0] for s in structure.statements]
+        notes = [_csv_safe(mine.get(s.id, (None, ""))[1]) for s in structure.statements]
+        sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
+        writer.writerow(
+            [_csv_safe(r.label), _csv_safe(r.organisation or ""), r.level or ""]
+            + ["" if v is None else v for v in values]
+            + ["" if v is None else v for v in sig]
+            + ["" if r.success is None else r.success]
+            + notes
+            + [_csv_safe(comments.get(r.response_id, ""))]
+        )
+    return out.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- Stage 4: the action plan ----------------------------------------------------------------------------
+
+
+def round_actions(round_: Round) -> list[ActionItem]:
+    """Return the round's actions with their principle and element, overdue ones flagged (``is_overdue``)."""
+    today = date.today()
+    actions = list(ActionItem.objects.filter(round=round_).select_related("principle", "element"))
+    for action in actions:
+        action.is_overdue = action.is_open and action.due_date < today
+    return actions
+
+
+@transaction.atomic
+def round_set_next_health_check(round_: Round, when: date) -> Round:
+    """Record the date of the next health check; it becomes the partnership's review due date."""
+    round_.next_health_check = when
+    round_.save(update_fields=["next_health_check"])
+    partnership = round_.partnership
+    partnership.review_due_date = when
+    partnership.save(update_fields=["review_due_date", "updated_at"])
+    return round_
+
+
+def overdue_actions(round_ids=None):
+    """Return open actions past their due date (optionally of some rounds), oldest first."""
+    qs = ActionItem.objects.filter(
+        status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS], due_date__lt=date.today()
+    ).select_related("round__partnership", "principle")
+    if round_ids is not None:
+        qs = qs.filter(round_id__in=round_ids)
+    return qs.order_by("due_date")

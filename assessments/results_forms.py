@@ -1,0 +1,53 @@
+"""Forms of stage 4: an action of the action plan, and the date of the next health check."""
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+
+from assessments.models import ActionItem, Element, Principle
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["principle", "element", "description", "owner", "due_date", "status"]
+        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"element": "Optional: the element of the principle this action addresses."}
+
+    def __init__(self, *args, instrument, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["principle"].queryset = Principle.objects.filter(instrument=instrument)
+        self.fields["principle"].label_from_instance = lambda p: f"{p.number}. {p.title}"
+        self.fields["element"].queryset = Element.objects.filter(principle__instrument=instrument).select_related(
+            "principle"
+        )
+        self.fields["element"].label_from_instance = lambda e: f"{e.principle.number}{e.letter}. {e.title}"
+
+    def clean(self):
+        cleaned = super().clean()
+        principle, element = cleaned.get("principle"), cleaned.get("element")
+        if principle and element and element.principle_id != principle.id:
+            self.add_error("element", "Choose an element of the principle selected above, or none.")
+        return cleaned
+
+
+class NextHealthCheckForm(forms.Form):
+    next_health_check = forms.DateField(
+        label="Date of the next health check",
+        widget=DateInput(),
+        help_text="This becomes the partnership's review due date.",
+    )
+
+    def clean_next_health_check(self) -> date:
+        when = self.cleaned_data["next_health_check"]
+        if when <= date.today():
+            raise forms.ValidationError("The next health check must be in the future.")
+        return when

@@ -1,0 +1,151 @@
+"""The facilitator's and manager's views of a round: results, profiles, workshop, exports, action plan."""
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from assessments import results as selectors
+from assessments.models import ActionItem, Round
+from assessments.results_forms import ActionItemForm, NextHealthCheckForm
+
+
+def round_for_viewer(request: HttpRequest, pk: int, *, plan: bool = False) -> Round:
+    round_ = get_object_or_404(Round.objects.select_related("partnership", "instrument", "facilitator"), pk=pk)
+    allowed = selectors.can_plan_actions if plan else selectors.can_view_results
+    if not allowed(request.user, round_):
+        raise PermissionDenied
+    return round_
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    data = selectors.round_results(round_)
+    context = {"round": round_, "results": data, "min_group_size": settings.PHC_MIN_GROUP_SIZE}
+    return render(request, "assessments/results/results.html", context)
+
+
+@login_required
+def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    data = selectors.round_results(round_, with_detail=False)
+    if not data.enough or not 1 <= number <= len(data.respondents):
+        raise Http404("No such respondent")
+    profile = data.respondents[number - 1]
+    band_for = selectors.scoring.band_for
+    scores = profile.principle_scores
+    rows = [(p, scores[p.number - 1], band_for(scores[p.number - 1], p.bands)) for p in data.structure.principles]
+    total_band = selectors.scoring.band_for(profile.total, data.structure.total_bands)
+    return render(
+        request,
+        "assessments/results/profile.html",
+        {"round": round_, "results": data, "profile": profile, "rows": rows, "total_band": total_band},
+    )
+
+
+WORKSHOP_SCREENS = 8  # overview, six principles, priorities and scenario
+
+
+@login_required
+def workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    try:
+        screen = int(request.GET.get("screen", "0"))
+    except ValueError:
+        screen = 0
+    screen = max(0, min(WORKSHOP_SCREENS - 1, screen))
+    data = selectors.round_results(round_)
+    context = {
+        "round": round_,
+        "results": data,
+        "screen": screen,
+        "screens": WORKSHOP_SCREENS,
+        "previous_screen": screen - 1 if screen > 0 else None,
+        "next_screen": screen + 1 if screen < WORKSHOP_SCREENS - 1 else None,
+    }
+    if data.enough and 1 <= screen <= 6:
+        context["principle"] = data.principles[screen - 1]
+        context["statements"] = data.principle_statements(screen)
+    return render(request, "assessments/results/workshop.html", context)
+
+
+def _filename(round_: Round, suffix: str) -> str:
+    return f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-{suffix}"
+
+
+@login_required
+def results_json(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    body = json.dumps(selectors.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'inline; filename="{_filename(round_, "results.json")}"'
+    return response
+
+
+@login_required
+def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    body = selectors.responses_csv(selectors.round_results(round_, with_detail=False))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "responses.csv")}"'
+    return response
+
+
+@login_required
+def actions(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    can_plan = selectors.can_plan_actions(request.user, round_)
+    action_form = ActionItemForm(instrument=round_.instrument, prefix="action")
+    date_form = NextHealthCheckForm(initial={"next_health_check": round_.next_health_check}, prefix="next")
+    if request.method == "POST":
+        if not can_plan:
+            raise PermissionDenied
+        if "save_action" in request.POST:
+            action_form = ActionItemForm(request.POST, instrument=round_.instrument, prefix="action")
+            if action_form.is_valid():
+                action = action_form.save(commit=False)
+                action.round = round_
+                action.save()
+                messages.success(request, "The action was added to the plan.")
+                return redirect("results:actions", pk=round_.pk)
+        elif "save_date" in request.POST:
+            date_form = NextHealthCheckForm(request.POST, prefix="next")
+            if date_form.is_valid():
+                selectors.round_set_next_health_check(round_, date_form.cleaned_data["next_health_check"])
+                messages.success(
+                    request, "The next health check date is saved; it is now the partnership's review date."
+                )
+                return redirect("results:actions", pk=round_.pk)
+        messages.error(request, "Please correct the errors below; nothing has been saved yet.")
+    return render(
+        request,
+        "assessments/results/actions.html",
+        {
+            "round": round_,
+            "actions": selectors.round_actions(round_),
+            "action_form": action_form,
+            "date_form": date_form,
+            "can_plan": can_plan,
+        },
+    )
+
+
+@login_required
+def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk, plan=True)
+    action = get_object_or_404(ActionItem, pk=action_id, round=round_)
+    form = ActionItemForm(request.POST or None, instance=action, instrument=round_.instrument)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "The action was updated.")
+            return redirect("results:actions", pk=round_.pk)
+        messages.error(request, "Please correct the errors below; nothing has been saved yet.")
+    return render(request, "assessments/results/action_edit.html", {"round": round_, "action": action, "form": form})

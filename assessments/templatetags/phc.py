@@ -1,0 +1,37 @@
+"""Small template filters for showing results."""
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    """Return mapping[key], or the attribute ``key``, or None."""
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return getattr(mapping, str(key), None)
+
+
+@register.filter
+def signed(value) -> str:
+    """Return a change with its sign: +1.2, -0.4, 0.0; an en dash when there is none."""
+    if value is None:
+        return "–"
+    return f"{value:+.1f}" if value else "0.0"
+
+
+@register.filter
+def one_decimal(value) -> str:
+    """Return a number to one decimal place, or an en dash."""
+    if value is None:
+        return "–"
+    return f"{value:.1f}"
+
+
+@register.filter
+def percent(count, total) -> str:
+    """Return count as a whole percentage of total."""
+    return f"{round(100 * count / total)}%" if total else "–"

@@ -1,0 +1,213 @@
+"""The results page, individual profiles, workshop screens, exports and action plan (issue 6)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments.models import ActionItem, Principle
+from assessments.tests.results_data import add_responses, make_round, uniform, user
+
+pytestmark = pytest.mark.django_db
+
+WORKED_EXAMPLE = [4, 2, 3, 3, 3, 1]
+
+
+def test_results_need_facilitator_or_manager(client):
+    round_ = make_round()
+    add_responses(round_, [uniform(3)] * 3)
+    url = f"/rounds/{round_.pk}/results/"
+    assert client.get(url).status_code == 302  # signed out: to sign-in
+    client.force_login(user("Facilitator"))  # not this round's facilitator
+    assert client.get(url).status_code == 403
+    client.force_login(user("Respondent"))
+    assert client.get(url).status_code == 403
+    client.force_login(user("Manager"))
+    assert client.get(url).status_code == 200
+    client.force_login(round_.facilitator)
+    assert client.get(url).status_code == 200
+
+
+def test_nothing_but_the_count_until_minimum_responses(client):
+    round_ = make_round()
+    add_responses(round_, [uniform(4)] * 2)
+    client.force_login(round_.facilitator)
+    page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "2 of 2 invited respondents have submitted" in page
+    assert "Scenario" not in page
+    data = client.get(f"/rounds/{round_.pk}/results.json").json()
+    assert data["principles"] == [] and data["total"] is None and data["respondents"] == []
+    rows = list(csv.reader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode())))
+    assert len(rows) == 1  # the header only
+
+
+def test_results_figures_and_band_wording(client):
+    round_ = make_round()
+    add_responses(round_, [WORKED_EXAMPLE + [4] * 30, WORKED_EXAMPLE + [4] * 30, [1] * 6 + [4] * 30])
+    client.force_login(round_.facilitator)
+    data = client.get(f"/rounds/{round_.pk}/results.json").json()
+    p1 = data["principles"][0]
+    assert (p1["n"], p1["min"], p1["max"], p1["median"]) == (3, 6, 16, 16)
+    assert p1["mean"] == 12.7  # (16 + 16 + 6) / 3 = 12.67
+    assert p1["band"] == {"min": 13, "max": 18, "text": "The need for partnership is recognised and accepted"}
+    assert p1["agreement"] == "conflict"  # bands 6 and 13-18 are three bands apart
+    assert data["total"]["mean"] == round((136 * 2 + 126) / 3, 1)
+    assert data["scenario"]["code"] == "B"
+    page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "The need for partnership is recognised and accepted" in page
+    assert "Conflict" in page
+    assert "Scenario B" in page
+
+
+def test_anonymous_round_never_names_anyone(client):
+    round_ = make_round(anonymous=True)
+    add_responses(round_, [uniform(3)] * 4, comment="Budgets are not shared")
+    client.force_login(round_.facilitator)
+    for path in ("results/", "results.json", "responses.csv", "workshop/?screen=1", "results/respondents/1/"):
+        body = client.get(f"/rounds/{round_.pk}/{path}").content.decode()
+        assert "Person " not in body and "@example.org" not in body, path
+    data = client.get(f"/rounds/{round_.pk}/results.json").json()
+    assert [r["label"] for r in data["respondents"]] == [f"Respondent {i}" for i in range(1, 5)]
+    assert "Budgets are not shared" in client.get(f"/rounds/{round_.pk}/results/").content.decode()
+
+
+def test_named_round_attributes_comments(client):
+    round_ = make_round(anonymous=False)
+    add_responses(round_, [uniform(3)] * 3, comment="We need a shared budget")
+    client.force_login(round_.facilitator)
+    page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "We need a shared budget <span class=\"text-body-secondary\">(Person 0)</span>" in page
+
+
+def test_small_groups_are_merged_or_withheld(client):
+    round_ = make_round()
+    orgs = ["Council"] * 3 + ["NHS trust"] * 3 + ["Police"] * 1 + ["Charity"] * 1
+    add_responses(round_, [uniform(3)] * 8, organisations=orgs)
+    client.force_login(round_.facilitator)
+    data = client.get(f"/rounds/{round_.pk}/results.json").json()
+    assert sorted({r["organisation"] for r in data["respondents"]}, key=str) == ["Council", "NHS trust", None]
+    page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "Police" not in page and "Charity" not in page
+    assert "Withheld" in page
+
+
+def test_csv_columns_and_formula_injection(client):
+    round_ = make_round(anonymous=False)
+    add_responses(round_, [uniform(2)] * 3, comment="=HYPERLINK(\"http://evil\")")
+    client.force_login(round_.facilitator)
+    response = client.get(f"/rounds/{round_.pk}/responses.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(rows[0])[:5] == ["label", "organisation", "level", "P1A", "P1B"]
+    assert {"P6F", "S1", "S6", "success", "P1A_comment", "success_comment"} <= set(rows[0])
+    assert rows[0]["P1A_comment"].startswith("'=")
+
+
+def test_change_since_previous_round(client):
+    facilitator = user("Facilitator")
+    earlier = make_round(facilitator, closes_on=date(2024, 3, 31), title="Health check 2024")
+    add_responses(earlier, [uniform(2)] * 3)
+    later = make_round(facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31))
+    add_responses(later, [uniform(3)] * 3)
+    client.force_login(facilitator)
+    page = client.get(f"/rounds/{later.pk}/results/").content.decode()
+    assert "Since the previous round" in page
+    assert "+36.0" in page  # total 72 -> 108
+    assert "+6.0" in page  # each principle 12 -> 18
+
+
+def test_profiles_are_numbered_and_bounded(client):
+    round_ = make_round(anonymous=True)
+    add_responses(round_, [uniform(1), uniform(4), uniform(3)])
+    client.force_login(round_.facilitator)
+    pages = [client.get(f"/rounds/{round_.pk}/results/respondents/{n}/") for n in (1, 2, 3)]
+    assert all(p.status_code == 200 for p in pages)
+    assert sorted(
+        next(t for t in ("Total</th><td>36", "Total</th><td>144", "Total</th><td>108") if t in p.content.decode())
+        for p in pages
+    ) == sorted(["Total</th><td>36", "Total</th><td>144", "Total</th><td>108"])
+    assert client.get(f"/rounds/{round_.pk}/results/respondents/4/").status_code == 404
+
+
+def test_workshop_screens(client):
+    round_ = make_round()
+    add_responses(round_, [uniform(3)] * 3)
+    client.force_login(round_.facilitator)
+    for screen, text in [(0, "how healthy is our partnership"), (3, "Principle 3"), (7, "Priorities and scenario")]:
+        page = client.get(f"/rounds/{round_.pk}/workshop/?screen={screen}").content.decode()
+        assert text in page
+    assert client.get(f"/rounds/{round_.pk}/workshop/?screen=abc").status_code == 200
+
+
+def test_action_plan(client):
+    round_ = make_round()
+    principle = Principle.objects.get(instrument=round_.instrument, number=4)
+    client.force_login(round_.facilitator)
+    url = f"/rounds/{round_.pk}/actions/"
+    response = client.post(
+        url,
+        {
+            "action-principle": principle.pk,
+            "action-description": "Agree a data-sharing protocol",
+            "action-owner": "Chief Inspector",
+            "action-due_date": (date.today() - timedelta(days=1)).isoformat(),
+            "action-status": "in_progress",
+            "save_action": "1",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Agree a data-sharing protocol" in page and "Overdue" in page
+    # An element of another principle is refused, and what was typed is kept.
+    other_element = Principle.objects.get(instrument=round_.instrument, number=1).elements.first()
+    response = client.post(
+        url,
+        {"action-principle": principle.pk, "action-element": other_element.pk, "action-description": "Kept text",
+         "action-owner": "X", "action-due_date": "2030-01-01", "action-status": "not_started", "save_action": "1"},
+    )
+    assert response.status_code == 200 and "Kept text" in response.content.decode()
+    assert ActionItem.objects.count() == 1
+    when = date.today() + timedelta(days=365)
+    client.post(url, {"next-next_health_check": when.isoformat(), "save_date": "1"})
+    round_.partnership.refresh_from_db()
+    assert round_.partnership.review_due_date == when
+    manager = user("Manager")
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"save_date": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["results/", "results.json", "responses.csv"])
+def test_query_count_does_not_grow_with_responses(client, path):
+    counts = []
+    for n in (5, 200):
+        round_ = make_round()
+        add_responses(round_, [[(i + j) % 4 + 1 for j in range(36)] for i in range(n)])
+        client.force_login(round_.facilitator)
+        client.get(f"/rounds/{round_.pk}/{path}")  # warm the instrument and chart caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/rounds/{round_.pk}/{path}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.integers(1, 4), min_size=36, max_size=36), min_size=3, max_size=8))
+def test_json_totals_equal_the_sums_of_csv_answers(client, answer_sets):
+    round_ = make_round()
+    add_responses(round_, answer_sets)
+    client.force_login(round_.facilitator)
+    data = client.get(f"/rounds/{round_.pk}/results.json").json()
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode())))
+    csv_totals = {row["label"]: sum(int(v) for k, v in row.items() if len(k) == 3 and k[0] == "P") for row in rows}
+    assert {r["label"]: r["total"] for r in data["respondents"]} == csv_totals
+    for r in data["respondents"]:
+        assert all(6 <= s <= 24 for s in r["principles"]) and r["total"] == sum(r["principles"])
+    assert json.loads(json.dumps(data)) == data

@@ -1,0 +1,98 @@
+"""Charts as the pages and reports use them: drawn by ``reports.charts`` and cached by what they show.
+
+The cache key is a hash of the chart's kind, its numbers and labels, and ``CHART_VERSION``; so an unchanged
+round is never redrawn, and a new response (new numbers) draws a new chart.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from reports import charts
+
+CHART_VERSION = 1
+_SVG_PROLOGUE = re.compile(rb"^.*?(?=<svg)", re.S)
+
+
+def cached_chart(kind: str, fmt: str = "svg", **params) -> bytes:
+    """Return the chart ``kind`` (a drawing function of reports.charts) drawn with ``params``, from the cache."""
+    key_source = json.dumps([CHART_VERSION, kind, fmt, params], sort_keys=True, default=str)
+    key = "chart:" + hashlib.sha256(key_source.encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = getattr(charts, kind)(fmt=fmt, **params)
+        cache.set(key, body, timeout=None)
+    return body
+
+
+def inline_svg(body: bytes) -> str:
+    """Return SVG bytes ready to place inside HTML: no XML declaration or doctype, hidden from screen readers
+    (the figure's text alternative and data table carry the numbers)."""
+    svg = _SVG_PROLOGUE.sub(b"", body, count=1).decode("utf-8")
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    alt: str
+
+
+def _labels(structure) -> list[str]:
+    return [p.short_title for p in structure.principles]
+
+
+def round_dartboard_params(results) -> dict:
+    """Return the dartboard's numbers for a round: means shaded, each respondent a mark."""
+    structure = results.structure
+    return {
+        "scores": [row.aggregate.mean for row in results.principles],
+        "labels": _labels(structure),
+        "marks": [[r.principle_scores[p.number - 1] for r in results.respondents] for p in structure.principles],
+    }
+
+
+def round_dartboard(results, fmt: str = "svg") -> bytes:
+    """Return the round's dartboard (SVG or PNG bytes)."""
+    return cached_chart("dartboard", fmt, **round_dartboard_params(results))
+
+
+def round_dartboard_chart(results) -> Chart:
+    params = round_dartboard_params(results)
+    return Chart(inline_svg(cached_chart("dartboard", "svg", **params)), charts.dartboard_alt_text(**params))
+
+
+def comparison_dartboard_chart(results) -> Chart:
+    """Return the later round's means shaded with the earlier round's means as an outline."""
+    params = {
+        "scores": [row.aggregate.mean for row in results.principles],
+        "labels": _labels(results.structure),
+        "outline": [results.previous_summary.principles[p.number].mean for p in results.structure.principles],
+    }
+    return Chart(inline_svg(cached_chart("dartboard", "svg", **params)), charts.dartboard_alt_text(**params))
+
+
+def profile_dartboard_chart(structure, principle_scores) -> Chart:
+    params = {"scores": list(principle_scores), "labels": _labels(structure)}
+    return Chart(inline_svg(cached_chart("dartboard", "svg", **params)), charts.dartboard_alt_text(**params))
+
+
+def statement_bars_chart(statement_rows) -> Chart:
+    rows = [(s.info.code, dict(s.distribution), s.divided) for s in statement_rows]
+    return Chart(inline_svg(cached_chart("statement_bars", "svg", rows=rows)), charts.statement_bars_alt_text(rows))
+
+
+def trend_chart(structure, round_labels: list[str], means: dict[int, list[float | None]]) -> Chart:
+    params = {"round_labels": round_labels, "means": means, "labels": _labels(structure)}
+    return Chart(inline_svg(cached_chart("trend_lines", "svg", **params)), charts.trend_lines_alt_text(**params))
+
+
+def register_health_chart(totals: list[tuple[str, float]], fmt: str = "svg") -> Chart | bytes:
+    body = cached_chart("register_health", fmt, totals=[[name, total] for name, total in totals])
+    if fmt != "svg":
+        return body
+    return Chart(inline_svg(body), charts.register_health_alt_text(totals))

@@ -1,0 +1,40 @@
+"""Charts placed inline in pages: the SVG, its text alternative and the numbers in a table."""
+from __future__ import annotations
+
+from django import template
+
+from reports import services
+
+register = template.Library()
+
+
+@register.inclusion_tag("reports/_figure_round_dartboard.html")
+def round_dartboard(results):
+    return {"chart": services.round_dartboard_chart(results), "results": results}
+
+
+@register.inclusion_tag("reports/_figure_comparison.html")
+def comparison_dartboard(results):
+    return {"chart": services.comparison_dartboard_chart(results), "results": results}
+
+
+@register.inclusion_tag("reports/_figure_profile.html")
+def profile_dartboard(structure, principle_scores, caption="Your dartboard"):
+    rows = [(p, principle_scores[p.number - 1]) for p in structure.principles]
+    return {"chart": services.profile_dartboard_chart(structure, principle_scores), "rows": rows, "caption": caption}
+
+
+@register.inclusion_tag("reports/_figure_statement_bars.html")
+def statement_bars(statement_rows, caption="Answers to each statement"):
+    return {"chart": services.statement_bars_chart(statement_rows), "caption": caption}
+
+
+@register.inclusion_tag("reports/_figure_trend.html")
+def trend_chart(structure, round_labels, means):
+    rows = [(p, means.get(p.number, [])) for p in structure.principles]
+    return {"chart": services.trend_chart(structure, round_labels, means), "round_labels": round_labels, "rows": rows}
+
+
+@register.inclusion_tag("reports/_figure_register_health.html")
+def register_health(totals):
+    return {"chart": services.register_health_chart(totals), "count": len(totals)}
