@@ -148,3 +148,11 @@ def _all_models():
     from django.apps import apps
 
     return [m for m in apps.get_models() if m._meta.app_label in {"auth", "partnerships", "assessments", "reports"}]
+
+
+@pytest.mark.django_db
+def test_content_security_policy_allows_only_our_scripts(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
