@@ -100,3 +100,12 @@ def sign_in(page, live_server, username: str, password: str, next_path: str = "/
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Transactional tests (the browser tests) flush the database when they end, which would also remove the
+    rows the data migrations create (the instrument, the roles). Restore them for every such test."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
