@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -142,6 +143,7 @@ class RespondentProfile:
     # Unsuppressed groups: only for the breakdowns, which apply the minimum group size themselves.
     raw_organisation: str = ""
     raw_level: str = ""
+    success_comment: str = ""
 
 
 @dataclass
@@ -222,6 +224,7 @@ def _profiles(round_: Round, response_rows: list[dict]) -> list[RespondentProfil
                 response_id=row["id"],
                 raw_organisation=row["invitation__organisation"],
                 raw_level=LEVEL_LABELS.get(row["invitation__level"], row["invitation__level"]),
+                success_comment=row["success_comment"],
             )
         )
     return profiles
@@ -366,12 +369,9 @@ def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
         )
         setattr(results, f"by_{key}", breakdown)
     results.success_distribution = scoring.answer_distribution([r.success for r in profiles if r.success])
-    by_id = {r["id"]: r for r in rows}
     names = {p.response_id: (None if round_.anonymous else p.label) for p in profiles}
     results.success_comments = [
-        (by_id[p.response_id]["success_comment"], names[p.response_id])
-        for p in profiles
-        if by_id[p.response_id]["success_comment"].strip()
+        (p.success_comment, names[p.response_id]) for p in profiles if p.success_comment.strip()
     ]
     if with_detail:
         results.statements = _statement_rows(round_, structure, names)
@@ -531,22 +531,35 @@ def responses_csv(results: RoundResults) -> str:
     if not results.enough:
         return out.getvalue()
     ids = [r.response_id for r in results.respondents]
-    answers: dict[int, dict[int, tuple[int | None, str]]] = defaultdict(dict)
-    for a in Answer.objects.filter(response_id__in=ids).values("response_id", "statement_id", "value", "comment"):
-        answers[a["response_id"]][a["statement_id"]] = (a["value"], a["comment"])
-    comments = dict(Response.objects.filter(id__in=ids).values_list("id", "success_comment"))
+    # One row per response with its answers in statement order, assembled by PostgreSQL.
+    answers = {
+        row["response_id"]: row
+        for row in Answer.objects.filter(response_id__in=ids)
+        .values("response_id")
+        .annotate(
+            values=ArrayAgg("value", order_by="statement__position"),
+            comments=ArrayAgg("comment", order_by="statement__position"),
+            statement_ids=ArrayAgg("statement_id", order_by="statement__position"),
+        )
+    }
+    positions = [s.id for s in structure.statements]
     for r in results.respondents:
-        mine = answers[r.response_id]
-        values = [mine.get(s.id, (None, ""))[0] for s in structure.statements]
-        notes = [_csv_safe(mine.get(s.id, (None, ""))[1]) for s in structure.statements]
+        mine = answers.get(r.response_id)
+        if mine and mine["statement_ids"] == positions:
+            values, notes = mine["values"], mine["comments"]
+        else:  # an answer row missing: place what there is by statement
+            pairs = zip(mine["values"], mine["comments"], strict=True) if mine else ()
+            found = dict(zip(mine["statement_ids"], pairs, strict=True)) if mine else {}
+            values = [found.get(sid, (None, ""))[0] for sid in positions]
+            notes = [found.get(sid, (None, ""))[1] for sid in positions]
         sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
         writer.writerow(
             [_csv_safe(r.label), _csv_safe(r.organisation or ""), r.level or ""]
             + ["" if v is None else v for v in values]
             + ["" if v is None else v for v in sig]
             + ["" if r.success is None else r.success]
-            + notes
-            + [_csv_safe(comments.get(r.response_id, ""))]
+            + [_csv_safe(n) for n in notes]
+            + [_csv_safe(r.success_comment)]
         )
     return out.getvalue()
 

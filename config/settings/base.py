@@ -147,6 +147,8 @@ PHC_MIN_RESPONSES = env.int("PHC_MIN_RESPONSES", default=3)
 PHC_REVIEW_DUE_SOON_DAYS = 60
 
 RATELIMIT_VIEW = "config.views.ratelimited"
+# Per IP address. Generous, because a whole council office may share one address; links are unguessable anyway.
+PHC_RESPOND_RATE = env.str("PHC_RESPOND_RATE", default="300/m")
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

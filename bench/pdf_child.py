@@ -1,0 +1,36 @@
+"""Render one PDF report in a fresh process and print "<milliseconds> <peak RSS in MB>" (for bench/run.py)."""
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from partnerships.models import Partnership  # noqa: E402
+from reports import pdf, selectors  # noqa: E402
+
+
+def main() -> None:
+    kind = sys.argv[1]
+    start = time.perf_counter()
+    if kind == "partnership":
+        partnership = Partnership.objects.get(pk=int(sys.argv[2]))
+        body = pdf.partnership_report_pdf(selectors.partnership_report(partnership, int(sys.argv[3])))
+    else:
+        body = pdf.portfolio_report_pdf(selectors.portfolio_report(int(sys.argv[2])))
+    elapsed = (time.perf_counter() - start) * 1000
+    assert body.startswith(b"%PDF")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.1f} {peak_mb:.1f}")
+
+
+if __name__ == "__main__":
+    main()

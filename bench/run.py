@@ -1,0 +1,381 @@
+"""make bench: speed and memory at a national scale, measured against the PostgreSQL floor.
+
+    python bench/run.py [--scale small|default] [--repeat 15]
+
+Builds (once) a deterministic data set in a separate database (the embedded server under var/bench/, or
+BENCH_DATABASE_URL), then prints one row per measurement: the median and p95 of repeated runs, the SQL query
+count, the floor for the same work (raw SQL in one transaction) where there is one, the ratio, the budget and
+whether it is met. Absolute times drift on shared machines, so budgets are ratios to floors measured in the
+same run wherever the issue defines one. It never runs in `make test`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SCALES = {"small": (50, 2, 12), "default": (500, 5, 12)}
+BIG_ROUND = 200
+
+
+def bench_database_url(scale: str) -> str:
+    """Return the URL of this scale's benchmark database, creating the database if needed."""
+    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    if url:
+        return url
+    import psycopg2
+
+    from config.db import embedded_database_url
+
+    pgdata = ROOT / "var" / "bench" / "pgdata"
+    admin = embedded_database_url(pgdata)
+    name = f"phc_bench_{scale}"
+    conn = psycopg2.connect(admin)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return embedded_database_url(pgdata, database=name)
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["PHC_RESPOND_RATE"] = "1000000/m"
+    import django
+
+    django.setup()
+
+
+@dataclass
+class Row:
+    name: str
+    times: list[float]
+    queries: int | None = None
+    floor: float | None = None
+    budget: str = ""
+    met: bool | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.floor if self.floor else None
+
+
+ROWS: list[Row] = []
+
+
+def measure(name: str, fn: Callable[[int], object], repeat: int, *, count_queries: bool = True) -> Row:
+    """Run fn once to warm up (and count its queries), then ``repeat`` times; return the row (ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queries = None
+    if count_queries:
+        with CaptureQueriesContext(connection) as ctx:
+            fn(-1)
+        queries = len(ctx)
+    else:
+        fn(-1)
+    times = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - start) * 1000)
+    row = Row(name, times, queries)
+    ROWS.append(row)
+    print(f"  measured {name}: median {row.median:.1f} ms", flush=True)
+    return row
+
+
+def judge(row: Row, *, floor: Row | None = None, factor: float | None = None, absolute_ms: float | None = None):
+    if floor is not None:
+        row.floor = floor.median
+    if factor is not None and row.floor:
+        row.budget = f"<= {factor:g}x floor"
+        row.met = row.median <= factor * row.floor
+    if absolute_ms is not None:
+        row.budget = f"< {absolute_ms:g} ms"
+        row.met = row.median < absolute_ms
+
+
+def ensure_data(scale: str) -> None:
+    from django.core.management import call_command
+
+    from partnerships.models import Partnership
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    if not Partnership.objects.filter(reference__startswith="BENCH-").exists():
+        n, y, r = SCALES[scale]
+        print(f"Building the {scale} data set ({n} partnerships, {y} years, {r} respondents)...", flush=True)
+        call_command("bench_data", partnerships=n, years=y, respondents=r, seed=2026)
+
+
+def big_round():
+    """Return a closed round with 200 submitted responses (added once)."""
+    import random
+
+    from assessments.models import Round
+    from assessments.tests.results_data import add_responses
+
+    existing = Round.objects.filter(title="Bench round of 200").first()
+    if existing:
+        return existing
+    base = Round.objects.filter(partnership__reference="BENCH-00000").order_by("-closes_on").first()
+    round_ = Round.objects.create(
+        partnership=base.partnership, instrument=base.instrument, title="Bench round of 200",
+        facilitator=base.facilitator, opens_on=date(2019, 1, 1), closes_on=date(2019, 3, 31), state="closed",
+        levels=base.levels,
+    )
+    rng = random.Random(200)
+    sets = [[max(1, min(4, round(2.6 + rng.gauss(0, 0.9)))) for _ in range(36)] for _ in range(BIG_ROUND)]
+    add_responses(round_, sets, organisations=[f"Organisation {i % 7}" for i in range(BIG_ROUND)],
+                  levels=[["board", "management", "front_line"][i % 3] for i in range(BIG_ROUND)])
+    return round_
+
+
+def journey(repeat: int) -> None:
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from assessments import services
+    from assessments.models import Round, Statement
+
+    print("Respondent's journey", flush=True)
+    base = Round.objects.filter(partnership__reference="BENCH-00001").first()
+    stamp = int(time.time())
+    round_ = Round.objects.create(
+        partnership=base.partnership, instrument=base.instrument, title=f"Bench open round {stamp}",
+        facilitator=base.facilitator, opens_on=date.today(), closes_on=date.today(), state="open",
+        levels=base.levels,
+    )
+    count = 4 * (repeat + 1) + 1
+    tokens = [
+        services.invitation_create(
+            round_, services.InvitationRow(f"Bench {i}", f"bench{stamp}-{i}@bench.example", "Council", "management")
+        )
+        for i in range(count)
+    ]
+    statements = list(Statement.objects.filter(principle__instrument=round_.instrument).order_by("position"))
+    client = Client()
+
+    def token(i: int, block: int) -> str:
+        return tokens[block * (repeat + 1) + i + 1][1]
+
+    get = measure("principle page GET", lambda i: client.get(f"/respond/{token(i, 0)}/principle/1/"), repeat)
+    sheet = {f"answer_{s.pk}": "3" for s in statements[:6]} | {f"comment_{s.pk}": "" for s in statements[:6]}
+    post = measure(
+        "principle page POST (6 answers)",
+        lambda i: client.post(f"/respond/{token(i, 1)}/principle/1/", sheet | {"action": "next"}),
+        repeat,
+    )
+    # Prepare complete responses, then time the final submit only.
+    submit_tokens = []
+    for i in range(-1, repeat):
+        invitation, tok = tokens[2 * (repeat + 1) + i + 1]
+        for number in range(1, 7):
+            services.response_save_sheet(
+                invitation, [services.AnswerInput(s.pk, 3, "") for s in statements[(number - 1) * 6:number * 6]]
+            )
+        services.response_save_significance(invitation, [3] * 6)
+        services.response_save_success(invitation, 3, "")
+        submit_tokens.append(tok)
+    submit = measure("final submit", lambda i: client.post(f"/respond/{submit_tokens[i + 1]}/review/"), repeat)
+
+    # Floors: the same rows written by one raw SQL statement in one transaction.
+    floor_invitations = [tokens[-1][0]] + [tokens[3 * (repeat + 1) + i][0] for i in range(repeat + 1)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO assessments_response (invitation_id, round_id, status, significance, success_comment,"
+            " started_at, updated_at) VALUES (%s, %s, 'in_progress', '{}', '', now(), now()) RETURNING id",
+            [floor_invitations[0].pk, round_.pk],
+        )
+        scratch_response = cursor.fetchone()[0]
+    six = statements[:6]
+
+    def floor_sheet(i: int) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO assessments_answer (response_id, statement_id, value, comment) VALUES "
+                + ", ".join(["(%s, %s, %s, '')"] * 6)
+                + " ON CONFLICT (response_id, statement_id) DO UPDATE SET value = EXCLUDED.value,"
+                " comment = EXCLUDED.comment",
+                [v for s in six for v in (scratch_response, s.pk, (i % 4) + 1)],
+            )
+
+    floor_post = measure("floor: upsert 6 answers (raw SQL)", floor_sheet, repeat, count_queries=False)
+
+    def floor_submit(i: int) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "WITH r AS (INSERT INTO assessments_response (invitation_id, round_id, status, significance,"
+                " success, success_comment, principle_scores, total, started_at, updated_at, submitted_at)"
+                " VALUES (%s, %s, 'submitted', '{3,3,3,3,3,3}', 3, '', '{18,18,18,18,18,18}', 108, now(), now(),"
+                " now()) RETURNING id) INSERT INTO assessments_answer (response_id, statement_id, value, comment)"
+                " SELECT r.id, s.id, 3, '' FROM r, assessments_statement s WHERE s.id = ANY(%s)",
+                [floor_invitations[i + 2].pk, round_.pk, [s.pk for s in statements]],
+            )
+
+    floor_sub = measure("floor: 1 response + 36 answers (raw SQL)", floor_submit, repeat, count_queries=False)
+    judge(post, floor=floor_post, factor=5)
+    judge(submit, floor=floor_sub, factor=5)
+    judge(get, floor=floor_sub, factor=10)
+
+
+def results(repeat: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from assessments.models import Round
+
+    print("Results and exports", flush=True)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-manager"))
+    small = Round.objects.filter(partnership__reference="BENCH-00002").order_by("-closes_on").first()
+    big = big_round()
+    aggregate_sql = (
+        "SELECT principle, avg(score), percentile_cont(0.5) WITHIN GROUP (ORDER BY score), min(score), max(score),"
+        " count(*) FROM (SELECT a.response_id, st.principle_id AS principle, sum(a.value) AS score"
+        " FROM assessments_answer a JOIN assessments_response r ON r.id = a.response_id"
+        " JOIN assessments_statement st ON st.id = a.statement_id"
+        " WHERE r.round_id = %s AND r.status = 'submitted' GROUP BY 1, 2) x GROUP BY principle"
+    )
+    for label, round_ in (("12", small), ("200", big)):
+
+        def floor(i: int, round_id: int = round_.pk) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(aggregate_sql, [round_id])
+                cursor.fetchall()
+
+        floor_row = measure(f"floor: per-principle aggregate in SQL, {label} respondents", floor, repeat,
+                            count_queries=False)
+        for path, factor in (("results/", 10), ("results.json", 10), ("responses.csv", 5)):
+            row = measure(f"{path} for {label} respondents", lambda i, p=path, r=round_: client.get(
+                f"/rounds/{r.pk}/{p}"), repeat)
+            judge(row, floor=floor_row, factor=factor if label == "200" else None)
+            if label != "200":
+                row.budget = "(budget set at 200)"
+
+
+def register_and_portfolio(repeat: int, n: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from reports.selectors import portfolio_report
+
+    print("Register and portfolio", flush=True)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-manager"))
+    unfiltered = measure(f"register page, {n} partnerships", lambda i: client.get("/partnerships/"), repeat)
+    judge(unfiltered, absolute_ms=100)
+    filtered = measure(
+        f"register page filtered, {n} partnerships",
+        lambda i: client.get("/partnerships/?status=active&risk=high&sort=-review_due_date"),
+        repeat,
+    )
+    judge(filtered, absolute_ms=100)
+    measure(f"register CSV export, {n} partnerships", lambda i: client.get("/partnerships/export.csv"), repeat)
+    measure(f"portfolio data, {n} partnerships", lambda i: portfolio_report(date.today().year), repeat)
+
+
+def dartboards(repeat: int) -> None:
+    from django.core.cache import cache
+
+    from assessments import results as selectors
+    from reports import charts, services
+
+    print("Dartboard", flush=True)
+    data = selectors.round_results(big_round(), with_detail=False)
+    params = services.round_dartboard_params(data)
+    measure("dartboard of 200 respondents, drawn (SVG)", lambda i: charts.dartboard(fmt="svg", **params), repeat,
+            count_queries=False)
+    measure("dartboard of 200 respondents, drawn (PNG)", lambda i: charts.dartboard(fmt="png", **params), repeat,
+            count_queries=False)
+    cache.clear()
+    services.round_dartboard(data, "svg")
+    row = measure("dartboard of 200 respondents, from the cache", lambda i: services.round_dartboard(data, "svg"),
+                  repeat)
+    judge(row, absolute_ms=5)
+
+
+def pdfs(repeat: int, n: int) -> None:
+    from assessments.models import Round
+
+    print("PDF reports (each in its own process, for its peak memory)", flush=True)
+    partnership_id = Round.objects.filter(partnership__reference="BENCH-00003").values_list(
+        "partnership_id", flat=True).first()
+    year = date.today().year - 1
+    for kind, args, budget in (("partnership", [str(partnership_id), str(year)], 1000),
+                               ("portfolio", [str(year)], 10000)):
+        times, peaks = [], []
+        for _ in range(max(3, repeat // 5)):
+            out = subprocess.run([sys.executable, str(ROOT / "bench" / "pdf_child.py"), kind, *args],
+                                 capture_output=True, text=True, env=os.environ, check=True)
+            elapsed, peak = out.stdout.split()
+            times.append(float(elapsed))
+            peaks.append(float(peak))
+        row = Row(f"{kind} PDF ({n} partnerships)", times, None)
+        row.budget = f"< {budget} ms, < 500 MB"
+        row.met = statistics.median(times) < budget and max(peaks) < 500
+        row.name += f", peak RSS {max(peaks):.0f} MB"
+        ROWS.append(row)
+        print(f"  measured {row.name}: median {row.median:.0f} ms", flush=True)
+
+
+def print_table(scale: str, n: int) -> None:
+    print()
+    print(f"Partnership Health Check benchmark, scale {scale} ({n} partnerships), {date.today()}, "
+          f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    header = f"{'measurement':<62} {'median':>9} {'p95':>9} {'queries':>7} {'floor':>8} {'ratio':>6}  budget"
+    print(header)
+    print("-" * len(header))
+    for r in ROWS:
+        floor = f"{r.floor:.2f}" if r.floor else ""
+        ratio = f"{r.ratio:.1f}x" if r.ratio else ""
+        verdict = "" if r.met is None else ("met" if r.met else "NOT MET")
+        queries = "" if r.queries is None else str(r.queries)
+        print(f"{r.name:<62} {r.median:>7.2f}ms {r.p95:>7.2f}ms {queries:>7} {floor:>8} {ratio:>6}  "
+              f"{r.budget} {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="default")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    setup_django(bench_database_url(args.scale))
+    ensure_data(args.scale)
+    n = SCALES[args.scale][0]
+    journey(args.repeat)
+    results(args.repeat)
+    register_and_portfolio(args.repeat, n)
+    dartboards(args.repeat)
+    pdfs(args.repeat, n)
+    print_table(args.scale, n)
+
+
+if __name__ == "__main__":
+    main()
