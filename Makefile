@@ -58,6 +58,7 @@ bench: install
 	$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
 
 bench-load: install
+	$(PIP) install --quiet -e '.[test,bench]' 2>&1 | grep -v -e "is ignored" -e "^  " -e "^$$" || true
 	$(PY) bench/load.py
 
 clean-db:
