@@ -102,10 +102,44 @@ def sign_in(page, live_server, username: str, password: str, next_path: str = "/
     page.wait_for_load_state("load")
 
 
-def pytest_collection_modifyitems(items) -> None:
-    """Transactional tests (the browser tests) flush the database when they end, which would also remove the
-    rows the data migrations create (the instrument, the roles). Restore them for every such test."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+PROJECT_APPS = ("partnerships", "assessments", "reports")
+
+
+def restore_reference_data() -> None:
+    """Run the project's data migrations again (roles, their permissions, the instrument) after a flush."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    if Group.objects.exists():
+        return
+    ContentType.objects.clear_cache()
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan: list[tuple[str, str]] = []  # every project migration, dependencies first
+    for leaf in loader.graph.leaf_nodes():
+        for node in loader.graph.forwards_plan(leaf):
+            if node[0] in PROJECT_APPS and node not in plan:
+                plan.append(node)
+    with connection.schema_editor(atomic=True) as editor:
+        for key in plan:
+            for operation in loader.disk_migrations[key].operations:
+                if isinstance(operation, RunPython):
+                    operation.code(global_apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """Transactional tests (the browser tests) flush the database, including what the data migrations made.
+    Put it back before each such test, so every test starts from the same reference data. (pytest-django runs
+    the transactional tests after all the others, so only they can find the data gone.)"""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        restore_reference_data()
+    yield

@@ -420,17 +420,31 @@ def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
     return summaries
 
 
-def latest_rounds(partnership_ids) -> dict[int, Round]:
-    """Return {partnership id: its latest round with enough submitted responses} in one query."""
-    qs = (
-        Round.objects.filter(partnership_id__in=partnership_ids)
-        .annotate(n=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED)))
+def with_enough_responses(rounds):
+    # A subquery rather than an annotation: PostgreSQL's DISTINCT ON cannot be combined with GROUP BY in Django.
+    enough = (
+        Response.objects.filter(status=ResponseStatus.SUBMITTED)
+        .values("round_id")
+        .annotate(n=Count("id"))
         .filter(n__gte=settings.PHC_MIN_RESPONSES)
+        .values("round_id")
+    )
+    return rounds.filter(pk__in=enough)
+
+
+def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
+    """Return {partnership id: its latest round with enough submitted responses, among those closed on or
+    before ``on`` (any date when None)}, in one query. ``partnership_ids`` None means every partnership."""
+    rounds = Round.objects.all() if on is None else Round.objects.filter(closes_on__lte=on)
+    if partnership_ids is not None:
+        rounds = rounds.filter(partnership_id__in=list(partnership_ids))
+    rounds = (
+        with_enough_responses(rounds)
         .select_related("instrument")
         .order_by("partnership_id", "-closes_on", "-id")
         .distinct("partnership_id")
     )
-    return {r.partnership_id: r for r in qs}
+    return {r.partnership_id: r for r in rounds}
 
 
 def latest_totals(partnership_ids) -> dict[int, tuple[float, str]]:

@@ -16,11 +16,15 @@ ROLES = (RESPONDENT, FACILITATOR, MANAGER, REGISTER_ADMIN)
 
 def grant(apps, schema_editor, mapping: Mapping[str, Iterable[str]]) -> None:
     """Give each group (created if missing) the permissions ``app_label.codename`` listed for it."""
+    from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; create them now so they can be granted.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        if apps is global_apps:
+            create_permissions(app_config, verbosity=0)
+            continue
+        app_config.models_module = True  # historical app configs have none; create_permissions needs one
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 

@@ -1,15 +1,23 @@
-"""Chart downloads and (later) the managers' reports."""
+"""Chart downloads, the managers' reports page and the two PDF reports."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.text import slugify
 
-from assessments import results as selectors
+from assessments import results as results_selectors
 from assessments.results_views import round_for_viewer
-from reports import services
+from partnerships.models import Partnership
+from reports import pdf, selectors, services
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+# Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @login_required
@@ -17,10 +25,85 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Dartboards are available as .svg or .png")
     round_ = round_for_viewer(request, pk)
-    data = selectors.round_results(round_, with_detail=False)
+    data = results_selectors.round_results(round_, with_detail=False)
     if not data.enough:
         raise Http404("This round does not have enough responses to show a dartboard yet.")
     response = HttpResponse(services.round_dartboard(data, fmt), content_type=CONTENT_TYPES[fmt])
     name = f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-dartboard.{fmt}"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_see_reports_page(request.user):
+        raise PermissionDenied
+    visible = selectors.report_partnership_ids(request.user)
+    overview = selectors.reports_overview(visible)
+    rows, sort = selectors.sort_rows(overview.rows, request.GET.get("sort", "name"))
+    # Each score links to its round's results, for those who may open them (managers, the round's facilitator).
+    sees_all = visible is None
+    table = [
+        (r, reverse("results:results", args=[r.round.pk]) if sees_all or r.round.facilitator_id == request.user.pk
+         else None)
+        for r in rows
+        if r.summary
+    ]
+    context = {
+        "overview": overview,
+        "rows": table,
+        "columns": sort_columns(overview.principles, sort),
+        "sort": sort,
+        "can_download_portfolio": selectors.can_download_portfolio(request.user),
+        "this_year": date.today().year,
+    }
+    return render(request, "reports/index.html", context)
+
+
+def sort_columns(principles: list[tuple[int, str]], sort: str) -> list[dict]:
+    """Return the sortable columns of the overview with, for each, its aria-sort and the ?sort= a click asks for
+    (a sorted column's link reverses it)."""
+    columns = [("name", "Partnership", "")]
+    columns += [(f"p{n}", f"P{n}", title) for n, title in principles]
+    columns.append(("total", "Total", "Mean total, 36 to 144"))
+    result = []
+    for key, label, title in columns:
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
+        result.append(
+            {"key": key, "label": label, "title": title, "aria_sort": state,
+             "next": f"-{key}" if state == "ascending" else key}
+        )
+    return result
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("No report for that year.")
+
+
+def _pdf_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def partnership_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    _check_year(year)
+    # Refused before the lookup, so a facilitator cannot tell which other partnerships exist.
+    if not selectors.can_download_partnership_report(request.user, pk):
+        raise PermissionDenied
+    partnership = get_object_or_404(Partnership, pk=pk)
+    report = selectors.partnership_report(partnership, year)
+    name = f"{slugify(partnership.name) or 'partnership'}-annual-report-{year}.pdf"
+    return _pdf_response(pdf.partnership_report_pdf(report), name)
+
+
+@login_required
+def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
+    _check_year(year)
+    if not selectors.can_download_portfolio(request.user):
+        raise PermissionDenied
+    report = selectors.portfolio_report(year)
+    return _pdf_response(pdf.portfolio_report_pdf(report), f"portfolio-report-{year}.pdf")

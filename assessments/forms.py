@@ -1,0 +1,444 @@
+"""Forms for setting up rounds, inviting respondents and answering the rapid partnership profile."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+
+from assessments import emails
+from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
+from assessments.services import COMMENT_MAX_LENGTH, AnswerInput, InvitationRow
+from config.roles import FACILITATOR
+from partnerships.models import Partnership, Status
+
+MAX_IMPORT_ROWS = 500
+CSV_COLUMNS = ("name", "email", "organisation", "level")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# --- Rounds -----------------------------------------------------------------------------------------------
+
+
+class RoundForm(forms.ModelForm):
+    """Stage 1, preparation: everything a facilitator decides before inviting anyone."""
+
+    levels = forms.MultipleChoiceField(
+        label="Levels taking part",
+        choices=Level.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Invite people from every level taking part.",
+    )
+
+    class Meta:
+        model = Round
+        fields = [
+            "partnership",
+            "instrument",
+            "title",
+            "purpose",
+            "facilitation",
+            "facilitator",
+            "levels",
+            "feedback_arrangements",
+            "action_arrangements",
+            "opens_on",
+            "closes_on",
+            "anonymous",
+        ]
+        labels = {
+            "anonymous": "Anonymous round",
+            "facilitation": "Facilitation",
+            "opens_on": "Opens on",
+            "closes_on": "Closes on",
+        }
+        help_texts = {
+            "anonymous": (
+                "Anonymous: no screen, export or report links an answer to a person. Named: the facilitator "
+                "sees each person's answers. A round cannot become named once anyone has answered."
+            ),
+        }
+        widgets = {
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
+            "feedback_arrangements": forms.Textarea(attrs={"rows": 3}),
+            "action_arrangements": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        current = self.instance.facilitator_id if self.instance.pk else None
+        self.fields["facilitator"].queryset = (
+            User.objects.filter(Q(groups__name=FACILITATOR) | Q(is_superuser=True) | Q(pk=current), is_active=True)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        partnerships = Partnership.objects.exclude(status=Status.CLOSED)
+        if self.instance.pk:
+            partnerships = partnerships | Partnership.objects.filter(pk=self.instance.partnership_id)
+        self.fields["partnership"].queryset = partnerships.order_by("name")
+        self.fields["instrument"].queryset = Instrument.objects.order_by("slug", "-version")
+        if self.instance.pk and self.instance.state != RoundState.DRAFT:
+            # Answers already given belong to this partnership and instrument.
+            for name in ("partnership", "instrument"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Fixed once the round has opened."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The close date cannot be before the open date.")
+        instance = self.instance
+        if (
+            instance.pk
+            and instance.anonymous
+            and cleaned.get("anonymous") is False
+            and instance.responses.exists()
+        ):
+            self.add_error(
+                "anonymous", "This round cannot become named: people have already answered it anonymously."
+            )
+        return cleaned
+
+
+class RoundEmailsForm(forms.Form):
+    """The round's own invitation and reminder emails; blank fields use the defaults."""
+
+    invitation_subject = forms.CharField(label="Invitation subject", required=False, max_length=200)
+    invitation_body = forms.CharField(
+        label="Invitation text", required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    reminder_subject = forms.CharField(label="Reminder subject", required=False, max_length=200)
+    reminder_body = forms.CharField(label="Reminder text", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            kind, part = name.split("_")
+            form_field.widget.attrs["placeholder"] = emails.default_source(kind, part).strip()
+            form_field.help_text = "Leave blank to use the default shown."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, source in list(cleaned.items()):
+            try:
+                emails.check_template(source or "", needs_link=name.endswith("_body"))
+            except ValueError as exc:
+                self.add_error(name, f"This template cannot be used: {exc}")
+        return cleaned
+
+
+class RoundStateForm(forms.Form):
+    """Open or close a round (POST only, so a link or a crawler cannot change it)."""
+
+    action = forms.ChoiceField(choices=[("open", "Open"), ("close", "Close")])
+
+
+# --- Invitations ------------------------------------------------------------------------------------------
+
+
+def level_from_text(text: str) -> str | None:
+    """Return the Level value for a label or value typed in any case ("Front-line staff", "front_line")."""
+    wanted = " ".join(text.split()).casefold()
+    for value, label in Level.choices:
+        if wanted in (value.casefold(), label.casefold()):
+            return value
+    return None
+
+
+class InvitationForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(max_length=254)
+    organisation = forms.CharField(max_length=200)
+    level = forms.ChoiceField(choices=Level.choices)
+
+    def __init__(self, *args, round: Round, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.round = round
+        if round.levels:
+            self.fields["level"].choices = [(v, label) for v, label in Level.choices if v in round.levels]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if Invitation.objects.filter(round=self.round, email__iexact=email).exists():
+            raise ValidationError(f"{email} is already invited to this round.")
+        return email
+
+    def row(self) -> InvitationRow:
+        data = self.cleaned_data
+        return InvitationRow(data["name"].strip(), data["email"], data["organisation"].strip(), data["level"])
+
+
+@dataclass
+class BadRow:
+    line: int
+    text: str
+    reasons: list[str]
+
+
+@dataclass
+class CsvPreview:
+    good: list[tuple[int, InvitationRow]] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[InvitationRow]:
+        return [row for _, row in self.good]
+
+
+def parse_invitations_csv(
+    text: str,
+    *,
+    existing_emails: Iterable[str] = (),
+    allowed_levels: Sequence[str] = (),
+    max_rows: int = MAX_IMPORT_ROWS,
+) -> CsvPreview:
+    """Return the good rows and the bad ones (with line numbers and every reason) of a CSV of respondents.
+
+    Columns: name, email, organisation, level, in that order or in any order under a header row. Level takes
+    the labels or values of ``Level`` in any case; ``allowed_levels`` (the round's levels) narrows it.
+    Blank lines are skipped. Nothing is saved here.
+    """
+    existing = {e.lower() for e in existing_emails}
+    preview = CsvPreview()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    columns = list(CSV_COLUMNS)
+    seen: dict[str, int] = {}
+    data_rows = 0
+    previous_line = 0
+    first = True
+    for record in reader:
+        line = previous_line + 1
+        previous_line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        cells = [cell.strip() for cell in record]
+        if first:
+            first = False
+            header = [c.casefold().replace("organization", "organisation") for c in cells]
+            if set(header) == set(CSV_COLUMNS) and len(header) == len(CSV_COLUMNS):
+                columns = header
+                continue
+        data_rows += 1
+        reasons: list[str] = []
+        if data_rows > max_rows:
+            preview.bad.append(
+                BadRow(line, ",".join(record), [f"too many rows: one import takes at most {max_rows} people"])
+            )
+            continue
+        if len(cells) != len(CSV_COLUMNS):
+            reasons.append(f"has {len(cells)} columns, expected 4 (name, email, organisation, level)")
+        values = dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=False))
+        name, email, organisation = values["name"], values["email"], values["organisation"]
+        if not name:
+            reasons.append("name is missing")
+        if not email:
+            reasons.append("email is missing")
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                reasons.append(f"“{email}” is not a valid email address")
+            else:
+                key = email.lower()
+                if key in seen:
+                    reasons.append(f"{email} appears more than once in the file (first on line {seen[key]})")
+                elif key in existing:
+                    reasons.append(f"{email} is already invited to this round")
+                seen.setdefault(key, line)
+        if not organisation:
+            reasons.append("organisation is missing")
+        level = level_from_text(values["level"])
+        if level is None:
+            accepted = ", ".join(label for _, label in Level.choices)
+            reasons.append(f"level “{values['level']}” is unknown (use one of: {accepted})")
+        elif allowed_levels and level not in allowed_levels:
+            reasons.append(f"level “{Level(level).label}” is not taking part in this round")
+        if reasons:
+            preview.bad.append(BadRow(line, ",".join(record), reasons))
+        else:
+            preview.good.append((line, InvitationRow(name, email, organisation, level)))
+    return preview
+
+
+class InvitationImportForm(forms.Form):
+    """Paste CSV or upload a CSV file; ``clean`` returns the text in ``cleaned_data["text"]``."""
+
+    csv_text = forms.CharField(
+        label="Paste CSV",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text="One person a line: name, email, organisation, level. A header row is optional.",
+    )
+    csv_file = forms.FileField(
+        label="Or upload a CSV file",
+        required=False,
+        help_text="Saved from a spreadsheet as “CSV UTF-8”.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("csv_file")
+        pasted = cleaned.get("csv_text") or ""
+        limit = settings.MAX_CSV_UPLOAD_BYTES
+        if upload:
+            if upload.size > limit:
+                raise ValidationError(
+                    f"The file is {filesizeformat(upload.size)}; the largest accepted is {filesizeformat(limit)}. "
+                    "Split it into smaller files."
+                )
+            raw = upload.read()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            if text is None or "\x00" in text:
+                raise ValidationError(
+                    "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” "
+                    "and upload it again."
+                )
+        else:
+            if len(pasted.encode("utf-8")) > limit:
+                raise ValidationError(f"The pasted text is longer than {filesizeformat(limit)}.")
+            text = pasted
+        if not text.strip():
+            raise ValidationError("Paste some rows or choose a file.")
+        cleaned["text"] = text
+        return cleaned
+
+
+class InvitationConfirmForm(forms.Form):
+    """Carries the previewed CSV back, so the rows are checked again at the moment they are saved."""
+
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if len(text.encode("utf-8")) > settings.MAX_CSV_UPLOAD_BYTES:
+            raise ValidationError("The rows are too long to import.")
+        return text
+
+
+class ReopenForm(forms.Form):
+    invitation = forms.ModelChoiceField(queryset=Invitation.objects.none(), label="Whose response")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Reason")
+
+    def __init__(self, *args, invitations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invitation"].queryset = invitations
+        self.fields["invitation"].label_from_instance = lambda i: f"{i.name} ({i.organisation})"
+
+
+# --- The respondent's journey -----------------------------------------------------------------------------
+
+
+class AnswerRadio(forms.RadioSelect):
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "form-check-input"})
+
+
+@dataclass
+class SheetRow:
+    statement: object
+    answer: forms.BoundField
+    comment: forms.BoundField
+
+
+class PrincipleSheetForm(forms.Form):
+    """One principle's six statements: a 4-point answer each (may be left for later) and a comment each."""
+
+    def __init__(self, *args, principle: Principle, options: Sequence[AnswerOption], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.principle = principle
+        choices = [(str(o.value), o.label) for o in options]
+        for statement in principle.sheet_statements:
+            self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(
+                label=f"{statement.code}. {statement.text}",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=AnswerRadio(),
+            )
+            self.fields[f"comment_{statement.pk}"] = forms.CharField(
+                label=f"Comment on statement {statement.code} (optional)",
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+
+    def rows(self) -> list[SheetRow]:
+        return [
+            SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.sheet_statements
+        ]
+
+    def answers(self) -> list[AnswerInput]:
+        return [
+            AnswerInput(s.pk, self.cleaned_data[f"answer_{s.pk}"], self.cleaned_data[f"comment_{s.pk}"])
+            for s in self.principle.sheet_statements
+        ]
+
+
+class SignificanceForm(forms.Form):
+    """The relative significance of the six principles, 1 (less significant) to 5 (more significant)."""
+
+    def __init__(self, *args, principles: Sequence[Principle], instrument: Instrument, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.principles = list(principles)
+        low, high = instrument.significance_min, instrument.significance_max
+        choices = []
+        for value in range(low, high + 1):
+            label = str(value)
+            if value == low:
+                label = f"{value} – {instrument.significance_min_label}"
+            elif value == high:
+                label = f"{value} – {instrument.significance_max_label}"
+            choices.append((str(value), label))
+        for principle in self.principles:
+            self.fields[f"significance_{principle.number}"] = forms.TypedChoiceField(
+                label=f"Principle {principle.number}: {principle.title}",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=AnswerRadio(),
+            )
+
+    def rows(self) -> list[tuple[Principle, forms.BoundField]]:
+        return [(p, self[f"significance_{p.number}"]) for p in self.principles]
+
+    def values(self) -> list[int | None]:
+        return [self.cleaned_data[f"significance_{p.number}"] for p in self.principles]
+
+
+class SuccessForm(forms.Form):
+    success = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, widget=AnswerRadio())
+    success_comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, instrument: Instrument, options: Sequence[AnswerOption], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["success"].choices = [(str(o.value), o.label) for o in options]
+        self.fields["success"].label = instrument.success_statement
+        self.fields["success_comment"].label = instrument.success_comment_prompt

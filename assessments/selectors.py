@@ -1,0 +1,383 @@
+"""Reads for rounds, invitations and responses. Writes live in ``assessments.services``."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from assessments import scoring
+from assessments.models import (
+    Answer,
+    AnswerOption,
+    Band,
+    Instrument,
+    Invitation,
+    Principle,
+    Reopening,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundState,
+    Statement,
+)
+from assessments.tokens import hash_token
+from config.roles import MANAGER, user_roles
+
+# The respondent's journey: six principle sheets, then significance, then success. The welcome and review
+# pages sit outside the count.
+PRINCIPLE_STEPS = 6
+SIGNIFICANCE_STEP = 7
+SUCCESS_STEP = 8
+STEP_COUNT = 8
+
+
+# --- Rounds -----------------------------------------------------------------------------------------------
+
+
+def user_sees_all_rounds(user) -> bool:
+    """Return True for managers (and superusers), who see every round rather than only their own."""
+    return user.is_superuser or MANAGER in user_roles(user)
+
+
+def rounds_for_user(user) -> QuerySet[Round]:
+    """Return the rounds ``user`` may list (all for managers, else those they facilitate) with counts.
+
+    Each round carries ``invited_count``, ``started_count`` and ``submitted_count`` (revoked invitations
+    are not counted as invited).
+    """
+    rounds = Round.objects.select_related("partnership", "facilitator")
+    if not user_sees_all_rounds(user):
+        rounds = rounds.filter(facilitator=user)
+    return rounds.annotate(
+        invited_count=Count("invitations", filter=Q(invitations__revoked_at__isnull=True), distinct=True),
+        started_count=Count("responses", distinct=True),
+        submitted_count=Count(
+            "responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True
+        ),
+    )
+
+
+def round_get(pk: int) -> Round:
+    """Return the round with its partnership, instrument and facilitator; Round.DoesNotExist if none."""
+    return Round.objects.select_related("partnership", "instrument", "facilitator").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    """How far a round has got; safe to show in an anonymous round."""
+
+    invited: int
+    emailed: int
+    reminded: int
+    in_progress: int
+    submitted: int
+    revoked: int
+
+
+def round_counts(round: Round) -> RoundCounts:
+    """Return the round's counts: live invitations, emailed, reminded, responses in progress and submitted.
+
+    ``submitted`` includes responses whose invitation was revoked after submitting (they still count).
+    """
+    live = Q(revoked_at__isnull=True)
+    totals = Invitation.objects.filter(round=round).aggregate(
+        invited=Count("id", filter=live),
+        emailed=Count("id", filter=live & Q(invited_at__isnull=False)),
+        reminded=Count("id", filter=live & Q(reminder_count__gt=0)),
+        revoked=Count("id", filter=~live),
+        in_progress=Count("id", filter=live & Q(response__status=ResponseStatus.IN_PROGRESS)),
+        submitted=Count("id", filter=Q(response__status=ResponseStatus.SUBMITTED)),
+    )
+    return RoundCounts(**totals)
+
+
+def round_invitations(round: Round) -> QuerySet[Invitation]:
+    """Return every invitation of the round with its response (for a named round's status list)."""
+    return Invitation.objects.filter(round=round).select_related("response").order_by("organisation", "name")
+
+
+def round_not_responded(round: Round) -> QuerySet[Invitation]:
+    """Return the live invitations without a submitted response: all an anonymous round may show by name."""
+    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+    return (
+        Invitation.objects.filter(round=round, revoked_at__isnull=True)
+        .exclude(Exists(submitted))
+        .order_by("organisation", "name")
+    )
+
+
+def round_revoked_invitations(round: Round) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(round=round, revoked_at__isnull=False).order_by("name")
+
+
+def round_submitted_responses(round: Round) -> QuerySet[Response]:
+    """Return the round's submitted responses, each with its invitation (organisation, level, name).
+
+    ``principle_scores`` (six ints) and ``total`` are set on every one of them. A response stays counted
+    when its invitation is revoked after it was submitted: revoking only stops the link working. In an
+    anonymous round, callers must not show ``invitation.name`` or ``invitation.email`` beside answers.
+    """
+    return (
+        Response.objects.filter(round=round, status=ResponseStatus.SUBMITTED)
+        .select_related("invitation")
+        .order_by("submitted_at", "id")
+    )
+
+
+def round_reopenings(round: Round) -> QuerySet[Reopening]:
+    return (
+        Reopening.objects.filter(response__round=round)
+        .select_related("reopened_by", "response__invitation")
+        .order_by("-reopened_at")
+    )
+
+
+def round_emails_existing(round: Round) -> set[str]:
+    """Return the lower-cased emails already invited to the round (revoked ones included)."""
+    return {email.lower() for email in Invitation.objects.filter(round=round).values_list("email", flat=True)}
+
+
+# --- The instrument ---------------------------------------------------------------------------------------
+
+
+def answer_options(instrument: Instrument) -> list[AnswerOption]:
+    """Return the instrument's answer scale, highest value first (Strongly agree 4 ... Strongly disagree 1)."""
+    return list(AnswerOption.objects.filter(instrument=instrument).order_by("-value"))
+
+
+def principle_sheet(instrument: Instrument, number: int) -> Principle:
+    """Return principle ``number`` with ``sheet_statements``: its statements in order, each with its element."""
+    principle = Principle.objects.get(instrument=instrument, number=number)
+    principle.sheet_statements = list(
+        Statement.objects.filter(principle=principle).select_related("element").order_by("position")
+    )
+    return principle
+
+
+def instrument_principles(instrument: Instrument) -> list[Principle]:
+    return list(Principle.objects.filter(instrument=instrument).order_by("number"))
+
+
+def instrument_statements(instrument: Instrument) -> list[Statement]:
+    """Return all the instrument's statements in order, each with its principle and element."""
+    return list(
+        Statement.objects.filter(principle__instrument=instrument)
+        .select_related("principle", "element")
+        .order_by("position")
+    )
+
+
+@dataclass(frozen=True)
+class InstrumentBands:
+    """The instrument's bands as scoring-core values: per principle number, and for the total."""
+
+    principles: dict[int, list[scoring.Band]]
+    total: list[scoring.Band]
+
+
+def instrument_bands(instrument: Instrument) -> InstrumentBands:
+    """Return the band thresholds and wording stored for ``instrument`` (one query)."""
+    principles: dict[int, list[scoring.Band]] = {}
+    total: list[scoring.Band] = []
+    rows = Band.objects.filter(instrument=instrument).select_related("principle")
+    for row in rows:
+        band = scoring.Band(row.min_score, row.max_score, row.text)
+        if row.principle_id is None:
+            total.append(band)
+        else:
+            principles.setdefault(row.principle.number, []).append(band)
+    return InstrumentBands(principles=principles, total=total)
+
+
+# --- Invitations and responses ----------------------------------------------------------------------------
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related(
+            "round__partnership", "round__instrument", "round__facilitator", "response"
+        )
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def response_of(invitation: Invitation) -> Response | None:
+    """Return the invitation's response, or None when the respondent has not saved anything yet."""
+    try:
+        return invitation.response
+    except Response.DoesNotExist:
+        return None
+
+
+def response_answers(response: Response | None, statements: Iterable[Statement]) -> dict[int, Answer]:
+    """Return the saved answers of ``response`` to ``statements``, keyed by statement id."""
+    if response is None:
+        return {}
+    ids = [s.pk for s in statements]
+    return {a.statement_id: a for a in Answer.objects.filter(response=response, statement_id__in=ids)}
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """Something the respondent still has to answer before submitting, with the step it is on."""
+
+    step: int
+    anchor: str
+    label: str
+    short: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Per step, whether everything on it is answered; ``missing`` lists what is not."""
+
+    complete_steps: frozenset[int]
+    missing: list[MissingItem] = field(default_factory=list)
+
+    def first_incomplete_step(self) -> int | None:
+        """Return the first step (1..8) with something unanswered, or None when all are answered."""
+        for step in range(1, STEP_COUNT + 1):
+            if step not in self.complete_steps:
+                return step
+        return None
+
+    @property
+    def answered_steps(self) -> int:
+        return len(self.complete_steps)
+
+
+def find_missing(
+    statements: Sequence[Statement],
+    answered_statement_ids: set[int],
+    significance: Sequence[int | None],
+    success: int | None,
+    principles: Sequence[Principle],
+) -> Progress:
+    """Return the progress of a response: which of the 8 steps are complete, and every missing item."""
+    missing: list[MissingItem] = []
+    incomplete: set[int] = set()
+    for statement in statements:
+        if statement.pk not in answered_statement_ids:
+            number = statement.principle.number
+            incomplete.add(number)
+            missing.append(
+                MissingItem(
+                    number,
+                    f"statement-{statement.code}",
+                    f"Statement {statement.code}: {statement.text}",
+                    statement.code,
+                )
+            )
+    for principle in principles:
+        index = principle.number - 1
+        if index >= len(significance) or significance[index] is None:
+            incomplete.add(SIGNIFICANCE_STEP)
+            missing.append(
+                MissingItem(
+                    SIGNIFICANCE_STEP,
+                    f"significance-{principle.number}",
+                    f"Significance of principle {principle.number}: {principle.title}",
+                    f"principle {principle.number}",
+                )
+            )
+    if success is None:
+        incomplete.add(SUCCESS_STEP)
+        missing.append(MissingItem(SUCCESS_STEP, "success", "The success statement", "the success statement"))
+    complete = frozenset(set(range(1, STEP_COUNT + 1)) - incomplete)
+    return Progress(complete_steps=complete, missing=missing)
+
+
+def response_progress(response: Response | None, instrument: Instrument) -> Progress:
+    """Return the progress of ``response`` (None: nothing saved yet) through the instrument (3 queries)."""
+    statements = list(
+        Statement.objects.filter(principle__instrument=instrument).select_related("principle").order_by("position")
+    )
+    principles = instrument_principles(instrument)
+    if response is None:
+        return find_missing(statements, set(), [], None, principles)
+    answered = set(
+        Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", flat=True)
+    )
+    return find_missing(statements, answered, response.significance or [], response.success, principles)
+
+
+@dataclass(frozen=True)
+class PrincipleResult:
+    number: int
+    title: str
+    score: int
+    band: scoring.Band
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A respondent's own profile: six principle scores and the total, each with its band wording."""
+
+    principles: list[PrincipleResult]
+    total: int
+    total_band: scoring.Band
+
+
+def response_profile(response: Response, instrument: Instrument) -> Profile:
+    """Return the submitted response's scores with the instrument's band wording for each."""
+    bands = instrument_bands(instrument)
+    principles = instrument_principles(instrument)
+    results = [
+        PrincipleResult(
+            number=p.number,
+            title=p.title,
+            score=response.principle_scores[p.number - 1],
+            band=scoring.band_for(response.principle_scores[p.number - 1], bands.principles[p.number]),
+        )
+        for p in principles
+    ]
+    return Profile(principles=results, total=response.total, total_band=scoring.band_for(response.total, bands.total))
+
+
+@dataclass(frozen=True)
+class ReviewSheet:
+    principle: Principle
+    rows: list[tuple[Statement, Answer | None]]
+
+
+def response_review(response: Response | None, instrument: Instrument) -> list[ReviewSheet]:
+    """Return, per principle, each statement with the respondent's saved answer (or None)."""
+    statements = instrument_statements(instrument)
+    answers = response_answers(response, statements)
+    sheets: dict[int, ReviewSheet] = {}
+    for statement in statements:
+        sheet = sheets.setdefault(statement.principle.number, ReviewSheet(statement.principle, []))
+        sheet.rows.append((statement, answers.get(statement.pk)))
+    return list(sheets.values())
+
+
+def labels_by_value(options: Iterable[AnswerOption]) -> Mapping[int, str]:
+    return {o.value: o.label for o in options}
+
+
+# --- My assessments ---------------------------------------------------------------------------------------
+
+
+def invitations_for_user(user) -> QuerySet[Invitation]:
+    """Return the signed-in user's live invitations in rounds that are open or closed (not drafts).
+
+    An invitation is theirs when it is linked to their account or sent to their account's email address.
+    """
+    mine = Q(user=user)
+    if user.email:
+        mine |= Q(email__iexact=user.email)
+    return (
+        Invitation.objects.filter(mine, revoked_at__isnull=True)
+        .exclude(round__state=RoundState.DRAFT)
+        .select_related("round__partnership", "response")
+        .order_by("-round__closes_on", "round__title")
+    )
+
+
+# The register asks for the latest health-check totals here; they are worked out with the results.
+from assessments.results import latest_totals  # noqa: E402,F401

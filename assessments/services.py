@@ -1,0 +1,478 @@
+"""Writes for rounds, invitations and responses: each service is one transaction.
+
+Rules enforced here (the forms repeat them for friendly messages, but these are the ones that hold):
+- a round goes draft -> open -> closed; only an open round takes answers;
+- a round cannot become named once a response exists;
+- a submitted response is read-only until a facilitator reopens it (recorded as a Reopening).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import emails, scoring
+from assessments.models import (
+    Answer,
+    Invitation,
+    Level,
+    Reopening,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundState,
+    Statement,
+)
+from assessments.selectors import MissingItem, find_missing, instrument_principles
+from assessments.tokens import issue_token, token_for
+
+COMMENT_MAX_LENGTH = 4000
+
+
+class ServiceError(Exception):
+    """A rule of the round refused the action; the message is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RoundNotOpen(ServiceError):
+    pass
+
+
+class InvitationRevoked(ServiceError):
+    pass
+
+
+class ResponseAlreadySubmitted(ServiceError):
+    def __init__(self, response: Response) -> None:
+        super().__init__("Your response has already been received. It can no longer be changed.")
+        self.response = response
+
+
+class ResponseIncomplete(ServiceError):
+    def __init__(self, missing: list[MissingItem]) -> None:
+        super().__init__(f"{len(missing)} items still need an answer before you can submit.")
+        self.missing = missing
+
+
+# --- Rounds -----------------------------------------------------------------------------------------------
+
+ROUND_FIELDS = (
+    "partnership",
+    "instrument",
+    "title",
+    "purpose",
+    "facilitation",
+    "facilitator",
+    "levels",
+    "feedback_arrangements",
+    "action_arrangements",
+    "opens_on",
+    "closes_on",
+    "anonymous",
+)
+
+
+@transaction.atomic
+def round_create(**fields) -> Round:
+    """Create a draft round from the set-up fields (see ROUND_FIELDS) and return it."""
+    round = Round(**{name: fields[name] for name in ROUND_FIELDS if name in fields})
+    round.state = RoundState.DRAFT
+    round.full_clean()
+    round.save()
+    return round
+
+
+@transaction.atomic
+def round_update(round: Round, **fields) -> Round:
+    """Change a round's set-up; refuse to make it named once a response exists, or to edit a closed round."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    if locked.state == RoundState.CLOSED:
+        raise ServiceError("A closed round cannot be changed.")
+    becomes_named = locked.anonymous and fields.get("anonymous") is False
+    if becomes_named and Response.objects.filter(round=locked).exists():
+        raise ValidationError(
+            {"anonymous": "This round cannot become named: people have already answered it anonymously."}
+        )
+    if locked.state != RoundState.DRAFT:
+        # Answers already given belong to this partnership and instrument.
+        for name in ("partnership", "instrument"):
+            if name in fields and getattr(fields[name], "pk", fields[name]) != getattr(locked, f"{name}_id"):
+                raise ServiceError(f"The {name} cannot be changed once the round has opened.")
+    for name in ROUND_FIELDS:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def round_open(round: Round) -> Round:
+    """Open a draft round for answers."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    if locked.state != RoundState.DRAFT:
+        raise ServiceError(f"Only a draft round can be opened; this one is {locked.get_state_display().lower()}.")
+    locked.state = RoundState.OPEN
+    locked.save(update_fields=["state"])
+    return locked
+
+
+@transaction.atomic
+def round_close(round: Round) -> Round:
+    """Close an open round: from now on its links take no more answers."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    if locked.state != RoundState.OPEN:
+        raise ServiceError(f"Only an open round can be closed; this one is {locked.get_state_display().lower()}.")
+    locked.state = RoundState.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["state", "closed_at"])
+    return locked
+
+
+@transaction.atomic
+def round_emails_update(round: Round, **templates: str) -> Round:
+    """Save the round's own email subjects and bodies (blank means the default); refuse broken templates."""
+    errors = {}
+    for name, source in templates.items():
+        try:
+            emails.check_template(source, needs_link=name.endswith("_body"))
+        except ValueError as exc:
+            errors[name] = f"This template cannot be used: {exc}"
+    if errors:
+        raise ValidationError(errors)
+    names = [f"{kind}_{part}" for kind in emails.KINDS for part in emails.PARTS]
+    for name in names:
+        if name in templates:
+            setattr(round, name, templates[name])
+    round.save(update_fields=[n for n in names if n in templates])
+    return round
+
+
+# --- Invitations ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """One respondent to invite, as typed or imported."""
+
+    name: str
+    email: str
+    organisation: str
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return Level(self.level).label
+
+
+def _check_can_invite(round: Round) -> None:
+    if round.state == RoundState.CLOSED:
+        raise RoundNotOpen("The round is closed: no one else can be invited.")
+
+
+@transaction.atomic
+def invitation_create(round: Round, row: InvitationRow, user=None) -> tuple[Invitation, str]:
+    """Invite one respondent; return the invitation and its link token. Refuses a duplicate email."""
+    _check_can_invite(round)
+    invitation = Invitation(
+        round=round, name=row.name, email=row.email, organisation=row.organisation, level=row.level, user=user
+    )
+    token = issue_token(invitation)
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as exc:
+        raise ValidationError({"email": f"{row.email} is already invited to this round."}) from exc
+    return invitation, token
+
+
+@transaction.atomic
+def invitations_import(round: Round, rows: Iterable[InvitationRow]) -> int:
+    """Invite every row (already checked by the preview) and return how many were added.
+
+    A row whose email was invited in the meantime is skipped rather than failing the whole import.
+    """
+    _check_can_invite(round)
+    invitations = []
+    for row in rows:
+        invitation = Invitation(
+            round=round, name=row.name, email=row.email, organisation=row.organisation, level=row.level
+        )
+        issue_token(invitation)
+        invitations.append(invitation)
+    before = Invitation.objects.filter(round=round).count()
+    Invitation.objects.bulk_create(invitations, ignore_conflicts=True)
+    return Invitation.objects.filter(round=round).count() - before
+
+
+def respond_link(base_url: str, invitation: Invitation) -> str:
+    """Return the full personal link of ``invitation``; ``base_url`` is the site's address, e.g. https://x/."""
+    return base_url.rstrip("/") + reverse("assessments:respond", args=[token_for(invitation)])
+
+
+def _send(round: Round, kind: emails.Kind, invitations: Sequence[Invitation], base_url: str) -> None:
+    messages = [
+        emails.build_message(
+            round, kind, name=invitation.name, email=invitation.email, link=respond_link(base_url, invitation)
+        )
+        for invitation in invitations
+    ]
+    if messages:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+
+
+@transaction.atomic
+def invitations_send(round: Round, *, base_url: str) -> int:
+    """Email every live invitation not yet emailed; return how many were sent. The round must be open."""
+    if round.state != RoundState.OPEN:
+        raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
+    pending = list(
+        Invitation.objects.select_for_update()
+        .filter(round=round, revoked_at__isnull=True, invited_at__isnull=True)
+        .order_by("id")
+    )
+    now = timezone.now()
+    for invitation in pending:
+        invitation.invited_at = now
+    Invitation.objects.bulk_update(pending, ["invited_at"])
+    # Sent last, so a failure to send rolls back the "emailed" marks rather than leaving them wrong.
+    _send(round, "invitation", pending, base_url)
+    return len(pending)
+
+
+@transaction.atomic
+def reminders_send(round: Round, *, base_url: str) -> int:
+    """Remind every emailed, live invitation without a submitted response; return how many were sent."""
+    if round.state != RoundState.OPEN:
+        raise RoundNotOpen("Reminders can only be sent while the round is open.")
+    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+    due = list(
+        Invitation.objects.select_for_update()
+        .filter(round=round, revoked_at__isnull=True, invited_at__isnull=False)
+        .exclude(Exists(submitted))
+        .order_by("id")
+    )
+    now = timezone.now()
+    for invitation in due:
+        invitation.reminded_at = now
+        invitation.reminder_count += 1
+    Invitation.objects.bulk_update(due, ["reminded_at", "reminder_count"])
+    _send(round, "reminder", due, base_url)
+    return len(due)
+
+
+@transaction.atomic
+def invitation_revoke(invitation: Invitation) -> Invitation:
+    """Stop the invitation's link working. A response already submitted still counts in the results."""
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+# --- Responses --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One statement's answer as the respondent left it: value None means not answered yet."""
+
+    statement_id: int
+    value: int | None
+    comment: str = ""
+
+
+def _check_answer_value(value: int | None) -> None:
+    if value is not None and value not in scoring.ANSWER_VALUES:
+        raise ValueError(f"Answer {value!r} is not on the scale {scoring.ANSWER_VALUES}.")
+
+
+def _check_can_answer(invitation: Invitation, require_open: bool) -> None:
+    if invitation.revoked_at is not None:
+        raise InvitationRevoked("This link has been withdrawn.")
+    if require_open and invitation.round.state != RoundState.OPEN:
+        raise RoundNotOpen("This round is not open for answers.")
+
+
+def _locked_response(invitation: Invitation, *, create: bool) -> Response | None:
+    """Return the invitation's response locked for this transaction (created if asked), or None."""
+    response = Response.objects.select_for_update().filter(invitation=invitation).first()
+    if response is None and create:
+        response, created = Response.objects.get_or_create(
+            invitation=invitation, defaults={"round_id": invitation.round_id}
+        )
+        if not created:
+            response = Response.objects.select_for_update().get(pk=response.pk)
+    if response is not None and response.is_submitted:
+        raise ResponseAlreadySubmitted(response)
+    return response
+
+
+@transaction.atomic
+def response_save_sheet(
+    invitation: Invitation, answers: Sequence[AnswerInput], *, require_open: bool = True
+) -> Response:
+    """Save the answers and comments of one sheet (unanswered statements allowed); return the response.
+
+    ``require_open=False`` lets the demo and the test factories build the history of closed rounds.
+    """
+    _check_can_answer(invitation, require_open)
+    response = _locked_response(invitation, create=True)
+    for item in answers:
+        _check_answer_value(item.value)
+    Answer.objects.bulk_create(
+        [
+            Answer(response=response, statement_id=a.statement_id, value=a.value, comment=a.comment.strip())
+            for a in answers
+        ],
+        update_conflicts=True,
+        unique_fields=["response", "statement"],
+        update_fields=["value", "comment"],
+    )
+    Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+    return response
+
+
+@transaction.atomic
+def response_save_significance(
+    invitation: Invitation, values: Sequence[int | None], *, require_open: bool = True
+) -> Response:
+    """Save the significance of principles 1..6 (None where not given yet); return the response."""
+    _check_can_answer(invitation, require_open)
+    if len(values) != scoring.PRINCIPLE_COUNT:
+        raise ValueError(f"Expected {scoring.PRINCIPLE_COUNT} significance values, got {len(values)}.")
+    for value in values:
+        if value is not None:
+            scoring.check_significance(value)
+    response = _locked_response(invitation, create=True)
+    response.significance = list(values)
+    response.save(update_fields=["significance", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def response_save_success(
+    invitation: Invitation, value: int | None, comment: str, *, require_open: bool = True
+) -> Response:
+    """Save the answer to the success statement and the comments on performance; return the response."""
+    _check_can_answer(invitation, require_open)
+    _check_answer_value(value)
+    response = _locked_response(invitation, create=True)
+    response.success = value
+    response.success_comment = comment.strip()
+    response.save(update_fields=["success", "success_comment", "updated_at"])
+    return response
+
+
+def profile_scores(values_by_principle: Mapping[int, Sequence[int | None]]) -> tuple[list[int | None], int | None]:
+    """Return the six principle scores (None where a principle is incomplete) and the total (or None).
+
+    ``values_by_principle`` maps principle numbers 1..6 to that principle's six answer values.
+    """
+    scores = [
+        scoring.principle_score(list(values_by_principle.get(number, [None] * scoring.STATEMENTS_PER_PRINCIPLE)))
+        for number in range(1, scoring.PRINCIPLE_COUNT + 1)
+    ]
+    return scores, scoring.total_score(scores)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    response: Response
+    already_submitted: bool
+
+
+@transaction.atomic
+def response_submit(invitation: Invitation, *, require_open: bool = True) -> SubmitResult:
+    """Submit the response: check every item is answered, store the scores, make it read-only.
+
+    The response row is locked first, so a second submit (double click, back button, replay) waits for the
+    first and then finds it submitted: it changes nothing and returns ``already_submitted=True``.
+    Raises ResponseIncomplete (with every missing item) when something is unanswered.
+    """
+    _check_can_answer(invitation, require_open)
+    try:
+        response = _locked_response(invitation, create=False)
+    except ResponseAlreadySubmitted as exc:
+        return SubmitResult(exc.response, already_submitted=True)
+    instrument_id = invitation.round.instrument_id
+    statements = list(
+        Statement.objects.filter(principle__instrument_id=instrument_id)
+        .select_related("principle")
+        .order_by("position")
+    )
+    values = (
+        dict(Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", "value"))
+        if response
+        else {}
+    )
+    progress = find_missing(
+        statements,
+        set(values),
+        response.significance if response else [],
+        response.success if response else None,
+        instrument_principles(invitation.round.instrument),
+    )
+    if progress.missing or response is None:
+        raise ResponseIncomplete(progress.missing)
+    by_principle: dict[int, list[int | None]] = {}
+    for statement in statements:
+        by_principle.setdefault(statement.principle.number, []).append(values.get(statement.pk))
+    scores, total = profile_scores(by_principle)
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.principle_scores = scores
+    response.total = total
+    response.save(update_fields=["status", "submitted_at", "principle_scores", "total", "updated_at"])
+    return SubmitResult(response, already_submitted=False)
+
+
+@transaction.atomic
+def response_reopen(response: Response, *, by, reason: str) -> Reopening:
+    """Reopen a submitted response so its respondent can change it; record who, when and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for reopening."})
+    locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    if locked.round.state != RoundState.OPEN:
+        raise RoundNotOpen("Only responses in an open round can be reopened.")
+    if not locked.is_submitted:
+        raise ServiceError("This response has not been submitted, so there is nothing to reopen.")
+    reopening = Reopening.objects.create(response=locked, reopened_by=by, reason=reason)
+    locked.status = ResponseStatus.IN_PROGRESS
+    locked.submitted_at = None
+    locked.principle_scores = None
+    locked.total = None
+    locked.save(update_fields=["status", "submitted_at", "principle_scores", "total", "updated_at"])
+    return reopening
+
+
+@transaction.atomic
+def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening | None:
+    """Reopen the invitation's response if it was submitted; return the Reopening, or None if there was none.
+
+    Used for anonymous rounds, where the facilitator picks a person by name and must not learn from the
+    outcome whether that person had submitted: callers show the same message either way.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for reopening."})
+    if invitation.round.state != RoundState.OPEN:
+        raise RoundNotOpen("Only responses in an open round can be reopened.")
+    response = (
+        Response.objects.select_for_update()
+        .filter(invitation=invitation, status=ResponseStatus.SUBMITTED)
+        .first()
+    )
+    if response is None:
+        return None
+    return response_reopen(response, by=by, reason=reason)

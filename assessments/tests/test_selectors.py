@@ -1,0 +1,71 @@
+"""Reads for rounds and responses."""
+from __future__ import annotations
+
+import pytest
+
+from assessments import selectors, services
+from assessments.tests.factories import (
+    InvitationFactory,
+    ResponseFactory,
+    RoundFactory,
+    answer_sheets,
+    submitted_response,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_round_submitted_responses_returns_only_submitted_with_scores():
+    round = RoundFactory()
+    done = submitted_response(round, [3] * 36, organisation="Police", level="board")
+    ResponseFactory(invitation=InvitationFactory(round=round))
+    submitted_response(RoundFactory(), [4] * 36)  # another round
+    responses = list(selectors.round_submitted_responses(round))
+    assert responses == [done]
+    assert responses[0].principle_scores == [18] * 6 and responses[0].total == 108
+    assert responses[0].invitation.organisation == "Police"
+
+
+def test_revoked_after_submitting_still_counts():
+    round = RoundFactory()
+    done = submitted_response(round, [3] * 36)
+    services.invitation_revoke(done.invitation)
+    assert list(selectors.round_submitted_responses(round)) == [done]
+    counts = selectors.round_counts(round)
+    assert counts.submitted == 1 and counts.invited == 0 and counts.revoked == 1
+
+
+def test_round_counts_and_not_responded():
+    round = RoundFactory()
+    waiting = InvitationFactory(round=round)
+    started = InvitationFactory(round=round)
+    ResponseFactory(invitation=started)
+    submitted_response(round, [3] * 36)
+    services.invitations_send(round, base_url="http://x/")
+    counts = selectors.round_counts(round)
+    assert (counts.invited, counts.emailed, counts.in_progress, counts.submitted) == (3, 3, 1, 1)
+    assert set(selectors.round_not_responded(round)) == {waiting, started}
+
+
+def test_progress_finds_the_first_incomplete_step():
+    invitation = InvitationFactory()
+    instrument = invitation.round.instrument
+    assert selectors.response_progress(None, instrument).first_incomplete_step() == 1
+    answers = [3] * 36
+    answers[20] = None  # 4C
+    response = answer_sheets(invitation, answers)
+    progress = selectors.response_progress(response, instrument)
+    assert progress.first_incomplete_step() == 4
+    assert progress.complete_steps == frozenset({1, 2, 3, 5, 6})
+    services.response_save_significance(invitation, [3] * 6)
+    services.response_save_success(invitation, 3, "")
+    answer_sheets(invitation, [3] * 36)
+    response.refresh_from_db()
+    assert selectors.response_progress(response, instrument).first_incomplete_step() is None
+
+
+def test_instrument_bands_come_from_the_database():
+    round = RoundFactory()
+    bands = selectors.instrument_bands(round.instrument)
+    assert sorted(bands.principles) == [1, 2, 3, 4, 5, 6]
+    assert [b.label for b in sorted(bands.total, key=lambda b: b.min)] == ["36", "37-72", "73-108", "109-144"]

@@ -1,0 +1,265 @@
+"""The respondent's journey at /respond/<token>/, through the Django test client."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Answer, Response, ResponseStatus, RoundState
+from assessments.tests.factories import (
+    InvitationFactory,
+    RoundFactory,
+    answer_sheets,
+    statements_by_principle,
+    submitted_response,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, token: str, *args) -> str:
+    return reverse(f"assessments:{name}", args=[token, *args])
+
+
+def sheet_data(invitation, number: int, values, comments=None, action: str = "next") -> dict:
+    statements = statements_by_principle(invitation.round.instrument)[number]
+    data = {"action": action}
+    for index, statement in enumerate(statements):
+        value = values[index]
+        data[f"answer_{statement.pk}"] = "" if value is None else str(value)
+        data[f"comment_{statement.pk}"] = (comments or [""] * 6)[index]
+    return data
+
+
+def complete_all(client, invitation, value: int = 3) -> None:
+    token = invitation.token
+    for number in range(1, 7):
+        client.post(url("respond_principle", token, number), sheet_data(invitation, number, [value] * 6))
+    client.post(url("respond_significance", token), {f"significance_{n}": "4" for n in range(1, 7)})
+    client.post(url("respond_success", token), {"success": "3", "success_comment": "Going well"})
+
+
+@pytest.fixture
+def invitation():
+    return InvitationFactory(round=RoundFactory(title="Health check 2026"), name="Ann Lee")
+
+
+def test_welcome_page_explains_the_assessment(client, invitation):
+    page = client.get(url("respond", invitation.token))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert invitation.round.partnership.name in text
+    assert "15 to 20 minutes" in text
+    assert "This round is anonymous" in text
+    assert "not counted in the 8 steps" in text
+    assert "Routine health check" in text or "routine health check" in text
+    assert invitation.round.facilitator.email in text
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_sheet_page_has_fieldsets_progress_and_explanations(client, invitation):
+    page = client.get(url("respond_principle", invitation.token, 1))
+    text = page.content.decode()
+    assert "Step 1 of 8" in text
+    assert '<nav aria-label="Progress"' in text
+    assert '<progress class="w-100" max="8" value="1" aria-labelledby="progress-label">' in text
+    assert text.count("<fieldset") == 6
+    assert "<legend" in text and "1A. There have been substantial past achievements" in text
+    assert "<summary>What lies behind this: Identify principal partnership achievements.</summary>" in text
+    assert text.count('type="radio"') == 24
+    assert "Strongly agree" in text and "Strongly disagree" in text
+
+
+def test_next_saves_partial_answers_without_complaint(client, invitation):
+    data = sheet_data(invitation, 1, [4, None, 3, None, None, 1], comments=["History is good", "", "", "", "", ""])
+    page = client.post(url("respond_principle", invitation.token, 1), data)
+    assert page.status_code == 302
+    assert page["Location"] == url("respond_principle", invitation.token, 2)
+    answers = {a.statement.code: a for a in Answer.objects.select_related("statement")}
+    assert answers["1A"].value == 4 and answers["1A"].comment == "History is good"
+    assert answers["1B"].value is None
+    # Shown again when the sheet is revisited.
+    text = client.get(url("respond_principle", invitation.token, 1)).content.decode()
+    assert "History is good" in text
+    assert text.count("checked") == 3
+
+
+def test_save_and_finish_later_shows_the_link_to_come_back(client, invitation):
+    page = client.post(
+        url("respond_principle", invitation.token, 1), sheet_data(invitation, 1, [3] * 6, action="later"), follow=True
+    )
+    assert page.redirect_chain[-1][0] == url("respond_saved", invitation.token)
+    assert f"http://testserver/respond/{invitation.token}/" in page.content.decode()
+
+
+def test_coming_back_resumes_at_the_first_unanswered_step(client, invitation):
+    token = invitation.token
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3] * 6))
+    client.post(url("respond_principle", token, 2), sheet_data(invitation, 2, [3, 3, 3, 3, 3, None]))
+    client.post(url("respond_principle", token, 3), sheet_data(invitation, 3, [3] * 6))
+    assert client.get(url("respond", token))["Location"] == url("respond_principle", token, 2)
+    client.post(url("respond_principle", token, 2), sheet_data(invitation, 2, [3] * 6))
+    assert client.get(url("respond", token))["Location"] == url("respond_principle", token, 4)
+    complete_all(client, invitation)
+    assert client.get(url("respond", token))["Location"] == url("respond_review", token)
+
+
+def test_previous_and_goto_save_first(client, invitation):
+    token = invitation.token
+    page = client.post(url("respond_principle", token, 2), sheet_data(invitation, 2, [2] * 6, action="previous"))
+    assert page["Location"] == url("respond_principle", token, 1)
+    data = sheet_data(invitation, 3, [1] * 6)
+    data["goto"] = "7"
+    assert client.post(url("respond_principle", token, 3), data)["Location"] == url("respond_significance", token)
+    assert Answer.objects.filter(value__isnull=False).count() == 12
+
+
+def test_tampered_value_is_refused_and_what_was_typed_is_kept(client, invitation):
+    data = sheet_data(invitation, 1, [3, 3, 3, 3, 3, 9], comments=["Keep this comment", "", "", "", "", ""])
+    page = client.post(url("respond_principle", invitation.token, 1), data)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "There is a problem" in text
+    assert "Keep this comment" in text
+    assert not Answer.objects.exists()
+
+
+def test_review_lists_answers_with_links_to_change(client, invitation):
+    answer_sheets(invitation, [4] * 35 + [None])
+    text = client.get(url("respond_review", invitation.token)).content.decode()
+    assert "Strongly agree" in text
+    assert f'href="{url("respond_principle", invitation.token, 6)}#statement-6F"' in text
+    assert "Not answered" in text
+
+
+def test_submit_needs_every_item_and_names_the_missing_ones(client, invitation):
+    complete_all(client, invitation)
+    statement = statements_by_principle(invitation.round.instrument)[4][2]
+    Answer.objects.filter(statement=statement).update(value=None)
+    page = client.post(url("respond_review", invitation.token))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Your response was not submitted: 1 item still needs an answer" in text
+    assert f'{url("respond_principle", invitation.token, 4)}#statement-4C' in text
+    assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
+
+
+def test_submit_shows_the_respondents_own_scores_with_band_wording(client, invitation):
+    token = invitation.token
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [4, 2, 3, 3, 3, 1]))
+    for number in range(2, 7):
+        client.post(url("respond_principle", token, number), sheet_data(invitation, number, [2] * 6))
+    client.post(url("respond_significance", token), {f"significance_{n}": str(n % 5 + 1) for n in range(1, 7)})
+    client.post(url("respond_success", token), {"success": "2", "success_comment": ""})
+    page = client.post(url("respond_review", token), follow=True)
+    assert page.redirect_chain[-1][0] == url("respond_thanks", token)
+    text = page.content.decode()
+    assert "Thank you: your response has been received" in text
+    assert "The need for partnership is recognised and accepted" in text
+    assert '<td class="text-end fw-semibold">16</td>' in text
+    assert '<td class="text-end fw-bold">76</td>' in text  # 16 + 5 x 12
+    response = Response.objects.get()
+    assert response.principle_scores == [16, 12, 12, 12, 12, 12] and response.total == 76
+    assert response.significance == [2, 3, 4, 5, 1, 2]
+
+
+def test_double_submit_changes_nothing_and_says_already_received(client, invitation):
+    complete_all(client, invitation)
+    client.post(url("respond_review", invitation.token))
+    first = Response.objects.get()
+    page = client.post(url("respond_review", invitation.token), follow=True)
+    assert "was already received" in page.content.decode()
+    again = Response.objects.get()
+    assert again.submitted_at == first.submitted_at and again.updated_at == first.updated_at
+
+
+def test_after_submit_sheets_are_read_only(client, invitation):
+    complete_all(client, invitation, value=4)
+    client.post(url("respond_review", invitation.token))
+    page = client.post(url("respond_principle", invitation.token, 1), sheet_data(invitation, 1, [1] * 6), follow=True)
+    assert "already been received" in page.content.decode()
+    page = client.post(url("respond_success", invitation.token), {"success": "1", "success_comment": "x"})
+    assert page.status_code == 302
+    assert set(Answer.objects.values_list("value", flat=True)) == {4}
+    assert Response.objects.get().success == 3
+    # The link now leads to the profile.
+    assert client.get(url("respond", invitation.token))["Location"] == url("respond_thanks", invitation.token)
+
+
+def test_unknown_link_gets_a_clear_404_page(client):
+    page = client.get(url("respond", "x" * 43))
+    assert page.status_code == 404
+    assert "This link is not recognised" in page.content.decode()
+
+
+def test_revoked_link_gets_410_with_the_facilitators_contact(client, invitation):
+    services.invitation_revoke(invitation)
+    page = client.get(url("respond_principle", invitation.token, 1))
+    assert page.status_code == 410
+    text = page.content.decode()
+    assert "This link has been withdrawn" in text
+    assert invitation.round.facilitator.email in text
+
+
+def test_closed_round_link_gets_410_and_takes_no_answers(client, invitation):
+    services.round_close(invitation.round)
+    page = client.post(url("respond_principle", invitation.token, 1), sheet_data(invitation, 1, [3] * 6))
+    assert page.status_code == 410
+    assert "This health check has closed" in page.content.decode()
+    assert invitation.round.facilitator.email in page.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_closed_round_still_shows_a_submitted_respondent_their_profile(client, invitation):
+    submitted_response(invitation.round, [3] * 36, invitation=invitation)
+    services.round_close(invitation.round)
+    assert client.get(url("respond", invitation.token))["Location"] == url("respond_thanks", invitation.token)
+    assert client.get(url("respond_thanks", invitation.token)).status_code == 200
+
+
+def test_draft_round_link_says_not_open_yet(client):
+    invitation = InvitationFactory(round=RoundFactory(state=RoundState.DRAFT))
+    page = client.get(url("respond", invitation.token))
+    assert page.status_code == 200
+    assert "has not opened yet" in page.content.decode()
+
+
+def test_journey_is_rate_limited(client, invitation, settings):
+    settings.PHC_RESPOND_RATE = "3/m"
+    for _ in range(3):
+        assert client.get(url("respond", invitation.token)).status_code == 200
+    assert client.get(url("respond", invitation.token)).status_code == 429
+
+
+def _queries(client, method: str, path: str, data=None) -> tuple[int, int]:
+    """Return all the queries of one request, and those that are not the rate limiter's or savepoints."""
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(path, data or {})
+    assert response.status_code == 302, response.content.decode()[:500]
+    own = [
+        q["sql"] for q in captured.captured_queries if "django_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    return len(captured), len(own)
+
+
+def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_size(client):
+    counts = {}
+    for others in (5, 50):
+        round = RoundFactory()
+        for _ in range(others):
+            submitted_response(round, [3] * 36)
+        invitation = InvitationFactory(round=round)
+        answer_sheets(invitation, [3] * 36)
+        services.response_save_significance(invitation, [3] * 6)
+        # The rate limiter's first hit in a window inserts its counter; later hits update it. Warm it up.
+        client.get(url("respond_principle", invitation.token, 2))
+        sheet = sheet_data(invitation, 2, [4] * 6)
+        save = _queries(client, "post", url("respond_principle", invitation.token, 2), sheet)
+        success = _queries(client, "post", url("respond_success", invitation.token), {"success": "4"})
+        submit = _queries(client, "post", url("respond_review", invitation.token))
+        counts[others] = (save, success, submit)
+    assert counts[5] == counts[50], counts
+    (_, save), (_, success), (_, submit) = counts[5]
+    assert save <= 7 and success <= 4 and submit <= 7, counts

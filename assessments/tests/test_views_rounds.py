@@ -1,0 +1,344 @@
+"""Facilitator pages: rounds, invitations, reopening; permissions; and /my/ for signed-in respondents."""
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments.models import Invitation, Reopening, ResponseStatus, Round, RoundState
+from assessments.tests.factories import (
+    InvitationFactory,
+    ResponseFactory,
+    RoundFactory,
+    UserFactory,
+    instrument,
+    submitted_response,
+)
+from config.roles import FACILITATOR, MANAGER, RESPONDENT
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round():
+    return RoundFactory(anonymous=False, title="Health check 2026")
+
+
+@pytest.fixture
+def facilitator_client(client, round):
+    client.force_login(round.facilitator)
+    return client
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+# --- Permissions ------------------------------------------------------------------------------------------
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client, round):
+    response = client.get(reverse("assessments:round_detail", args=[round.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["round_list", "round_create"])
+def test_respondent_cannot_reach_facilitator_pages(client, name):
+    client.force_login(UserFactory(roles=[RESPONDENT]))
+    assert client.get(reverse(f"assessments:{name}")).status_code == 403
+
+
+def test_respondent_cannot_see_a_round(client, round):
+    client.force_login(UserFactory(roles=[RESPONDENT]))
+    assert client.get(round.get_absolute_url()).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name,method",
+    [
+        ("round_detail", "get"),
+        ("round_edit", "get"),
+        ("invitations", "get"),
+        ("invitations_send", "post"),
+        ("round_state", "post"),
+        ("round_reopen", "post"),
+    ],
+)
+def test_another_facilitators_round_is_forbidden(client, round, name, method):
+    client.force_login(UserFactory(roles=[FACILITATOR]))
+    response = getattr(client, method)(reverse(f"assessments:{name}", args=[round.pk]), {"action": "close"})
+    assert response.status_code == 403
+    assert Round.objects.get(pk=round.pk).state == RoundState.OPEN
+
+
+def test_manager_sees_every_round_but_cannot_change_one(client, round):
+    other = RoundFactory(title="Someone else's round")
+    client.force_login(UserFactory(roles=[MANAGER]))
+    listing = page_text(client.get(reverse("assessments:round_list")))
+    assert "Health check 2026" in listing and "Someone else&#x27;s round" in listing
+    assert client.get(other.get_absolute_url()).status_code == 200
+    assert client.get(reverse("assessments:round_edit", args=[round.pk])).status_code == 403
+    assert client.post(reverse("assessments:round_state", args=[round.pk]), {"action": "close"}).status_code == 403
+    assert client.get(reverse("assessments:invitations", args=[round.pk])).status_code == 403
+
+
+def test_facilitator_lists_only_their_own_rounds(facilitator_client):
+    RoundFactory(title="Not mine")
+    listing = page_text(facilitator_client.get(reverse("assessments:round_list")))
+    assert "Health check 2026" in listing and "Not mine" not in listing
+
+
+# --- Rounds -----------------------------------------------------------------------------------------------
+
+
+def test_facilitator_sets_up_a_round_for_a_partnership(client):
+    facilitator = UserFactory(roles=[FACILITATOR])
+    partnership = RoundFactory().partnership
+    client.force_login(facilitator)
+    form = client.get(reverse("assessments:round_create") + f"?partnership={partnership.pk}")
+    assert form.status_code == 200
+    assert f'<option value="{partnership.pk}" selected>' in page_text(form)
+    response = client.post(
+        reverse("assessments:round_create"),
+        {
+            "partnership": partnership.pk,
+            "instrument": instrument().pk,
+            "title": "Health check 2027",
+            "purpose": "diagnostic",
+            "facilitation": "external",
+            "facilitator": facilitator.pk,
+            "levels": ["board", "front_line"],
+            "feedback_arrangements": "Workshop in March",
+            "action_arrangements": "Board agrees an action plan",
+            "opens_on": "2027-01-10",
+            "closes_on": "2027-02-10",
+            "anonymous": "on",
+        },
+    )
+    created = Round.objects.get(title="Health check 2027")
+    assert response["Location"] == created.get_absolute_url()
+    assert created.state == RoundState.DRAFT
+    assert created.levels == ["board", "front_line"] and created.anonymous is True
+    detail = page_text(client.get(created.get_absolute_url()))
+    assert "Board or elected member, Front-line staff" in detail and "Workshop in March" in detail
+
+
+def test_open_and_close_by_post_only(facilitator_client):
+    draft = RoundFactory(state=RoundState.DRAFT, facilitator=Round.objects.get().facilitator)
+    state_url = reverse("assessments:round_state", args=[draft.pk])
+    assert facilitator_client.get(state_url).status_code == 405
+    facilitator_client.post(state_url, {"action": "open"})
+    assert Round.objects.get(pk=draft.pk).state == RoundState.OPEN
+    facilitator_client.post(state_url, {"action": "close"})
+    assert Round.objects.get(pk=draft.pk).state == RoundState.CLOSED
+    response = facilitator_client.post(state_url, {"action": "open"}, follow=True)
+    assert "Only a draft round can be opened" in page_text(response)
+
+
+def test_edit_refuses_named_once_answered(facilitator_client):
+    round = RoundFactory(anonymous=True, facilitator=Round.objects.get().facilitator)
+    ResponseFactory(invitation=InvitationFactory(round=round))
+    data = {
+        "title": round.title,
+        "purpose": round.purpose,
+        "facilitation": round.facilitation,
+        "facilitator": round.facilitator_id,
+        "levels": round.levels,
+        "opens_on": round.opens_on.isoformat(),
+        "closes_on": round.closes_on.isoformat(),
+    }
+    response = facilitator_client.post(reverse("assessments:round_edit", args=[round.pk]), data)
+    assert response.status_code == 200
+    assert "cannot become named" in page_text(response)
+    assert Round.objects.get(pk=round.pk).anonymous is True
+
+
+# --- Invitations ------------------------------------------------------------------------------------------
+
+
+def test_add_one_invitation(facilitator_client, round):
+    response = facilitator_client.post(
+        reverse("assessments:invitation_add", args=[round.pk]),
+        {"name": "Ann Lee", "email": "ann@example.org", "organisation": "Council", "level": "board"},
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(round=round)
+    assert invitation.name == "Ann Lee" and len(invitation.token_hash) == 64 and len(invitation.token_salt) == 32
+    again = facilitator_client.post(
+        reverse("assessments:invitation_add", args=[round.pk]),
+        {"name": "Ann Again", "email": "ANN@example.org", "organisation": "Council", "level": "board"},
+    )
+    assert "already invited" in page_text(again)
+    assert Invitation.objects.count() == 1
+
+
+def test_csv_preview_shows_bad_rows_then_confirm_saves_only_the_good(facilitator_client, round):
+    InvitationFactory(round=round, email="old@example.org")
+    text = (
+        "name,email,organisation,level\n"
+        "Ann Lee,ann@example.org,Council,Board or elected member\n"
+        "Bob,bad-email,Council,board\n"
+        "Cat,old@example.org,Council,front-line staff\n"
+    )
+    preview = facilitator_client.post(reverse("assessments:invitations_import", args=[round.pk]), {"csv_text": text})
+    body = page_text(preview)
+    assert "1 row can be added; 2 rows cannot" in body
+    assert "<th scope=\"row\">3</th>" in body and "not a valid email address" in body
+    assert "old@example.org is already invited to this round" in body
+    assert Invitation.objects.count() == 1  # nothing saved yet
+    confirm = facilitator_client.post(
+        reverse("assessments:invitations_import_confirm", args=[round.pk]), {"text": text}, follow=True
+    )
+    assert "1 person added. 2 rows were left out." in page_text(confirm)
+    assert set(Invitation.objects.values_list("email", flat=True)) == {"old@example.org", "ann@example.org"}
+
+
+def test_csv_upload_not_utf8_is_refused_with_a_message(facilitator_client, round):
+    upload = SimpleUploadedFile("people.csv", "Zoë,z@example.org,Café,board\n".encode("utf-16"))
+    response = facilitator_client.post(reverse("assessments:invitations_import", args=[round.pk]), {"csv_file": upload})
+    assert response.status_code == 200
+    assert "not UTF-8 text" in page_text(response)
+    assert not Invitation.objects.exists()
+
+
+def test_csv_upload_too_big_is_refused(facilitator_client, round, settings):
+    settings.MAX_CSV_UPLOAD_BYTES = 50
+    upload = SimpleUploadedFile("people.csv", b"Ann,ann@example.org,Council,board\n" * 5)
+    response = facilitator_client.post(reverse("assessments:invitations_import", args=[round.pk]), {"csv_file": upload})
+    assert "the largest accepted is 50" in page_text(response)
+
+
+def test_send_invitations_and_reminders_from_the_page(facilitator_client, round, mailoutbox):
+    InvitationFactory(round=round)
+    InvitationFactory(round=round)
+    response = facilitator_client.post(reverse("assessments:invitations_send", args=[round.pk]), follow=True)
+    assert "Invitations sent to 2 people." in page_text(response)
+    assert len(mailoutbox) == 2
+    assert all("http://testserver/respond/" in m.body for m in mailoutbox)
+    response = facilitator_client.post(reverse("assessments:reminders_send", args=[round.pk]), follow=True)
+    assert "Reminders sent to 2 people." in page_text(response)
+    assert len(mailoutbox) == 4
+
+
+def test_email_texts_are_saved_from_the_page(facilitator_client, round):
+    response = facilitator_client.post(
+        reverse("assessments:round_emails", args=[round.pk]),
+        {"invitation_subject": "Your say on {{ partnership }}", "invitation_body": "{{ link }}",
+         "reminder_subject": "", "reminder_body": "Hi {% if %}"},
+    )
+    assert response.status_code == 200
+    assert "This template cannot be used" in page_text(response)
+    assert Round.objects.get(pk=round.pk).invitation_subject == ""
+    facilitator_client.post(
+        reverse("assessments:round_emails", args=[round.pk]),
+        {"invitation_subject": "Your say on {{ partnership }}", "invitation_body": "{{ link }}",
+         "reminder_subject": "", "reminder_body": ""},
+    )
+    assert Round.objects.get(pk=round.pk).invitation_subject == "Your say on {{ partnership }}"
+
+
+def test_named_round_shows_who_started_and_submitted(facilitator_client, round):
+    InvitationFactory(round=round, name="Waiting Walter")
+    ResponseFactory(invitation=InvitationFactory(round=round, name="Started Stella"))
+    submitted_response(round, [3] * 36, name="Done Dora")
+    body = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round.pk])))
+    assert "Waiting Walter" in body and "Started Stella" in body and "Done Dora" in body
+    assert "Who has been invited (3)" in body
+
+
+def test_anonymous_round_shows_counts_and_only_who_has_not_responded(client):
+    round = RoundFactory(anonymous=True)
+    client.force_login(round.facilitator)
+    InvitationFactory(round=round, name="Waiting Walter")
+    ResponseFactory(invitation=InvitationFactory(round=round, name="Started Stella"))
+    submitted_response(round, [3] * 36, name="Done Dora")
+    body = page_text(client.get(reverse("assessments:invitations", args=[round.pk])))
+    assert "3 invited" in body and "1 started, not submitted" in body and "1 submitted" in body
+    assert "Not yet responded (2)" in body
+    assert "Waiting Walter" in body and "Started Stella" in body
+    assert "Done Dora" not in body
+    assert "Started</th>" not in body and "Submitted</th>" not in body
+
+
+def test_revoke_an_invitation(facilitator_client, round):
+    invitation = InvitationFactory(round=round, name="Gone Gary")
+    facilitator_client.post(reverse("assessments:invitation_revoke", args=[round.pk, invitation.pk]))
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
+    assert facilitator_client.get(reverse("assessments:respond", args=[invitation.token])).status_code == 410
+
+
+# --- Reopening --------------------------------------------------------------------------------------------
+
+
+def test_facilitator_reopens_a_submitted_response_in_a_named_round(facilitator_client, round):
+    response = submitted_response(round, [4] * 36, name="Dora Done")
+    detail = page_text(facilitator_client.get(round.get_absolute_url()))
+    assert "Dora Done" in detail
+    result = facilitator_client.post(
+        reverse("assessments:round_reopen", args=[round.pk]),
+        {"invitation": response.invitation_id, "reason": "She pressed submit too early"},
+        follow=True,
+    )
+    body = page_text(result)
+    assert "response is reopened" in body
+    assert "She pressed submit too early" in body
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.IN_PROGRESS and response.total is None
+    reopening = Reopening.objects.get()
+    assert reopening.reopened_by == round.facilitator
+
+
+def test_anonymous_round_reopen_message_does_not_reveal_whether_they_had_submitted(client):
+    round = RoundFactory(anonymous=True)
+    client.force_login(round.facilitator)
+    done = submitted_response(round, [4] * 36, name="Dora Done").invitation
+    waiting = InvitationFactory(round=round, name="Walter Waiting")
+    messages = []
+    for invitation in (done, waiting):
+        body = page_text(
+            client.post(
+                reverse("assessments:round_reopen", args=[round.pk]),
+                {"invitation": invitation.pk, "reason": "Asked by phone"},
+                follow=True,
+            )
+        )
+        start = body.index('<div class="messages"')
+        messages.append(body[start : body.index("</div>", body.index("alert", start))].replace(invitation.name, "X"))
+    assert messages[0] == messages[1]
+    assert Reopening.objects.count() == 1
+
+
+# --- My assessments ---------------------------------------------------------------------------------------
+
+
+def test_my_assessments_lists_open_and_completed_rounds(client):
+    user = UserFactory(roles=[RESPONDENT], email="sam@partner.example")
+    open_round = RoundFactory(title="Open round")
+    linked = InvitationFactory(round=open_round, user=user, email="other@partner.example")
+    done_round = RoundFactory(title="Done round")
+    done = InvitationFactory(round=done_round, email="SAM@partner.example")
+    submitted_response(done_round, [3] * 36, invitation=done)
+    InvitationFactory(round=RoundFactory(title="Draft round", state=RoundState.DRAFT), user=user)
+    InvitationFactory(round=RoundFactory(title="Someone else's"))
+    client.force_login(user)
+    body = page_text(client.get(reverse("assessments:my")))
+    assert "Open round" in body and "Done round" in body
+    assert "Draft round" not in body and "Someone else" not in body
+    assert reverse("assessments:respond", args=[linked.token]) in body
+    assert reverse("assessments:respond_thanks", args=[done.token]) in body
+    assert "View your profile" in body and "Start" in body
+
+
+def test_my_assessments_needs_sign_in(client):
+    assert client.get(reverse("assessments:my")).status_code == 302
+
+
+def test_admin_pages_load_and_do_not_link_answers_to_people(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "a-long-password-1")
+    response = submitted_response(RoundFactory(anonymous=True), [3] * 36, name="Hidden Hannah")
+    client.force_login(admin)
+    for path in ("/admin/assessments/round/", "/admin/assessments/invitation/", "/admin/assessments/response/"):
+        assert client.get(path).status_code == 200
+    page = client.get(f"/admin/assessments/response/{response.pk}/change/")
+    assert page.status_code == 200
+    assert "Hidden Hannah" not in page_text(page)

@@ -1,0 +1,437 @@
+"""Reads for the managers' reports: who may see which, the partnership annual report and the portfolio.
+
+The portfolio is built from a fixed number of queries whatever the number of partnerships: one for the
+partnerships (with their gateway and exit record), one for each one's latest round as of the report's date,
+one for those rounds' submitted scores. Everything else (counts, weak principles, overdue reviews) is worked
+out in Python from those rows.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count
+
+from assessments import scoring
+from assessments.models import ActionItem, ActionStatus, Response, ResponseStatus, Round
+from assessments.results import (
+    RoundResults,
+    StatementRow,
+    Summary,
+    instrument_structure,
+    latest_rounds,
+    overdue_actions,
+    partnership_rounds,
+    round_actions,
+    round_results,
+    round_summaries,
+    with_enough_responses,
+)
+from config.roles import FACILITATOR, MANAGER, user_roles
+from partnerships.models import (
+    Continuum,
+    ExitRecord,
+    GatewayReview,
+    GatewayStatus,
+    LifecycleStage,
+    Membership,
+    Partnership,
+    Status,
+    StructureModel,
+)
+
+UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
+
+
+# --- Who may see what ------------------------------------------------------------------------------------
+
+
+def sees_all_reports(user) -> bool:
+    """Return True for managers and superusers, who may read every report."""
+    return user.is_authenticated and (user.is_superuser or MANAGER in user_roles(user))
+
+
+def facilitated_partnership_ids(user) -> set[int]:
+    """Return the ids of the partnerships with a round the user facilitates."""
+    if not user.is_authenticated:
+        return set()
+    return set(Round.objects.filter(facilitator=user).values_list("partnership_id", flat=True).distinct())
+
+
+def report_partnership_ids(user) -> set[int] | None:
+    """Return the partnerships whose reports the user may read: None for all (managers), else a set of ids.
+
+    A facilitator reads the partnerships they facilitate a round of; anyone else an empty set.
+    """
+    if sees_all_reports(user):
+        return None
+    return facilitated_partnership_ids(user)
+
+
+def can_see_reports_page(user) -> bool:
+    """Return True for managers, facilitators and anyone facilitating a round."""
+    if sees_all_reports(user):
+        return True
+    return FACILITATOR in user_roles(user) or bool(facilitated_partnership_ids(user))
+
+
+def can_download_partnership_report(user, partnership_id: int) -> bool:
+    """Return True for managers and for facilitators of one of the partnership's rounds."""
+    allowed = report_partnership_ids(user)
+    return allowed is None or partnership_id in allowed
+
+
+def can_download_portfolio(user) -> bool:
+    """Return True for managers: the portfolio covers every partnership."""
+    return sees_all_reports(user)
+
+
+# --- Rounds as of a date --------------------------------------------------------------------------------
+
+
+def report_years(partnership_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """Return {partnership id: the years (newest first) in which one of its rounds with enough responses
+    closed}, in one query."""
+    rows = Response.objects.filter(status=ResponseStatus.SUBMITTED)
+    if partnership_ids is not None:
+        rows = rows.filter(round__partnership_id__in=list(partnership_ids))
+    rows = (
+        rows.values("round_id", "round__partnership_id", "round__closes_on__year")
+        .annotate(n=Count("id"))
+        .filter(n__gte=settings.PHC_MIN_RESPONSES)
+        .order_by()
+    )
+    years: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        years[row["round__partnership_id"]].add(row["round__closes_on__year"])
+    return {pid: sorted(ys, reverse=True) for pid, ys in years.items()}
+
+
+# --- Rows of the principle-by-partnership overview -------------------------------------------------------
+
+
+def is_weak(mean: float | None) -> bool:
+    """Return True when a principle mean, rounded half up to a whole number, is in 7-12 or below."""
+    return mean is not None and scoring.whole_mean(mean) <= scoring.ScenarioRules().weak_max
+
+
+@dataclass
+class PortfolioRow:
+    """One partnership with its latest health check (or none) as the portfolio and /reports/ show it."""
+
+    partnership: Partnership
+    round: Round | None = None
+    summary: Summary | None = None
+    means: list[tuple[int, float | None, bool]] = field(default_factory=list)  # (number, mean, weak)
+
+    @property
+    def total(self) -> float | None:
+        return self.summary.total.mean if self.summary else None
+
+    @property
+    def band(self) -> scoring.Band | None:
+        return self.summary.total.band if self.summary else None
+
+    @property
+    def scenario(self) -> str | None:
+        return self.summary.scenario.code if self.summary else None
+
+
+def portfolio_rows(partnerships: list[Partnership], rounds: dict[int, Round]) -> list[PortfolioRow]:
+    """Return one row per partnership, in the order given, with its round's summary and principle means."""
+    summaries = round_summaries(list(rounds.values()))
+    rows = []
+    for p in partnerships:
+        round_ = rounds.get(p.pk)
+        summary = summaries.get(round_.pk) if round_ else None
+        row = PortfolioRow(p, round_ if summary else None, summary)
+        if summary:
+            row.means = [(n, a.mean, is_weak(a.mean)) for n, a in sorted(summary.principles.items())]
+        rows.append(row)
+    return rows
+
+
+SORT_KEYS = ("name", "total", "p1", "p2", "p3", "p4", "p5", "p6")
+
+
+def sort_rows(rows: list[PortfolioRow], sort: str) -> tuple[list[PortfolioRow], str]:
+    """Return the rows sorted by ``sort`` ("name", "total", "p1".."p6"; "-" first for descending) and the
+    sort actually used. Partnerships without a health check come last either way."""
+    key = sort.removeprefix("-")
+    if key not in SORT_KEYS:
+        key, sort = "name", "name"
+    descending = sort.startswith("-")
+
+    def value(row: PortfolioRow):
+        if key == "name":
+            return row.partnership.name.casefold()
+        if key == "total":
+            return row.total
+        return dict((n, m) for n, m, _ in row.means).get(int(key[1:]))
+
+    by_name = sorted(rows, key=lambda r: r.partnership.name.casefold())
+    present = [r for r in by_name if value(r) is not None]
+    missing = [r for r in by_name if value(r) is None]
+    present.sort(key=value, reverse=descending)
+    return present + missing, sort
+
+
+def principle_headings(rows: list[PortfolioRow]) -> list[tuple[int, str]]:
+    """Return (number, title) of each principle of the first row's instrument, for column headings; titles
+    are empty when no row has a health check."""
+    for row in rows:
+        if row.round is not None:
+            return [(p.number, p.title) for p in instrument_structure(row.round.instrument).principles]
+    return [(n, "") for n in range(1, scoring.PRINCIPLE_COUNT + 1)]
+
+
+def _counts(values: Iterable[str], choices) -> list[tuple[str, int]]:
+    counted = Counter(values)
+    return [(label, counted.get(value, 0)) for value, label in choices]
+
+
+# --- The portfolio report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PortfolioReport:
+    year: int
+    as_of: date
+    produced_on: date
+    rows: list[PortfolioRow]
+    principles: list[tuple[int, str]]
+    total_bands: list[scoring.Band]  # highest first
+    scenario_texts: list[tuple[str, str]]
+    by_stage: list[tuple[str, int]]
+    by_continuum: list[tuple[str, int]]
+    by_structure: list[tuple[str, int]]
+    by_scenario: list[tuple[str, int]]
+    overdue_reviews: list[Partnership]
+    pending_gateways: list[tuple[Partnership, str]]
+    exits: list[tuple[Partnership, ExitRecord]]
+
+    @property
+    def with_results(self) -> list[PortfolioRow]:
+        return [r for r in self.rows if r.summary]
+
+    @property
+    def health_totals(self) -> list[tuple[str, float]]:
+        return [(r.partnership.name, r.total) for r in self.rows if r.total is not None]
+
+    @property
+    def band_counts(self) -> list[tuple[scoring.Band, int]]:
+        """Return each aggregate band, highest first, with the number of partnerships whose latest total is in it."""
+        counted = Counter(r.band for r in self.rows if r.band is not None)
+        return [(band, counted.get(band, 0)) for band in self.total_bands]
+
+
+def portfolio_partnerships(year: int) -> list[Partnership]:
+    """Return the partnerships a year's portfolio covers: all but those closed before the year began or
+    started after it ended, by name, with their gateway and exit record (one query)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return list(
+        Partnership.objects.select_related("gateway", "exit_record")
+        .exclude(status=Status.CLOSED, exit_record__exit_date__lt=start)
+        .exclude(start_date__gt=end)
+        .order_by("name", "pk")
+    )
+
+
+def _exit_record(partnership: Partnership) -> ExitRecord | None:
+    try:
+        return partnership.exit_record
+    except ExitRecord.DoesNotExist:
+        return None
+
+
+def _gateway(partnership: Partnership) -> GatewayReview | None:
+    try:
+        return partnership.gateway
+    except GatewayReview.DoesNotExist:
+        return None
+
+
+def pending_gateways(partnerships: Iterable[Partnership]) -> list[tuple[Partnership, str]]:
+    """Return the proposed partnerships whose gateway is not yet approved, each with its gateway's state."""
+    pending = []
+    for p in partnerships:
+        gateway = _gateway(p)
+        if p.status == Status.PROPOSED and (gateway is None or gateway.status != GatewayStatus.APPROVED):
+            pending.append((p, gateway.get_status_display() if gateway else "Not started"))
+    return pending
+
+
+def overdue_reviews(partnerships: Iterable[Partnership], today: date) -> list[Partnership]:
+    """Return the active or exiting partnerships whose review due date has passed, most overdue first."""
+    late = [p for p in partnerships if p.status in UNDER_REVIEW and p.review_due_date and p.review_due_date < today]
+    return sorted(late, key=lambda p: (p.review_due_date, p.name))
+
+
+def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
+    """Return the portfolio of ``year``: every partnership's latest health check as of 31 December, the
+    principle overview, counts by stage, continuum and structure, overdue reviews, pending gateways and
+    the year's exits. A fixed number of queries, whatever the number of partnerships."""
+    today = today or date.today()
+    as_of = date(year, 12, 31)
+    partnerships = portfolio_partnerships(year)
+    rows = portfolio_rows(partnerships, latest_rounds(None, as_of))
+    structure = next((instrument_structure(r.round.instrument) for r in rows if r.round), None)
+    exits = [
+        (p, record)
+        for p in partnerships
+        if (record := _exit_record(p)) and record.is_complete and record.exit_date and record.exit_date.year == year
+    ]
+    return PortfolioReport(
+        year=year,
+        as_of=min(as_of, today),
+        produced_on=today,
+        rows=rows,
+        principles=principle_headings(rows),
+        total_bands=list(reversed(structure.total_bands)) if structure else [],
+        scenario_texts=sorted(structure.scenario_texts.items()) if structure else [],
+        by_stage=_counts((p.lifecycle_stage for p in partnerships), LifecycleStage.choices),
+        by_continuum=_counts((p.continuum for p in partnerships), Continuum.choices),
+        by_structure=_counts((p.structure_model for p in partnerships), StructureModel.choices),
+        by_scenario=_counts(
+            (r.scenario or "none" for r in rows),
+            [("A", "Scenario A"), ("B", "Scenario B"), ("C", "Scenario C"), ("none", "No health check yet")],
+        ),
+        overdue_reviews=overdue_reviews(partnerships, today),
+        pending_gateways=pending_gateways(partnerships),
+        exits=sorted(exits, key=lambda e: (e[1].exit_date, e[0].name)),
+    )
+
+
+# --- The partnership annual report ------------------------------------------------------------------------
+
+
+@dataclass
+class TrendRow:
+    round: Round
+    summary: Summary
+
+    @property
+    def label(self) -> str:
+        return f"{self.round.closes_on:%b %Y}"
+
+
+@dataclass
+class PartnershipReport:
+    partnership: Partnership
+    memberships: list[Membership]
+    year: int
+    produced_on: date
+    round: Round | None = None
+    results: RoundResults | None = None
+    actions: list[ActionItem] = field(default_factory=list)
+    action_counts: list[tuple[str, int]] = field(default_factory=list)
+    overdue_action_count: int = 0
+    trend: list[TrendRow] = field(default_factory=list)
+    earlier: TrendRow | None = None  # with no round this year: the latest round with results before it
+
+    @property
+    def divided_statements(self) -> list[StatementRow]:
+        return [s for s in self.results.statements if s.divided] if self.results else []
+
+    @property
+    def commented_statements(self) -> list[StatementRow]:
+        return [s for s in self.results.statements if s.comments] if self.results else []
+
+    @property
+    def trend_labels(self) -> list[str]:
+        return [row.label for row in self.trend]
+
+    @property
+    def trend_means(self) -> dict[int, list[float]]:
+        numbers = sorted(self.trend[-1].summary.principles) if self.trend else []
+        return {n: [row.summary.principles[n].mean for row in self.trend] for n in numbers}
+
+
+def year_round(partnership: Partnership, year: int) -> Round | None:
+    """Return the partnership's latest round that closed in ``year`` with enough responses, or None."""
+    rounds = Round.objects.filter(partnership=partnership, closes_on__year=year)
+    return (
+        with_enough_responses(rounds)
+        .select_related("partnership", "instrument", "facilitator")
+        .order_by("-closes_on", "-id")
+        .first()
+    )
+
+
+def partnership_report(partnership: Partnership, year: int, today: date | None = None) -> PartnershipReport:
+    """Return the annual report of a partnership: its register entry, the year's round with its results and
+    action plan, and the trend over its rounds up to that one. With no round that year only the register
+    entry and the latest earlier round (if any) are filled in."""
+    today = today or date.today()
+    report = PartnershipReport(
+        partnership=partnership,
+        memberships=list(partnership.memberships.select_related("organisation").order_by("organisation__name")),
+        year=year,
+        produced_on=today,
+    )
+    history = [
+        TrendRow(r, s) for r, s in partnership_rounds(partnership) if s is not None
+    ]
+    history.sort(key=lambda row: (row.round.closes_on, row.round.pk))
+    round_ = year_round(partnership, year)
+    if round_ is None:
+        before = [row for row in history if row.round.closes_on.year < year]
+        report.earlier = before[-1] if before else None
+        return report
+    report.round = round_
+    report.results = round_results(round_)
+    report.actions = round_actions(round_)
+    statuses = Counter(a.status for a in report.actions)
+    report.action_counts = [(label, statuses.get(value, 0)) for value, label in ActionStatus.choices]
+    report.overdue_action_count = sum(1 for a in report.actions if a.is_overdue)
+    report.trend = [row for row in history if (row.round.closes_on, row.round.pk) <= (round_.closes_on, round_.pk)]
+    return report
+
+
+# --- /reports/ --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReportsOverview:
+    rows: list[PortfolioRow]
+    principles: list[tuple[int, str]]
+    overdue_reviews: list[Partnership]
+    overdue_actions: list[ActionItem]
+    overdue_action_count: int
+    portfolio_years: list[int]
+    partnership_years: list[tuple[Partnership, list[int]]]
+
+    @property
+    def health_totals(self) -> list[tuple[str, float]]:
+        return [(r.partnership.name, r.total) for r in self.rows if r.total is not None]
+
+
+OVERDUE_ACTIONS_SHOWN = 50
+
+
+def reports_overview(partnership_ids: set[int] | None, today: date | None = None) -> ReportsOverview:
+    """Return what /reports/ shows for the given partnerships (None: all): the register's latest health
+    checks, overdue reviews and actions, and the years each report has data for."""
+    today = today or date.today()
+    partnerships = Partnership.objects.order_by("name", "pk")
+    if partnership_ids is not None:
+        partnerships = partnerships.filter(pk__in=partnership_ids)
+    partnerships = list(partnerships)
+    current = [p for p in partnerships if p.status != Status.CLOSED]
+    rows = portfolio_rows(current, latest_rounds([p.pk for p in current]))
+    actions = overdue_actions(
+        None if partnership_ids is None else Round.objects.filter(partnership_id__in=partnership_ids).values("pk")
+    )
+    years = report_years(None if partnership_ids is None else partnership_ids)
+    return ReportsOverview(
+        rows=rows,
+        principles=principle_headings(rows),
+        overdue_reviews=overdue_reviews(current, today),
+        overdue_actions=list(actions[:OVERDUE_ACTIONS_SHOWN]),
+        overdue_action_count=actions.count(),
+        portfolio_years=sorted({y for ys in years.values() for y in ys}, reverse=True),
+        partnership_years=[(p, years[p.pk]) for p in partnerships if p.pk in years],
+    )

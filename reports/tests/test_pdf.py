@@ -1,0 +1,150 @@
+"""The PDF reports themselves: their text (pypdf), metadata, tagging and anonymity. Each test renders one PDF."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from assessments.models import ActionItem, ActionStatus, Principle
+from assessments.tests.results_data import add_responses, make_round, partnership, user
+from partnerships.models import Membership, Organisation, Status
+from partnerships.services import exit_save
+from reports import pdf, selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def answers(*principle_scores: int) -> list[int]:
+    """Return 36 answers whose six principle scores are the ones given (each 6..24)."""
+    result = []
+    for score in principle_scores:
+        base, extra = divmod(score, 6)
+        result += [base + 1] * extra + [base] * (6 - extra)
+    return result
+
+
+def pdf_text(body: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(body))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_partnership_report_shows_results_scenario_and_plan_and_names_nobody():
+    today = date.today()
+    year = today.year
+    p = partnership(name="Safer Streets Partnership", senior_sponsor="Dana Sponsor", lead_officer="Lee Officer")
+    council = Organisation.objects.create(name="Borough Council", sector="public")
+    Membership.objects.create(partnership=p, organisation=council, role="Lead partner")
+    earlier = make_round(partnership=p, closes_on=date(year - 1, 3, 31), title="Health check last year")
+    add_responses(earlier, [answers(14, 14, 14, 14, 14, 14)] * 3)
+    round_ = make_round(partnership=p, closes_on=date(year, 1, 15), anonymous=True, title="Health check this year")
+    add_responses(
+        round_,
+        [answers(16, 10, 20, 18, 15, 11)] * 2 + [answers(16, 12, 20, 18, 15, 13)] * 2,
+        comment="Budgets are not shared",
+    )
+    p2 = Principle.objects.get(instrument=round_.instrument, number=2)
+    ActionItem.objects.create(
+        round=round_, principle=p2, description="Agree a shared purpose statement", owner="Board chair",
+        due_date=today - timedelta(days=10), status=ActionStatus.IN_PROGRESS,
+    )
+    ActionItem.objects.create(
+        round=round_, principle=p2, description="Publish the terms of reference", owner="Lead officer",
+        due_date=today + timedelta(days=30), status=ActionStatus.DONE,
+    )
+
+    report = selectors.partnership_report(p, year)
+    body = pdf.partnership_report_pdf(report)
+    reader, text = pdf_text(body)
+    words = flat(text)
+
+    results = report.results
+    assert f"{results.summary.total.mean:.1f}" in words  # the mean total
+    assert flat(results.summary.total.band.text) in words
+    for row in results.principles:
+        assert flat(row.aggregate.band.text)[:60] in words
+    assert f"Scenario {results.summary.scenario.code}" in words and results.summary.scenario.code == "C"
+    assert flat(results.scenario_text)[:60] in words  # the seed's wording
+    assert "Agree a shared purpose statement" in words and "(overdue)" in words
+    assert "1 overdue" in words and "1 done" in words
+    assert "Dana Sponsor" in words and "Borough Council" in words and "Lead partner" in words
+    assert "Budgets are not shared" in words
+    assert "Health check last year" in words  # the trend table
+    assert "Principles in order of priority for attention" in words
+    assert "Mean scores by partner organisation" in words and "Council" in words  # a group of four is shown
+    assert "How the numbers are worked out" not in words  # the help page's own h1 is replaced
+    assert "Consensus and conflict:" in words  # the help page's wording in the appendix
+    # Anonymity: no respondent's name or email anywhere.
+    assert "Person " not in text and "@example.org" not in text
+    # Running header and "page N of M".
+    assert f"Page 2 of {len(reader.pages)}" in reader.pages[1].extract_text()
+    assert "Safer Streets Partnership" in reader.pages[1].extract_text()
+    # Metadata and tagging.
+    meta = reader.metadata
+    assert meta.title == f"Safer Streets Partnership: annual report {year}"
+    assert meta.author == "Partnership Health Check"
+    assert "annual report" in meta.subject
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    xmp = catalog["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp  # PDF/UA-1 identification: the fallback to a plain tagged PDF was not needed
+
+
+def test_a_year_without_a_round_gives_a_short_report_saying_so():
+    p = partnership(name="Quiet Partnership")
+    old = make_round(partnership=p, closes_on=date(2023, 6, 30), title="Health check 2023")
+    add_responses(old, [answers(18, 18, 18, 18, 18, 18)] * 3)
+    body = pdf.partnership_report_pdf(selectors.partnership_report(p, 2025))
+    reader, text = pdf_text(body)
+    words = flat(text)
+    assert "No health check in 2025" in words
+    assert "Health check 2023" in words  # the latest earlier round is pointed to
+    assert "Action plan and progress" not in words and "The six principles" not in words
+    assert len(reader.pages) <= 4
+
+
+def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_and_exits():
+    year = 2025
+    manager = user("Manager")
+    strong = partnership(name="Alpha Health Board")
+    add_responses(make_round(partnership=strong, closes_on=date(year, 5, 1)), [answers(20, 20, 20, 20, 20, 12)] * 3)
+    weak = partnership(name="Beta Youth Forum")
+    add_responses(make_round(partnership=weak, closes_on=date(year, 5, 1)), [answers(10, 11, 15, 15, 15, 15)] * 3)
+    partnership(name="Gamma Proposed Hub", status=Status.PROPOSED, review_due_date=None)
+    leaving = partnership(name="Delta Closing Trust", review_due_date=date(year, 1, 1))
+    exit_save(
+        leaving,
+        values={
+            "exit_date": date(year, 9, 30), "reason": "Objectives met.", "objectives_met": "yes",
+            "achievements": "New hub opened.",
+            "lessons_learned": "Agree exit terms at the start.", "withdrawal_risks": "Low.",
+            "handover_and_continuity": "The trust takes over.",
+        },
+        by=manager,
+        complete=True,
+    )
+    body = pdf.portfolio_report_pdf(selectors.portfolio_report(year))
+    reader, text = pdf_text(body)
+    words = flat(text)
+    assert "Portfolio report 2025" in words
+    for name in ("Alpha Health Board", "Beta Youth Forum", "Gamma Proposed Hub", "Delta Closing Trust"):
+        assert name in words
+    assert "112.0" in words and "81.0" in words  # the two totals
+    assert "10.0 ▼" in words and "11.0 ▼" in words and "12.0 ▼" in words  # weak principles marked
+    assert "Agree exit terms at the start." in words
+    assert "Not started" in words  # the proposed partnership's gateway
+    assert reader.metadata.title == "Portfolio report 2025"
+    # The contents list carries page numbers (the last entry points past the cover).
+    assert "Appendix: the method and our decisions" in reader.pages[0].extract_text()
+    last_page = len(reader.pages)
+    numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", reader.pages[0].extract_text(), re.M)]
+    assert len(numbers) == 7 and numbers == sorted(numbers)
+    assert numbers[0] == 2 and numbers[-1] == last_page  # "At a glance" follows the cover; the appendix is last
+    assert f"Page 2 of {last_page}" in reader.pages[1].extract_text()

@@ -1,0 +1,96 @@
+"""Browser test: a manager and a facilitator use /reports/ in real Chromium (checked with axe-core)."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+
+from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
+from assessments.models import ActionItem, Principle
+from assessments.tests.results_data import add_responses, make_round, partnership, user
+from config.roles import ROLES
+from conftest import assert_accessible, sign_in
+from reports.tests.test_pdf import answers
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "a-long-password-1"  # the results_data builders' password
+
+
+@pytest.fixture
+def migrated_data():
+    """The role groups and the instrument that migrations load, present even after an earlier test's flush.
+
+    serialized_rollback does not bring them back after a flush when a non-transactional test ran earlier in the
+    session: the connection this test gets then carries no serialised contents (seen with Playwright's loop).
+    """
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
+    if default_instrument() is None:
+        load_instrument(read_instrument_file(DEFAULT_INSTRUMENT_FILE))
+
+
+@pytest.fixture
+def register(migrated_data):
+    """Six partnerships with health checks over two years, one overdue review and one overdue action."""
+    facilitator = user("Facilitator", username="fran")
+    scores = {
+        "Safer Streets Partnership": (20, 11, 18, 17, 19, 12),
+        "Healthy Towns Board": (21, 20, 19, 22, 20, 21),
+        "Youth Offer Forum": (14, 13, 10, 15, 9, 12),
+        "Climate Action Network": (17, 18, 16, 15, 17, 14),
+        "Town Centre Partnership": (12, 14, 13, 16, 15, 13),
+        "Digital Inclusion Group": (19, 16, 15, 18, 12, 17),
+    }
+    for index, (name, principle_scores) in enumerate(scores.items()):
+        due = date.today() - timedelta(days=20) if index == 2 else date.today() + timedelta(days=200)
+        p = partnership(name=name, review_due_date=due)
+        round_ = make_round(facilitator if index < 2 else None, partnership=p, closes_on=date(2025, 5, 1))
+        add_responses(round_, [answers(*principle_scores)] * 3 + [answers(*[s + 1 for s in principle_scores])] * 2)
+        if index == 0:
+            ActionItem.objects.create(
+                round=round_, principle=Principle.objects.get(instrument=round_.instrument, number=2),
+                description="Agree a shared statement of purpose", owner="Board chair",
+                due_date=date.today() - timedelta(days=5),
+            )
+    return facilitator
+
+
+def test_manager_reads_the_portfolio_at_a_glance_and_sorts_it(page, live_server, register):
+    user("Manager", username="helen")
+    sign_in(page, live_server, "helen", PASSWORD, next_path="/reports/")
+    page.wait_for_url(re.compile(r"/reports/$"))
+    assert_accessible(page, screenshot="01-reports-manager")
+    assert page.get_by_role("heading", name="The register's health").is_visible()
+    table = page.get_by_role("table", name=re.compile("with a health check, sorted by"))
+    assert table.get_by_role("row").count() == 7  # a heading row and six partnerships
+    assert page.get_by_role("link", name="Portfolio report 2025 (PDF)").is_visible()
+    assert page.get_by_text("Agree a shared statement of purpose").is_visible()
+
+    page.get_by_role("link", name=re.compile(r"^P5")).click()
+    page.wait_for_url(re.compile(r"sort=p5"))
+    assert_accessible(page, screenshot="02-sorted-by-p5")
+    first_row = table.get_by_role("row").nth(1)
+    assert "Youth Offer Forum" in first_row.inner_text()  # the weakest P5 (9.4) first
+    assert "▼" in first_row.inner_text()
+
+    page.get_by_role("link", name=re.compile(r"^P5")).click()
+    page.wait_for_url(re.compile(r"sort=-p5"))
+    assert_accessible(page, screenshot="03-sorted-by-p5-reversed")
+    assert "Healthy Towns Board" in table.get_by_role("row").nth(1).inner_text()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Portfolio report 2025 (PDF)").click()
+    assert download.value.suggested_filename == "portfolio-report-2025.pdf"
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"  # waits for the whole file
+
+
+def test_facilitator_sees_only_their_partnerships(page, live_server, register):
+    sign_in(page, live_server, "fran", PASSWORD, next_path="/reports/")
+    page.wait_for_url(re.compile(r"/reports/$"))
+    assert_accessible(page, screenshot="01-reports-facilitator")
+    assert page.get_by_role("link", name="Safer Streets Partnership", exact=True).count() >= 1
+    assert page.get_by_text("Youth Offer Forum").count() == 0
+    assert page.get_by_text("Portfolio report").count() == 0
