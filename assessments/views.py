@@ -33,6 +33,7 @@ from assessments.forms import (
 )
 from assessments.instruments import default_instrument
 from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
+from assessments.results import instrument_structure
 from assessments.tokens import token_for
 from config.views import ratelimited
 
@@ -662,6 +663,7 @@ def respond_thanks(request: HttpRequest, invitation: Invitation, response, token
             "round": invitation.round,
             "response": response,
             "profile": selectors.response_profile(response, instrument),
+            "structure": instrument_structure(instrument),
         },
     )
 
