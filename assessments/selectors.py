@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -141,31 +142,61 @@ def round_emails_existing(round: Round) -> set[str]:
 # --- The instrument ---------------------------------------------------------------------------------------
 
 
+# An instrument never changes once loaded (a new version is a new instrument), so what is read of it is kept
+# in the process for the respondents' pages: the key includes ``loaded_at`` so a reloaded instrument misses.
+
+
+def _key(instrument: Instrument) -> tuple[int, str]:
+    return instrument.pk, instrument.loaded_at.isoformat()
+
+
+@lru_cache(maxsize=64)
+def _answer_options(key: tuple[int, str]) -> tuple[AnswerOption, ...]:
+    return tuple(AnswerOption.objects.filter(instrument_id=key[0]).order_by("-value"))
+
+
 def answer_options(instrument: Instrument) -> list[AnswerOption]:
     """Return the instrument's answer scale, highest value first (Strongly agree 4 ... Strongly disagree 1)."""
-    return list(AnswerOption.objects.filter(instrument=instrument).order_by("-value"))
+    return list(_answer_options(_key(instrument)))
 
 
-def principle_sheet(instrument: Instrument, number: int) -> Principle:
-    """Return principle ``number`` with ``sheet_statements``: its statements in order, each with its element."""
-    principle = Principle.objects.get(instrument=instrument, number=number)
+@lru_cache(maxsize=256)
+def _principle_sheet(key: tuple[int, str], number: int) -> Principle:
+    principle = Principle.objects.get(instrument_id=key[0], number=number)
     principle.sheet_statements = list(
         Statement.objects.filter(principle=principle).select_related("element").order_by("position")
     )
     return principle
 
 
+def principle_sheet(instrument: Instrument, number: int) -> Principle:
+    """Return principle ``number`` with ``sheet_statements``: its statements in order, each with its element.
+
+    The same read-only object is shared by every request of the process."""
+    return _principle_sheet(_key(instrument), number)
+
+
+@lru_cache(maxsize=64)
+def _instrument_principles(key: tuple[int, str]) -> tuple[Principle, ...]:
+    return tuple(Principle.objects.filter(instrument_id=key[0]).order_by("number"))
+
+
 def instrument_principles(instrument: Instrument) -> list[Principle]:
-    return list(Principle.objects.filter(instrument=instrument).order_by("number"))
+    return list(_instrument_principles(_key(instrument)))
+
+
+@lru_cache(maxsize=64)
+def _instrument_statements(key: tuple[int, str]) -> tuple[Statement, ...]:
+    return tuple(
+        Statement.objects.filter(principle__instrument_id=key[0])
+        .select_related("principle", "element")
+        .order_by("position")
+    )
 
 
 def instrument_statements(instrument: Instrument) -> list[Statement]:
     """Return all the instrument's statements in order, each with its principle and element."""
-    return list(
-        Statement.objects.filter(principle__instrument=instrument)
-        .select_related("principle", "element")
-        .order_by("position")
-    )
+    return list(_instrument_statements(_key(instrument)))
 
 
 @dataclass(frozen=True)
@@ -177,10 +208,15 @@ class InstrumentBands:
 
 
 def instrument_bands(instrument: Instrument) -> InstrumentBands:
-    """Return the band thresholds and wording stored for ``instrument`` (one query)."""
+    """Return the band thresholds and wording stored for ``instrument`` (one query, then kept)."""
+    return _instrument_bands(_key(instrument))
+
+
+@lru_cache(maxsize=64)
+def _instrument_bands(key: tuple[int, str]) -> InstrumentBands:
     principles: dict[int, list[scoring.Band]] = {}
     total: list[scoring.Band] = []
-    rows = Band.objects.filter(instrument=instrument).select_related("principle")
+    rows = Band.objects.filter(instrument_id=key[0]).select_related("principle")
     for row in rows:
         band = scoring.Band(row.min_score, row.max_score, row.text)
         if row.principle_id is None:

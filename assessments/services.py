@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
@@ -31,6 +32,7 @@ from assessments.models import (
 )
 from assessments.selectors import MissingItem, find_missing, instrument_principles
 from assessments.tokens import issue_token, token_for
+from partnerships.services import partnership_review_recorded
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -135,6 +137,10 @@ def round_close(round: Round) -> Round:
     locked.state = RoundState.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["state", "closed_at"])
+    submitted = locked.responses.filter(status=ResponseStatus.SUBMITTED).count()
+    if submitted >= settings.PHC_MIN_RESPONSES:
+        # A completed health-check round counts as the partnership's annual review (SPEC section 4).
+        partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
     return locked
 
 

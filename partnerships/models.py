@@ -1,4 +1,5 @@
 """The partnership register (SPEC section 4; seeds 001 to 004)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -69,6 +70,7 @@ class Risk(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     sector = models.CharField(max_length=20, choices=Sector.choices)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -79,10 +81,14 @@ class Organisation(models.Model):
 
 class Partnership(models.Model):
     name = models.CharField(max_length=200)
-    reference = models.CharField(max_length=30, unique=True, help_text="The council's register reference, e.g. P-2024-017.")
+    reference = models.CharField(
+        max_length=30, unique=True, help_text="The council's register reference, e.g. P-2024-017."
+    )
     purpose = models.TextField()
     aims_and_objectives = models.TextField(blank=True)
-    council_priorities = models.TextField(blank=True, help_text="The council priorities this partnership serves.")
+    council_priorities = models.TextField(
+        blank=True, help_text="The council priorities this partnership serves."
+    )
     lead_officer = models.CharField(max_length=200)
     senior_sponsor = models.CharField(max_length=200, blank=True)
     service_area = models.CharField(max_length=100)
@@ -93,7 +99,9 @@ class Partnership(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     risk = models.CharField("risk rating", max_length=10, choices=Risk.choices, default=Risk.MEDIUM)
     is_outside_body = models.BooleanField(
-        "also an outside body", default=False, help_text="The council appoints members to it as an outside body."
+        "also an outside body",
+        default=False,
+        help_text="The council appoints members to it as an outside body.",
     )
     start_date = models.DateField(null=True, blank=True)
     review_due_date = models.DateField(null=True, blank=True)
@@ -110,7 +118,8 @@ class Partnership(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="partnership_review_after_start",
-                condition=Q(start_date__isnull=True) | Q(review_due_date__isnull=True)
+                condition=Q(start_date__isnull=True)
+                | Q(review_due_date__isnull=True)
                 | Q(review_due_date__gte=F("start_date")),
                 violation_error_message="The review due date cannot be before the start date.",
             ),
@@ -135,13 +144,20 @@ class Partnership(models.Model):
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
+    @property
+    def needs_legal_and_financial_advice_to_exit(self) -> bool:
+        """Seed 003 (3.1.2): leaving a statutory or contractual one needs legal and financial advice."""
+        return self.statutory_status in (StatutoryStatus.STATUTORY, StatutoryStatus.CONTRACTUAL)
+
 
 class Membership(models.Model):
     """A partner organisation's part in a partnership."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(max_length=200, blank=True, help_text="E.g. lead partner, funder, delivery partner.")
+    role = models.CharField(
+        max_length=200, blank=True, help_text="E.g. lead partner, funder, delivery partner."
+    )
     representative = models.CharField(max_length=200, blank=True)
     financial_contribution = models.DecimalField(
         "financial contribution (£ a year)", max_digits=12, decimal_places=2, null=True, blank=True
@@ -161,3 +177,269 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.partnership.name}"
+
+
+class Answer(models.TextChoices):
+    """How far a gateway question is met (and, on exit, whether the objectives were met)."""
+
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class CheckAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class GatewayStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for approval"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned for more work"
+
+
+class GatewayReview(models.Model):
+    """The new-partnership gateway (seed 001 appendix 1 and "New Partnerships"; seed 003 section 4).
+
+    One per partnership: when a manager returns it, the register administrator improves the same answers and
+    submits again; the history keeps every earlier version and reason.
+    """
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="gateway")
+    status = models.CharField(max_length=20, choices=GatewayStatus.choices, default=GatewayStatus.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField("reason for returning it", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "gateway review"
+        permissions = [("approve_gatewayreview", "Can approve or return a new-partnership gateway")]
+        constraints = [
+            models.CheckConstraint(
+                name="gateway_submitted_has_date",
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="gateway_decided_has_date",
+                condition=~Q(status__in=["approved", "returned"]) | Q(decided_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="gateway_returned_has_reason",
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Gateway for {self.partnership.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:gateway", args=[self.partnership_id])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (GatewayStatus.DRAFT, GatewayStatus.RETURNED)
+
+
+class GatewayAnswer(models.Model):
+    """The answer to one gateway question; the questions themselves are in ``partnerships.gateway``."""
+
+    review = models.ForeignKey(GatewayReview, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=40)
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    evidence = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "gateway answer"
+        ordering = ["review", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "question"], name="gateway_answer_unique_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.get_answer_display() or 'not answered'}"
+
+    @property
+    def question_text(self) -> str:
+        from partnerships.gateway import QUESTIONS_BY_CODE
+
+        question = QUESTIONS_BY_CODE.get(self.question)
+        return question.text if question else self.question
+
+
+class OutsideBodyCheck(models.Model):
+    """What the council's representatives on an outside body must have considered (seed 003 section 5)."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="outside_body_check"
+    )
+    representatives = models.TextField(
+        "council representatives",
+        blank=True,
+        help_text="Who represents the council on the body, and as what: director, trustee, observer or "
+        "adviser.",
+    )
+    legal_status = models.CharField(
+        "legal status of the organisation",
+        max_length=200,
+        blank=True,
+        help_text="For example: company limited by guarantee and registered charity.",
+    )
+    companies_house_filed = models.CharField(
+        "if it is a company, appointments and resignations are filed at Companies House",
+        max_length=20,
+        choices=CheckAnswer.choices,
+        blank=True,
+        help_text="Form 288 in the guidance; now forms AP01 and TM01.",
+    )
+    insurance_in_place = models.CharField(
+        "insurance or indemnity is in place", max_length=20, choices=CheckAnswer.choices, blank=True
+    )
+    sound_financial_practices = models.CharField(
+        "the organisation has sound financial practices and procedures",
+        max_length=20,
+        choices=CheckAnswer.choices,
+        blank=True,
+    )
+    conflicts_declared = models.CharField(
+        "conflicts of interest have been identified and declared",
+        max_length=20,
+        choices=CheckAnswer.choices,
+        blank=True,
+    )
+    declarations_at_first_meeting = models.CharField(
+        "general declarations of interest are made at the first meeting",
+        max_length=20,
+        choices=CheckAnswer.choices,
+        blank=True,
+    )
+    confidentiality_observed = models.CharField(
+        "duties of confidentiality in both directions are being observed",
+        max_length=20,
+        choices=CheckAnswer.choices,
+        blank=True,
+    )
+    conflicts_balanced = models.CharField(
+        "issues of conflict can be balanced", max_length=20, choices=CheckAnswer.choices, blank=True
+    )
+    advice_taken = models.CharField(
+        "advice has been taken from legal and financial services where necessary",
+        max_length=20,
+        choices=CheckAnswer.choices,
+        blank=True,
+    )
+    notes = models.TextField(blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    CHECK_FIELDS = (
+        "companies_house_filed",
+        "insurance_in_place",
+        "sound_financial_practices",
+        "conflicts_declared",
+        "declarations_at_first_meeting",
+        "confidentiality_observed",
+        "conflicts_balanced",
+        "advice_taken",
+    )
+
+    class Meta:
+        verbose_name = "outside body check"
+
+    def __str__(self) -> str:
+        return f"Outside body checks for {self.partnership.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:outside_body", args=[self.partnership_id])
+
+    @property
+    def open_checks(self) -> int:
+        """How many checks are unanswered or answered No."""
+        return sum(1 for name in self.CHECK_FIELDS if getattr(self, name) in ("", CheckAnswer.NO))
+
+
+class ExitRecord(models.Model):
+    """The exit document (seed 001 appendix 3; seed 003 section 3.1.2).
+
+    Completing it closes the partnership. A closed partnership always has a completed exit record: the service
+    checks it, and a deferred constraint trigger (migration 0005) makes the database refuse anything else.
+    """
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="exit_record")
+    exit_date = models.DateField("date the council's involvement ends", null=True, blank=True)
+    reason = models.TextField("reason for leaving or closing", blank=True)
+    decided_by = models.CharField(
+        "decision taken by",
+        max_length=200,
+        blank=True,
+        help_text="For example: Chief Officer with the Cabinet lead for Communities.",
+    )
+    objectives_met = models.CharField(
+        "were the original objectives met?", max_length=10, choices=Answer.choices, blank=True
+    )
+    achievements = models.TextField("what the partnership achieved", blank=True)
+    lessons_learned = models.TextField("lessons learned", blank=True)
+    withdrawal_risks = models.TextField(
+        "risk analysis of withdrawal",
+        blank=True,
+        help_text="The risks to the council, partners and residents of leaving, and how each is managed.",
+    )
+    handover_and_continuity = models.TextField(
+        "handover and continuity",
+        blank=True,
+        help_text="Who takes over which work, assets, data and commitments, and how services continue.",
+    )
+    legal_advice_taken = models.BooleanField("legal advice was taken before the decision", default=False)
+    financial_advice_taken = models.BooleanField(
+        "financial or contracting advice was taken before the decision", default=False
+    )
+    advice_notes = models.TextField(
+        "advice taken", blank=True, help_text="Who gave the legal, financial or contracting advice, and when."
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "exit record"
+        constraints = [
+            models.CheckConstraint(
+                name="exit_completed_is_filled_in",
+                condition=Q(completed_at__isnull=True)
+                | (
+                    Q(exit_date__isnull=False)
+                    & ~Q(reason="")
+                    & ~Q(achievements="")
+                    & ~Q(lessons_learned="")
+                    & ~Q(withdrawal_risks="")
+                    & ~Q(handover_and_continuity="")
+                ),
+                violation_error_message="A completed exit record needs every section filled in.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exit from {self.partnership.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:exit", args=[self.partnership_id])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None

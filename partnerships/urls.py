@@ -1,6 +1,19 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from partnerships import views
 
 app_name = "partnerships"
-urlpatterns: list = []
+urlpatterns = [
+    path("partnerships/", views.partnership_list, name="list"),
+    path("partnerships/export.csv", views.partnership_export, name="export"),
+    path("partnerships/new/", views.partnership_create, name="create"),
+    path("partnerships/reviews/", views.reviews, name="reviews"),
+    path("partnerships/<int:pk>/", views.partnership_detail, name="detail"),
+    path("partnerships/<int:pk>/edit/", views.partnership_edit, name="edit"),
+    path("partnerships/<int:pk>/gateway/", views.gateway, name="gateway"),
+    path("partnerships/<int:pk>/gateway/decision/", views.gateway_decide, name="gateway_decide"),
+    path("partnerships/<int:pk>/outside-body/", views.outside_body, name="outside_body"),
+    path("partnerships/<int:pk>/exit/", views.exit_record, name="exit"),
+]

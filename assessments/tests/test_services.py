@@ -351,3 +351,18 @@ def test_default_email_templates_are_usable():
     for kind in emails.KINDS:
         for part in emails.PARTS:
             emails.check_template(emails.default_source(kind, part), needs_link=part == "body")
+
+
+@pytest.mark.django_db
+def test_closing_a_round_with_results_counts_as_the_annual_review():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.tests.results_data import add_responses, make_round
+
+    round_ = make_round()
+    add_responses(round_, [[3] * 36] * 3)
+    services.round_close(round_)
+    round_.partnership.refresh_from_db()
+    assert round_.partnership.review_due_date == timezone.localdate() + timedelta(days=365)

@@ -95,8 +95,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
         "TIMEOUT": 60 * 60 * 24 * 7,
-    }
+    },
+    # Rate-limit counters stay in each process's memory: no database write on every respondent's request.
+    # A limit therefore applies per worker process, which is enough to stop a flood from one address.
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "phc-ratelimit"},
 }
+RATELIMIT_USE_CACHE = "ratelimit"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

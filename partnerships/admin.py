@@ -1,0 +1,126 @@
+"""The register in the Django admin, with each model's history (django-simple-history)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from partnerships.models import (
+    ExitRecord,
+    GatewayAnswer,
+    GatewayReview,
+    Membership,
+    Organisation,
+    OutsideBodyCheck,
+    Partnership,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("organisation",)
+    fields = ("organisation", "role", "representative", "financial_contribution", "other_resources")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "sector")
+    list_filter = ("sector",)
+    search_fields = ("name",)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "reference",
+        "name",
+        "status",
+        "lifecycle_stage",
+        "structure_model",
+        "statutory_status",
+        "risk",
+        "lead_officer",
+        "review_due_date",
+    )
+    list_filter = (
+        "status",
+        "lifecycle_stage",
+        "continuum",
+        "structure_model",
+        "statutory_status",
+        "risk",
+        "is_outside_body",
+        "service_area",
+    )
+    search_fields = ("name", "reference", "lead_officer", "senior_sponsor", "memberships__organisation__name")
+    date_hierarchy = "review_due_date"
+    readonly_fields = ("created_at", "updated_at", "created_by")
+    inlines = (MembershipInline,)
+    list_select_related = True
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("partnership", "organisation", "role", "representative", "financial_contribution")
+    list_filter = ("organisation__sector",)
+    search_fields = ("partnership__name", "partnership__reference", "organisation__name", "representative")
+    list_select_related = ("partnership", "organisation")
+    autocomplete_fields = ("partnership", "organisation")
+
+
+class GatewayAnswerInline(admin.TabularInline):
+    model = GatewayAnswer
+    extra = 0
+    fields = ("question", "answer", "evidence")
+
+
+@admin.register(GatewayReview)
+class GatewayReviewAdmin(SimpleHistoryAdmin):
+    list_display = ("partnership", "status", "submitted_by", "submitted_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("partnership__name", "partnership__reference")
+    list_select_related = ("partnership", "submitted_by", "decided_by")
+    inlines = (GatewayAnswerInline,)
+    autocomplete_fields = ("partnership",)
+
+
+@admin.register(GatewayAnswer)
+class GatewayAnswerAdmin(SimpleHistoryAdmin):
+    list_display = ("review", "question", "answer")
+    list_filter = ("answer", "question")
+    search_fields = ("review__partnership__name", "evidence")
+    list_select_related = ("review__partnership",)
+
+
+@admin.register(OutsideBodyCheck)
+class OutsideBodyCheckAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "partnership",
+        "legal_status",
+        "insurance_in_place",
+        "conflicts_declared",
+        "advice_taken",
+        "updated_at",
+    )
+    list_filter = ("insurance_in_place", "conflicts_declared", "advice_taken")
+    search_fields = ("partnership__name", "partnership__reference", "legal_status", "representatives")
+    list_select_related = ("partnership",)
+    autocomplete_fields = ("partnership",)
+
+
+@admin.register(ExitRecord)
+class ExitRecordAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "partnership",
+        "exit_date",
+        "objectives_met",
+        "legal_advice_taken",
+        "financial_advice_taken",
+        "completed_at",
+    )
+    list_filter = ("objectives_met", "legal_advice_taken", "financial_advice_taken")
+    search_fields = ("partnership__name", "partnership__reference", "reason")
+    list_select_related = ("partnership",)
+    autocomplete_fields = ("partnership",)
+    date_hierarchy = "exit_date"

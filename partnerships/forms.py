@@ -1,0 +1,383 @@
+"""Forms of the register. They check what a person typed and say what is wrong next to the field; the services
+check the register's rules again when saving."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from partnerships import gateway as rules
+from partnerships.models import (
+    Answer,
+    CheckAnswer,
+    ExitRecord,
+    Membership,
+    Organisation,
+    OutsideBodyCheck,
+    Partnership,
+    Sector,
+    Status,
+)
+from partnerships.services import DETAIL_FIELDS, EXIT_FIELDS, PartnerInput
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PartnershipForm(forms.ModelForm):
+    """The partnership's details. A new partnership is always proposed; on edit, the status may change only as
+    ``gateway.statuses_on_edit`` allows (never to active from proposed, never to closed)."""
+
+    status = forms.ChoiceField(choices=(), required=False)
+
+    class Meta:
+        model = Partnership
+        fields = DETAIL_FIELDS
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "aims_and_objectives": forms.Textarea(attrs={"rows": 3}),
+            "council_priorities": forms.Textarea(attrs={"rows": 2}),
+            "service_area": forms.TextInput(attrs={"list": "service-area-options", "autocomplete": "off"}),
+            "start_date": DateInput(),
+            "review_due_date": DateInput(),
+        }
+        error_messages = {
+            "reference": {"unique": "A partnership with this reference is already in the register."}
+        }
+        help_texts = {
+            "review_due_date": "When the next annual review is due. Set a year ahead when the gateway is "
+            "approved if left empty.",
+            "is_outside_body": "The council appoints members or officers to it as an outside body.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs["autocapitalize"] = "characters"
+        current = self.instance.status if self.instance.pk else None
+        if current and len(rules.statuses_on_edit(current)) > 1:
+            self.fields["status"].choices = [(s, Status(s).label) for s in rules.statuses_on_edit(current)]
+            self.fields["status"].required = self.fields["status"].widget.is_required = True
+            self.fields["status"].help_text = (
+                "An active partnership that the council is leaving is exiting; it is closed by completing "
+                "its exit record."
+            )
+        else:
+            del self.fields["status"]
+
+    def clean_reference(self) -> str:
+        return self.cleaned_data["reference"].strip().upper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, review = cleaned.get("start_date"), cleaned.get("review_due_date")
+        if start and review and review < start:
+            self.add_error("review_due_date", "The review due date cannot be before the start date.")
+        status = cleaned.get("status") or self.instance.status
+        if status in (Status.ACTIVE, Status.EXITING) and "review_due_date" in cleaned and not review:
+            self.add_error("review_due_date", "An active partnership needs a review due date.")
+        return cleaned
+
+    @property
+    def details(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in DETAIL_FIELDS}
+
+
+class MembershipForm(forms.ModelForm):
+    """One partner: an organisation from the list, or a new one named here (created on saving)."""
+
+    new_organisation_name = forms.CharField(
+        label="Or a new organisation's name",
+        max_length=200,
+        required=False,
+        help_text="Only if it is not in the list above.",
+    )
+    new_organisation_sector = forms.ChoiceField(
+        label="New organisation's sector", choices=[("", "Choose a sector")] + Sector.choices, required=False
+    )
+
+    class Meta:
+        model = Membership
+        fields = ("organisation", "role", "representative", "financial_contribution", "other_resources")
+        labels = {"organisation": "Organisation"}
+        widgets = {"other_resources": forms.Textarea(attrs={"rows": 2})}
+
+    field_order = (
+        "organisation",
+        "new_organisation_name",
+        "new_organisation_sector",
+        "role",
+        "representative",
+        "financial_contribution",
+        "other_resources",
+    )
+
+    def __init__(self, *args, organisation_choices=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.fields["organisation"]
+        organisation.required = False
+        if organisation_choices is not None:
+            # Shared by every row: one query for the whole formset rather than one per row.
+            organisation.choices = organisation_choices
+        contribution = self.fields["financial_contribution"]
+        contribution.validators.append(MinValueValidator(0, "A contribution cannot be negative."))
+        contribution.widget.attrs.update({"min": "0", "step": "0.01"})
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("DELETE"):
+            return cleaned
+        organisation = cleaned.get("organisation")
+        name = " ".join((cleaned.get("new_organisation_name") or "").split())
+        sector = cleaned.get("new_organisation_sector")
+        if organisation and name:
+            self.add_error(
+                "new_organisation_name", "Choose an organisation from the list or name a new one, not both."
+            )
+        elif not organisation and not name:
+            if "organisation" not in self.errors:
+                self.add_error("organisation", "Choose an organisation, or name a new one below.")
+        elif name:
+            existing = Organisation.objects.filter(name__iexact=name).first()
+            if existing is not None:
+                self.add_error(
+                    "new_organisation_name", f"{existing.name} is already in the list: choose it there."
+                )
+            elif not sector:
+                self.add_error("new_organisation_sector", "Choose the new organisation's sector.")
+        cleaned["new_organisation_name"] = name
+        return cleaned
+
+    def partner_input(self) -> PartnerInput:
+        data = self.cleaned_data
+        return PartnerInput(
+            membership_id=self.instance.pk,
+            organisation=data.get("organisation"),
+            new_organisation_name=data.get("new_organisation_name", ""),
+            new_organisation_sector=data.get("new_organisation_sector", ""),
+            role=data.get("role", ""),
+            representative=data.get("representative", ""),
+            financial_contribution=data.get("financial_contribution"),
+            other_resources=data.get("other_resources", ""),
+            remove=bool(data.get("DELETE")),
+        )
+
+
+class BaseMembershipFormSet(BaseInlineFormSet):
+    default_error_messages = {
+        **BaseInlineFormSet.default_error_messages,
+        "too_few_forms": "Add at least one partner organisation.",
+    }
+
+    def __init__(self, *args, organisation_choices=None, **kwargs) -> None:
+        self.organisation_choices = organisation_choices
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["organisation_choices"] = self.organisation_choices
+        return kwargs
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this partner from the partnership"
+
+    def clean(self) -> None:
+        # Before Django's own unique check, so a repeated partner gets this message next to its field rather
+        # than a generic one for the whole row.
+        self._flag_repeated_partners()
+        super().clean()
+
+    def _flag_repeated_partners(self) -> None:
+        seen: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            if not hasattr(form, "cleaned_data") or not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            organisation = form.cleaned_data.get("organisation")
+            key = (
+                organisation.name if organisation else form.cleaned_data.get("new_organisation_name", "")
+            ).lower()
+            if not key:
+                continue
+            if key in seen:
+                field = "organisation" if organisation else "new_organisation_name"
+                form.add_error(field, f"This organisation is already partner {seen[key]}.")
+            else:
+                seen[key] = number
+
+    def partner_inputs(self) -> list[PartnerInput]:
+        rows = []
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            rows.append(form.partner_input())
+        return rows
+
+
+def membership_formset(extra: int):
+    return inlineformset_factory(
+        Partnership,
+        Membership,
+        form=MembershipForm,
+        formset=BaseMembershipFormSet,
+        extra=extra,
+        can_delete=True,
+        min_num=1,
+        validate_min=True,
+    )
+
+
+class GatewayForm(forms.Form):
+    """Every gateway question answered Yes, Partly or No, with evidence. Saving a draft accepts gaps;
+    submitting needs every answer, and evidence for each Yes and Partly."""
+
+    def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        for number, question in enumerate(rules.QUESTIONS, start=1):
+            self.fields[f"{question.code}-answer"] = forms.ChoiceField(
+                label=f"{number}. {question.text}",
+                choices=Answer.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"{question.code}-evidence"] = forms.CharField(
+                label=f"Evidence for question {number}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="What shows this: a document, a decision, a named person. "
+                "For a No, say what is missing.",
+            )
+
+    @classmethod
+    def initial_from(cls, answers: dict) -> dict:
+        initial = {}
+        for code, answer in answers.items():
+            initial[f"{code}-answer"] = answer.answer
+            initial[f"{code}-evidence"] = answer.evidence
+        return initial
+
+    def answers(self) -> dict[str, rules.AnswerInput]:
+        return {
+            q.code: rules.AnswerInput(
+                self.cleaned_data.get(f"{q.code}-answer") or "",
+                self.cleaned_data.get(f"{q.code}-evidence") or "",
+            )
+            for q in rules.QUESTIONS
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.submitting:
+            for code, problem in rules.gateway_problems(self.answers()).items():
+                self.add_error(f"{code}-{problem.part}", problem.message)
+        return cleaned
+
+    def sections(self):
+        """Yield (section, [(question, answer field, evidence field)]) for the template."""
+        for section in rules.SECTIONS:
+            yield (
+                section,
+                [(q, self[f"{q.code}-answer"], self[f"{q.code}-evidence"]) for q in section.questions],
+            )
+
+
+class GatewayDecisionForm(forms.Form):
+    APPROVE, RETURN = "approve", "return"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve: the partnership becomes active"), (RETURN, "Return it for more work")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason for returning it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you return it: what must be done before you can approve it.",
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Say why you are returning the gateway.")
+        return cleaned
+
+
+class OutsideBodyCheckForm(forms.ModelForm):
+    class Meta:
+        model = OutsideBodyCheck
+        fields = ("representatives", "legal_status", *OutsideBodyCheck.CHECK_FIELDS, "notes")
+        widgets = {
+            "representatives": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.RadioSelect for name in OutsideBodyCheck.CHECK_FIELDS},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in OutsideBodyCheck.CHECK_FIELDS:
+            field = self.fields[name]
+            field.choices = CheckAnswer.choices
+            field.label = str(field.label)[0].upper() + str(field.label)[1:]
+
+    @property
+    def values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ExitRecordForm(forms.ModelForm):
+    """The exit document. A draft may be partial; completing it needs every section and, for a statutory or
+    contractual partnership, the confirmation that legal and financial advice was taken."""
+
+    class Meta:
+        model = ExitRecord
+        fields = EXIT_FIELDS
+        widgets = {
+            "exit_date": DateInput(),
+            "objectives_met": forms.RadioSelect,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in (
+                    "reason",
+                    "achievements",
+                    "lessons_learned",
+                    "withdrawal_risks",
+                    "handover_and_continuity",
+                    "advice_notes",
+                )
+            },
+        }
+
+    def __init__(self, *args, partnership: Partnership, completing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.completing = completing
+        self.fields["objectives_met"].choices = Answer.choices
+        if partnership.needs_legal_and_financial_advice_to_exit:
+            for name in rules.EXIT_ADVICE_REQUIRED:
+                self.fields[
+                    name
+                ].help_text = (
+                    f"Required: this partnership is {partnership.get_statutory_status_display().lower()}."
+                )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        exit_date, start = cleaned.get("exit_date"), self.partnership.start_date
+        if exit_date and start and exit_date < start:
+            self.add_error("exit_date", "The exit date cannot be before the partnership started.")
+        if self.completing:
+            for name, message in rules.exit_problems(cleaned, self.partnership.statutory_status).items():
+                if name not in self.errors:
+                    self.add_error(name, message)
+        return cleaned
+
+    @property
+    def values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in EXIT_FIELDS}

@@ -1,0 +1,363 @@
+"""Reads of the register: who sees which partnerships, the register table, reviews due, history."""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Q, QuerySet, Value
+from django.shortcuts import get_object_or_404
+
+from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+from partnerships.models import (
+    ExitRecord,
+    GatewayAnswer,
+    GatewayReview,
+    Membership,
+    Organisation,
+    OutsideBodyCheck,
+    Partnership,
+    Sector,
+    Status,
+)
+
+UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
+
+
+def sees_whole_register(user) -> bool:
+    """Return whether the user reads every partnership (managers and register administrators)."""
+    return bool(user_roles(user) & {MANAGER, REGISTER_ADMIN})
+
+
+def _involvement(user) -> Q | None:
+    """Return the condition "the user facilitates, or is invited to, one of its rounds"; None if none applies.
+
+    The rounds live in the assessments app; the lookups are strings so this module works before (and without)
+    those models: a missing model or field simply means nobody is involved through it.
+    """
+    roles = user_roles(user)
+    try:
+        Partnership._meta.get_field("rounds")
+        round_model = apps.get_model("assessments", "Round")
+    except (LookupError, FieldDoesNotExist):
+        return None
+    condition = Q(pk__in=[])
+    if FACILITATOR in roles and _has_field(round_model, "facilitator"):
+        condition |= Q(rounds__facilitator=user)
+    if RESPONDENT in roles and _has_field(round_model, "invitations"):
+        invitation_model = round_model._meta.get_field("invitations").related_model
+        if _has_field(invitation_model, "user"):
+            condition |= Q(rounds__invitations__user=user)
+    return condition
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def partnerships_visible_to(user) -> QuerySet[Partnership]:
+    """Return the partnerships the user may read.
+
+    Managers and register administrators read all of them; facilitators the partnerships with a round they
+    facilitate; respondents the partnerships of a round they are invited to; anyone else none.
+    """
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    if sees_whole_register(user):
+        return Partnership.objects.all()
+    condition = _involvement(user)
+    if condition is None:
+        return Partnership.objects.none()
+    # A subquery rather than a join, so a partnership with many rounds is still one row.
+    return Partnership.objects.filter(pk__in=Partnership.objects.filter(condition).values("pk"))
+
+
+def register_queryset(user) -> QuerySet[Partnership]:
+    """Return the user's partnerships with, per row, the sectors and names of the partners (one query)."""
+    return partnerships_visible_to(user).annotate(
+        partner_sectors=ArrayAgg(
+            "memberships__organisation__sector",
+            distinct=True,
+            filter=Q(memberships__isnull=False),
+            default=Value([]),
+        ),
+        partner_names=ArrayAgg(
+            "memberships__organisation__name",
+            distinct=True,
+            order_by="memberships__organisation__name",
+            filter=Q(memberships__isnull=False),
+            default=Value([]),
+        ),
+        partner_count=Count("memberships", distinct=True),
+    )
+
+
+def latest_health_checks(partnership_ids: Iterable[int]) -> dict[int, tuple[float, str] | None]:
+    """Return, per partnership id, the mean total and band label of its latest completed health check.
+
+    The assessments app provides the numbers through ``assessments.selectors.latest_totals(ids)`` (one query
+    for any number of partnerships); while it does not exist, no partnership has a total and this returns {}.
+    """
+    ids = list(partnership_ids)
+    if not ids:
+        return {}
+    try:
+        module = importlib.import_module("assessments.selectors")
+    except ModuleNotFoundError as exc:
+        if exc.name != "assessments.selectors":
+            raise
+        return {}
+    latest_totals = getattr(module, "latest_totals", None)
+    if latest_totals is None:
+        return {}
+    return dict(latest_totals(ids))
+
+
+def service_areas(user=None) -> list[str]:
+    """Return the service areas of the partnerships ``user`` may read (all when None), alphabetically."""
+    partnerships = Partnership.objects.all() if user is None else partnerships_visible_to(user)
+    return list(partnerships.order_by("service_area").values_list("service_area", flat=True).distinct())
+
+
+def reviews_due(user, today: date | None = None) -> QuerySet[Partnership]:
+    """Return the user's active or exiting partnerships whose annual review is overdue or due within
+    ``settings.PHC_REVIEW_DUE_SOON_DAYS`` days, the most overdue first."""
+    today = today or date.today()
+    horizon = today + timedelta(days=settings.PHC_REVIEW_DUE_SOON_DAYS)
+    return (
+        partnerships_visible_to(user)
+        .filter(status__in=UNDER_REVIEW, review_due_date__lte=horizon)
+        .order_by("review_due_date", "name")
+    )
+
+
+def partnership_for(user, pk: int) -> Partnership:
+    """Return the partnership with its gateway, outside-body check and exit record, or raise Http404 when the
+    user may not read it (its existence is not revealed)."""
+    queryset = partnerships_visible_to(user).select_related(
+        "gateway",
+        "gateway__submitted_by",
+        "gateway__decided_by",
+        "outside_body_check",
+        "exit_record",
+        "exit_record__completed_by",
+        "created_by",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def partnership_memberships(partnership: Partnership) -> QuerySet[Membership]:
+    return partnership.memberships.select_related("organisation").order_by("organisation__name")
+
+
+def gateway_answers(review: GatewayReview | None) -> dict[str, GatewayAnswer]:
+    """Return the review's answers keyed by question code ({} when there is no review yet)."""
+    if review is None or review.pk is None:
+        return {}
+    return {answer.question: answer for answer in review.answers.all()}
+
+
+def gateways_awaiting_approval() -> QuerySet[GatewayReview]:
+    return (
+        GatewayReview.objects.filter(status="submitted")
+        .select_related("partnership")
+        .order_by("submitted_at")
+    )
+
+
+def organisation_choices() -> list[tuple[int | str, str]]:
+    """Return the organisations as select choices, "name (sector)", with an empty first choice."""
+    rows = Organisation.objects.order_by("name").values_list("pk", "name", "sector")
+    labels = dict(Sector.choices)
+    return [("", "Choose an existing organisation")] + [
+        (pk, f"{name} ({labels.get(s, s)})") for pk, name, s in rows
+    ]
+
+
+# --- History ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str
+    changes: tuple[Change, ...]
+    created: bool = False  # the first version: its "changes" are the values it started with
+
+
+# Fields that say nothing a reader needs (timestamps, keys, who did it: "who" already says that).
+_QUIET_FIELDS = {
+    "id",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "partnership",
+    "review",
+    "submitted_by",
+    "decided_by",
+    "completed_by",
+    "checked_by",
+    "question",
+    "submitted_at",
+    "decided_at",
+}
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "isoformat") and not isinstance(value, datetime):
+        return value.strftime("%-d %B %Y")
+    if isinstance(value, datetime):
+        return value.strftime("%-d %B %Y %H:%M")
+    return str(value)
+
+
+def _changes(model, old, new, extra_labels: dict[str, dict] | None = None) -> tuple[Change, ...]:
+    """Return the field changes from historical record ``old`` (None when created) to ``new``."""
+    changes = []
+    for field in model._meta.fields:
+        if field.name in _QUIET_FIELDS:
+            continue
+        before = getattr(old, field.attname) if old is not None else None
+        after = getattr(new, field.attname)
+        if before == after or (old is None and after in (None, "", False)):
+            continue
+        if extra_labels and field.name in extra_labels:
+            names = extra_labels[field.name]
+            shown_before, shown_after = names.get(before, "—"), names.get(after, "—")
+        else:
+            shown_before, shown_after = _display(field, before), _display(field, after)
+        changes.append(Change(str(field.verbose_name).capitalize(), shown_before, shown_after))
+    return tuple(changes)
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return "The system"
+    return user.get_full_name() or user.get_username()
+
+
+def _entries_for(model, records, describe, extra_labels=None) -> list[HistoryEntry]:
+    """Turn a model's historical records (any order) into entries, diffing each against its predecessor."""
+    by_object = defaultdict(list)
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        by_object[record.id].append(record)
+    entries = []
+    for versions in by_object.values():
+        previous = None
+        for record in versions:
+            changes = () if record.history_type == "-" else _changes(model, previous, record, extra_labels)
+            if record.history_type != "~" or changes:
+                entries.append(
+                    HistoryEntry(
+                        record.history_date,
+                        _who(record),
+                        describe(record),
+                        changes,
+                        record.history_type == "+",
+                    )
+                )
+            previous = record
+    return entries
+
+
+_VERBS = {"+": "added", "~": "changed", "-": "removed"}
+
+
+def partnership_history(partnership: Partnership) -> list[HistoryEntry]:
+    """Return every recorded change to the partnership, its partners, gateway, outside-body checks and exit
+    record, newest first (a constant number of queries)."""
+    entries: list[HistoryEntry] = []
+    partnership_records = partnership.history.select_related("history_user")
+    entries += _entries_for(
+        Partnership,
+        partnership_records,
+        lambda r: "Partnership recorded" if r.history_type == "+" else "Partnership details changed",
+    )
+
+    membership_records = list(
+        Membership.history.filter(partnership_id=partnership.pk).select_related("history_user")
+    )
+    names = dict(
+        Organisation.objects.filter(pk__in={r.organisation_id for r in membership_records}).values_list(
+            "pk", "name"
+        )
+    )
+    entries += _entries_for(
+        Membership,
+        membership_records,
+        lambda r: f"Partner {_VERBS[r.history_type]}: {names.get(r.organisation_id, 'an organisation')}",
+        extra_labels={"organisation": names},
+    )
+
+    gateway_records = list(
+        GatewayReview.history.filter(partnership_id=partnership.pk).select_related("history_user")
+    )
+    entries += _entries_for(
+        GatewayReview,
+        gateway_records,
+        lambda r: "Gateway started" if r.history_type == "+" else f"Gateway {r.get_status_display().lower()}",
+    )
+    review_ids = {r.id for r in gateway_records}
+    answer_records = GatewayAnswer.history.filter(review_id__in=review_ids).select_related("history_user")
+    entries += _grouped_answer_entries(answer_records)
+
+    entries += _entries_for(
+        OutsideBodyCheck,
+        OutsideBodyCheck.history.filter(partnership_id=partnership.pk).select_related("history_user"),
+        lambda r: "Outside body checks recorded" if r.history_type == "+" else "Outside body checks changed",
+    )
+    entries += _entries_for(
+        ExitRecord,
+        ExitRecord.history.filter(partnership_id=partnership.pk).select_related("history_user"),
+        lambda r: "Exit record started" if r.history_type == "+" else "Exit record changed",
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _grouped_answer_entries(records) -> list[HistoryEntry]:
+    """One entry per save of the gateway form: its answer records share a user and a minute."""
+    from partnerships.gateway import QUESTIONS
+
+    numbers = {q.code: n for n, q in enumerate(QUESTIONS, start=1)}
+    entries = _entries_for(GatewayAnswer, records, lambda r: r.question)
+    groups: dict[tuple[str, datetime], list[Change]] = defaultdict(list)
+    created: dict[tuple[str, datetime], bool] = {}
+    latest: dict[tuple[str, datetime], datetime] = {}
+    for entry in sorted(entries, key=lambda e: numbers.get(e.what, 0)):
+        label = f"Question {numbers[entry.what]}" if entry.what in numbers else entry.what
+        key = (entry.who, entry.when.replace(second=0, microsecond=0))
+        groups[key] += [Change(f"{label}, {c.field.lower()}", c.old, c.new) for c in entry.changes]
+        created[key] = created.get(key, True) and entry.created
+        latest[key] = max(latest.get(key, entry.when), entry.when)
+    return [
+        HistoryEntry(latest[key], key[0], "Gateway answers saved", tuple(changes), created[key])
+        for key, changes in groups.items()
+        if changes
+    ]

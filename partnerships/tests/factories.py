@@ -1,0 +1,148 @@
+"""factory_boy factories for the register's models."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from config.roles import ROLES
+from partnerships.models import (
+    ExitRecord,
+    GatewayAnswer,
+    GatewayReview,
+    Membership,
+    Organisation,
+    OutsideBodyCheck,
+    Partnership,
+    Sector,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", "a-long-password-1")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Partner Organisation {n}")
+    sector = Sector.PUBLIC
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Partnership {n:04d}")
+    reference = factory.Sequence(lambda n: f"P-TEST-{n:04d}")
+    purpose = "Work together for residents."
+    lead_officer = "Alex Lead"
+    service_area = "Community safety"
+    continuum = "info_sharing"
+    structure_model = "informal"
+    statutory_status = "non_statutory"
+    lifecycle_stage = "forming"
+    status = "proposed"
+    risk = "medium"
+
+    class Params:
+        active = factory.Trait(
+            status="active",
+            start_date=factory.LazyFunction(lambda: date.today() - timedelta(days=400)),
+            review_due_date=factory.LazyFunction(lambda: date.today() + timedelta(days=200)),
+        )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "Member"
+
+
+class GatewayReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GatewayReview
+
+    partnership = factory.SubFactory(PartnershipFactory)
+
+
+class GatewayAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GatewayAnswer
+
+    review = factory.SubFactory(GatewayReviewFactory)
+    question = "rationale"
+    answer = "yes"
+    evidence = "Cabinet report"
+
+
+class OutsideBodyCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutsideBodyCheck
+
+    partnership = factory.SubFactory(PartnershipFactory, is_outside_body=True)
+
+
+class ExitRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExitRecord
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    reason = "Objectives met."
+
+
+def restore_roles() -> None:
+    """Put back the roles and their permissions that the migrations created.
+
+    A transactional test empties the database when it ends. ``serialized_rollback`` should restore the
+    migrations' data, but once Playwright's event loop runs, Django's per-context connection objects no longer
+    carry the serialized copy, so roles and permissions would be missing when another transactional test
+    ran first. The grants are read from each app's migrations (module-level ``PERMISSIONS``), not copied.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)  # content types and permissions, if flushed too
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+    for app in ("partnerships", "assessments", "reports"):
+        try:
+            package = importlib.import_module(f"{app}.migrations")
+        except ModuleNotFoundError:
+            continue
+        for info in pkgutil.iter_modules(package.__path__):
+            grants = getattr(importlib.import_module(f"{app}.migrations.{info.name}"), "PERMISSIONS", {})
+            for group_name, perms in grants.items():
+                group, _ = Group.objects.get_or_create(name=group_name)
+                for perm in perms:
+                    app_label, codename = perm.split(".")
+                    group.permissions.add(
+                        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                    )

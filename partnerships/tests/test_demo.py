@@ -1,0 +1,57 @@
+"""The demo register: realistic, complete across the classifications, deterministic and idempotent."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from partnerships.demo import PARTNERSHIPS
+from partnerships.models import (
+    Continuum,
+    GatewayReview,
+    LifecycleStage,
+    Organisation,
+    Partnership,
+    Sector,
+    Status,
+    StructureModel,
+)
+from partnerships.tests.factories import restore_roles
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # checks run at COMMIT
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    restore_roles()
+
+
+def test_seed_demo_builds_a_varied_register_once():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "30 demo partnerships added" in out.getvalue()
+    partnerships = Partnership.objects.all()
+    assert partnerships.count() == len(PARTNERSHIPS) == 30
+    assert set(partnerships.values_list("status", flat=True)) == set(Status.values)
+    assert set(partnerships.values_list("lifecycle_stage", flat=True)) == set(LifecycleStage.values)
+    assert set(partnerships.values_list("continuum", flat=True)) == set(Continuum.values)
+    assert set(partnerships.values_list("structure_model", flat=True)) == set(StructureModel.values)
+    assert set(
+        Organisation.objects.filter(memberships__isnull=False).values_list("sector", flat=True)
+    ) == set(Sector.values)
+    assert GatewayReview.objects.filter(status="submitted").count() >= 2
+    assert GatewayReview.objects.filter(status="returned").exists()
+    overdue = partnerships.filter(status__in=["active", "exiting"], review_due_date__lt=date.today())
+    assert overdue.count() >= 3
+    closed = partnerships.filter(status="closed")
+    assert closed.count() == 2 and all(p.exit_record.is_complete for p in closed)
+    assert partnerships.filter(is_outside_body=True, outside_body_check__isnull=False).exists()
+    assert partnerships.get(reference="DDC-P-001").history.first().history_user.username == "officer"
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "0 demo partnerships added, 30 already there" in out.getvalue()
+    assert Partnership.objects.count() == 30

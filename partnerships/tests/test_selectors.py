@@ -1,0 +1,186 @@
+"""Who reads which partnerships, the register's rows, reviews due, latest health checks and history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.http import Http404
+
+from partnerships import gateway as rules
+from partnerships import selectors, services
+from partnerships.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def round_models():
+    """The assessments app's Round and Invitation models, or None while that app has no such models."""
+    try:
+        round_model = apps.get_model("assessments", "Round")
+        return round_model, round_model._meta.get_field("invitations").related_model
+    except LookupError:
+        return None
+
+
+def make_round(partnership, facilitator, respondent=None):
+    round_model, invitation_model = round_models()
+    instrument_model = round_model._meta.get_field("instrument").related_model
+    health_check = round_model.objects.create(
+        partnership=partnership,
+        instrument=instrument_model.objects.first(),
+        title="Annual health check",
+        facilitator=facilitator,
+        opens_on=date.today(),
+        closes_on=date.today() + timedelta(days=14),
+    )
+    if respondent is not None:
+        invitation_model.objects.create(
+            round=health_check,
+            name="Sam Patel",
+            email=f"{respondent.username}@example.org",
+            organisation="Demo Police",
+            level="board",
+            user=respondent,
+            token_salt="salt",
+            token_hash=f"hash-{health_check.pk}-{respondent.pk}",
+        )
+    return health_check
+
+
+def test_managers_and_register_administrators_read_everything(officer, manager):
+    partnerships = PartnershipFactory.create_batch(3)
+    for user in (officer, manager):
+        assert set(selectors.partnerships_visible_to(user)) == set(partnerships)
+        assert selectors.sees_whole_register(user)
+
+
+def test_users_without_a_role_and_signed_out_visitors_read_nothing(nobody):
+    from django.contrib.auth.models import AnonymousUser
+
+    PartnershipFactory()
+    assert not selectors.partnerships_visible_to(nobody).exists()
+    assert not selectors.partnerships_visible_to(AnonymousUser()).exists()
+
+
+def test_facilitators_and_respondents_read_only_partnerships_they_are_involved_in(facilitator, respondent):
+    mine, theirs = PartnershipFactory(), PartnershipFactory()
+    # Not involved in any round: nothing, and the detail is "not found".
+    assert not selectors.partnerships_visible_to(facilitator).exists()
+    assert not selectors.partnerships_visible_to(respondent).exists()
+    with pytest.raises(Http404):
+        selectors.partnership_for(facilitator, mine.pk)
+    if round_models() is None:
+        return  # the assessments app has no rounds yet: nobody can be involved
+    make_round(mine, facilitator, respondent)
+    make_round(mine, facilitator)  # a second round must not duplicate the row
+    other_facilitator = UserFactory(role="Facilitator")
+    make_round(theirs, other_facilitator)
+    assert list(selectors.partnerships_visible_to(facilitator)) == [mine]
+    assert list(selectors.partnerships_visible_to(respondent)) == [mine]
+    assert selectors.partnership_for(respondent, mine.pk) == mine
+    with pytest.raises(Http404):
+        selectors.partnership_for(respondent, theirs.pk)
+
+
+def test_register_rows_carry_partner_sectors_names_and_counts(officer):
+    partnership = PartnershipFactory()
+    MembershipFactory(
+        partnership=partnership, organisation=OrganisationFactory(name="B Police", sector="public")
+    )
+    MembershipFactory(
+        partnership=partnership, organisation=OrganisationFactory(name="A Trust", sector="voluntary")
+    )
+    lonely = PartnershipFactory()
+    rows = {p.pk: p for p in selectors.register_queryset(officer)}
+    assert sorted(rows[partnership.pk].partner_sectors) == ["public", "voluntary"]
+    assert rows[partnership.pk].partner_names == ["A Trust", "B Police"]
+    assert rows[partnership.pk].partner_count == 2
+    assert rows[lonely.pk].partner_sectors == [] and rows[lonely.pk].partner_count == 0
+
+
+def test_latest_health_checks_come_from_the_assessments_app_when_it_provides_them(monkeypatch):
+    import importlib
+
+    assert selectors.latest_health_checks([]) == {}
+    module = importlib.import_module("assessments.selectors")
+    monkeypatch.delattr(module, "latest_totals", raising=False)
+    assert selectors.latest_health_checks([1, 2]) == {}
+    calls = []
+
+    def latest_totals(ids):
+        calls.append(ids)
+        return {1: (97.5, "Partnership working is good"), 2: None}
+
+    monkeypatch.setattr(module, "latest_totals", latest_totals, raising=False)
+    assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good"), 2: None}
+    assert calls == [[1, 2]]
+
+
+def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):
+    today = date(2026, 6, 1)
+    start = today - timedelta(days=500)
+    overdue = PartnershipFactory(status="active", start_date=start, review_due_date=today - timedelta(days=3))
+    soon = PartnershipFactory(status="exiting", start_date=start, review_due_date=today + timedelta(days=60))
+    PartnershipFactory(status="active", start_date=start, review_due_date=today + timedelta(days=61))
+    PartnershipFactory(status="proposed", review_due_date=today - timedelta(days=3))
+    assert list(selectors.reviews_due(manager, today)) == [overdue, soon]
+
+
+def test_service_areas_are_distinct_and_sorted():
+    for area in ("Housing", "Community safety", "Housing"):
+        PartnershipFactory(service_area=area)
+    assert selectors.service_areas() == ["Community safety", "Housing"]
+
+
+def test_history_shows_who_changed_what_across_the_record(officer, manager):
+    police = OrganisationFactory(name="Demo Police")
+    partnership = services.partnership_create(
+        details={
+            "name": "Safer Demo",
+            "reference": "P-1",
+            "purpose": "Safer streets",
+            "lead_officer": "Sam",
+            "service_area": "Community safety",
+            "continuum": "info_sharing",
+            "structure_model": "informal",
+            "statutory_status": "non_statutory",
+            "lifecycle_stage": "forming",
+            "risk": "medium",
+        },
+        partners=[services.PartnerInput(organisation=police, role="Member")],
+        by=officer,
+    )
+    services.partnership_update(partnership, details={"risk": "high"}, partners=[], by=officer)
+    answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
+    review = services.gateway_save(partnership, answers=answers, by=officer, submit=True)
+    services.gateway_approve(review, by=manager)
+
+    history = selectors.partnership_history(partnership)
+    described = [(e.who, e.what) for e in history]
+    assert ("Priya Shah", "Partnership recorded") in described
+    assert ("Priya Shah", "Partner added: Demo Police") in described
+    assert ("Priya Shah", "Gateway submitted for approval") in described
+    assert ("Helen Marsh", "Gateway approved") in described
+    risk_change = next(e for e in history if any(c.field == "Risk rating" for c in e.changes))
+    assert [(c.old, c.new) for c in risk_change.changes if c.field == "Risk rating"] == [("Medium", "High")]
+    activation = next(
+        e for e in history if e.who == "Helen Marsh" and e.what == "Partnership details changed"
+    )
+    assert ("Status", "Proposed", "Active") in [(c.field, c.old, c.new) for c in activation.changes]
+    answers_entry = next(e for e in history if e.what == "Gateway answers saved")
+    assert len(answers_entry.changes) == 2 * len(rules.QUESTIONS)  # an answer and its evidence each
+    assert history == sorted(history, key=lambda e: e.when, reverse=True)
+
+
+def test_organisation_choices_label_the_sector():
+    organisation = OrganisationFactory(name="Demo Food Bank", sector="voluntary")
+    choices = selectors.organisation_choices()
+    assert choices[0][0] == ""
+    assert (organisation.pk, "Demo Food Bank (Voluntary and community)") in choices

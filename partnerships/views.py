@@ -1,0 +1,450 @@
+"""Pages of the partnership register. Each view checks the role, parses the form, calls one selector or
+service, and renders or redirects. Partnerships the user may not read are "not found"; pages the role may not
+use are refused with 403."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from partnerships import gateway as rules
+from partnerships import selectors, services
+from partnerships.filters import PartnershipFilter, sort_links
+from partnerships.forms import (
+    ExitRecordForm,
+    GatewayDecisionForm,
+    GatewayForm,
+    OutsideBodyCheckForm,
+    PartnershipForm,
+    membership_formset,
+)
+from partnerships.models import (
+    ExitRecord,
+    GatewayReview,
+    GatewayStatus,
+    OutsideBodyCheck,
+    Partnership,
+    Sector,
+    Status,
+)
+
+PAGE_SIZE = 25
+
+
+def _require(request: HttpRequest, *perms: str) -> None:
+    if not request.user.has_perms(perms):
+        raise PermissionDenied
+
+
+def _register_filter(request: HttpRequest) -> PartnershipFilter:
+    return PartnershipFilter(
+        request.GET,
+        queryset=selectors.register_queryset(request.user),
+        service_areas=selectors.service_areas(request.user),
+        today=date.today(),
+    )
+
+
+def _decorate(partnerships: list[Partnership], today: date) -> list[Partnership]:
+    """Add each row's latest health check (one call for all), review state and partners' sector labels."""
+    latest = selectors.latest_health_checks(p.pk for p in partnerships)
+    sectors = dict(Sector.choices)
+    for partnership in partnerships:
+        partnership.latest_health_check = latest.get(partnership.pk)
+        partnership.review_state = rules.review_state(
+            partnership.status, partnership.review_due_date, today, settings.PHC_REVIEW_DUE_SOON_DAYS
+        )
+        partnership.sector_labels = [sectors.get(s, s) for s in getattr(partnership, "partner_sectors", [])]
+    return partnerships
+
+
+@login_required
+@require_safe
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "partnerships.view_partnership")
+    register = _register_filter(request)
+    page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _decorate(list(page.object_list), register.today)
+    return render(
+        request,
+        "partnerships/list.html",
+        {
+            "filter": register,
+            "page": page,
+            "rows": rows,
+            "sorts": sort_links(register.sort_key, request.GET),
+            "today": register.today,
+            "soon_days": settings.PHC_REVIEW_DUE_SOON_DAYS,
+            "can_add": request.user.has_perm("partnerships.add_partnership"),
+        },
+    )
+
+
+CSV_HEADINGS = (
+    "Reference",
+    "Name",
+    "Status",
+    "Life-cycle stage",
+    "Type of working",
+    "Structure model",
+    "Statutory status",
+    "Service area",
+    "Lead officer",
+    "Senior sponsor",
+    "Risk rating",
+    "Start date",
+    "Review due",
+    "Review overdue",
+    "Partner organisations",
+    "Partner sectors",
+    "Latest health-check total",
+    "Band",
+)
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A spreadsheet would run a cell starting with these as a formula (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_safe
+def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
+    _require(request, "partnerships.view_partnership")
+    register = _register_filter(request)
+    rows = _decorate(list(register.qs), register.today)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        yield writer.writerow(CSV_HEADINGS)
+        for p in rows:
+            health = p.latest_health_check
+            yield writer.writerow(
+                _csv_cell(v)
+                for v in (
+                    p.reference,
+                    p.name,
+                    p.get_status_display(),
+                    p.get_lifecycle_stage_display(),
+                    p.get_continuum_display(),
+                    p.get_structure_model_display(),
+                    p.get_statutory_status_display(),
+                    p.service_area,
+                    p.lead_officer,
+                    p.senior_sponsor,
+                    p.get_risk_display(),
+                    p.start_date.isoformat() if p.start_date else "",
+                    p.review_due_date.isoformat() if p.review_due_date else "",
+                    "Yes" if p.review_state == "overdue" else "No",
+                    "; ".join(p.partner_names),
+                    "; ".join(p.sector_labels),
+                    f"{health[0]:.1f}" if health else "",
+                    health[1] if health else "",
+                )
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="partnership-register-{register.today}.csv"'
+    return response
+
+
+@login_required
+@require_safe
+def reviews(request: HttpRequest) -> HttpResponse:
+    if not selectors.sees_whole_register(request.user):
+        raise PermissionDenied
+    today = date.today()
+    rows = _decorate(list(selectors.reviews_due(request.user, today)), today)
+    return render(
+        request,
+        "partnerships/reviews.html",
+        {
+            "overdue": [r for r in rows if r.review_state == "overdue"],
+            "due_soon": [r for r in rows if r.review_state == "due_soon"],
+            "soon_days": settings.PHC_REVIEW_DUE_SOON_DAYS,
+            "gateways": selectors.gateways_awaiting_approval()
+            if request.user.has_perm("partnerships.approve_gatewayreview")
+            else None,
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_safe
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.view_partnership")
+    partnership = selectors.partnership_for(request.user, pk)
+    whole_register = selectors.sees_whole_register(request.user)
+    latest = selectors.latest_health_checks([partnership.pk]).get(partnership.pk)
+    return render(
+        request,
+        "partnerships/detail.html",
+        {
+            "partnership": partnership,
+            "memberships": selectors.partnership_memberships(partnership),
+            "gateway": getattr(partnership, "gateway", None),
+            "exit_record": getattr(partnership, "exit_record", None),
+            "outside_body_check": getattr(partnership, "outside_body_check", None),
+            "history": selectors.partnership_history(partnership) if whole_register else None,
+            "whole_register": whole_register,
+            "latest_health_check": latest,
+            "review_state": rules.review_state(
+                partnership.status,
+                partnership.review_due_date,
+                date.today(),
+                settings.PHC_REVIEW_DUE_SOON_DAYS,
+            ),
+            "can_change": request.user.has_perm("partnerships.change_partnership")
+            and not partnership.is_closed,
+        },
+    )
+
+
+def _partnership_form_page(request: HttpRequest, partnership: Partnership | None) -> HttpResponse:
+    editing = partnership is not None
+    formset_class = membership_formset(extra=2 if editing else 3)
+    choices = selectors.organisation_choices()
+    instance = partnership or Partnership()
+    heading = f"Edit {partnership.name}" if editing else "Record a new partnership"
+    if request.method == "POST":
+        form = PartnershipForm(request.POST, instance=instance)
+        formset = formset_class(
+            request.POST, instance=instance, prefix="partners", organisation_choices=choices
+        )
+        if form.is_valid() and formset.is_valid():
+            try:
+                if editing:
+                    saved = services.partnership_update(
+                        partnership,
+                        details=form.details,
+                        partners=formset.partner_inputs(),
+                        by=request.user,
+                        status=form.cleaned_data.get("status") or None,
+                    )
+                else:
+                    saved = services.partnership_create(
+                        details=form.details, partners=formset.partner_inputs(), by=request.user
+                    )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"{saved.name} is saved.")
+                return redirect(saved)
+    else:
+        form = PartnershipForm(instance=instance)
+        formset = formset_class(
+            instance=instance,
+            prefix="partners",
+            organisation_choices=choices,
+            queryset=selectors.partnership_memberships(partnership) if editing else None,
+        )
+    return render(
+        request,
+        "partnerships/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "partnership": partnership,
+            "heading": heading,
+            "service_areas": selectors.service_areas(),
+        },
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "partnerships.add_partnership")
+    return _partnership_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.change_partnership")
+    partnership = selectors.partnership_for(request.user, pk)
+    if partnership.is_closed:
+        messages.info(request, "This partnership is closed: its record can be read but no longer changed.")
+        return redirect(partnership)
+    return _partnership_form_page(request, partnership)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gateway(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.view_partnership", "partnerships.view_gatewayreview")
+    partnership = selectors.partnership_for(request.user, pk)
+    review: GatewayReview | None = getattr(partnership, "gateway", None)
+    can_edit = (
+        request.user.has_perm("partnerships.change_gatewayreview")
+        and partnership.status == Status.PROPOSED
+        and (review is None or review.is_editable)
+    )
+    answers = selectors.gateway_answers(review)
+    form = None
+    if can_edit:
+        submitting = request.POST.get("action") == "submit"
+        if request.method == "POST":
+            form = GatewayForm(request.POST, submitting=submitting)
+            if form.is_valid():
+                try:
+                    services.gateway_save(
+                        partnership, answers=form.answers(), by=request.user, submit=submitting
+                    )
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        "The gateway is submitted: a manager will approve or return it."
+                        if submitting
+                        else "Your answers are saved as a draft.",
+                    )
+                    return redirect("partnerships:gateway", pk=partnership.pk)
+        else:
+            form = GatewayForm(initial=GatewayForm.initial_from(answers))
+    elif request.method == "POST":
+        raise PermissionDenied
+    return _gateway_page(request, partnership, review, answers, form, GatewayDecisionForm())
+
+
+def _numbered_sections(answers: dict) -> list:
+    """Each section with its (number, question, answer) rows, numbered through the whole gateway."""
+    numbers = {q.code: n for n, q in enumerate(rules.QUESTIONS, start=1)}
+    return [(s, [(numbers[q.code], q, answers.get(q.code)) for q in s.questions]) for s in rules.SECTIONS]
+
+
+def _gateway_page(request, partnership, review, answers, form, decision_form) -> HttpResponse:
+    can_decide = (
+        review is not None
+        and review.status == GatewayStatus.SUBMITTED
+        and request.user.has_perm("partnerships.approve_gatewayreview")
+    )
+    return render(
+        request,
+        "partnerships/gateway.html",
+        {
+            "partnership": partnership,
+            "review": review,
+            "form": form,
+            "sections": _numbered_sections(answers),
+            "summary": rules.answer_summary({c: a.answer for c, a in answers.items()}),
+            "decision_form": decision_form if can_decide else None,
+            "own_submission": can_decide and review.submitted_by_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def gateway_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.view_gatewayreview", "partnerships.approve_gatewayreview")
+    partnership = selectors.partnership_for(request.user, pk)
+    review: GatewayReview | None = getattr(partnership, "gateway", None)
+    if review is None or review.status != GatewayStatus.SUBMITTED:
+        messages.error(request, "This gateway is not waiting for a decision.")
+        return redirect("partnerships:gateway", pk=partnership.pk)
+    form = GatewayDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == GatewayDecisionForm.APPROVE:
+                services.gateway_approve(review, by=request.user)
+                messages.success(request, f"The gateway is approved: {partnership.name} is now active.")
+            else:
+                services.gateway_return(review, by=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, "The gateway is returned with your reason.")
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(partnership)
+    answers = selectors.gateway_answers(review)
+    return _gateway_page(request, partnership, review, answers, None, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.view_partnership", "partnerships.view_outsidebodycheck")
+    partnership = selectors.partnership_for(request.user, pk)
+    check: OutsideBodyCheck | None = getattr(partnership, "outside_body_check", None)
+    can_edit = (
+        request.user.has_perm("partnerships.change_outsidebodycheck")
+        and partnership.is_outside_body
+        and not partnership.is_closed
+    )
+    form = None
+    if can_edit:
+        form = OutsideBodyCheckForm(request.POST or None, instance=check)
+        if request.method == "POST":
+            if form.is_valid():
+                services.outside_body_check_save(partnership, values=form.values, by=request.user)
+                messages.success(request, "The outside body checks are saved.")
+                return redirect(partnership)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "partnerships/outside_body.html",
+        {
+            "partnership": partnership,
+            "check": check,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.view_partnership", "partnerships.view_exitrecord")
+    partnership = selectors.partnership_for(request.user, pk)
+    record: ExitRecord | None = getattr(partnership, "exit_record", None)
+    can_edit = request.user.has_perm("partnerships.change_exitrecord") and not partnership.is_closed
+    form = None
+    if can_edit:
+        completing = request.POST.get("action") == "complete"
+        form = ExitRecordForm(
+            request.POST or None, instance=record, partnership=partnership, completing=completing
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.exit_save(partnership, values=form.values, by=request.user, complete=completing)
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    if completing:
+                        messages.success(request, f"The exit is complete: {partnership.name} is closed.")
+                        return redirect(partnership)
+                    messages.success(request, "The exit record is saved as a draft.")
+                    return redirect("partnerships:exit", pk=partnership.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request, "partnerships/exit.html", {"partnership": partnership, "record": record, "form": form}
+    )
