@@ -466,6 +466,34 @@ def partnership_rounds(partnership) -> list[tuple[Round, Summary | None]]:
     return [(r, summaries.get(r.id)) for r in rounds]
 
 
+@dataclass
+class HealthChecks:
+    """A partnership's rounds over time, for its page: totals, bands, scenarios and the trend of the means."""
+
+    rows: list[tuple[Round, Summary | None, bool]]  # round, summary, may the user open its results
+    structure: InstrumentStructure | None
+    trend_labels: list[str]
+    trend_means: dict[int, list[float]]
+    can_start: bool
+
+
+def partnership_health_checks(partnership, user) -> HealthChecks:
+    """Return the partnership's health checks as ``user`` may see them (results links for those allowed)."""
+    from config.roles import FACILITATOR
+
+    pairs = partnership_rounds(partnership)
+    rows = [(r, s, can_view_results(user, r)) for r, s in pairs]
+    with_results = [(r, s) for r, s in reversed(pairs) if s is not None]
+    structure = instrument_structure(with_results[-1][0].instrument) if with_results else None
+    labels = [r.title for r, _ in with_results]
+    means = {
+        p.number: [s.principles[p.number].mean for _, s in with_results] for p in structure.principles
+    } if structure else {}
+    roles = user_roles(user)
+    can_start = (FACILITATOR in roles or user.is_superuser) and partnership.status in ("active", "exiting")
+    return HealthChecks(rows, structure, labels, means, can_start)
+
+
 # --- Exports ---------------------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from assessments.results import partnership_health_checks
 from partnerships import gateway as rules
 from partnerships import selectors, services
 from partnerships.filters import PartnershipFilter, sort_links
@@ -205,6 +206,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.partnership_history(partnership) if whole_register else None,
             "whole_register": whole_register,
             "latest_health_check": latest,
+            "health_checks": partnership_health_checks(partnership, request.user),
             "review_state": rules.review_state(
                 partnership.status,
                 partnership.review_due_date,

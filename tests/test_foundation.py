@@ -156,3 +156,13 @@ def test_content_security_policy_allows_only_our_scripts(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_navigation_marks_only_the_current_section(client, django_user_model):
+    user = django_user_model.objects.create_user("man", password="a-long-password-1")
+    user.groups.add(Group.objects.get(name="Manager"))
+    client.force_login(user)
+    page = client.get("/partnerships/reviews/").content.decode()
+    assert 'href="/partnerships/reviews/" aria-current="page"' in page
+    assert 'href="/partnerships/" aria-current="page"' not in page

@@ -211,3 +211,18 @@ def test_json_totals_equal_the_sums_of_csv_answers(client, answer_sets):
     for r in data["respondents"]:
         assert all(6 <= s <= 24 for s in r["principles"]) and r["total"] == sum(r["principles"])
     assert json.loads(json.dumps(data)) == data
+
+
+def test_partnership_page_shows_rounds_over_time_with_trend(client):
+    facilitator = user("Facilitator")
+    earlier = make_round(facilitator, closes_on=date(2024, 3, 31), title="Health check 2024")
+    add_responses(earlier, [uniform(2)] * 3)
+    later = make_round(facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31),
+                       title="Health check 2025")
+    add_responses(later, [uniform(4)] * 3)
+    client.force_login(user("Manager"))
+    page = client.get(f"/partnerships/{earlier.partnership.pk}/").content.decode()
+    assert "Health check 2024" in page and "Health check 2025" in page
+    assert "144.0" in page and "72.0" in page
+    assert "Principle means over 2 rounds" in page  # the trend chart's text alternative
+    assert f"/rounds/{later.pk}/results/" in page
