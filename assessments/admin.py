@@ -47,6 +47,10 @@ class InvitationAdmin(admin.ModelAdmin):
         # New invitations need a token: they are added from the round's invitations page.
         return False
 
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # ?response=<id> would name the person behind a response.
+        return not lookup.startswith("response") and super().lookup_allowed(lookup, value, request)
+
 
 class AnswerInline(admin.TabularInline):
     model = Answer
@@ -67,6 +71,10 @@ class ResponseAdmin(ReadOnlyAdmin):
     # No link from answers to the person: in an anonymous round no screen may make it.
     exclude = ("invitation",)
     inlines = [AnswerInline]
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # ?invitation=<id> would show one named person's answers.
+        return not lookup.startswith("invitation") and super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Reopening)

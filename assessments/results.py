@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db import transaction
 from django.db.models import Count, Q
 
 from assessments import scoring
@@ -31,6 +31,7 @@ from assessments.models import (
     Response,
     ResponseStatus,
     Round,
+    RoundState,
 )
 from config.roles import MANAGER, user_roles
 
@@ -195,9 +196,14 @@ def summarise(round_id: int, rows: list[RespondentProfile], structure: Instrumen
     return Summary(round_id, len(rows), total, principles, sig, result)
 
 
+def _keyed_order(purpose: str, value: object) -> str:
+    # A keyed hash: an order that follows neither invitation nor submission, and cannot be worked out
+    # without the secret key.
+    return hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
 def _anonymous_order_key(response_id: int) -> str:
-    # A keyed hash, so "Respondent 1" is neither the first invited nor the first to submit.
-    return hashlib.sha256(f"{settings.SECRET_KEY}:respondent:{response_id}".encode()).hexdigest()
+    return _keyed_order("respondent", response_id)
 
 
 def _profiles(round_: Round, response_rows: list[dict]) -> list[RespondentProfile]:
@@ -208,6 +214,13 @@ def _profiles(round_: Round, response_rows: list[dict]) -> list[RespondentProfil
     min_size = settings.PHC_MIN_GROUP_SIZE
     organisations = scoring.suppress_small_groups([r["invitation__organisation"] for r in rows], min_size)
     levels = scoring.suppress_small_groups([LEVEL_LABELS.get(r["invitation__level"]) for r in rows], min_size)
+    if round_.anonymous:
+        # Each group may be large enough alone while the pair (organisation, level) is one person: then the
+        # level is left out of that respondent's row.
+        pairs = Counter(zip(organisations, levels, strict=True))
+        levels = [
+            lvl if pairs[(org, lvl)] >= min_size else None for org, lvl in zip(organisations, levels, strict=True)
+        ]
     profiles = []
     for index, (row, organisation, level) in enumerate(zip(rows, organisations, levels, strict=True), start=1):
         label = f"Respondent {index}" if round_.anonymous else row["invitation__name"]
@@ -277,6 +290,11 @@ class RoundResults:
     total_change: float | None = None
 
     @property
+    def waiting_for_close(self) -> bool:
+        """True when there are enough responses but an anonymous round is still open."""
+        return self.submitted >= self.min_responses and not self.enough
+
+    @property
     def response_rate(self) -> float | None:
         return round(100 * self.submitted / self.invited) if self.invited else None
 
@@ -293,18 +311,37 @@ class RoundResults:
 
 
 def _counts(round_: Round) -> dict[str, int]:
-    return Invitation.objects.filter(round=round_, revoked_at__isnull=True).aggregate(
-        invited=Count("id"),
+    # Submitted counts every submitted response, also of a link withdrawn afterwards: the same rule as
+    # ``with_enough_responses``, so every screen agrees on whether a round has results.
+    return Invitation.objects.filter(round=round_).aggregate(
+        invited=Count("id", filter=Q(revoked_at__isnull=True)),
         started=Count("response"),
         submitted=Count("response", filter=Q(response__status=ResponseStatus.SUBMITTED)),
     )
 
 
+def results_visible(round_: Round, submitted: int) -> bool:
+    """Return True when the round's results may be shown: enough responses, and an anonymous round closed.
+
+    While an anonymous round is open the facilitator sees who has not yet responded; results that changed as
+    each person submitted would tell who answered what, so they wait for the round to close.
+    """
+    if submitted < settings.PHC_MIN_RESPONSES:
+        return False
+    return not round_.anonymous or round_.state == RoundState.CLOSED
+
+
 def previous_round(round_: Round) -> Round | None:
-    """Return the partnership's latest round that closed before this one, or None."""
+    """Return the partnership's latest closed round with results that closed before this one, or None."""
     return (
-        Round.objects.filter(partnership_id=round_.partnership_id, closes_on__lt=round_.closes_on)
-        .exclude(pk=round_.pk)
+        with_enough_responses(
+            Round.objects.filter(
+                partnership_id=round_.partnership_id,
+                closes_on__lt=round_.closes_on,
+                state=RoundState.CLOSED,
+                instrument_id=round_.instrument_id,
+            ).exclude(pk=round_.pk)
+        )
         .order_by("-closes_on", "-id")
         .first()
     )
@@ -313,7 +350,7 @@ def previous_round(round_: Round) -> Round | None:
 def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
     """Return everything the results page, workshop and exports show for a round, in a fixed number of queries.
 
-    Until ``PHC_MIN_RESPONSES`` responses are submitted only the counts are filled in.
+    Until ``results_visible`` (enough responses; an anonymous round closed) only the counts are filled in.
     """
     structure = instrument_structure(round_.instrument)
     counts = _counts(round_)
@@ -325,7 +362,7 @@ def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
         started=counts["started"],
         submitted=counts["submitted"],
         min_responses=min_responses,
-        enough=counts["submitted"] >= min_responses,
+        enough=results_visible(round_, counts["submitted"]),
     )
     if not results.enough:
         return results
@@ -373,6 +410,8 @@ def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
     results.success_comments = [
         (p.success_comment, names[p.response_id]) for p in profiles if p.success_comment.strip()
     ]
+    if round_.anonymous:  # not in the order of "Respondent 1, 2, ..."
+        results.success_comments.sort(key=lambda c: _keyed_order("success-comment", c[0]))
     if with_detail:
         results.statements = _statement_rows(round_, structure, names)
     return results
@@ -392,7 +431,7 @@ def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[i
     if round_.anonymous:
         # Comments are shown in a keyed order, never in response order.
         for key in comments:
-            comments[key].sort(key=lambda c: hashlib.sha256(c[0].encode()).hexdigest())
+            comments[key].sort(key=lambda c: _keyed_order("comment", c[0]))
     rows = []
     for s in structure.statements:
         distribution = counts[s.id]
@@ -405,7 +444,7 @@ def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[i
 
 
 def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
-    """Return {round id: Summary} for the rounds with enough submitted responses, in one query."""
+    """Return {round id: Summary} for the closed rounds with enough submitted responses, in one query."""
     if not rounds:
         return {}
     by_round: dict[int, list[dict]] = defaultdict(list)
@@ -414,13 +453,17 @@ def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
     summaries = {}
     for round_ in rounds:
         rows = by_round.get(round_.id, [])
-        if len(rows) >= settings.PHC_MIN_RESPONSES:
+        if len(rows) >= settings.PHC_MIN_RESPONSES and round_.state == RoundState.CLOSED:
             structure = instrument_structure(round_.instrument)
             summaries[round_.id] = summarise(round_.id, _profiles(round_, rows), structure)
     return summaries
 
 
 def with_enough_responses(rounds):
+    """Return the closed rounds among ``rounds`` with at least the minimum number of submitted responses.
+
+    Everything outside the round's own results page (register, partnership page, reports) shows closed
+    rounds only: a live total that moves as each person submits would tell who answered what."""
     # A subquery rather than an annotation: PostgreSQL's DISTINCT ON cannot be combined with GROUP BY in Django.
     enough = (
         Response.objects.filter(status=ResponseStatus.SUBMITTED)
@@ -429,7 +472,7 @@ def with_enough_responses(rounds):
         .filter(n__gte=settings.PHC_MIN_RESPONSES)
         .values("round_id")
     )
-    return rounds.filter(pk__in=enough)
+    return rounds.filter(pk__in=enough, state=RoundState.CLOSED)
 
 
 def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
@@ -621,17 +664,6 @@ def round_actions(round_: Round) -> list[ActionItem]:
     for action in actions:
         action.is_overdue = action.is_open and action.due_date < today
     return actions
-
-
-@transaction.atomic
-def round_set_next_health_check(round_: Round, when: date) -> Round:
-    """Record the date of the next health check; it becomes the partnership's review due date."""
-    round_.next_health_check = when
-    round_.save(update_fields=["next_health_check"])
-    partnership = round_.partnership
-    partnership.review_due_date = when
-    partnership.save(update_fields=["review_due_date", "updated_at"])
-    return round_
 
 
 def overdue_actions(round_ids=None):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
 from assessments import results as selectors
+from assessments import services
 from assessments.models import ActionItem, Round
 from assessments.results_forms import ActionItemForm, NextHealthCheckForm
 
@@ -110,15 +111,16 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
         if "save_action" in request.POST:
             action_form = ActionItemForm(request.POST, instrument=round_.instrument, prefix="action")
             if action_form.is_valid():
-                action = action_form.save(commit=False)
-                action.round = round_
-                action.save()
-                messages.success(request, "The action was added to the plan.")
+                _, created = services.action_item_create(round_, **action_form.cleaned_data)
+                if created:
+                    messages.success(request, "The action was added to the plan.")
+                else:
+                    messages.info(request, "That action was already added a moment ago; it has not been added twice.")
                 return redirect("results:actions", pk=round_.pk)
         elif "save_date" in request.POST:
             date_form = NextHealthCheckForm(request.POST, prefix="next")
             if date_form.is_valid():
-                selectors.round_set_next_health_check(round_, date_form.cleaned_data["next_health_check"])
+                services.round_set_next_health_check(round_, date_form.cleaned_data["next_health_check"])
                 messages.success(
                     request, "The next health check date is saved; it is now the partnership's review date."
                 )
@@ -144,7 +146,7 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     form = ActionItemForm(request.POST or None, instance=action, instrument=round_.instrument)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            services.action_item_update(action, **form.cleaned_data)
             messages.success(request, "The action was updated.")
             return redirect("results:actions", pk=round_.pk)
         messages.error(request, "Please correct the errors below; nothing has been saved yet.")

@@ -414,6 +414,3 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
         .order_by("-round__closes_on", "round__title")
     )
 
-
-# The register asks for the latest health-check totals here; they are worked out with the results.
-from assessments.results import latest_totals  # noqa: E402,F401

@@ -7,8 +7,10 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from assessments import emails, scoring
 from assessments.models import (
+    ActionItem,
     Answer,
     Invitation,
     Level,
@@ -138,8 +141,9 @@ def round_close(round: Round) -> Round:
     locked.closed_at = timezone.now()
     locked.save(update_fields=["state", "closed_at"])
     submitted = locked.responses.filter(status=ResponseStatus.SUBMITTED).count()
-    if submitted >= settings.PHC_MIN_RESPONSES:
-        # A completed health-check round counts as the partnership's annual review (SPEC section 4).
+    if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
+        # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
+        # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
     return locked
 
@@ -482,3 +486,43 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
     if response is None:
         return None
     return response_reopen(response, by=by, reason=reason)
+
+
+# --- Stage 4: the action plan ------------------------------------------------------------------------------
+
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+@transaction.atomic
+def action_item_create(round: Round, **fields) -> tuple[ActionItem, bool]:
+    """Add an action to the round's plan; return it and whether it is new.
+
+    The same action sent twice within a couple of minutes (a double click, a resent form) is not added again.
+    """
+    Round.objects.select_for_update().filter(pk=round.pk).first()  # one writer per round at a time
+    existing = ActionItem.objects.filter(
+        round=round, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
+    ).first()
+    if existing is not None:
+        return existing, False
+    return ActionItem.objects.create(round=round, **fields), True
+
+
+@transaction.atomic
+def action_item_update(action: ActionItem, **fields) -> ActionItem:
+    """Change an action of the plan (its history is kept)."""
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.save()
+    return action
+
+
+@transaction.atomic
+def round_set_next_health_check(round: Round, when: datetime.date) -> Round:
+    """Record the date of the next health check; it becomes the partnership's review due date."""
+    round.next_health_check = when
+    round.save(update_fields=["next_health_check"])
+    partnership = round.partnership
+    partnership.review_due_date = when
+    partnership.save(update_fields=["review_due_date", "updated_at"])
+    return round

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
@@ -39,31 +36,17 @@ def sees_whole_register(user) -> bool:
 def _involvement(user) -> Q | None:
     """Return the condition "the user facilitates, or is invited to, one of its rounds"; None if none applies.
 
-    The rounds live in the assessments app; the lookups are strings so this module works before (and without)
-    those models: a missing model or field simply means nobody is involved through it.
+    An invitation is the user's when it is linked to their account or sent to their account's email address.
     """
     roles = user_roles(user)
-    try:
-        Partnership._meta.get_field("rounds")
-        round_model = apps.get_model("assessments", "Round")
-    except (LookupError, FieldDoesNotExist):
-        return None
     condition = Q(pk__in=[])
-    if FACILITATOR in roles and _has_field(round_model, "facilitator"):
+    if FACILITATOR in roles:
         condition |= Q(rounds__facilitator=user)
-    if RESPONDENT in roles and _has_field(round_model, "invitations"):
-        invitation_model = round_model._meta.get_field("invitations").related_model
-        if _has_field(invitation_model, "user"):
-            condition |= Q(rounds__invitations__user=user)
+    if RESPONDENT in roles:
+        condition |= Q(rounds__invitations__user=user)
+        if user.email:
+            condition |= Q(rounds__invitations__email__iexact=user.email)
     return condition
-
-
-def _has_field(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
 
 
 def partnerships_visible_to(user) -> QuerySet[Partnership]:
@@ -104,24 +87,12 @@ def register_queryset(user) -> QuerySet[Partnership]:
 
 
 def latest_health_checks(partnership_ids: Iterable[int]) -> dict[int, tuple[float, str] | None]:
-    """Return, per partnership id, the mean total and band label of its latest completed health check.
+    """Return, per partnership id, the mean total and band label of its latest completed health check
+    (a fixed number of queries for any number of partnerships)."""
+    from assessments import results  # the results build on the register, so imported when used
 
-    The assessments app provides the numbers through ``assessments.selectors.latest_totals(ids)`` (one query
-    for any number of partnerships); while it does not exist, no partnership has a total and this returns {}.
-    """
     ids = list(partnership_ids)
-    if not ids:
-        return {}
-    try:
-        module = importlib.import_module("assessments.selectors")
-    except ModuleNotFoundError as exc:
-        if exc.name != "assessments.selectors":
-            raise
-        return {}
-    latest_totals = getattr(module, "latest_totals", None)
-    if latest_totals is None:
-        return {}
-    return dict(latest_totals(ids))
+    return dict(results.latest_totals(ids)) if ids else {}
 
 
 def service_areas(user=None) -> list[str]:

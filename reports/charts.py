@@ -187,6 +187,11 @@ def _format_score(score: Number) -> str:
     return f"{one_decimal(score):.1f}"
 
 
+def _plain(text: str) -> str:
+    """Return text that matplotlib draws as typed: a "$" would otherwise start mathematical notation."""
+    return text.replace("$", r"\$")
+
+
 def _principle_label(number: int, title: str) -> str:
     return f"{number} {title}"
 
@@ -396,7 +401,7 @@ def dartboard(
         va = "bottom" if ly > 0.3 else "top" if ly < -0.3 else "center"
         # Beside the board (3 and 9 o'clock) there is less room across than above or below it.
         width = 13 if abs(ly) <= 0.3 else 19
-        lines = textwrap.wrap(_principle_label(number, labels[i]), width=width) or [str(number)]
+        lines = textwrap.wrap(_plain(_principle_label(number, labels[i])), width=width) or [str(number)]
         # A word longer than the room shrinks the label rather than running off the page.
         size = 11.0 * min(1.0, width / max(len(line) for line in lines))
         ax.text(lx, ly, "\n".join(lines), ha=ha, va=va, fontsize=size, color=_INK, linespacing=1.15, zorder=6)
@@ -704,13 +709,13 @@ def trend_lines(
             markeredgecolor=_INK,
             markeredgewidth=0.6,
             linewidth=1.8,
-            label=_principle_label(number, labels[number - 1]),
+            label=_plain(_principle_label(number, labels[number - 1])),
             zorder=3,
         )
     ax.set_ylim(MIN_SCORE - 0.8, MAX_SCORE + 0.8)
     ax.set_yticks(list(RING_LIMITS), [str(limit) for limit in RING_LIMITS], fontsize=9.5)
     ax.set_ylabel("Principle mean (6 to 24)", fontsize=10, color=_INK)
-    ax.set_xticks(xs, list(round_labels), fontsize=9.5)
+    ax.set_xticks(xs, [_plain(label) for label in round_labels], fontsize=9.5)
     ax.set_xlim(-0.4, max(xs, default=0) + 0.4)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

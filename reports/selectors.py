@@ -21,6 +21,7 @@ from assessments.results import (
     RoundResults,
     StatementRow,
     Summary,
+    can_view_results,
     instrument_structure,
     latest_rounds,
     overdue_actions,
@@ -331,6 +332,7 @@ class PartnershipReport:
     overdue_action_count: int = 0
     trend: list[TrendRow] = field(default_factory=list)
     earlier: TrendRow | None = None  # with no round this year: the latest round with results before it
+    withheld_round: Round | None = None  # the year's round, whose results this reader may not see
 
     @property
     def divided_statements(self) -> list[StatementRow]:
@@ -361,7 +363,9 @@ def year_round(partnership: Partnership, year: int) -> Round | None:
     )
 
 
-def partnership_report(partnership: Partnership, year: int, today: date | None = None) -> PartnershipReport:
+def partnership_report(
+    partnership: Partnership, year: int, today: date | None = None, viewer=None
+) -> PartnershipReport:
     """Return the annual report of a partnership: its register entry, the year's round with its results and
     action plan, and the trend over its rounds up to that one. With no round that year only the register
     entry and the latest earlier round (if any) are filled in."""
@@ -377,6 +381,10 @@ def partnership_report(partnership: Partnership, year: int, today: date | None =
     ]
     history.sort(key=lambda row: (row.round.closes_on, row.round.pk))
     round_ = year_round(partnership, year)
+    if round_ is not None and viewer is not None and not can_view_results(viewer, round_):
+        # A facilitator of another round of this partnership: the register entry, not this round's results.
+        report.withheld_round, round_ = round_, None
+        history = [row for row in history if can_view_results(viewer, row.round)]
     if round_ is None:
         before = [row for row in history if row.round.closes_on.year < year]
         report.earlier = before[-1] if before else None

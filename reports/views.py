@@ -95,7 +95,7 @@ def partnership_report(request: HttpRequest, pk: int, year: int) -> HttpResponse
     if not selectors.can_download_partnership_report(request.user, pk):
         raise PermissionDenied
     partnership = get_object_or_404(Partnership, pk=pk)
-    report = selectors.partnership_report(partnership, year)
+    report = selectors.partnership_report(partnership, year, viewer=request.user)
     name = f"{slugify(partnership.name) or 'partnership'}-annual-report-{year}.pdf"
     return _pdf_response(pdf.partnership_report_pdf(report), name)
 

@@ -166,3 +166,9 @@ def test_navigation_marks_only_the_current_section(client, django_user_model):
     page = client.get("/partnerships/reviews/").content.decode()
     assert 'href="/partnerships/reviews/" aria-current="page"' in page
     assert 'href="/partnerships/" aria-current="page"' not in page
+
+
+@pytest.mark.django_db
+def test_page_titles_separate_the_page_from_the_product(client):
+    page = client.get("/help/").content.decode()
+    assert "<title>How it works – Partnership Health Check</title>" in page

@@ -54,7 +54,7 @@ def make_round(facilitator=None, *, anonymous: bool = True, closes_on: date | No
         opens_on=closes_on - timedelta(days=30),
         closes_on=closes_on,
         anonymous=anonymous,
-        state=kwargs.pop("state", RoundState.OPEN),
+        state=kwargs.pop("state", RoundState.CLOSED),
         **kwargs,
     )
 

@@ -226,3 +226,65 @@ def test_partnership_page_shows_rounds_over_time_with_trend(client):
     assert "144.0" in page and "72.0" in page
     assert "Principle means over 2 rounds" in page  # the trend chart's text alternative
     assert f"/rounds/{later.pk}/results/" in page
+
+
+def test_anonymous_round_shows_results_only_once_closed(client):
+    round_ = make_round(anonymous=True, state="open")
+    add_responses(round_, [uniform(3)] * 4)
+    client.force_login(round_.facilitator)
+    page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "shown once the round is closed" in page and "Scenario" not in page
+    assert client.get(f"/rounds/{round_.pk}/results.json").json()["respondents"] == []
+    assert client.get(f"/rounds/{round_.pk}/dartboard.svg").status_code == 404
+    named = make_round(anonymous=False, state="open")
+    add_responses(named, [uniform(3)] * 3)
+    client.force_login(named.facilitator)
+    assert "Scenario" in client.get(f"/rounds/{named.pk}/results/").content.decode()
+
+
+def test_open_rounds_are_not_summarised_outside_the_results_page(client):
+    round_ = make_round(anonymous=False, state="open")
+    add_responses(round_, [uniform(3)] * 3)
+    from assessments.results import latest_totals, partnership_rounds
+
+    assert latest_totals([round_.partnership_id]) == {}
+    assert partnership_rounds(round_.partnership) == [(round_, None)]
+
+
+def test_organisation_and_level_pairs_of_one_person_are_not_shown_together(client):
+    round_ = make_round(anonymous=True)
+    orgs = ["Council"] * 3 + ["NHS trust"] * 3
+    levels = ["board", "management", "management", "management", "management", "management"]
+    add_responses(round_, [uniform(3)] * 6, organisations=orgs, levels=levels)
+    client.force_login(round_.facilitator)
+    data = client.get(f"/rounds/{round_.pk}/results.json").json()
+    pairs = [(r["organisation"], r["level"]) for r in data["respondents"]]
+    # Council + management is two people: their level is left out; the board member's level is "Other"-ed.
+    assert ("Council", "Senior or middle management") not in pairs
+    assert pairs.count(("NHS trust", "Senior or middle management")) == 3
+
+
+def test_admin_cannot_join_people_to_their_answers(client):
+    from django.contrib.auth import get_user_model
+
+    round_ = make_round(anonymous=True)
+    responses = add_responses(round_, [uniform(3)] * 3)
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-password-1")
+    client.force_login(admin_user)
+    invitation_id = responses[0].invitation_id
+    assert client.get(f"/admin/assessments/response/?invitation={invitation_id}").status_code in (302, 400)
+    assert client.get(f"/admin/assessments/invitation/?response={responses[0].pk}").status_code in (302, 400)
+    assert client.get("/admin/assessments/response/").status_code == 200
+
+
+def test_double_submitted_action_is_added_once(client):
+    round_ = make_round()
+    principle = Principle.objects.get(instrument=round_.instrument, number=2)
+    client.force_login(round_.facilitator)
+    data = {"action-principle": principle.pk, "action-description": "Write a shared vision",
+            "action-owner": "Board chair", "action-due_date": "2030-06-30", "action-status": "not_started",
+            "save_action": "1"}
+    client.post(f"/rounds/{round_.pk}/actions/", data)
+    response = client.post(f"/rounds/{round_.pk}/actions/", data, follow=True)
+    assert ActionItem.objects.filter(round=round_).count() == 1
+    assert "has not been added twice" in response.content.decode()

@@ -361,7 +361,7 @@ def test_closing_a_round_with_results_counts_as_the_annual_review():
 
     from assessments.tests.results_data import add_responses, make_round
 
-    round_ = make_round()
+    round_ = make_round(state=RoundState.OPEN)
     add_responses(round_, [[3] * 36] * 3)
     services.round_close(round_)
     round_.partnership.refresh_from_db()

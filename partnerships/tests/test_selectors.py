@@ -105,22 +105,20 @@ def test_register_rows_carry_partner_sectors_names_and_counts(officer):
     assert rows[lonely.pk].partner_sectors == [] and rows[lonely.pk].partner_count == 0
 
 
-def test_latest_health_checks_come_from_the_assessments_app_when_it_provides_them(monkeypatch):
-    import importlib
+def test_latest_health_checks_come_from_the_assessments_results(monkeypatch):
+    from assessments import results
 
     assert selectors.latest_health_checks([]) == {}
-    module = importlib.import_module("assessments.selectors")
-    monkeypatch.delattr(module, "latest_totals", raising=False)
-    assert selectors.latest_health_checks([1, 2]) == {}
     calls = []
 
     def latest_totals(ids):
         calls.append(ids)
-        return {1: (97.5, "Partnership working is good"), 2: None}
+        return {1: (97.5, "Partnership working is good")}
 
-    monkeypatch.setattr(module, "latest_totals", latest_totals, raising=False)
-    assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good"), 2: None}
+    monkeypatch.setattr(results, "latest_totals", latest_totals)
+    assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good")}
     assert calls == [[1, 2]]
+
 
 
 def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):

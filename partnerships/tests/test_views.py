@@ -225,11 +225,10 @@ def test_pages_of_25_with_count(officer, as_user):
 
 
 def test_register_shows_latest_health_check_when_provided(officer, as_user, monkeypatch):
-    import importlib
+    from assessments import results
 
     partnership = PartnershipFactory(name="Scored Partnership")
-    module = importlib.import_module("assessments.selectors")
-    monkeypatch.setattr(module, "latest_totals", lambda ids: {partnership.pk: (101.5, "Good")}, raising=False)
+    monkeypatch.setattr(results, "latest_totals", lambda ids: {partnership.pk: (101.5, "Good")})
     page = register(as_user(officer))
     assert "101.5" in page and "Good" in page
 

@@ -294,3 +294,11 @@ def test_other_alt_texts_state_the_numbers() -> None:
         r"36: 1 partnership\.",
         register,
     )
+
+
+def test_dollar_signs_in_labels_are_drawn_as_typed():
+    from reports.charts import dartboard, trend_lines
+
+    labels = ["Need $1", "Clarity", "Commitment", "Trust", "Arrangements", "Monitor"]
+    assert b"<svg" in dartboard([12, 13, 14, 15, 16, 17], labels)
+    assert b"<svg" in trend_lines(["Review $x^$", "2026 $"], {1: [12.0, 13.0]}, labels)

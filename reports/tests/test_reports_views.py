@@ -116,3 +116,26 @@ def test_a_facilitator_sees_only_their_partnerships_on_the_reports_page(client, 
     client.force_login(user("Facilitator"))  # facilitates nothing yet
     page = client.get("/reports/").content.decode()
     assert "Safer Streets" not in page and "No partnership has a health check with results yet." in page
+
+
+@pytest.mark.django_db
+def test_facilitator_of_another_round_gets_no_results_of_this_one(client):
+    from datetime import date
+
+    from assessments.tests.results_data import add_responses, make_round, user
+    from reports.tests.test_pdf import pdf_text
+
+    mine = make_round(closes_on=date(2024, 6, 30), title="My round 2024")
+    add_responses(mine, [[3] * 36] * 3)
+    theirs = make_round(partnership=mine.partnership, closes_on=date(2025, 6, 30), title="Their round 2025",
+                        anonymous=False)
+    add_responses(theirs, [[4] * 36] * 3, comment="Only for their facilitator")
+    client.force_login(mine.facilitator)
+    response = client.get(f"/reports/partnerships/{mine.partnership.pk}/2025.pdf")
+    assert response.status_code == 200
+    _, text = pdf_text(response.content)
+    assert "shown only to its facilitator and to managers" in " ".join(text.split())
+    assert "Only for their facilitator" not in text and "Person 0" not in text
+    client.force_login(user("Manager"))
+    _, text = pdf_text(client.get(f"/reports/partnerships/{mine.partnership.pk}/2025.pdf").content)
+    assert "Only for their facilitator" in " ".join(text.split())
