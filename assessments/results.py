@@ -484,6 +484,7 @@ def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
     rounds = (
         with_enough_responses(rounds)
         .select_related("instrument")
+        .defer("instrument__source")
         .order_by("partnership_id", "-closes_on", "-id")
         .distinct("partnership_id")
     )
@@ -504,7 +505,11 @@ def latest_totals(partnership_ids) -> dict[int, tuple[float, str]]:
 
 def partnership_rounds(partnership) -> list[tuple[Round, Summary | None]]:
     """Return the partnership's rounds, newest first, each with its summary when it has enough responses."""
-    rounds = list(Round.objects.filter(partnership=partnership).select_related("instrument", "facilitator"))
+    rounds = list(
+        Round.objects.filter(partnership=partnership)
+        .select_related("instrument", "facilitator")
+        .defer("instrument__source")
+    )
     summaries = round_summaries(rounds)
     return [(r, summaries.get(r.id)) for r in rounds]
 

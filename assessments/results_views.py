@@ -18,7 +18,8 @@ from assessments.results_forms import ActionItemForm, NextHealthCheckForm
 
 
 def round_for_viewer(request: HttpRequest, pk: int, *, plan: bool = False) -> Round:
-    round_ = get_object_or_404(Round.objects.select_related("partnership", "instrument", "facilitator"), pk=pk)
+    rounds = Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source")
+    round_ = get_object_or_404(rounds, pk=pk)
     allowed = selectors.can_plan_actions if plan else selectors.can_view_results
     if not allowed(request.user, round_):
         raise PermissionDenied

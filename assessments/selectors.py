@@ -61,7 +61,11 @@ def rounds_for_user(user) -> QuerySet[Round]:
 
 def round_get(pk: int) -> Round:
     """Return the round with its partnership, instrument and facilitator; Round.DoesNotExist if none."""
-    return Round.objects.select_related("partnership", "instrument", "facilitator").get(pk=pk)
+    return (
+        Round.objects.select_related("partnership", "instrument", "facilitator")
+        .defer("instrument__source")
+        .get(pk=pk)
+    )
 
 
 @dataclass(frozen=True)
@@ -233,13 +237,16 @@ def invitation_for_token(token: str) -> Invitation | None:
     """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown."""
     if not token or len(token) > 100:
         return None
-    return (
-        Invitation.objects.select_related(
-            "round__partnership", "round__instrument", "round__facilitator", "response"
+    # No ordering and no more joins than the pages need: this runs on every respondent's request, and
+    # PostgreSQL's planning time grows with each join (the facilitator is loaded only where shown).
+    try:
+        return (
+            Invitation.objects.select_related("round__partnership", "round__instrument", "response")
+            .defer("round__instrument__source")
+            .get(token_hash=hash_token(token))
         )
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
+    except Invitation.DoesNotExist:
+        return None
 
 
 def response_of(invitation: Invitation) -> Response | None:

@@ -358,6 +358,7 @@ def year_round(partnership: Partnership, year: int) -> Round | None:
     return (
         with_enough_responses(rounds)
         .select_related("partnership", "instrument", "facilitator")
+        .defer("instrument__source")
         .order_by("-closes_on", "-id")
         .first()
     )
