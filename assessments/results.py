@@ -155,6 +155,7 @@ class PrincipleRow:
     priority_rank: int | None = None
     priority_weight: float | None = None
     change: float | None = None
+    statements: list = field(default_factory=list)  # this principle's StatementRows (results page)
 
 
 @dataclass
@@ -347,10 +348,11 @@ def previous_round(round_: Round) -> Round | None:
     )
 
 
-def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
+def round_results(round_: Round, *, with_detail: bool = True, respondents_only: bool = False) -> RoundResults:
     """Return everything the results page, workshop and exports show for a round, in a fixed number of queries.
 
     Until ``results_visible`` (enough responses; an anonymous round closed) only the counts are filled in.
+    ``respondents_only`` stops after the respondents' profiles (all the CSV export needs).
     """
     structure = instrument_structure(round_.instrument)
     counts = _counts(round_)
@@ -372,6 +374,8 @@ def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
         results.enough = False
         return results
     results.respondents = profiles
+    if respondents_only:
+        return results
     summary = summarise(round_.id, profiles, structure)
     results.summary = summary
     results.priorities = scoring.priority_ranking(
@@ -414,6 +418,8 @@ def round_results(round_: Round, *, with_detail: bool = True) -> RoundResults:
         results.success_comments.sort(key=lambda c: _keyed_order("success-comment", c[0]))
     if with_detail:
         results.statements = _statement_rows(round_, structure, names)
+        for row in results.principles:
+            row.statements = [s for s in results.statements if s.info.principle == row.info.number]
     return results
 
 
@@ -466,7 +472,7 @@ def with_enough_responses(rounds):
     rounds only: a live total that moves as each person submits would tell who answered what."""
     # A subquery rather than an annotation: PostgreSQL's DISTINCT ON cannot be combined with GROUP BY in Django.
     enough = (
-        Response.objects.filter(status=ResponseStatus.SUBMITTED)
+        Response.objects.filter(status=ResponseStatus.SUBMITTED, round_id__in=rounds.values("pk"))
         .values("round_id")
         .annotate(n=Count("id"))
         .filter(n__gte=settings.PHC_MIN_RESPONSES)

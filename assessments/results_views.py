@@ -94,7 +94,7 @@ def results_json(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
-    body = selectors.responses_csv(selectors.round_results(round_, with_detail=False))
+    body = selectors.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "responses.csv")}"'
     return response
