@@ -218,6 +218,13 @@ class Round(models.Model):
     def is_open(self) -> bool:
         return self.state == RoundState.OPEN
 
+    @property
+    def takes_answers(self) -> bool:
+        """True while the round is open and its close date has not passed (closing it by hand can come later)."""
+        from django.utils import timezone
+
+        return self.state == RoundState.OPEN and timezone.localdate() <= self.closes_on
+
 
 class Invitation(models.Model):
     """An invited respondent and their personal link.

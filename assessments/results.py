@@ -18,6 +18,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import (
@@ -33,6 +34,7 @@ from assessments.models import (
     Round,
     RoundState,
 )
+from config.exports import csv_cell
 from config.roles import MANAGER, user_roles
 
 LEVEL_LABELS = dict(Level.choices)
@@ -650,27 +652,19 @@ def responses_csv(results: RoundResults) -> str:
             notes = [found.get(sid, (None, ""))[1] for sid in positions]
         sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
         writer.writerow(
-            [_csv_safe(r.label), _csv_safe(r.organisation or ""), r.level or ""]
+            [csv_cell(r.label), csv_cell(r.organisation or ""), csv_cell(r.level or "")]
             + ["" if v is None else v for v in values]
             + ["" if v is None else v for v in sig]
             + ["" if r.success is None else r.success]
-            + [_csv_safe(n) for n in notes]
-            + [_csv_safe(r.success_comment)]
+            + [csv_cell(n) for n in notes]
+            + [csv_cell(r.success_comment)]
         )
     return out.getvalue()
 
 
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-# --- Stage 4: the action plan ----------------------------------------------------------------------------
-
-
 def round_actions(round_: Round) -> list[ActionItem]:
     """Return the round's actions with their principle and element, overdue ones flagged (``is_overdue``)."""
-    today = date.today()
+    today = timezone.localdate()
     actions = list(ActionItem.objects.filter(round=round_).select_related("principle", "element"))
     for action in actions:
         action.is_overdue = action.is_open and action.due_date < today
@@ -680,7 +674,7 @@ def round_actions(round_: Round) -> list[ActionItem]:
 def overdue_actions(round_ids=None):
     """Return open actions past their due date (optionally of some rounds), oldest first."""
     qs = ActionItem.objects.filter(
-        status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS], due_date__lt=date.today()
+        status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS], due_date__lt=timezone.localdate()
     ).select_related("round__partnership", "principle")
     if round_ids is not None:
         qs = qs.filter(round_id__in=round_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 
 from assessments.models import ActionItem, Element, Principle
 
@@ -48,6 +49,6 @@ class NextHealthCheckForm(forms.Form):
 
     def clean_next_health_check(self) -> date:
         when = self.cleaned_data["next_health_check"]
-        if when <= date.today():
+        if when <= timezone.localdate():
             raise forms.ValidationError("The next health check must be in the future.")
         return when

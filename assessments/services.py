@@ -284,6 +284,8 @@ def reminders_send(round: Round, *, base_url: str) -> int:
 @transaction.atomic
 def invitation_revoke(invitation: Invitation) -> Invitation:
     """Stop the invitation's link working. A response already submitted still counts in the results."""
+    if invitation.round.state == RoundState.CLOSED:
+        raise RoundNotOpen("The round is closed: its links no longer work anyway.")
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -310,7 +312,7 @@ def _check_answer_value(value: int | None) -> None:
 def _check_can_answer(invitation: Invitation, require_open: bool) -> None:
     if invitation.revoked_at is not None:
         raise InvitationRevoked("This link has been withdrawn.")
-    if require_open and invitation.round.state != RoundState.OPEN:
+    if require_open and not invitation.round.takes_answers:
         raise RoundNotOpen("This round is not open for answers.")
 
 

@@ -360,7 +360,11 @@ def round_emails(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     round = _round_for(request, pk, "assessments.change_invitation")
     invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round)
-    services.invitation_revoke(invitation)
+    try:
+        services.invitation_revoke(invitation)
+    except services.RoundNotOpen as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:invitations", pk=round.pk)
     messages.success(request, f"{invitation.name}'s link no longer works.")
     return redirect("assessments:invitations", pk=round.pk)
 
@@ -411,7 +415,8 @@ def journey(allow_closed: bool = False) -> Callable:
             if state == RoundState.DRAFT:
                 return _link_problem(request, "draft", invitation, 200)
             response = selectors.response_of(invitation)
-            if state == RoundState.CLOSED:
+            if state == RoundState.CLOSED or not invitation.round.takes_answers:
+                # Closed, or open past its close date: no more answers, but one's own profile stays readable.
                 if response is None or not response.is_submitted:
                     return _link_problem(request, "closed", invitation, 410)
                 if not allow_closed:

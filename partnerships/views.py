@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.results import partnership_health_checks
+from config.exports import csv_cell
 from partnerships import gateway as rules
 from partnerships import selectors, services
 from partnerships.filters import PartnershipFilter, sort_links
@@ -112,12 +113,6 @@ CSV_HEADINGS = (
 )
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting with these as a formula (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -137,7 +132,7 @@ def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
         for p in rows:
             health = p.latest_health_check
             yield writer.writerow(
-                _csv_cell(v)
+                csv_cell(v)
                 for v in (
                     p.reference,
                     p.name,

@@ -366,3 +366,20 @@ def test_closing_a_round_with_results_counts_as_the_annual_review():
     services.round_close(round_)
     round_.partnership.refresh_from_db()
     assert round_.partnership.review_due_date == timezone.localdate() + timedelta(days=365)
+
+
+@pytest.mark.django_db
+def test_no_answers_after_the_close_date_even_before_the_round_is_closed_by_hand():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation = InvitationFactory()
+    round_ = invitation.round
+    round_.opens_on = timezone.localdate() - timedelta(days=10)
+    round_.closes_on = timezone.localdate() - timedelta(days=1)
+    round_.save()
+    invitation.refresh_from_db()
+    statement = invitation.round.instrument.principles.get(number=1).statements.first()
+    with pytest.raises(services.RoundNotOpen):
+        services.response_save_sheet(invitation, [services.AnswerInput(statement.pk, 3, "")])
