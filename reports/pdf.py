@@ -8,6 +8,7 @@ cannot make the server fetch anything. Charts are placed as data: URIs of their 
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import mimetypes
 import re
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -90,12 +92,22 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     Tagged as PDF/UA-1; should WeasyPrint refuse that variant for a document, it is written as a tagged PDF
     instead (the same structure tree, without the PDF/UA claim) and the fallback is logged.
     """
-    html = HTML(string=render_to_string(template_name, context), base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
+    source = render_to_string(template_name, context)
+    # The PDF is cached by the HTML it is made from: the same report asked for again (another manager, the same
+    # day) is not laid out again, and any change in what it shows makes a different key.
+    key = "pdf:" + hashlib.sha256(f"{PDF_VARIANT}:{source}".encode()).hexdigest()
+    use_cache = getattr(settings, "PHC_PDF_CACHE", True)
+    if use_cache and (cached := cache.get(key)) is not None:
+        return cached
+    html = HTML(string=source, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
     try:
-        return html.write_pdf(pdf_variant=PDF_VARIANT)
+        body = html.write_pdf(pdf_variant=PDF_VARIANT)
     except Exception:  # WeasyPrint raises plain exceptions for variant violations
         logger.warning("PDF/UA-1 failed for %s; writing a tagged PDF instead", template_name, exc_info=True)
-        return html.write_pdf(pdf_tags=True)
+        body = html.write_pdf(pdf_tags=True)
+    if use_cache:
+        cache.set(key, body, timeout=60 * 60 * 24)
+    return body
 
 
 _HELP_HEADING = re.compile(r"<h1[^>]*>.*?</h1>\s*", re.S)
@@ -132,7 +144,8 @@ def _figure(chart: services.Chart) -> Figure:
 def _common_context(credit: str) -> dict:
     return {
         "author": AUTHOR,
-        "produced_at": timezone.now(),
+        # To the hour: the PDF's creation date, and so its cache key, changes at most once an hour.
+        "produced_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
         "credit": credit,
         "method_html": method_html(),
         "min_responses": settings.PHC_MIN_RESPONSES,

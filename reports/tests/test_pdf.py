@@ -148,3 +148,24 @@ def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_an
     assert len(numbers) == 7 and numbers == sorted(numbers)
     assert numbers[0] == 2 and numbers[-1] <= last_page  # "At a glance" follows the cover; the appendix is last
     assert f"Page 2 of {last_page}" in reader.pages[1].extract_text()
+
+
+def test_the_same_report_is_not_laid_out_twice(monkeypatch):
+    from weasyprint import HTML
+
+    calls = []
+    real = HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", counting)
+    p = partnership(name="Cached Partnership")
+    first = pdf.partnership_report_pdf(selectors.partnership_report(p, 2025))
+    again = pdf.partnership_report_pdf(selectors.partnership_report(p, 2025))
+    assert first == again and len(calls) == 1
+    p.purpose = "A changed purpose."
+    p.save()
+    pdf.partnership_report_pdf(selectors.partnership_report(p, 2025))
+    assert len(calls) == 2
