@@ -17,21 +17,12 @@ from django.template.defaultfilters import filesizeformat
 from assessments import emails
 from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
 from assessments.services import COMMENT_MAX_LENGTH, AnswerInput, InvitationRow
+from config.forms import DateInput
 from config.roles import FACILITATOR
 from partnerships.models import Partnership, Status
 
 MAX_IMPORT_ROWS = 500
 CSV_COLUMNS = ("name", "email", "organisation", "level")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-# --- Rounds -----------------------------------------------------------------------------------------------
 
 
 class RoundForm(forms.ModelForm):

@@ -35,7 +35,7 @@ from assessments.models import (
     RoundState,
 )
 from config.exports import csv_cell
-from config.roles import MANAGER, user_roles
+from config.roles import is_manager, user_roles
 
 LEVEL_LABELS = dict(Level.choices)
 
@@ -121,7 +121,7 @@ def can_view_results(user, round_: Round) -> bool:
     """Return True for the round's facilitator, managers and superusers."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or round_.facilitator_id == user.id or MANAGER in user_roles(user)
+    return round_.facilitator_id == user.id or is_manager(user)
 
 
 def can_plan_actions(user, round_: Round) -> bool:
@@ -629,15 +629,16 @@ def responses_csv(results: RoundResults) -> str:
     if not results.enough:
         return out.getvalue()
     ids = [r.response_id for r in results.respondents]
-    # One row per response with its answers in statement order, assembled by PostgreSQL.
+    # One row per response with its answers, assembled by PostgreSQL in statement id order (no join needed); the
+    # rows are placed by statement below, directly when the ids run in the instrument's order (as loaded).
     answers = {
         row["response_id"]: row
         for row in Answer.objects.filter(response_id__in=ids)
         .values("response_id")
         .annotate(
-            values=ArrayAgg("value", order_by="statement__position"),
-            comments=ArrayAgg("comment", order_by="statement__position"),
-            statement_ids=ArrayAgg("statement_id", order_by="statement__position"),
+            values=ArrayAgg("value", order_by="statement_id"),
+            comments=ArrayAgg("comment", order_by="statement_id"),
+            statement_ids=ArrayAgg("statement_id", order_by="statement_id"),
         )
     }
     positions = [s.id for s in structure.statements]

@@ -23,7 +23,7 @@ from assessments.models import (
     Statement,
 )
 from assessments.tokens import hash_token
-from config.roles import MANAGER, user_roles
+from config.roles import is_manager
 
 # The respondent's journey: six principle sheets, then significance, then success. The welcome and review
 # pages sit outside the count.
@@ -38,7 +38,7 @@ STEP_COUNT = 8
 
 def user_sees_all_rounds(user) -> bool:
     """Return True for managers (and superusers), who see every round rather than only their own."""
-    return user.is_superuser or MANAGER in user_roles(user)
+    return is_manager(user)
 
 
 def rounds_for_user(user) -> QuerySet[Round]:

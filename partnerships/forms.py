@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from config.forms import DateInput
 from partnerships import gateway as rules
 from partnerships.models import (
     Answer,
@@ -20,13 +21,6 @@ from partnerships.models import (
     Status,
 )
 from partnerships.services import DETAIL_FIELDS, EXIT_FIELDS, PartnerInput
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PartnershipForm(forms.ModelForm):

@@ -31,7 +31,7 @@ from assessments.results import (
     round_summaries,
     with_enough_responses,
 )
-from config.roles import FACILITATOR, MANAGER, user_roles
+from config.roles import FACILITATOR, is_manager, user_roles
 from partnerships.models import (
     Continuum,
     ExitRecord,
@@ -52,7 +52,7 @@ UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
 
 def sees_all_reports(user) -> bool:
     """Return True for managers and superusers, who may read every report."""
-    return user.is_authenticated and (user.is_superuser or MANAGER in user_roles(user))
+    return is_manager(user)
 
 
 def facilitated_partnership_ids(user) -> set[int]:
