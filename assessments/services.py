@@ -40,6 +40,9 @@ from partnerships.services import partnership_review_recorded
 COMMENT_MAX_LENGTH = 4000
 
 
+# The same request sent again within this time (a double click, a resent form) does not act twice.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
 class ServiceError(Exception):
     """A rule of the round refused the action; the message is for the user."""
 
@@ -262,17 +265,20 @@ def invitations_send(round: Round, *, base_url: str) -> int:
 
 @transaction.atomic
 def reminders_send(round: Round, *, base_url: str) -> int:
-    """Remind every emailed, live invitation without a submitted response; return how many were sent."""
+    """Remind every emailed, live invitation without a submitted response (and not reminded in the last few
+    minutes); return how many were sent."""
     if round.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
     submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+    now = timezone.now()
     due = list(
         Invitation.objects.select_for_update()
         .filter(round=round, revoked_at__isnull=True, invited_at__isnull=False)
         .exclude(Exists(submitted))
+        # A second click (or a resent form) within minutes does not remind the same people again.
+        .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
         .order_by("id")
     )
-    now = timezone.now()
     for invitation in due:
         invitation.reminded_at = now
         invitation.reminder_count += 1
@@ -491,8 +497,6 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
 
 
 # --- Stage 4: the action plan ------------------------------------------------------------------------------
-
-DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 
 @transaction.atomic

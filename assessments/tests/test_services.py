@@ -383,3 +383,12 @@ def test_no_answers_after_the_close_date_even_before_the_round_is_closed_by_hand
     statement = invitation.round.instrument.principles.get(number=1).statements.first()
     with pytest.raises(services.RoundNotOpen):
         services.response_save_sheet(invitation, [services.AnswerInput(statement.pk, 3, "")])
+
+
+@pytest.mark.django_db
+def test_a_double_click_on_remind_sends_one_reminder(mailoutbox):
+    invitation = InvitationFactory()
+    services.invitations_send(invitation.round, base_url="http://testserver")
+    assert services.reminders_send(invitation.round, base_url="http://testserver") == 1
+    assert services.reminders_send(invitation.round, base_url="http://testserver") == 0
+    assert len(mailoutbox) == 2  # the invitation and one reminder
