@@ -443,8 +443,8 @@ def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[i
     rows = []
     for s in structure.statements:
         distribution = counts[s.id]
-        answers = [value for value, n in distribution.items() for _ in range(n)]
-        rows.append(StatementRow(s, dict(distribution), len(answers), scoring.is_divided(answers), comments[s.id]))
+        divided = scoring.is_divided_distribution(distribution)
+        rows.append(StatementRow(s, dict(distribution), sum(distribution.values()), divided, comments[s.id]))
     return rows
 
 

@@ -212,7 +212,8 @@ def agreement_span(scores: Sequence[int], bands: Sequence[Band]) -> int:
     """Return how many bands the scores span: highest band index minus lowest band index plus one."""
     if not scores:
         raise ValueError("Agreement needs at least one score.")
-    indexes = [band_index(score, bands) for score in scores]
+    # Each distinct score once: a round of 200 respondents has at most 19 different principle scores.
+    indexes = [band_index(score, bands) for score in set(scores)]
     return max(indexes) - min(indexes) + 1
 
 
@@ -298,7 +299,14 @@ def is_divided(answers: Sequence[int]) -> bool:
 
     No answers is not divided (False).
     """
-    counts = answer_distribution(answers)
+    return is_divided_distribution(answer_distribution(answers))
+
+
+def is_divided_distribution(counts: Mapping[int, int]) -> bool:
+    """Return ``is_divided`` for answers already counted by value ({4: n, 3: n, 2: n, 1: n}; missing = 0)."""
+    counts = {value: counts.get(value, 0) for value in ANSWER_VALUES}
+    if any(n < 0 for n in counts.values()):
+        raise ValueError("Answer counts cannot be negative.")
     n = sum(counts.values())
     if n == 0:
         return False

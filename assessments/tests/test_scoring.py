@@ -776,3 +776,11 @@ def test_property_no_shown_group_is_below_threshold(labels: list[str | None], th
     shown = suppress_small_groups(labels, threshold)
     for name in set(shown) - {None}:
         assert shown.count(name) >= threshold
+
+
+@given(st.lists(st.sampled_from([1, 2, 3, 4]), max_size=60))
+def test_divided_from_counts_agrees_with_divided_from_answers(answers):
+    from assessments import scoring as core
+
+    counts = core.answer_distribution(answers)
+    assert core.is_divided_distribution(counts) == core.is_divided(answers)
