@@ -31,9 +31,8 @@ from assessments.models import (
     ResponseStatus,
     Round,
     RoundState,
-    Statement,
 )
-from assessments.selectors import MissingItem, find_missing, instrument_principles
+from assessments.selectors import MissingItem, find_missing, instrument_principles, instrument_statements
 from assessments.tokens import issue_token, token_for
 from partnerships.services import partnership_review_recorded
 
@@ -423,12 +422,7 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
         response = _locked_response(invitation, create=False)
     except ResponseAlreadySubmitted as exc:
         return SubmitResult(exc.response, already_submitted=True)
-    instrument_id = invitation.round.instrument_id
-    statements = list(
-        Statement.objects.filter(principle__instrument_id=instrument_id)
-        .select_related("principle")
-        .order_by("position")
-    )
+    statements = instrument_statements(invitation.round.instrument)  # read once per process
     values = (
         dict(Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", "value"))
         if response
