@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/state/", views.round_state, name="round_state"),
+    path("rounds/<int:pk>/close/", views.round_close_confirm, name="round_close"),
     path("rounds/<int:pk>/reopen/", views.round_reopen, name="round_reopen"),
     path("rounds/<int:pk>/invitations/", views.invitations, name="invitations"),
     path("rounds/<int:pk>/invitations/add/", views.invitation_add, name="invitation_add"),

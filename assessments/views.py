@@ -177,6 +177,18 @@ def round_state(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask before closing: a closed round cannot be opened again."""
+    round = _round_for(request, pk, "assessments.change_round")
+    if round.state != RoundState.OPEN:
+        messages.info(request, "Only an open round can be closed.")
+        return redirect(round)
+    return render(
+        request, "assessments/rounds/close.html", {"round": round, "counts": selectors.round_counts(round)}
+    )
+
+
+@login_required
 @require_POST
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round_for(request, pk, "assessments.add_reopening")

@@ -342,3 +342,20 @@ def test_admin_pages_load_and_do_not_link_answers_to_people(client, django_user_
     page = client.get(f"/admin/assessments/response/{response.pk}/change/")
     assert page.status_code == 200
     assert "Hidden Hannah" not in page_text(page)
+
+
+@pytest.mark.django_db
+def test_closing_a_round_asks_first(client):
+    from assessments.tests.factories import RoundFactory
+
+    round_ = RoundFactory()
+    client.force_login(round_.facilitator)
+    page = client.get(f"/rounds/{round_.pk}/").content.decode()
+    assert f'href="/rounds/{round_.pk}/close/"' in page
+    confirm = client.get(f"/rounds/{round_.pk}/close/").content.decode()
+    assert "cannot be opened again" in confirm
+    round_.refresh_from_db()
+    assert round_.state == "open"
+    client.post(f"/rounds/{round_.pk}/state/", {"action": "close"})
+    round_.refresh_from_db()
+    assert round_.state == "closed"
