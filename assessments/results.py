@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from assessments import scoring
@@ -332,6 +332,50 @@ def results_visible(round_: Round, submitted: int) -> bool:
     if submitted < settings.PHC_MIN_RESPONSES:
         return False
     return not round_.anonymous or round_.state == RoundState.CLOSED
+
+
+def round_counts(round_: Round) -> dict[str, int]:
+    """Return the round's invited, started and submitted counts (one query)."""
+    return _counts(round_)
+
+
+RESULTS_BODY_VERSION = 1  # bump when the results page's body changes, so cached bodies are not reused
+
+
+def results_fingerprint(round_: Round) -> str | None:
+    """Return a key that changes whenever a closed round's results could change, or None for other rounds.
+
+    It covers the round's responses (count and latest change), its state and anonymity, the previous round it
+    is compared with (and that round's responses), and the settings that shape the results.
+    """
+    if round_.state != RoundState.CLOSED:
+        return None
+    previous = previous_round(round_)
+    ids = [round_.pk] + ([previous.pk] if previous else [])
+    marks = {
+        row["round_id"]: (row["n"], row["submitted"], row["last"].isoformat() if row["last"] else "")
+        for row in Response.objects.filter(round_id__in=ids)
+        .values("round_id")
+        .annotate(
+            n=Count("id"),
+            submitted=Count("id", filter=Q(status=ResponseStatus.SUBMITTED)),
+            last=Max("updated_at"),
+        )
+    }
+    parts = (
+        RESULTS_BODY_VERSION,
+        round_.pk,
+        round_.anonymous,
+        round_.instrument_id,
+        marks.get(round_.pk),
+        previous.pk if previous else None,
+        previous.title if previous else None,
+        previous.closes_on.isoformat() if previous else None,
+        marks.get(previous.pk) if previous else None,
+        settings.PHC_MIN_RESPONSES,
+        settings.PHC_MIN_GROUP_SIZE,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def previous_round(round_: Round) -> Round | None:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 
 from assessments import results as selectors
@@ -29,8 +30,16 @@ def round_for_viewer(request: HttpRequest, pk: int, *, plan: bool = False) -> Ro
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
-    data = selectors.round_results(round_)
-    context = {"round": round_, "results": data, "min_group_size": settings.PHC_MIN_GROUP_SIZE}
+    counts = selectors.round_counts(round_)
+    context = {
+        "round": round_,
+        "counts": counts,
+        "visible": selectors.results_visible(round_, counts["submitted"]),
+        # Worked out only if the page body is not already cached for this fingerprint.
+        "results": SimpleLazyObject(lambda: selectors.round_results(round_)),
+        "fingerprint": selectors.results_fingerprint(round_),
+        "min_group_size": settings.PHC_MIN_GROUP_SIZE,
+    }
     return render(request, "assessments/results/results.html", context)
 
 

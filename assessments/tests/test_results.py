@@ -288,3 +288,20 @@ def test_double_submitted_action_is_added_once(client):
     response = client.post(f"/rounds/{round_.pk}/actions/", data, follow=True)
     assert ActionItem.objects.filter(round=round_).count() == 1
     assert "has not been added twice" in response.content.decode()
+
+
+def test_closed_round_results_body_is_cached_and_refreshed_by_a_change(client, monkeypatch):
+    from assessments import results as selectors
+
+    round_ = make_round(state="closed")
+    add_responses(round_, [uniform(3)] * 3)
+    client.force_login(round_.facilitator)
+    calls = []
+    real = selectors.round_results
+    monkeypatch.setattr(selectors, "round_results", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    second = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert len(calls) == 1 and "108.0" in first and "108.0" in second
+    add_responses(round_, [uniform(1)])  # a late change to the round's responses
+    third = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert len(calls) == 2 and "90.0" in third  # (108 * 3 + 36) / 4
