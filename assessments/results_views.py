@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -103,7 +104,13 @@ def results_json(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
-    body = selectors.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
+    fingerprint = selectors.results_fingerprint(round_)
+    key = f"responses-csv:{round_.pk}:{fingerprint}"
+    body = cache.get(key) if fingerprint else None  # a closed round's CSV changes only with its responses
+    if body is None:
+        body = selectors.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
+        if fingerprint:
+            cache.set(key, body, timeout=60 * 60 * 24 * 7)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "responses.csv")}"'
     return response

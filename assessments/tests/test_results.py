@@ -305,3 +305,14 @@ def test_closed_round_results_body_is_cached_and_refreshed_by_a_change(client, m
     add_responses(round_, [uniform(1)])  # a late change to the round's responses
     third = client.get(f"/rounds/{round_.pk}/results/").content.decode()
     assert len(calls) == 2 and "90.0" in third  # (108 * 3 + 36) / 4
+
+
+def test_closed_round_csv_is_cached_until_its_responses_change(client):
+    round_ = make_round(state="closed")
+    add_responses(round_, [uniform(3)] * 3)
+    client.force_login(round_.facilitator)
+    first = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode()
+    assert first == client.get(f"/rounds/{round_.pk}/responses.csv").content.decode()
+    add_responses(round_, [uniform(2)])
+    rows = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode().strip().splitlines()
+    assert len(rows) == 5  # the header and four responses
