@@ -5,7 +5,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assessments import scoring
 from assessments.models import (
@@ -50,12 +51,15 @@ def rounds_for_user(user) -> QuerySet[Round]:
     rounds = Round.objects.select_related("partnership", "facilitator")
     if not user_sees_all_rounds(user):
         rounds = rounds.filter(facilitator=user)
+    # Correlated subqueries: joining invitations and responses together would multiply their rows.
+    def count(model, **conditions):
+        rows = model.objects.filter(round=OuterRef("pk"), **conditions).order_by().values("round")
+        return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), 0)
+
     return rounds.annotate(
-        invited_count=Count("invitations", filter=Q(invitations__revoked_at__isnull=True), distinct=True),
-        started_count=Count("responses", distinct=True),
-        submitted_count=Count(
-            "responses", filter=Q(responses__status=ResponseStatus.SUBMITTED), distinct=True
-        ),
+        invited_count=count(Invitation, revoked_at__isnull=True),
+        started_count=count(Response),
+        submitted_count=count(Response, status=ResponseStatus.SUBMITTED),
     )
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,11 +66,13 @@ def _round_for(request: HttpRequest, pk: int, perm: str, *, manage: bool = True)
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "assessments.view_round")
+    page = Paginator(selectors.rounds_for_user(request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/rounds/list.html",
         {
-            "rounds": selectors.rounds_for_user(request.user),
+            "rounds": page,
+            "page": page,
             "sees_all": selectors.user_sees_all_rounds(request.user),
             "can_add": request.user.has_perm("assessments.add_round"),
         },

@@ -359,3 +359,19 @@ def test_closing_a_round_asks_first(client):
     client.post(f"/rounds/{round_.pk}/state/", {"action": "close"})
     round_.refresh_from_db()
     assert round_.state == "closed"
+
+
+@pytest.mark.django_db
+def test_round_list_counts_and_pages(client):
+    from assessments.tests.factories import RoundFactory
+    from assessments.tests.results_data import add_responses
+
+    first = RoundFactory()
+    add_responses(first, [[3] * 36] * 3)
+    for _ in range(26):
+        RoundFactory(facilitator=first.facilitator)
+    client.force_login(first.facilitator)
+    page_one = client.get("/rounds/").content.decode()
+    assert 'aria-label="Pages of rounds"' in page_one
+    both = page_one + client.get("/rounds/?page=2").content.decode()
+    assert both.count('<td class="text-end">3</td>') == 2  # first round: 3 invited, 3 submitted
