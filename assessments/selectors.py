@@ -340,10 +340,8 @@ def find_missing(
 
 
 def response_progress(response: Response | None, instrument: Instrument) -> Progress:
-    """Return the progress of ``response`` (None: nothing saved yet) through the instrument (3 queries)."""
-    statements = list(
-        Statement.objects.filter(principle__instrument=instrument).select_related("principle").order_by("position")
-    )
+    """Return the progress of ``response`` (None: nothing saved yet) through the instrument (one query)."""
+    statements = instrument_statements(instrument)
     principles = instrument_principles(instrument)
     if response is None:
         return find_missing(statements, set(), [], None, principles)
