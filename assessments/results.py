@@ -575,6 +575,7 @@ class HealthChecks:
     trend_labels: list[str]
     trend_means: dict[int, list[float]]
     can_start: bool
+    latest: tuple[Round, list[float]] | None = None  # the latest round with results and its principle means
 
 
 def partnership_health_checks(partnership, user) -> HealthChecks:
@@ -591,7 +592,11 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
     } if structure else {}
     roles = user_roles(user)
     can_start = (FACILITATOR in roles or user.is_superuser) and partnership.status in ("active", "exiting")
-    return HealthChecks(rows, structure, labels, means, can_start)
+    latest = None
+    if with_results:
+        round_, summary = with_results[-1]
+        latest = (round_, [summary.principles[p.number].mean for p in structure.principles])
+    return HealthChecks(rows, structure, labels, means, can_start, latest)
 
 
 # --- Exports ---------------------------------------------------------------------------------------------

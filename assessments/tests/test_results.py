@@ -225,6 +225,8 @@ def test_partnership_page_shows_rounds_over_time_with_trend(client):
     assert "Health check 2024" in page and "Health check 2025" in page
     assert "144.0" in page and "72.0" in page
     assert "Principle means over 2 rounds" in page  # the trend chart's text alternative
+    assert "The latest round&#x27;s dartboard (Health check 2025), mean scores" in page
+    assert "Dartboard of six principles, each scored 6 to 24" in page
     assert f"/rounds/{later.pk}/results/" in page
 
 
