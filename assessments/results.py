@@ -25,15 +25,14 @@ from assessments.models import (
     ActionItem,
     ActionStatus,
     Answer,
-    Band,
     Instrument,
-    Invitation,
     Level,
     Response,
     ResponseStatus,
     Round,
     RoundState,
 )
+from assessments.selectors import instrument_bands, round_counts
 from config.exports import csv_cell
 from config.roles import is_manager, user_roles
 
@@ -83,12 +82,10 @@ class InstrumentStructure:
 def _structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
     instrument = (
         Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
+        .defer("source")
         .get(pk=instrument_id)
     )
-    bands = defaultdict(list)
-    for band in Band.objects.filter(instrument_id=instrument_id).select_related("principle"):
-        key = band.principle.number if band.principle_id else 0
-        bands[key].append(scoring.Band(band.min_score, band.max_score, band.text))
+    bands = instrument_bands(instrument)
     principles = []
     for p in instrument.principles.all():
         statements = tuple(
@@ -96,7 +93,9 @@ def _structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
             for s in sorted(p.statements.all(), key=lambda s: s.position)
         )
         principles.append(
-            PrincipleInfo(p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands[p.number])), statements)
+            PrincipleInfo(
+                p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands.principles[p.number])), statements
+            )
         )
     return InstrumentStructure(
         id=instrument.id,
@@ -104,7 +103,7 @@ def _structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
         success_statement=instrument.success_statement,
         scale={o.value: o.label for o in instrument.answer_options.all()},
         principles=tuple(principles),
-        total_bands=tuple(scoring.ordered_bands(bands[0])),
+        total_bands=tuple(scoring.ordered_bands(bands.total)),
         scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
     )
 
@@ -275,7 +274,6 @@ class RoundResults:
     round: Round
     structure: InstrumentStructure
     invited: int
-    started: int
     submitted: int
     min_responses: int
     enough: bool
@@ -313,16 +311,6 @@ class RoundResults:
         return [s for s in self.statements if s.info.principle == number]
 
 
-def _counts(round_: Round) -> dict[str, int]:
-    # Submitted counts every submitted response, also of a link withdrawn afterwards: the same rule as
-    # ``with_enough_responses``, so every screen agrees on whether a round has results.
-    return Invitation.objects.filter(round=round_).aggregate(
-        invited=Count("id", filter=Q(revoked_at__isnull=True)),
-        started=Count("response"),
-        submitted=Count("response", filter=Q(response__status=ResponseStatus.SUBMITTED)),
-    )
-
-
 def results_visible(round_: Round, submitted: int) -> bool:
     """Return True when the round's results may be shown: enough responses, and an anonymous round closed.
 
@@ -332,11 +320,6 @@ def results_visible(round_: Round, submitted: int) -> bool:
     if submitted < settings.PHC_MIN_RESPONSES:
         return False
     return not round_.anonymous or round_.state == RoundState.CLOSED
-
-
-def round_counts(round_: Round) -> dict[str, int]:
-    """Return the round's invited, started and submitted counts (one query)."""
-    return _counts(round_)
 
 
 RESULTS_BODY_VERSION = 1  # bump when the results page's body changes, so cached bodies are not reused
@@ -401,16 +384,15 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
     ``respondents_only`` stops after the respondents' profiles (all the CSV export needs).
     """
     structure = instrument_structure(round_.instrument)
-    counts = _counts(round_)
+    counts = round_counts(round_)
     min_responses = settings.PHC_MIN_RESPONSES
     results = RoundResults(
         round=round_,
         structure=structure,
-        invited=counts["invited"],
-        started=counts["started"],
-        submitted=counts["submitted"],
+        invited=counts.invited,
+        submitted=counts.submitted,
         min_responses=min_responses,
-        enough=results_visible(round_, counts["submitted"]),
+        enough=results_visible(round_, counts.submitted),
     )
     if not results.enough:
         return results
@@ -575,7 +557,13 @@ class HealthChecks:
     trend_labels: list[str]
     trend_means: dict[int, list[float]]
     can_start: bool
-    latest: tuple[Round, list[float]] | None = None  # the latest round with results and its principle means
+    # The latest round with results (latest close, as the register picks it), its principle means and summary.
+    latest: tuple[Round, list[float], Summary] | None = None
+
+    @property
+    def latest_total(self) -> tuple[float, str] | None:
+        """Return (mean total, band label) of the latest round with results, as the register shows it."""
+        return (self.latest[2].total.mean, self.latest[2].total.band.label) if self.latest else None
 
 
 def partnership_health_checks(partnership, user) -> HealthChecks:
@@ -594,8 +582,8 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
     can_start = (FACILITATOR in roles or user.is_superuser) and partnership.status in ("active", "exiting")
     latest = None
     if with_results:
-        round_, summary = with_results[-1]
-        latest = (round_, [summary.principles[p.number].mean for p in structure.principles])
+        round_, summary = max(with_results, key=lambda pair: (pair[0].closes_on, pair[0].pk))
+        latest = (round_, [summary.principles[p.number].mean for p in structure.principles], summary)
     return HealthChecks(rows, structure, labels, means, can_start, latest)
 
 

@@ -35,7 +35,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "round": round_,
         "counts": counts,
-        "visible": selectors.results_visible(round_, counts["submitted"]),
+        "visible": selectors.results_visible(round_, counts.submitted),
         # Worked out only if the page body is not already cached for this fingerprint.
         "results": SimpleLazyObject(lambda: selectors.round_results(round_)),
         "fingerprint": selectors.results_fingerprint(round_),

@@ -188,7 +188,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "partnerships.view_partnership")
     partnership = selectors.partnership_for(request.user, pk)
     whole_register = selectors.sees_whole_register(request.user)
-    latest = selectors.latest_health_checks([partnership.pk]).get(partnership.pk)
+    health_checks = partnership_health_checks(partnership, request.user)
     return render(
         request,
         "partnerships/detail.html",
@@ -200,8 +200,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outside_body_check": getattr(partnership, "outside_body_check", None),
             "history": selectors.partnership_history(partnership) if whole_register else None,
             "whole_register": whole_register,
-            "latest_health_check": latest,
-            "health_checks": partnership_health_checks(partnership, request.user),
+            "latest_health_check": health_checks.latest_total,
+            "health_checks": health_checks,
             "review_state": rules.review_state(
                 partnership.status,
                 partnership.review_due_date,

@@ -91,8 +91,6 @@ def trend_chart(structure, round_labels: list[str], means: dict[int, list[float 
     return Chart(inline_svg(cached_chart("trend_lines", "svg", **params)), charts.trend_lines_alt_text(**params))
 
 
-def register_health_chart(totals: list[tuple[str, float]], fmt: str = "svg") -> Chart | bytes:
-    body = cached_chart("register_health", fmt, totals=[[name, total] for name, total in totals])
-    if fmt != "svg":
-        return body
+def register_health_chart(totals: list[tuple[str, float]]) -> Chart:
+    body = cached_chart("register_health", "svg", totals=[[name, total] for name, total in totals])
     return Chart(inline_svg(body), charts.register_health_alt_text(totals))
