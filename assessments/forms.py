@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
 from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
-from assessments.services import COMMENT_MAX_LENGTH, AnswerInput, InvitationRow
+from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
 from config.forms import DateInput
 from config.roles import FACILITATOR
 from partnerships.models import Partnership, Status
@@ -37,20 +37,7 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = [
-            "partnership",
-            "instrument",
-            "title",
-            "purpose",
-            "facilitation",
-            "facilitator",
-            "levels",
-            "feedback_arrangements",
-            "action_arrangements",
-            "opens_on",
-            "closes_on",
-            "anonymous",
-        ]
+        fields = list(ROUND_FIELDS)  # the set-up fields the round services accept
         labels = {
             "anonymous": "Anonymous round",
             "facilitation": "Facilitation",
