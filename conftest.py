@@ -1,4 +1,5 @@
 """Fixtures shared by every test: real Chromium through Playwright, with axe-core on every page visited."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Answers are changed only through the respondent's journey, so responses and answers cannot be edited here;
 token hashes are never shown.
 """
+
 from __future__ import annotations
 
 from django.contrib import admin

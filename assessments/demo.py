@@ -9,6 +9,7 @@ Deterministic: every round draws from its own ``random.Random`` seeded by partne
 Idempotent: a round is identified by its partnership and title and never created twice. Scores are worked out
 by the same code as a real submission (``services.profile_scores``).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -39,12 +40,54 @@ DEMO_BASE_URL = "http://127.0.0.1:8000"
 FALLBACK_ORGANISATIONS = ("Demo District Council", "Demoshire Police", "Demo Council for Voluntary Service")
 
 FIRST_NAMES = (
-    "Aisha", "Ben", "Chloe", "Daniel", "Eleanor", "Farid", "Grace", "Harry", "Imran", "Jess", "Kofi", "Laura",
-    "Mohammed", "Nina", "Oliver", "Priya", "Rachel", "Simon", "Tariq", "Una", "Vikram", "Wendy", "Yusuf", "Zoe",
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Eleanor",
+    "Farid",
+    "Grace",
+    "Harry",
+    "Imran",
+    "Jess",
+    "Kofi",
+    "Laura",
+    "Mohammed",
+    "Nina",
+    "Oliver",
+    "Priya",
+    "Rachel",
+    "Simon",
+    "Tariq",
+    "Una",
+    "Vikram",
+    "Wendy",
+    "Yusuf",
+    "Zoe",
 )
 LAST_NAMES = (
-    "Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hughes", "Iqbal", "Jones", "Khan",
-    "Lewis", "Morgan", "Nowak", "Owen", "Patel", "Quinn", "Roberts", "Singh", "Taylor", "Walsh", "Young",
+    "Ahmed",
+    "Baker",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Owen",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Walsh",
+    "Young",
 )
 
 # (principle number, comment) pairs that a partner might write against a statement on that sheet.
@@ -119,7 +162,13 @@ def create_demo(users: dict, stdout) -> None:
                 continue
             rng = random.Random(f"{partnership.reference}-{year}")
             _create_closed_round(
-                rng, plan, partnership, instrument, facilitator, organisations, statements,
+                rng,
+                plan,
+                partnership,
+                instrument,
+                facilitator,
+                organisations,
+                statements,
                 respondent=respondent if index == 0 and years_ago == 1 else None,
             )
             created += 1
@@ -280,8 +329,13 @@ def _create_closed_round(
     invitations = _invitations(round, people, _at(plan.opens_on))
     if respondent is not None:
         own = Invitation(
-            round=round, name=respondent.get_full_name(), email=respondent.email,
-            organisation=organisations[0], level=Level.MANAGEMENT, user=respondent, invited_at=_at(plan.opens_on),
+            round=round,
+            name=respondent.get_full_name(),
+            email=respondent.email,
+            organisation=organisations[0],
+            level=Level.MANAGEMENT,
+            user=respondent,
+            invited_at=_at(plan.opens_on),
         )
         issue_token(own)
         own.save()
@@ -330,8 +384,13 @@ def _open_round(partnership, instrument, facilitator, respondent, statements, to
     invitations = _invitations(round, _people(rng, 12, organisations, "open"), _at(round.opens_on))
     if respondent is not None:
         own = Invitation(
-            round=round, name=respondent.get_full_name(), email=respondent.email,
-            organisation=organisations[0], level=Level.MANAGEMENT, user=respondent, invited_at=_at(round.opens_on),
+            round=round,
+            name=respondent.get_full_name(),
+            email=respondent.email,
+            organisation=organisations[0],
+            level=Level.MANAGEMENT,
+            user=respondent,
+            invited_at=_at(round.opens_on),
         )
         issue_token(own)
         own.save()

@@ -4,6 +4,7 @@ Each round may override the default subject and body (``Round.invitation_subject
 means the default in ``templates/assessments/emails/``. Both use Django's template language with these
 variables: {{ name }}, {{ partnership }}, {{ link }}, {{ closes_on }} and {{ facilitator }}.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Forms for setting up rounds, inviting respondents and answering the rapid partnership profile."""
+
 from __future__ import annotations
 
 import csv
@@ -84,15 +85,8 @@ class RoundForm(forms.ModelForm):
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The close date cannot be before the open date.")
         instance = self.instance
-        if (
-            instance.pk
-            and instance.anonymous
-            and cleaned.get("anonymous") is False
-            and instance.responses.exists()
-        ):
-            self.add_error(
-                "anonymous", "This round cannot become named: people have already answered it anonymously."
-            )
+        if instance.pk and instance.anonymous and cleaned.get("anonymous") is False and instance.responses.exists():
+            self.add_error("anonymous", "This round cannot become named: people have already answered it anonymously.")
         return cleaned
 
 
@@ -364,9 +358,7 @@ class PrincipleSheetForm(forms.Form):
             )
 
     def rows(self) -> list[SheetRow]:
-        return [
-            SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.sheet_statements
-        ]
+        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.sheet_statements]
 
     def answers(self) -> list[AnswerInput]:
         return [

@@ -3,6 +3,7 @@
 The file is checked completely before anything is written; a malformed file is refused with a message that
 says what is wrong and where (a JSON path such as ``principles[2].elements[4].statement``), changing nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -179,8 +180,13 @@ def load_instrument(data: dict, models=None):
             )
             m.Band.objects.bulk_create(
                 [
-                    m.Band(instrument=instrument, principle=principle, min_score=b["min"], max_score=b["max"],
-                           text=b["text"])
+                    m.Band(
+                        instrument=instrument,
+                        principle=principle,
+                        min_score=b["min"],
+                        max_score=b["max"],
+                        text=b["text"],
+                    )
                     for b in p["bands"]
                 ]
             )

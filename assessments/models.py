@@ -1,4 +1,5 @@
 """The instrument (SPEC section 2) and the assessment round with its responses (SPEC section 3)."""
+
 from __future__ import annotations
 
 from django.conf import settings

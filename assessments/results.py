@@ -4,6 +4,7 @@ The database work is a fixed number of queries per round, whatever its number of
 their six principle scores (worked out on submit), the answer distribution is counted in SQL, and the
 instrument's structure is read once per process (instruments are immutable once loaded).
 """
+
 from __future__ import annotations
 
 import csv
@@ -246,8 +247,17 @@ def _profiles(round_: Round, response_rows: list[dict]) -> list[RespondentProfil
 
 
 RESPONSE_FIELDS = (
-    "id", "round_id", "principle_scores", "total", "significance", "success", "success_comment", "submitted_at",
-    "invitation__name", "invitation__organisation", "invitation__level",
+    "id",
+    "round_id",
+    "principle_scores",
+    "total",
+    "significance",
+    "success",
+    "success_comment",
+    "submitted_at",
+    "invitation__name",
+    "invitation__organisation",
+    "invitation__level",
 )
 
 
@@ -428,9 +438,7 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
             PrincipleRow(p, aggregate, summary.significance_means.get(p.number), rank, weight, change)
         )
 
-    grouped = [
-        scoring.RespondentScores(r.label, r.raw_organisation, r.raw_level, r.principle_scores) for r in profiles
-    ]
+    grouped = [scoring.RespondentScores(r.label, r.raw_organisation, r.raw_level, r.principle_scores) for r in profiles]
     bands_by_number = {p.number: p.bands for p in structure.principles}
     for key in ("organisation", "level"):
         breakdown = scoring.group_breakdown(
@@ -454,8 +462,8 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
 def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[int, str | None]) -> list[StatementRow]:
     submitted = Q(response__round=round_, response__status=ResponseStatus.SUBMITTED)
     counts: dict[int, dict[int, int]] = defaultdict(lambda: {4: 0, 3: 0, 2: 0, 1: 0})
-    for row in Answer.objects.filter(submitted, value__isnull=False).values("statement_id", "value").annotate(
-        n=Count("id")
+    for row in (
+        Answer.objects.filter(submitted, value__isnull=False).values("statement_id", "value").annotate(n=Count("id"))
     ):
         counts[row["statement_id"]][row["value"]] = row["n"]
     comments: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
@@ -575,9 +583,11 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
     with_results = [(r, s) for r, s in reversed(pairs) if s is not None]
     structure = instrument_structure(with_results[-1][0].instrument) if with_results else None
     labels = [r.title for r, _ in with_results]
-    means = {
-        p.number: [s.principles[p.number].mean for _, s in with_results] for p in structure.principles
-    } if structure else {}
+    means = (
+        {p.number: [s.principles[p.number].mean for _, s in with_results] for p in structure.principles}
+        if structure
+        else {}
+    )
     roles = user_roles(user)
     can_start = (FACILITATOR in roles or user.is_superuser) and partnership.status in ("active", "exiting")
     latest = None

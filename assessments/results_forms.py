@@ -1,4 +1,5 @@
 """Forms of stage 4: an action of the action plan, and the date of the next health check."""
+
 from __future__ import annotations
 
 from datetime import date

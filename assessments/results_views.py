@@ -1,4 +1,5 @@
 """The facilitator's and manager's views of a round: results, profiles, workshop, exports, action plan."""
+
 from __future__ import annotations
 
 import json

@@ -97,9 +97,7 @@ def validate_bands(bands: Sequence[Band], lowest: int, highest: int) -> None:
     expected = lowest
     for band in ordered_bands(bands):
         if band.min != expected:
-            raise ValueError(
-                f"Bands must be contiguous: expected a band starting at {expected}, got {band.label}."
-            )
+            raise ValueError(f"Bands must be contiguous: expected a band starting at {expected}, got {band.label}.")
         expected = band.max + 1
     if expected - 1 != highest:
         raise ValueError(f"Bands end at {expected - 1}, not at {highest}.")
@@ -424,9 +422,7 @@ def scenario(
 
     if total < rules.total_a_min:
         fired.append(RULE_A_TOTAL_NOT_MET)
-        reasons.append(
-            f"The mean total {_fmt(total)} is below {rules.total_a_min}, so scenario A does not apply."
-        )
+        reasons.append(f"The mean total {_fmt(total)} is below {rules.total_a_min}, so scenario A does not apply.")
     if not_strong:
         fired.append(RULE_A_PRINCIPLE_NOT_MET)
         verb = "has a mean" if len(not_strong) == 1 else "have means"

@@ -1,4 +1,5 @@
 """Reads for rounds, invitations and responses. Writes live in ``assessments.services``."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,6 +52,7 @@ def rounds_for_user(user) -> QuerySet[Round]:
     rounds = Round.objects.select_related("partnership", "facilitator")
     if not user_sees_all_rounds(user):
         rounds = rounds.filter(facilitator=user)
+
     # Correlated subqueries: joining invitations and responses together would multiply their rows.
     def count(model, **conditions):
         rows = model.objects.filter(round=OuterRef("pk"), **conditions).order_by().values("round")
@@ -66,9 +68,7 @@ def rounds_for_user(user) -> QuerySet[Round]:
 def round_get(pk: int) -> Round:
     """Return the round with its partnership, instrument and facilitator; Round.DoesNotExist if none."""
     return (
-        Round.objects.select_related("partnership", "instrument", "facilitator")
-        .defer("instrument__source")
-        .get(pk=pk)
+        Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source").get(pk=pk)
     )
 
 
@@ -345,9 +345,7 @@ def response_progress(response: Response | None, instrument: Instrument) -> Prog
     principles = instrument_principles(instrument)
     if response is None:
         return find_missing(statements, set(), [], None, principles)
-    answered = set(
-        Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", flat=True)
-    )
+    answered = set(Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", flat=True))
     return find_missing(statements, answered, response.significance or [], response.success, principles)
 
 
@@ -422,4 +420,3 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
         .select_related("round__partnership", "response")
         .order_by("-round__closes_on", "round__title")
     )
-

@@ -5,6 +5,7 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 - a round cannot become named once a response exists;
 - a submitted response is read-only until a facilitator reopens it (recorded as a Reopening).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -41,6 +42,7 @@ COMMENT_MAX_LENGTH = 4000
 
 # The same request sent again within this time (a double click, a resent form) does not act twice.
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
 
 class ServiceError(Exception):
     """A rule of the round refused the action; the message is for the user."""
@@ -481,9 +483,7 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
     if invitation.round.state != RoundState.OPEN:
         raise RoundNotOpen("Only responses in an open round can be reopened.")
     response = (
-        Response.objects.select_for_update()
-        .filter(invitation=invitation, status=ResponseStatus.SUBMITTED)
-        .first()
+        Response.objects.select_for_update().filter(invitation=invitation, status=ResponseStatus.SUBMITTED).first()
     )
     if response is None:
         return None

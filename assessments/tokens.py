@@ -5,6 +5,7 @@ The database keeps only the random salt and the SHA-256 of the token, so a copy 
 secret key does not give anyone a working link, while reminders and the "My assessments" page can always
 work out the same link again from the salt. Changing SECRET_KEY therefore invalidates every link sent.
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """Pages for setting up rounds and inviting respondents (facilitators), and the respondent's journey."""
+
 from __future__ import annotations
 
 import datetime
@@ -186,9 +187,7 @@ def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if round.state != RoundState.OPEN:
         messages.info(request, "Only an open round can be closed.")
         return redirect(round)
-    return render(
-        request, "assessments/rounds/close.html", {"round": round, "counts": selectors.round_counts(round)}
-    )
+    return render(request, "assessments/rounds/close.html", {"round": round, "counts": selectors.round_counts(round)})
 
 
 @login_required

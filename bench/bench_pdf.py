@@ -11,6 +11,7 @@ child process, after one warm-up render that also fills the chart cache; the med
 the child's peak resident set size (from ``os.wait4``), beside the peak of a child that only starts Django
 and imports WeasyPrint, so the reports' own share shows.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,15 +31,34 @@ sys.path.insert(0, str(ROOT))
 
 BENCH_PREFIX = "BENCH-"
 ORGANISATIONS = [
-    ("Borough Council", "public"), ("County Council", "public"), ("Integrated Care Board", "public"),
-    ("Police Service", "public"), ("Fire and Rescue Service", "public"), ("Housing Association", "voluntary"),
-    ("Citizens Advice", "voluntary"), ("Volunteer Centre", "voluntary"), ("Chamber of Commerce", "private"),
-    ("Regional Bus Company", "private"), ("University", "other"), ("Further Education College", "public"),
+    ("Borough Council", "public"),
+    ("County Council", "public"),
+    ("Integrated Care Board", "public"),
+    ("Police Service", "public"),
+    ("Fire and Rescue Service", "public"),
+    ("Housing Association", "voluntary"),
+    ("Citizens Advice", "voluntary"),
+    ("Volunteer Centre", "voluntary"),
+    ("Chamber of Commerce", "private"),
+    ("Regional Bus Company", "private"),
+    ("University", "other"),
+    ("Further Education College", "public"),
 ]
 THEMES = [
-    "Community Safety", "Health and Wellbeing", "Children and Young People", "Homelessness Prevention",
-    "Economic Growth", "Climate Action", "Adult Social Care", "Town Centre", "Skills and Employment",
-    "Domestic Abuse", "Active Travel", "Digital Inclusion", "Food Poverty", "Culture and Heritage",
+    "Community Safety",
+    "Health and Wellbeing",
+    "Children and Young People",
+    "Homelessness Prevention",
+    "Economic Growth",
+    "Climate Action",
+    "Adult Social Care",
+    "Town Centre",
+    "Skills and Employment",
+    "Domestic Abuse",
+    "Active Travel",
+    "Digital Inclusion",
+    "Food Poverty",
+    "Culture and Heritage",
 ]
 COMMENTS = [
     "Budgets are not shared and each partner still reports separately.",
@@ -140,8 +160,10 @@ def make_partnerships(count: int, seed: int = 8) -> None:
             )
             members = rng.sample(organisations, rng.randint(3, 6))
             Membership.objects.bulk_create(
-                [Membership(partnership=p, organisation=o, role="Lead partner" if k == 0 else "Partner")
-                 for k, o in enumerate(members)]
+                [
+                    Membership(partnership=p, organisation=o, role="Lead partner" if k == 0 else "Partner")
+                    for k, o in enumerate(members)
+                ]
             )
             if status == "proposed":
                 continue
@@ -150,15 +172,22 @@ def make_partnerships(count: int, seed: int = 8) -> None:
                 if rng.random() < 0.25:
                     continue
                 round_ = make_round(
-                    facilitator, partnership=p, closes_on=date(year, rng.randint(1, 10), 15),
-                    anonymous=rng.random() < 0.7, title=f"Health check {year}", state=RoundState.CLOSED,
+                    facilitator,
+                    partnership=p,
+                    closes_on=date(year, rng.randint(1, 10), 15),
+                    anonymous=rng.random() < 0.7,
+                    title=f"Health check {year}",
+                    state=RoundState.CLOSED,
                 )
                 respondents = rng.randint(4, 14)
                 for k in range(respondents):
                     add_responses(
-                        round_, [principle_answers(rng, centres)],
-                        organisations=[members[k % len(members)].name], levels=[levels[k % 3]],
-                        significance=[rng.randint(1, 5) for _ in range(6)], success=rng.randint(1, 4),
+                        round_,
+                        [principle_answers(rng, centres)],
+                        organisations=[members[k % len(members)].name],
+                        levels=[levels[k % 3]],
+                        significance=[rng.randint(1, 5) for _ in range(6)],
+                        success=rng.randint(1, 4),
                         comment=rng.choice(COMMENTS),
                     )
                 if principles is None:
@@ -166,7 +195,9 @@ def make_partnerships(count: int, seed: int = 8) -> None:
                 ActionItem.objects.bulk_create(
                     [
                         ActionItem(
-                            round=round_, principle=rng.choice(principles), description=rng.choice(ACTIONS),
+                            round=round_,
+                            principle=rng.choice(principles),
+                            description=rng.choice(ACTIONS),
                             owner=f"Officer {rng.randint(1, 40)}",
                             due_date=round_.closes_on + timedelta(days=rng.randint(30, 300)),
                             status=rng.choice(list(ActionStatus.values)),
@@ -181,11 +212,13 @@ def make_partnerships(count: int, seed: int = 8) -> None:
                     values={
                         "exit_date": date(this_year - rng.randint(0, 1), rng.randint(1, 12), 1),
                         "reason": "The joint work has moved into the integrated care partnership.",
-                        "objectives_met": "partly", "achievements": "A shared referral route for residents.",
+                        "objectives_met": "partly",
+                        "achievements": "A shared referral route for residents.",
                         "lessons_learned": "Agree the exit terms and data handover when the partnership is formed.",
                         "withdrawal_risks": "Loss of the shared referral route; mitigated by handover.",
                         "handover_and_continuity": "The integrated care partnership takes over the route.",
-                        "legal_advice_taken": True, "financial_advice_taken": True,
+                        "legal_advice_taken": True,
+                        "financial_advice_taken": True,
                         "advice_notes": "Legal services and the finance business partner, at the decision.",
                     },
                     by=manager,
@@ -243,7 +276,8 @@ def run_child(kind: str, pk: int, year: int, repeat: int) -> tuple[dict, int]:
     """Run ``child`` in a new process; return its output and its peak RSS in KiB."""
     process = subprocess.Popen(
         [sys.executable, __file__, "--child", kind, "--pk", str(pk), "--year", str(year), "--repeat", str(repeat)],
-        stdout=subprocess.PIPE, env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        env=os.environ.copy(),
     )
     out = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)

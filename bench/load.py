@@ -5,6 +5,7 @@ but no accepted response may be lost, and the site must recover without a restar
 database is checked: every accepted submit is there exactly once, with its 36 answers, and nothing else is
 marked submitted. Loopback only; every loop is bounded in time.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,13 +45,19 @@ def prepare(label: str) -> tuple[int, list[str], dict[str, list[int]]]:
     base = Round.objects.filter(partnership__reference="BENCH-00004").first()
     stamp = int(time.time())
     round_ = Round.objects.create(
-        partnership=base.partnership, instrument=base.instrument, title=f"Load run {label} {stamp}",
-        facilitator=base.facilitator, opens_on=date.today(), closes_on=date.today(), state="open",
+        partnership=base.partnership,
+        instrument=base.instrument,
+        title=f"Load run {label} {stamp}",
+        facilitator=base.facilitator,
+        opens_on=date.today(),
+        closes_on=date.today(),
+        state="open",
         levels=base.levels,
     )
     tokens = [
-        services.invitation_create(round_, services.InvitationRow(
-            f"Load {i}", f"load{stamp}-{i}@bench.example", "Council", "management"))[1]
+        services.invitation_create(
+            round_, services.InvitationRow(f"Load {i}", f"load{stamp}-{i}@bench.example", "Council", "management")
+        )[1]
         for i in range(USERS * 40)
     ]
     statements: dict[str, list[int]] = {}
@@ -114,13 +121,27 @@ def one_run(label: str, restart: bool, env: dict) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="phc-load-"))
     (workdir / "tokens.json").write_text(json.dumps(tokens))
     (workdir / "statements.json").write_text(json.dumps(statements))
-    run_env = {**env, "PHC_LOAD_TOKENS": str(workdir / "tokens.json"),
-               "PHC_LOAD_STATEMENTS": str(workdir / "statements.json"),
-               "PHC_LOAD_ACCEPTED": str(workdir / "accepted.json")}
+    run_env = {
+        **env,
+        "PHC_LOAD_TOKENS": str(workdir / "tokens.json"),
+        "PHC_LOAD_STATEMENTS": str(workdir / "statements.json"),
+        "PHC_LOAD_ACCEPTED": str(workdir / "accepted.json"),
+    }
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", str(WORKERS), "--bind",
-         f"127.0.0.1:{PORT}", "--timeout", "30", "--log-level", "warning"],
-        cwd=ROOT, env=run_env,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=run_env,
     )
     try:
         if not wait_for(f"http://127.0.0.1:{PORT}/healthz", 60):
@@ -131,10 +152,31 @@ def one_run(label: str, restart: bool, env: dict) -> dict:
             restarter = threading.Thread(target=restart_database_midway, args=(pgdata,), daemon=True)
             restarter.start()
         subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "-u", str(USERS), "-r", "25", "-t", f"{DURATION}s", "--host", f"http://127.0.0.1:{PORT}",
-             "--csv", str(workdir / "stats"), "--only-summary", "--stop-timeout", "60", "--exit-code-on-error", "0"],
-            cwd=ROOT, env=run_env, check=True, timeout=DURATION + 120,
+            [
+                str(ROOT / ".venv" / "bin" / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                "25",
+                "-t",
+                f"{DURATION}s",
+                "--host",
+                f"http://127.0.0.1:{PORT}",
+                "--csv",
+                str(workdir / "stats"),
+                "--only-summary",
+                "--stop-timeout",
+                "60",
+                "--exit-code-on-error",
+                "0",
+            ],
+            cwd=ROOT,
+            env=run_env,
+            check=True,
+            timeout=DURATION + 120,
         )
         if restarter:
             restarter.join(timeout=30)
@@ -145,8 +187,12 @@ def one_run(label: str, restart: bool, env: dict) -> dict:
     accepted = json.loads((workdir / "accepted.json").read_text())
     stats = (workdir / "stats_stats.csv").read_text().splitlines()
     total = next(line for line in stats if line.split(",")[1] == "Aggregated").split(",")
-    result = {"requests": int(total[2]), "errors": int(total[3]), "median ms": total[4],
-              "site recovered without restart": recovered}
+    result = {
+        "requests": int(total[2]),
+        "errors": int(total[3]),
+        "median ms": total[4],
+        "site recovered without restart": recovered,
+    }
     result.update(check(round_id, accepted))
     return result
 
@@ -154,9 +200,15 @@ def one_run(label: str, restart: bool, env: dict) -> dict:
 def main() -> None:
     url = bench_database_url("small")
     env = {k: v for k, v in os.environ.items()}
-    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-                "PHC_RESPOND_RATE": "1000000/m", "PHC_BENCH_PGDATA": str(ROOT / "var" / "bench" / "pgdata"),
-                "DJANGO_CONN_MAX_AGE": "60"})
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "PHC_RESPOND_RATE": "1000000/m",
+            "PHC_BENCH_PGDATA": str(ROOT / "var" / "bench" / "pgdata"),
+            "DJANGO_CONN_MAX_AGE": "60",
+        }
+    )
     setup_django(url)
     results = {}
     for label, restart in (("plain", False), ("database restarted half way", True)):

@@ -3,6 +3,7 @@
 Started by bench/load.py (headless, loopback only, bounded in time). A submit counts as accepted when the site
 answers with the redirect to the thank-you page; accepted tokens are written to PHC_LOAD_ACCEPTED at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,11 +53,17 @@ class Respondent(HttpUser):
                 data[f"comment_{sid}"] = ""
             self.post(f"{base}/principle/{number}/", data, "/respond/[token]/principle/[n]/ POST")
         self.client.get(f"{base}/significance/", name="/respond/[token]/significance/ GET")
-        self.post(f"{base}/significance/", {f"significance_{n}": str(self.rng.randint(1, 5)) for n in range(1, 7)}
-                  | {"action": "next"}, "/respond/[token]/significance/ POST")
+        self.post(
+            f"{base}/significance/",
+            {f"significance_{n}": str(self.rng.randint(1, 5)) for n in range(1, 7)} | {"action": "next"},
+            "/respond/[token]/significance/ POST",
+        )
         self.client.get(f"{base}/success/", name="/respond/[token]/success/ GET")
-        self.post(f"{base}/success/", {"success": "3", "success_comment": "Load test", "action": "next"},
-                  "/respond/[token]/success/ POST")
+        self.post(
+            f"{base}/success/",
+            {"success": "3", "success_comment": "Load test", "action": "next"},
+            "/respond/[token]/success/ POST",
+        )
         self.client.get(f"{base}/review/", name="/respond/[token]/review/ GET")
         response = self.post(f"{base}/review/", {}, "/respond/[token]/review/ POST (submit)")
         if response.status_code == 302 and "thanks" in response.headers.get("Location", ""):

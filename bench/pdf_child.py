@@ -1,4 +1,5 @@
 """Render one PDF report in a fresh process and print "<milliseconds> <peak RSS in MB>" (for bench/run.py)."""
+
 from __future__ import annotations
 
 import os

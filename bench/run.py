@@ -8,6 +8,7 @@ count, the floor for the same work (raw SQL in one transaction) where there is o
 whether it is met. Absolute times drift on shared machines, so budgets are ratios to floors measured in the
 same run wherever the issue defines one. It never runs in `make test`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -145,14 +146,23 @@ def big_round():
         return existing
     base = Round.objects.filter(partnership__reference="BENCH-00000").order_by("-closes_on").first()
     round_ = Round.objects.create(
-        partnership=base.partnership, instrument=base.instrument, title="Bench round of 200",
-        facilitator=base.facilitator, opens_on=date(2019, 1, 1), closes_on=date(2019, 3, 31), state="closed",
+        partnership=base.partnership,
+        instrument=base.instrument,
+        title="Bench round of 200",
+        facilitator=base.facilitator,
+        opens_on=date(2019, 1, 1),
+        closes_on=date(2019, 3, 31),
+        state="closed",
         levels=base.levels,
     )
     rng = random.Random(200)
     sets = [[max(1, min(4, round(2.6 + rng.gauss(0, 0.9)))) for _ in range(36)] for _ in range(BIG_ROUND)]
-    add_responses(round_, sets, organisations=[f"Organisation {i % 7}" for i in range(BIG_ROUND)],
-                  levels=[["board", "management", "front_line"][i % 3] for i in range(BIG_ROUND)])
+    add_responses(
+        round_,
+        sets,
+        organisations=[f"Organisation {i % 7}" for i in range(BIG_ROUND)],
+        levels=[["board", "management", "front_line"][i % 3] for i in range(BIG_ROUND)],
+    )
     return round_
 
 
@@ -167,8 +177,13 @@ def journey(repeat: int) -> None:
     base = Round.objects.filter(partnership__reference="BENCH-00001").first()
     stamp = int(time.time())
     round_ = Round.objects.create(
-        partnership=base.partnership, instrument=base.instrument, title=f"Bench open round {stamp}",
-        facilitator=base.facilitator, opens_on=date.today(), closes_on=date.today(), state="open",
+        partnership=base.partnership,
+        instrument=base.instrument,
+        title=f"Bench open round {stamp}",
+        facilitator=base.facilitator,
+        opens_on=date.today(),
+        closes_on=date.today(),
+        state="open",
         levels=base.levels,
     )
     count = 4 * (repeat + 1) + 1
@@ -197,7 +212,7 @@ def journey(repeat: int) -> None:
         invitation, tok = tokens[2 * (repeat + 1) + i + 1]
         for number in range(1, 7):
             services.response_save_sheet(
-                invitation, [services.AnswerInput(s.pk, 3, "") for s in statements[(number - 1) * 6:number * 6]]
+                invitation, [services.AnswerInput(s.pk, 3, "") for s in statements[(number - 1) * 6 : number * 6]]
             )
         services.response_save_significance(invitation, [3] * 6)
         services.response_save_success(invitation, 3, "")
@@ -270,11 +285,13 @@ def results(repeat: int) -> None:
                 cursor.execute(aggregate_sql, [round_id])
                 cursor.fetchall()
 
-        floor_row = measure(f"floor: per-principle aggregate in SQL, {label} respondents", floor, repeat,
-                            count_queries=False)
+        floor_row = measure(
+            f"floor: per-principle aggregate in SQL, {label} respondents", floor, repeat, count_queries=False
+        )
         for path, factor in (("results/", 10), ("results.json", 10), ("responses.csv", 5)):
-            row = measure(f"{path} for {label} respondents", lambda i, p=path, r=round_: client.get(
-                f"/rounds/{r.pk}/{p}"), repeat)
+            row = measure(
+                f"{path} for {label} respondents", lambda i, p=path, r=round_: client.get(f"/rounds/{r.pk}/{p}"), repeat
+            )
             judge(row, floor=floor_row, factor=factor if label == "200" else None)
             if label != "200":
                 row.budget = "(budget set at 200)"
@@ -310,14 +327,23 @@ def dartboards(repeat: int) -> None:
     print("Dartboard", flush=True)
     data = selectors.round_results(big_round(), with_detail=False)
     params = services.round_dartboard_params(data)
-    measure("dartboard of 200 respondents, drawn (SVG)", lambda i: charts.dartboard(fmt="svg", **params), repeat,
-            count_queries=False)
-    measure("dartboard of 200 respondents, drawn (PNG)", lambda i: charts.dartboard(fmt="png", **params), repeat,
-            count_queries=False)
+    measure(
+        "dartboard of 200 respondents, drawn (SVG)",
+        lambda i: charts.dartboard(fmt="svg", **params),
+        repeat,
+        count_queries=False,
+    )
+    measure(
+        "dartboard of 200 respondents, drawn (PNG)",
+        lambda i: charts.dartboard(fmt="png", **params),
+        repeat,
+        count_queries=False,
+    )
     cache.clear()
     services.round_dartboard(data, "svg")
-    row = measure("dartboard of 200 respondents, from the cache", lambda i: services.round_dartboard(data, "svg"),
-                  repeat)
+    row = measure(
+        "dartboard of 200 respondents, from the cache", lambda i: services.round_dartboard(data, "svg"), repeat
+    )
     judge(row, absolute_ms=5)
 
 
@@ -325,18 +351,27 @@ def pdfs(repeat: int, n: int) -> None:
     from assessments.models import Round
 
     print("PDF reports (each in its own process, for its peak memory)", flush=True)
-    partnership_id = Round.objects.filter(partnership__reference="BENCH-00003").values_list(
-        "partnership_id", flat=True).first()
+    partnership_id = (
+        Round.objects.filter(partnership__reference="BENCH-00003").values_list("partnership_id", flat=True).first()
+    )
     year = date.today().year - 1
+
     def child(kind: str, args: list[str], cached: bool) -> tuple[float, float]:
         env = {**os.environ, "PHC_PDF_CACHE": "true" if cached else "false"}
-        out = subprocess.run([sys.executable, str(ROOT / "bench" / "pdf_child.py"), kind, *args],
-                             capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "pdf_child.py"), kind, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
         elapsed, peak = out.stdout.split()
         return float(elapsed), float(peak)
 
-    for kind, args, budget in (("partnership", [str(partnership_id), str(year)], 1000),
-                               ("portfolio", [str(year)], 10000)):
+    for kind, args, budget in (
+        ("partnership", [str(partnership_id), str(year)], 1000),
+        ("portfolio", [str(year)], 10000),
+    ):
         runs = [child(kind, args, cached=False) for _ in range(max(3, repeat // 5))]
         times, peaks = [t for t, _ in runs], [p for _, p in runs]
         row = Row(f"{kind} PDF ({n} partnerships), peak RSS {max(peaks):.0f} MB", times, None)
@@ -351,8 +386,10 @@ def pdfs(repeat: int, n: int) -> None:
 
 def print_table(scale: str, n: int) -> None:
     print()
-    print(f"Partnership Health Check benchmark, scale {scale} ({n} partnerships), {date.today()}, "
-          f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"Partnership Health Check benchmark, scale {scale} ({n} partnerships), {date.today()}, "
+        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     header = f"{'measurement':<62} {'median':>9} {'p95':>9} {'queries':>7} {'floor':>8} {'ratio':>6}  budget"
     print(header)
     print("-" * len(header))
@@ -361,8 +398,9 @@ def print_table(scale: str, n: int) -> None:
         ratio = f"{r.ratio:.1f}x" if r.ratio else ""
         verdict = "" if r.met is None else ("met" if r.met else "NOT MET")
         queries = "" if r.queries is None else str(r.queries)
-        print(f"{r.name:<62} {r.median:>7.2f}ms {r.p95:>7.2f}ms {queries:>7} {floor:>8} {ratio:>6}  "
-              f"{r.budget} {verdict}")
+        print(
+            f"{r.name:<62} {r.median:>7.2f}ms {r.p95:>7.2f}ms {queries:>7} {floor:>8} {ratio:>6}  {r.budget} {verdict}"
+        )
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
 """Template context shared by every page: the navigation the signed-in user's roles may use."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest

@@ -2,6 +2,7 @@
 
 The product runs on PostgreSQL only. There is deliberately no SQLite fallback.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Shared helpers for the CSV exports."""
+
 from __future__ import annotations
 
 FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")

@@ -1,4 +1,5 @@
 """Form pieces shared by the apps."""
+
 from __future__ import annotations
 
 from django import forms

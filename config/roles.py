@@ -3,6 +3,7 @@
 Each app's migrations call ``grant`` for the permissions of the models it adds, so a fresh database
 and an upgraded one end with the same groups and permissions.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -1,4 +1,5 @@
 """URL configuration: each app's pages under its own namespace."""
+
 from __future__ import annotations
 
 from django.contrib import admin

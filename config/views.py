@@ -1,4 +1,5 @@
 """Project-level pages: home, help, health check and error pages."""
+
 from __future__ import annotations
 
 from django.db import DatabaseError, connection

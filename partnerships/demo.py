@@ -816,8 +816,7 @@ def _exit_values(spec: DemoPartnership, today: date) -> dict[str, object]:
         "financial_advice_taken": not met,
         "advice_notes": ""
         if met
-        else "Legal Services (contracts team) and the Section 151 officer advised on "
-        "grant clawback and the lease.",
+        else "Legal Services (contracts team) and the Section 151 officer advised on grant clawback and the lease.",
     }
 
 
@@ -828,9 +827,7 @@ def _create(spec: DemoPartnership, organisations: dict[str, Organisation], users
             organisation=organisations[name],
             role=role,
             representative="" if name != COUNCIL else spec.lead,
-            financial_contribution=Decimal(spec.contribution)
-            if name == COUNCIL and spec.contribution
-            else None,
+            financial_contribution=Decimal(spec.contribution) if name == COUNCIL and spec.contribution else None,
             other_resources="Officer time and meeting rooms" if name == COUNCIL else "",
         )
         for name, role in spec.partners

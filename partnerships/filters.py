@@ -47,9 +47,7 @@ class PartnershipFilter(django_filters.FilterSet):
     lifecycle_stage = django_filters.ChoiceFilter(
         label="Life-cycle stage", choices=LifecycleStage.choices, empty_label="Any stage"
     )
-    continuum = django_filters.ChoiceFilter(
-        label="Type of working", choices=Continuum.choices, empty_label="Any type"
-    )
+    continuum = django_filters.ChoiceFilter(label="Type of working", choices=Continuum.choices, empty_label="Any type")
     structure_model = django_filters.ChoiceFilter(
         label="Structure model", choices=StructureModel.choices, empty_label="Any model"
     )
@@ -59,9 +57,7 @@ class PartnershipFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(
         label="Sector of a partner", choices=Sector.choices, empty_label="Any sector", method="partner_sector"
     )
-    service_area = django_filters.ChoiceFilter(
-        label="Service area", choices=(), empty_label="Any service area"
-    )
+    service_area = django_filters.ChoiceFilter(label="Service area", choices=(), empty_label="Any service area")
     risk = django_filters.ChoiceFilter(label="Risk rating", choices=Risk.choices, empty_label="Any risk")
     overdue = django_filters.BooleanFilter(
         label="Review overdue only", method="review_overdue", widget=forms.CheckboxInput

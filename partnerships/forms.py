@@ -40,9 +40,7 @@ class PartnershipForm(forms.ModelForm):
             "start_date": DateInput(),
             "review_due_date": DateInput(),
         }
-        error_messages = {
-            "reference": {"unique": "A partnership with this reference is already in the register."}
-        }
+        error_messages = {"reference": {"unique": "A partnership with this reference is already in the register."}}
         help_texts = {
             "review_due_date": "When the next annual review is due. Set a year ahead when the gateway is "
             "approved if left empty.",
@@ -129,18 +127,14 @@ class MembershipForm(forms.ModelForm):
         name = " ".join((cleaned.get("new_organisation_name") or "").split())
         sector = cleaned.get("new_organisation_sector")
         if organisation and name:
-            self.add_error(
-                "new_organisation_name", "Choose an organisation from the list or name a new one, not both."
-            )
+            self.add_error("new_organisation_name", "Choose an organisation from the list or name a new one, not both.")
         elif not organisation and not name:
             if "organisation" not in self.errors:
                 self.add_error("organisation", "Choose an organisation, or name a new one below.")
         elif name:
             existing = Organisation.objects.filter(name__iexact=name).first()
             if existing is not None:
-                self.add_error(
-                    "new_organisation_name", f"{existing.name} is already in the list: choose it there."
-                )
+                self.add_error("new_organisation_name", f"{existing.name} is already in the list: choose it there.")
             elif not sector:
                 self.add_error("new_organisation_sector", "Choose the new organisation's sector.")
         cleaned["new_organisation_name"] = name
@@ -193,9 +187,7 @@ class BaseMembershipFormSet(BaseInlineFormSet):
             if not hasattr(form, "cleaned_data") or not form.has_changed() or form.cleaned_data.get("DELETE"):
                 continue
             organisation = form.cleaned_data.get("organisation")
-            key = (
-                organisation.name if organisation else form.cleaned_data.get("new_organisation_name", "")
-            ).lower()
+            key = (organisation.name if organisation else form.cleaned_data.get("new_organisation_name", "")).lower()
             if not key:
                 continue
             if key in seen:
@@ -244,8 +236,7 @@ class GatewayForm(forms.Form):
                 label=f"Evidence for question {number}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="What shows this: a document, a decision, a named person. "
-                "For a No, say what is missing.",
+                help_text="What shows this: a document, a decision, a named person. For a No, say what is missing.",
             )
 
     @classmethod
@@ -357,9 +348,7 @@ class ExitRecordForm(forms.ModelForm):
             for name in rules.EXIT_ADVICE_REQUIRED:
                 self.fields[
                     name
-                ].help_text = (
-                    f"Required: this partnership is {partnership.get_statutory_status_display().lower()}."
-                )
+                ].help_text = f"Required: this partnership is {partnership.get_statutory_status_display().lower()}."
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -55,8 +55,7 @@ SECTIONS: tuple[Section, ...] = (
     _section(
         "new_partnership",
         "Before the council enters the partnership",
-        "Before entering into any new partnership, the council needs to satisfy itself around a range of "
-        "issues.",
+        "Before entering into any new partnership, the council needs to satisfy itself around a range of issues.",
         ROCHFORD,
         [
             (
@@ -104,8 +103,7 @@ SECTIONS: tuple[Section, ...] = (
     _section(
         "pre_partnership_agreement",
         "Pre-partnership agreement",
-        "For larger, strategic and contractual partnerships a pre-partnership agreement should be drawn up. "
-        "Does it:",
+        "For larger, strategic and contractual partnerships a pre-partnership agreement should be drawn up. Does it:",
         NOTTINGHAMSHIRE,
         [
             (

@@ -86,9 +86,7 @@ class Partnership(models.Model):
     )
     purpose = models.TextField()
     aims_and_objectives = models.TextField(blank=True)
-    council_priorities = models.TextField(
-        blank=True, help_text="The council priorities this partnership serves."
-    )
+    council_priorities = models.TextField(blank=True, help_text="The council priorities this partnership serves.")
     lead_officer = models.CharField(max_length=200)
     senior_sponsor = models.CharField(max_length=200, blank=True)
     service_area = models.CharField(max_length=100)
@@ -155,9 +153,7 @@ class Membership(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(
-        max_length=200, blank=True, help_text="E.g. lead partner, funder, delivery partner."
-    )
+    role = models.CharField(max_length=200, blank=True, help_text="E.g. lead partner, funder, delivery partner.")
     representative = models.CharField(max_length=200, blank=True)
     financial_contribution = models.DecimalField(
         "financial contribution (£ a year)", max_digits=12, decimal_places=2, null=True, blank=True
@@ -279,14 +275,11 @@ class GatewayAnswer(models.Model):
 class OutsideBodyCheck(models.Model):
     """What the council's representatives on an outside body must have considered (seed 003 section 5)."""
 
-    partnership = models.OneToOneField(
-        Partnership, on_delete=models.CASCADE, related_name="outside_body_check"
-    )
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="outside_body_check")
     representatives = models.TextField(
         "council representatives",
         blank=True,
-        help_text="Who represents the council on the body, and as what: director, trustee, observer or "
-        "adviser.",
+        help_text="Who represents the council on the body, and as what: director, trustee, observer or adviser.",
     )
     legal_status = models.CharField(
         "legal status of the organisation",

@@ -140,20 +140,14 @@ def gateway_answers(review: GatewayReview | None) -> dict[str, GatewayAnswer]:
 
 
 def gateways_awaiting_approval() -> QuerySet[GatewayReview]:
-    return (
-        GatewayReview.objects.filter(status="submitted")
-        .select_related("partnership")
-        .order_by("submitted_at")
-    )
+    return GatewayReview.objects.filter(status="submitted").select_related("partnership").order_by("submitted_at")
 
 
 def organisation_choices() -> list[tuple[int | str, str]]:
     """Return the organisations as select choices, "name (sector)", with an empty first choice."""
     rows = Organisation.objects.order_by("name").values_list("pk", "name", "sector")
     labels = dict(Sector.choices)
-    return [("", "Choose an existing organisation")] + [
-        (pk, f"{name} ({labels.get(s, s)})") for pk, name, s in rows
-    ]
+    return [("", "Choose an existing organisation")] + [(pk, f"{name} ({labels.get(s, s)})") for pk, name, s in rows]
 
 
 # --- History ---------------------------------------------------------------------------------------------
@@ -271,13 +265,9 @@ def partnership_history(partnership: Partnership) -> list[HistoryEntry]:
         lambda r: "Partnership recorded" if r.history_type == "+" else "Partnership details changed",
     )
 
-    membership_records = list(
-        Membership.history.filter(partnership_id=partnership.pk).select_related("history_user")
-    )
+    membership_records = list(Membership.history.filter(partnership_id=partnership.pk).select_related("history_user"))
     names = dict(
-        Organisation.objects.filter(pk__in={r.organisation_id for r in membership_records}).values_list(
-            "pk", "name"
-        )
+        Organisation.objects.filter(pk__in={r.organisation_id for r in membership_records}).values_list("pk", "name")
     )
     entries += _entries_for(
         Membership,
@@ -286,9 +276,7 @@ def partnership_history(partnership: Partnership) -> list[HistoryEntry]:
         extra_labels={"organisation": names},
     )
 
-    gateway_records = list(
-        GatewayReview.history.filter(partnership_id=partnership.pk).select_related("history_user")
-    )
+    gateway_records = list(GatewayReview.history.filter(partnership_id=partnership.pk).select_related("history_user"))
     entries += _entries_for(
         GatewayReview,
         gateway_records,

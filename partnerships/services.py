@@ -287,9 +287,7 @@ def gateway_return(review: GatewayReview, *, by, reason: str) -> GatewayReview:
 
 
 @transaction.atomic
-def outside_body_check_save(
-    partnership: Partnership, *, values: Mapping[str, object], by
-) -> OutsideBodyCheck:
+def outside_body_check_save(partnership: Partnership, *, values: Mapping[str, object], by) -> OutsideBodyCheck:
     """Record the outside-body checks (seed 003 section 5) of a partnership that is also an outside body."""
     if not partnership.is_outside_body:
         raise ValidationError("This partnership is not recorded as an outside body.")
@@ -303,9 +301,7 @@ def outside_body_check_save(
 
 
 @transaction.atomic
-def exit_save(
-    partnership: Partnership, *, values: Mapping[str, object], by, complete: bool = False
-) -> ExitRecord:
+def exit_save(partnership: Partnership, *, values: Mapping[str, object], by, complete: bool = False) -> ExitRecord:
     """Save the exit record; an active partnership becomes exiting. With ``complete``, the record is completed
     and the partnership closed.
 
@@ -327,9 +323,7 @@ def exit_save(
     if complete:
         record.completed_at, record.completed_by = timezone.now(), by
     _save_valid(record, by)
-    new_status = (
-        Status.CLOSED if complete else (Status.EXITING if locked.status == Status.ACTIVE else locked.status)
-    )
+    new_status = Status.CLOSED if complete else (Status.EXITING if locked.status == Status.ACTIVE else locked.status)
     if new_status != locked.status:
         locked.status = new_status
         _as_user(locked, by)

@@ -208,8 +208,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 date.today(),
                 settings.PHC_REVIEW_DUE_SOON_DAYS,
             ),
-            "can_change": request.user.has_perm("partnerships.change_partnership")
-            and not partnership.is_closed,
+            "can_change": request.user.has_perm("partnerships.change_partnership") and not partnership.is_closed,
         },
     )
 
@@ -222,9 +221,7 @@ def _partnership_form_page(request: HttpRequest, partnership: Partnership | None
     heading = f"Edit {partnership.name}" if editing else "Record a new partnership"
     if request.method == "POST":
         form = PartnershipForm(request.POST, instance=instance)
-        formset = formset_class(
-            request.POST, instance=instance, prefix="partners", organisation_choices=choices
-        )
+        formset = formset_class(request.POST, instance=instance, prefix="partners", organisation_choices=choices)
         if form.is_valid() and formset.is_valid():
             try:
                 if editing:
@@ -310,9 +307,7 @@ def gateway(request: HttpRequest, pk: int) -> HttpResponse:
             form = GatewayForm(request.POST, submitting=submitting)
             if form.is_valid():
                 try:
-                    services.gateway_save(
-                        partnership, answers=form.answers(), by=request.user, submit=submitting
-                    )
+                    services.gateway_save(partnership, answers=form.answers(), by=request.user, submit=submitting)
                 except ValidationError as exc:
                     _add_errors(form, exc)
                 else:
@@ -425,9 +420,7 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if can_edit:
         completing = request.POST.get("action") == "complete"
-        form = ExitRecordForm(
-            request.POST or None, instance=record, partnership=partnership, completing=completing
-        )
+        form = ExitRecordForm(request.POST or None, instance=record, partnership=partnership, completing=completing)
         if request.method == "POST":
             if form.is_valid():
                 try:
@@ -442,6 +435,4 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("partnerships:exit", pk=partnership.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    return render(
-        request, "partnerships/exit.html", {"partnership": partnership, "record": record, "form": form}
-    )
+    return render(request, "partnerships/exit.html", {"partnership": partnership, "record": record, "form": form})

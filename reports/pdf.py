@@ -5,6 +5,7 @@ A report's HTML refers to its stylesheet and fonts by their static URLs. WeasyPr
 other URL: a report never reaches the network (a council intranet may have none) and a partnership's text
 cannot make the server fetch anything. Charts are placed as data: URIs of their SVG.
 """
+
 from __future__ import annotations
 
 import base64
@@ -73,7 +74,7 @@ def static_path(url: str) -> str | None:
     prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(prefix):
         return None
-    path = unquote(parts.path[len(prefix):])
+    path = unquote(parts.path[len(prefix) :])
     # The finders refuse paths outside their folders too; this keeps the refusal explicit and cheap.
     if not path or path.startswith("/") or ".." in path.split("/"):
         return None

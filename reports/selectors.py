@@ -5,6 +5,7 @@ partnerships (with their gateway and exit record), one for each one's latest rou
 one for those rounds' submitted scores. Everything else (counts, weak principles, overdue reviews) is worked
 out in Python from those rows.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -377,9 +378,7 @@ def partnership_report(
         year=year,
         produced_on=today,
     )
-    history = [
-        TrendRow(r, s) for r, s in partnership_rounds(partnership) if s is not None
-    ]
+    history = [TrendRow(r, s) for r, s in partnership_rounds(partnership) if s is not None]
     history.sort(key=lambda row: (row.round.closes_on, row.round.pk))
     round_ = year_round(partnership, year)
     if round_ is not None and viewer is not None and not can_view_results(viewer, round_):

@@ -3,6 +3,7 @@
 The cache key is a hash of the chart's kind, its numbers and labels, and ``CHART_VERSION``; so an unchanged
 round is never redrawn, and a new response (new numbers) draws a new chart.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Chart downloads, the managers' reports page and the two PDF reports."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -44,8 +45,12 @@ def index(request: HttpRequest) -> HttpResponse:
     # Each score links to its round's results, for those who may open them (managers, the round's facilitator).
     sees_all = visible is None
     table = [
-        (r, reverse("results:results", args=[r.round.pk]) if sees_all or r.round.facilitator_id == request.user.pk
-         else None)
+        (
+            r,
+            reverse("results:results", args=[r.round.pk])
+            if sees_all or r.round.facilitator_id == request.user.pk
+            else None,
+        )
         for r in rows
         if r.summary
     ]
@@ -70,8 +75,13 @@ def sort_columns(principles: list[tuple[int, str]], sort: str) -> list[dict]:
     for key, label, title in columns:
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
         result.append(
-            {"key": key, "label": label, "title": title, "aria_sort": state,
-             "next": f"-{key}" if state == "ascending" else key}
+            {
+                "key": key,
+                "label": label,
+                "title": title,
+                "aria_sort": state,
+                "next": f"-{key}" if state == "ascending" else key,
+            }
         )
     return result
 

@@ -1,4 +1,5 @@
 """Browser test: the demo facilitator signs in through the real page in Chromium."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Browser tests: a respondent completes the rapid partnership profile in real Chromium, by keyboard and mouse."""
+
 from __future__ import annotations
 
 import importlib

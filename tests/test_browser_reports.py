@@ -1,4 +1,5 @@
 """Browser test: a manager and a facilitator use /reports/ in real Chromium (checked with axe-core)."""
+
 from __future__ import annotations
 
 import re
@@ -51,8 +52,10 @@ def register(migrated_data):
         add_responses(round_, [answers(*principle_scores)] * 3 + [answers(*[s + 1 for s in principle_scores])] * 2)
         if index == 0:
             ActionItem.objects.create(
-                round=round_, principle=Principle.objects.get(instrument=round_.instrument, number=2),
-                description="Agree a shared statement of purpose", owner="Board chair",
+                round=round_,
+                principle=Principle.objects.get(instrument=round_.instrument, number=2),
+                description="Agree a shared statement of purpose",
+                owner="Board chair",
                 due_date=date.today() - timedelta(days=5),
             )
     return facilitator

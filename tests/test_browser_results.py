@@ -1,4 +1,5 @@
 """Browser test: a facilitator walks the results page and the workshop screens (by keyboard), then the plan."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The foundation: settings, database switch, roles, sign-in redirect, health check, error pages."""
+
 from __future__ import annotations
 
 import os
@@ -78,9 +79,7 @@ def test_signed_out_visitor_is_sent_to_sign_in_and_back(django_user_model):
     response = client.get("/admin/")
     assert response.status_code == 302
     django_user_model.objects.create_user("pat", password="a-long-password-1")
-    response = client.post(
-        "/accounts/login/", {"username": "pat", "password": "a-long-password-1", "next": "/help/"}
-    )
+    response = client.post("/accounts/login/", {"username": "pat", "password": "a-long-password-1", "next": "/help/"})
     assert response.status_code == 302
     assert response["Location"] == "/help/"
 

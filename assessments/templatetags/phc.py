@@ -1,4 +1,5 @@
 """Small template filters for showing results."""
+
 from __future__ import annotations
 
 from django import template

@@ -7,6 +7,7 @@ Use them from any app's tests::
 
 The instrument is the one loaded by migration 0002 (``default_instrument()``).
 """
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """Builders for results tests: rounds with submitted responses, made directly (fast, bulk)."""
+
 from __future__ import annotations
 
 import itertools

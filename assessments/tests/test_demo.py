@@ -1,4 +1,5 @@
 """The demo rounds added by seed_demo."""
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,10 @@ def users():
     return {
         "facilitator": UserFactory(username="facilitator", first_name="Tom", last_name="Okafor", roles=[FACILITATOR]),
         "respondent": UserFactory(
-            username="respondent", first_name="Sam", last_name="Patel", email="sam.patel@demo.example",
+            username="respondent",
+            first_name="Sam",
+            last_name="Patel",
+            email="sam.patel@demo.example",
             roles=[RESPONDENT],
         ),
     }

@@ -1,4 +1,5 @@
 """The CSV preview of invitations, upload limits and the round set-up form's rules."""
+
 from __future__ import annotations
 
 import datetime

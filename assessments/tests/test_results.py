@@ -1,4 +1,5 @@
 """The results page, individual profiles, workshop screens, exports and action plan (issue 6)."""
+
 from __future__ import annotations
 
 import csv
@@ -83,7 +84,7 @@ def test_named_round_attributes_comments(client):
     add_responses(round_, [uniform(3)] * 3, comment="We need a shared budget")
     client.force_login(round_.facilitator)
     page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
-    assert "We need a shared budget <span class=\"text-body-secondary\">(Person 0)</span>" in page
+    assert 'We need a shared budget <span class="text-body-secondary">(Person 0)</span>' in page
 
 
 def test_small_groups_are_merged_or_withheld(client):
@@ -100,7 +101,7 @@ def test_small_groups_are_merged_or_withheld(client):
 
 def test_csv_columns_and_formula_injection(client):
     round_ = make_round(anonymous=False)
-    add_responses(round_, [uniform(2)] * 3, comment="=HYPERLINK(\"http://evil\")")
+    add_responses(round_, [uniform(2)] * 3, comment='=HYPERLINK("http://evil")')
     client.force_login(round_.facilitator)
     response = client.get(f"/rounds/{round_.pk}/responses.csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -169,8 +170,15 @@ def test_action_plan(client):
     other_element = Principle.objects.get(instrument=round_.instrument, number=1).elements.first()
     response = client.post(
         url,
-        {"action-principle": principle.pk, "action-element": other_element.pk, "action-description": "Kept text",
-         "action-owner": "X", "action-due_date": "2030-01-01", "action-status": "not_started", "save_action": "1"},
+        {
+            "action-principle": principle.pk,
+            "action-element": other_element.pk,
+            "action-description": "Kept text",
+            "action-owner": "X",
+            "action-due_date": "2030-01-01",
+            "action-status": "not_started",
+            "save_action": "1",
+        },
     )
     assert response.status_code == 200 and "Kept text" in response.content.decode()
     assert ActionItem.objects.count() == 1
@@ -217,8 +225,9 @@ def test_partnership_page_shows_rounds_over_time_with_trend(client):
     facilitator = user("Facilitator")
     earlier = make_round(facilitator, closes_on=date(2024, 3, 31), title="Health check 2024")
     add_responses(earlier, [uniform(2)] * 3)
-    later = make_round(facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31),
-                       title="Health check 2025")
+    later = make_round(
+        facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31), title="Health check 2025"
+    )
     add_responses(later, [uniform(4)] * 3)
     client.force_login(user("Manager"))
     page = client.get(f"/partnerships/{earlier.partnership.pk}/").content.decode()
@@ -283,9 +292,14 @@ def test_double_submitted_action_is_added_once(client):
     round_ = make_round()
     principle = Principle.objects.get(instrument=round_.instrument, number=2)
     client.force_login(round_.facilitator)
-    data = {"action-principle": principle.pk, "action-description": "Write a shared vision",
-            "action-owner": "Board chair", "action-due_date": "2030-06-30", "action-status": "not_started",
-            "save_action": "1"}
+    data = {
+        "action-principle": principle.pk,
+        "action-description": "Write a shared vision",
+        "action-owner": "Board chair",
+        "action-due_date": "2030-06-30",
+        "action-status": "not_started",
+        "save_action": "1",
+    }
     client.post(f"/rounds/{round_.pk}/actions/", data)
     response = client.post(f"/rounds/{round_.pk}/actions/", data, follow=True)
     assert ActionItem.objects.filter(round=round_).count() == 1

@@ -439,8 +439,7 @@ def test_scenario_c_significant_weak_principle_alone() -> None:
     assert result.code == "C"
     assert result.rules == (RULE_C_SIGNIFICANT_WEAK,)
     assert result.reasons == [
-        "Principle 3 is rated significant (mean significance 4.2, 4 or more) "
-        "and has a mean of 11.0 (12 or below)."
+        "Principle 3 is rated significant (mean significance 4.2, 4 or more) and has a mean of 11.0 (12 or below)."
     ]
 
 
@@ -519,9 +518,7 @@ def test_scenario_b_when_one_principle_below_13() -> None:
 
 
 def test_scenario_b_when_a_principle_is_in_conflict() -> None:
-    result = scenario(
-        120.0, _means(default=20.0), LOW_SIGNIFICANCE, {**NO_CONFLICT, 2: CONFLICT, 6: CONFLICT}
-    )
+    result = scenario(120.0, _means(default=20.0), LOW_SIGNIFICANCE, {**NO_CONFLICT, 2: CONFLICT, 6: CONFLICT})
     assert result.code == "B"
     assert result.rules == (RULE_A_CONFLICT,)
     assert result.reasons[0] == "Principles 2 and 6 are in conflict, so scenario A does not apply."
@@ -582,9 +579,7 @@ def test_priority_ranking_leaves_out_principles_without_significance() -> None:
 # --- Breakdowns and small groups -------------------------------------------------------------------------
 
 
-def _respondent(
-    label: str, organisation: str | None, level: str | None = None, score: int = 15
-) -> RespondentScores:
+def _respondent(label: str, organisation: str | None, level: str | None = None, score: int = 15) -> RespondentScores:
     return RespondentScores(label, organisation, level, (score,) * 6)
 
 
@@ -769,9 +764,7 @@ def test_property_mean_significance_on_the_scale(values: list[int]) -> None:
     assert 1 <= mean_significance(values) <= 5
 
 
-@given(
-    st.lists(st.sampled_from(["A", "B", "C", "D", None]), max_size=20), st.integers(min_value=1, max_value=5)
-)
+@given(st.lists(st.sampled_from(["A", "B", "C", "D", None]), max_size=20), st.integers(min_value=1, max_value=5))
 def test_property_no_shown_group_is_below_threshold(labels: list[str | None], threshold: int) -> None:
     shown = suppress_small_groups(labels, threshold)
     for name in set(shown) - {None}:

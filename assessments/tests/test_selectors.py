@@ -1,4 +1,5 @@
 """Reads for rounds and responses."""
+
 from __future__ import annotations
 
 import pytest

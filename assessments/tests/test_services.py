@@ -1,4 +1,5 @@
 """Round state rules, saving and submitting responses, reopening, invitations and emails."""
+
 from __future__ import annotations
 
 import datetime

@@ -1,4 +1,5 @@
 """Personal links: unguessable, stored only as a hash, worked out again from the salt."""
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """The respondent's journey at /respond/<token>/, through the Django test client."""
+
 from __future__ import annotations
 
 import pytest
@@ -142,7 +143,7 @@ def test_submit_needs_every_item_and_names_the_missing_ones(client, invitation):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Your response was not submitted: 1 item still needs an answer" in text
-    assert f'{url("respond_principle", invitation.token, 4)}#statement-4C' in text
+    assert f"{url('respond_principle', invitation.token, 4)}#statement-4C" in text
     assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
 
 

@@ -1,4 +1,5 @@
 """Facilitator pages: rounds, invitations, reopening; permissions; and /my/ for signed-in respondents."""
+
 from __future__ import annotations
 
 import pytest
@@ -183,7 +184,7 @@ def test_csv_preview_shows_bad_rows_then_confirm_saves_only_the_good(facilitator
     preview = facilitator_client.post(reverse("assessments:invitations_import", args=[round.pk]), {"csv_text": text})
     body = page_text(preview)
     assert "1 row can be added; 2 rows cannot" in body
-    assert "<th scope=\"row\">3</th>" in body and "not a valid email address" in body
+    assert '<th scope="row">3</th>' in body and "not a valid email address" in body
     assert "old@example.org is already invited to this round" in body
     assert Invitation.objects.count() == 1  # nothing saved yet
     confirm = facilitator_client.post(
@@ -223,16 +224,24 @@ def test_send_invitations_and_reminders_from_the_page(facilitator_client, round,
 def test_email_texts_are_saved_from_the_page(facilitator_client, round):
     response = facilitator_client.post(
         reverse("assessments:round_emails", args=[round.pk]),
-        {"invitation_subject": "Your say on {{ partnership }}", "invitation_body": "{{ link }}",
-         "reminder_subject": "", "reminder_body": "Hi {% if %}"},
+        {
+            "invitation_subject": "Your say on {{ partnership }}",
+            "invitation_body": "{{ link }}",
+            "reminder_subject": "",
+            "reminder_body": "Hi {% if %}",
+        },
     )
     assert response.status_code == 200
     assert "This template cannot be used" in page_text(response)
     assert Round.objects.get(pk=round.pk).invitation_subject == ""
     facilitator_client.post(
         reverse("assessments:round_emails", args=[round.pk]),
-        {"invitation_subject": "Your say on {{ partnership }}", "invitation_body": "{{ link }}",
-         "reminder_subject": "", "reminder_body": ""},
+        {
+            "invitation_subject": "Your say on {{ partnership }}",
+            "invitation_body": "{{ link }}",
+            "reminder_subject": "",
+            "reminder_body": "",
+        },
     )
     assert Round.objects.get(pk=round.pk).invitation_subject == "Your say on {{ partnership }}"
 

@@ -2,6 +2,7 @@
 
 One base file; production differs only by environment variables (see README.md).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,7 +24,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false. Generate one with: "
-            "python -c \"from django.core.management.utils import get_random_secret_key as k; print(k())\""
+            'python -c "from django.core.management.utils import get_random_secret_key as k; print(k())"'
         )
     SECRET_KEY = _DEV_SECRET_KEY
 

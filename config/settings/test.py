@@ -1,4 +1,5 @@
 """Test settings: the base settings on a throw-away embedded PostgreSQL unless DATABASE_URL is set."""
+
 from __future__ import annotations
 
 import os

@@ -143,6 +143,4 @@ def restore_roles() -> None:
                 group, _ = Group.objects.get_or_create(name=group_name)
                 for perm in perms:
                     app_label, codename = perm.split(".")
-                    group.permissions.add(
-                        Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                    )
+                    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -39,9 +39,9 @@ def test_seed_demo_builds_a_varied_register_once():
     assert set(partnerships.values_list("lifecycle_stage", flat=True)) == set(LifecycleStage.values)
     assert set(partnerships.values_list("continuum", flat=True)) == set(Continuum.values)
     assert set(partnerships.values_list("structure_model", flat=True)) == set(StructureModel.values)
-    assert set(
-        Organisation.objects.filter(memberships__isnull=False).values_list("sector", flat=True)
-    ) == set(Sector.values)
+    assert set(Organisation.objects.filter(memberships__isnull=False).values_list("sector", flat=True)) == set(
+        Sector.values
+    )
     assert GatewayReview.objects.filter(status="submitted").count() >= 2
     assert GatewayReview.objects.filter(status="returned").exists()
     overdue = partnerships.filter(status__in=["active", "exiting"], review_due_date__lt=date.today())

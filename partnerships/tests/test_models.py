@@ -147,10 +147,7 @@ def test_strings_urls_and_properties():
     assert check.get_absolute_url().endswith("/outside-body/")
     organisation = OrganisationFactory(name="Demo Police")
     assert str(organisation) == "Demo Police"
-    assert (
-        str(MembershipFactory(organisation=organisation, partnership=partnership))
-        == "Demo Police in Safer Demo"
-    )
+    assert str(MembershipFactory(organisation=organisation, partnership=partnership)) == "Demo Police in Safer Demo"
 
 
 def test_history_is_kept_for_every_register_model():
@@ -161,6 +158,4 @@ def test_history_is_kept_for_every_register_model():
     for factory in (MembershipFactory, GatewayReviewFactory, ExitRecordFactory, OutsideBodyCheckFactory):
         instance = factory()
         assert instance.history.count() == 1
-    assert date.today() - timedelta(days=1) < partnership.history.first().history_date.date() + timedelta(
-        days=1
-    )
+    assert date.today() - timedelta(days=1) < partnership.history.first().history_date.date() + timedelta(days=1)

@@ -36,9 +36,7 @@ def test_register_administrators_view_add_and_change_but_do_not_approve():
 
 
 def test_managers_view_everything_and_approve_gateways():
-    assert perms("Manager") == {f"partnerships.view_{m}" for m in MODELS} | {
-        "partnerships.approve_gatewayreview"
-    }
+    assert perms("Manager") == {f"partnerships.view_{m}" for m in MODELS} | {"partnerships.approve_gatewayreview"}
 
 
 @pytest.mark.parametrize("group", ["Facilitator", "Respondent"])

@@ -91,12 +91,8 @@ def test_facilitators_and_respondents_read_only_partnerships_they_are_involved_i
 
 def test_register_rows_carry_partner_sectors_names_and_counts(officer):
     partnership = PartnershipFactory()
-    MembershipFactory(
-        partnership=partnership, organisation=OrganisationFactory(name="B Police", sector="public")
-    )
-    MembershipFactory(
-        partnership=partnership, organisation=OrganisationFactory(name="A Trust", sector="voluntary")
-    )
+    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(name="B Police", sector="public"))
+    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(name="A Trust", sector="voluntary"))
     lonely = PartnershipFactory()
     rows = {p.pk: p for p in selectors.register_queryset(officer)}
     assert sorted(rows[partnership.pk].partner_sectors) == ["public", "voluntary"]
@@ -118,7 +114,6 @@ def test_latest_health_checks_come_from_the_assessments_results(monkeypatch):
     monkeypatch.setattr(results, "latest_totals", latest_totals)
     assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good")}
     assert calls == [[1, 2]]
-
 
 
 def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):
@@ -168,9 +163,7 @@ def test_history_shows_who_changed_what_across_the_record(officer, manager):
     assert ("Helen Marsh", "Gateway approved") in described
     risk_change = next(e for e in history if any(c.field == "Risk rating" for c in e.changes))
     assert [(c.old, c.new) for c in risk_change.changes if c.field == "Risk rating"] == [("Medium", "High")]
-    activation = next(
-        e for e in history if e.who == "Helen Marsh" and e.what == "Partnership details changed"
-    )
+    activation = next(e for e in history if e.who == "Helen Marsh" and e.what == "Partnership details changed")
     assert ("Status", "Proposed", "Active") in [(c.field, c.old, c.new) for c in activation.changes]
     answers_entry = next(e for e in history if e.what == "Gateway answers saved")
     assert len(answers_entry.changes) == 2 * len(rules.QUESTIONS)  # an answer and its evidence each

@@ -70,9 +70,7 @@ def test_update_changes_partners_in_one_go(officer):
         partners=[
             services.PartnerInput(membership_id=keep.pk, organisation=keep.organisation, role="Chair"),
             services.PartnerInput(membership_id=drop.pk, organisation=drop.organisation, remove=True),
-            services.PartnerInput(
-                new_organisation_name="Demo Youth Trust", new_organisation_sector="voluntary"
-            ),
+            services.PartnerInput(new_organisation_name="Demo Youth Trust", new_organisation_sector="voluntary"),
         ],
     )
     partnership.refresh_from_db()
@@ -176,9 +174,7 @@ def test_return_needs_a_reason_and_keeps_the_partnership_proposed(officer, manag
     assert partnership.status == Status.PROPOSED
     # The officer improves the answers and submits again; the earlier decision is cleared.
     review = submitted_gateway(partnership, officer)
-    assert (
-        review.status == GatewayStatus.SUBMITTED and review.return_reason == "" and review.decided_by is None
-    )
+    assert review.status == GatewayStatus.SUBMITTED and review.return_reason == "" and review.decided_by is None
 
 
 EXIT = {

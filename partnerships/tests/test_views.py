@@ -94,17 +94,13 @@ def test_managers_cannot_change_the_register(page, manager, as_user):
 def test_register_administrator_cannot_decide_a_gateway(officer, second_manager, as_user):
     partnership = PartnershipFactory()
     submitted(partnership, second_manager)
-    response = as_user(officer).post(
-        f"/partnerships/{partnership.pk}/gateway/decision/", {"decision": "approve"}
-    )
+    response = as_user(officer).post(f"/partnerships/{partnership.pk}/gateway/decision/", {"decision": "approve"})
     assert response.status_code == 403
     partnership.refresh_from_db()
     assert partnership.status == Status.PROPOSED
 
 
-def test_involved_facilitator_and_respondent_read_the_partnership_but_not_its_gateway(
-    facilitator, respondent, as_user
-):
+def test_involved_facilitator_and_respondent_read_the_partnership_but_not_its_gateway(facilitator, respondent, as_user):
     partnership = PartnershipFactory(name="Safer Demo")
     other = PartnershipFactory(name="Other Demo")
     if round_models() is not None:
@@ -165,9 +161,7 @@ def test_each_filter(param, value, field, officer, as_user):
 def test_filter_by_partner_sector_lists_each_partnership_once(officer, as_user):
     voluntary = PartnershipFactory(name="With Charities")
     for n in range(2):
-        MembershipFactory(
-            partnership=voluntary, organisation=OrganisationFactory(sector="voluntary", name=f"C{n}")
-        )
+        MembershipFactory(partnership=voluntary, organisation=OrganisationFactory(sector="voluntary", name=f"C{n}"))
     MembershipFactory(partnership=PartnershipFactory(name="Public Only"), organisation=OrganisationFactory())
     page = register(as_user(officer), sector="voluntary")
     assert page.count("With Charities") == 1 and "Public Only" not in page
@@ -251,11 +245,7 @@ def test_csv_export_uses_the_same_filters(officer, as_user):
     assert rows[0][:3] == ["Reference", "Name", "Status"]
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert (
-        row["Name"] == "Exported"
-        and row["Status"] == "Active"
-        and row["Partner organisations"] == "Demo Police"
-    )
+    assert row["Name"] == "Exported" and row["Status"] == "Active" and row["Partner organisations"] == "Demo Police"
     assert row["Partner sectors"] == "Public" and row["Review overdue"] == "No"
 
 
@@ -276,8 +266,7 @@ def test_csv_export_of_a_facilitator_holds_only_their_partnerships(facilitator, 
 
 def make_partnerships(count: int, start: int) -> None:
     organisations = [
-        OrganisationFactory(name=f"Org {start}-{n}", sector=s)
-        for n, s in enumerate(("public", "private", "voluntary"))
+        OrganisationFactory(name=f"Org {start}-{n}", sector=s) for n, s in enumerate(("public", "private", "voluntary"))
     ]
     partnerships = Partnership.objects.bulk_create(
         [
@@ -522,9 +511,7 @@ def test_edit_offers_exiting_but_not_closed_for_an_active_partnership(officer, a
     client = as_user(officer)
     page = client.get(f"/partnerships/{partnership.pk}/edit/").content.decode()
     assert 'value="exiting"' in page and 'value="closed"' not in page and 'value="proposed"' not in page
-    response = client.post(
-        f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], status="closed")
-    )
+    response = client.post(f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], status="closed"))
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     client.post(f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], status="exiting"))
     partnership.refresh_from_db()
@@ -579,15 +566,11 @@ def test_gateway_draft_submit_and_approval(officer, manager, as_user):
     assert "Is there a clear rationale for the partnership" in page and "rules of engagement" in page
     assert page.count('type="radio"') == 3 * len(rules.QUESTIONS)
 
-    response = office.post(
-        url, gateway_post(action="save", **{"rationale-answer": "", "governance-evidence": ""})
-    )
+    response = office.post(url, gateway_post(action="save", **{"rationale-answer": "", "governance-evidence": ""}))
     assert response.status_code == 302
     response = office.post(
         url,
-        gateway_post(
-            **{"rationale-answer": "", "governance-evidence": "", "termination-evidence": "Kept evidence"}
-        ),
+        gateway_post(**{"rationale-answer": "", "governance-evidence": "", "termination-evidence": "Kept evidence"}),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -616,9 +599,7 @@ def test_gateway_return_needs_a_reason(officer, manager, as_user):
     client = as_user(manager)
     url = f"/partnerships/{partnership.pk}/gateway/decision/"
     response = client.post(url, {"decision": "return", "reason": ""})
-    assert (
-        response.status_code == 200 and "Say why you are returning the gateway." in response.content.decode()
-    )
+    assert response.status_code == 200 and "Say why you are returning the gateway." in response.content.decode()
     assert client.post(url, {"decision": "return", "reason": "Agree the exit clause."}).status_code == 302
     partnership.refresh_from_db()
     assert partnership.gateway.status == GatewayStatus.RETURNED and partnership.status == Status.PROPOSED
@@ -744,9 +725,7 @@ def test_exit_draft_and_completion_of_a_non_statutory_partnership(officer, as_us
 def test_detail_shows_history_with_who_and_what(officer, manager, as_user):
     partnership = PartnershipFactory(name="Tracked")
     member = MembershipFactory(partnership=partnership)
-    as_user(officer).post(
-        f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], risk="high")
-    )
+    as_user(officer).post(f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], risk="high"))
     page = as_user(manager).get(f"/partnerships/{partnership.pk}/").content.decode()
     assert "History" in page and "Priya Shah" in page and "Partnership details changed" in page
     assert "Risk rating:" in page and "Medium" in page and "High" in page

@@ -1,4 +1,5 @@
 """Charts placed inline in pages: the SVG, its text alternative and the numbers in a table."""
+
 from __future__ import annotations
 
 from django import template

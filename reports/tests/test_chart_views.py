@@ -1,4 +1,5 @@
 """Dartboard downloads (/rounds/<id>/dartboard.svg|png) and the content-keyed chart cache."""
+
 from __future__ import annotations
 
 import io

@@ -145,9 +145,7 @@ def test_score_box_fits_its_segment_and_avoids_the_marks() -> None:
     # Every respondent at 9 (radius 0.375): the box must move off that row.
     marks = [charts._xy(t, r) for t, r in charts.spread_marks([9] * 8, 1)]
     x, y = charts._score_box_centre(1, marks, arcs=[])
-    assert all(
-        abs(mx - x) > charts._BOX_HALF_WIDTH or abs(my - y) > charts._BOX_HALF_HEIGHT for mx, my in marks
-    )
+    assert all(abs(mx - x) > charts._BOX_HALF_WIDTH or abs(my - y) > charts._BOX_HALF_HEIGHT for mx, my in marks)
     assert charts._inside_segment(x - charts._BOX_HALF_WIDTH, y - charts._BOX_HALF_HEIGHT, 0, 60)
 
 
@@ -270,10 +268,7 @@ def test_dartboard_alt_text_states_the_numbers() -> None:
     assert "2 Clarity and realism of purpose: 18.2 (13 to 18)" in text
     assert "6 respondents, from 16 to 20" in text
     assert "earlier round 9.5 (7 to 12)" in text
-    assert (
-        "5 Clear and robust arrangements: 16.4 (13 to 18); 6 respondents, from 14 to 18; earlier round not"
-        in text
-    )
+    assert "5 Clear and robust arrangements: 16.4 (13 to 18); 6 respondents, from 14 to 18; earlier round not" in text
 
 
 def test_dartboard_alt_text_for_one_respondent() -> None:

@@ -1,4 +1,5 @@
 """The PDF reports themselves: their text (pypdf), metadata, tagging and anonymity. Each test renders one PDF."""
+
 from __future__ import annotations
 
 import io
@@ -51,12 +52,20 @@ def test_partnership_report_shows_results_scenario_and_plan_and_names_nobody():
     )
     p2 = Principle.objects.get(instrument=round_.instrument, number=2)
     ActionItem.objects.create(
-        round=round_, principle=p2, description="Agree a shared purpose statement", owner="Board chair",
-        due_date=today - timedelta(days=10), status=ActionStatus.IN_PROGRESS,
+        round=round_,
+        principle=p2,
+        description="Agree a shared purpose statement",
+        owner="Board chair",
+        due_date=today - timedelta(days=10),
+        status=ActionStatus.IN_PROGRESS,
     )
     ActionItem.objects.create(
-        round=round_, principle=p2, description="Publish the terms of reference", owner="Lead officer",
-        due_date=today + timedelta(days=30), status=ActionStatus.DONE,
+        round=round_,
+        principle=p2,
+        description="Publish the terms of reference",
+        owner="Lead officer",
+        due_date=today + timedelta(days=30),
+        status=ActionStatus.DONE,
     )
 
     report = selectors.partnership_report(p, year)
@@ -122,9 +131,12 @@ def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_an
     exit_save(
         leaving,
         values={
-            "exit_date": date(year, 9, 30), "reason": "Objectives met.", "objectives_met": "yes",
+            "exit_date": date(year, 9, 30),
+            "reason": "Objectives met.",
+            "objectives_met": "yes",
             "achievements": "New hub opened.",
-            "lessons_learned": "Agree exit terms at the start.", "withdrawal_risks": "Low.",
+            "lessons_learned": "Agree exit terms at the start.",
+            "withdrawal_risks": "Low.",
             "handover_and_continuity": "The trust takes over.",
         },
         by=manager,

@@ -1,4 +1,5 @@
 """/reports/ and the PDF downloads: who may see what, file names, sorting and the weak-principle markers."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -87,7 +88,7 @@ def test_the_reports_page_shows_the_overview_with_weak_principles_marked_and_lin
     client.force_login(user("Manager"))
     page = client.get("/reports/").content.decode()
     assert "Safer Streets &amp; Parks" in page and "Healthy Towns" in page
-    assert 'class="text-end weak-cell table-warning"' in page and "11.0 <span aria-hidden=\"true\">▼</span>" in page
+    assert 'class="text-end weak-cell table-warning"' in page and '11.0 <span aria-hidden="true">▼</span>' in page
     assert page.count("(weak)") == 1
     assert f'href="/rounds/{mine_round.pk}/results/"' in page and f'href="/rounds/{theirs_round.pk}/results/"' in page
     assert 'href="/reports/portfolio/2025.pdf"' in page
@@ -127,8 +128,9 @@ def test_facilitator_of_another_round_gets_no_results_of_this_one(client):
 
     mine = make_round(closes_on=date(2024, 6, 30), title="My round 2024")
     add_responses(mine, [[3] * 36] * 3)
-    theirs = make_round(partnership=mine.partnership, closes_on=date(2025, 6, 30), title="Their round 2025",
-                        anonymous=False)
+    theirs = make_round(
+        partnership=mine.partnership, closes_on=date(2025, 6, 30), title="Their round 2025", anonymous=False
+    )
     add_responses(theirs, [[4] * 36] * 3, comment="Only for their facilitator")
     client.force_login(mine.facilitator)
     response = client.get(f"/reports/partnerships/{mine.partnership.pk}/2025.pdf")

@@ -1,4 +1,5 @@
 """The reports' selectors: which rounds count, what the portfolio holds, query counts, and the offline fetcher."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -18,8 +19,12 @@ from reports.tests.test_pdf import answers
 pytestmark = pytest.mark.django_db
 
 EXIT_VALUES = {
-    "reason": "Objectives met.", "objectives_met": "yes", "achievements": "A hub.",
-    "lessons_learned": "Start with the end in mind.", "withdrawal_risks": "Low.", "handover_and_continuity": "Done.",
+    "reason": "Objectives met.",
+    "objectives_met": "yes",
+    "achievements": "A hub.",
+    "lessons_learned": "Start with the end in mind.",
+    "withdrawal_risks": "Low.",
+    "handover_and_continuity": "Done.",
 }
 
 
@@ -133,8 +138,12 @@ def test_partnership_report_takes_the_latest_round_of_the_year_and_the_trend_up_
     principle = Principle.objects.get(instrument=year_round.instrument, number=1)
     for status, due in [(ActionStatus.DONE, -5), (ActionStatus.NOT_STARTED, -5), (ActionStatus.IN_PROGRESS, 5)]:
         ActionItem.objects.create(
-            round=year_round, principle=principle, description="x", owner="y",
-            due_date=date.today() + timedelta(days=due), status=status,
+            round=year_round,
+            principle=principle,
+            description="x",
+            owner="y",
+            due_date=date.today() + timedelta(days=due),
+            status=status,
         )
     report = selectors.partnership_report(p, 2025)
     assert report.round == year_round and report.results.submitted == 4

@@ -5,6 +5,7 @@ N partnerships with partner organisations, one closed round a year for Y years, 
 default (500 x 5 x 12: 30,000 responses, about 1.1 million answers) takes a minute or two, not an hour.
 Run it against the benchmark database only (bench/run.py points DATABASE_URL there).
 """
+
 from __future__ import annotations
 
 import io
@@ -35,11 +36,25 @@ from partnerships.models import (
 )
 
 MARKER = "BENCH-"
-SERVICE_AREAS = ["Community safety", "Health and wellbeing", "Economic development", "Housing", "Environment",
-                 "Children and young people", "Transport", "Culture and leisure"]
+SERVICE_AREAS = [
+    "Community safety",
+    "Health and wellbeing",
+    "Economic development",
+    "Housing",
+    "Environment",
+    "Children and young people",
+    "Transport",
+    "Culture and leisure",
+]
 LEVELS = ["board", "management", "front_line"]
-COMMENTS = ["Budgets are not pooled yet.", "Good progress this year.", "Roles need to be clearer.",
-            "Trust has improved since the new chair.", "Data sharing is still slow.", ""]
+COMMENTS = [
+    "Budgets are not pooled yet.",
+    "Good progress this year.",
+    "Roles need to be clearer.",
+    "Trust has improved since the new chair.",
+    "Data sharing is still slow.",
+    "",
+]
 
 
 def _copy(table: str, columns: list[str], rows) -> int:
@@ -90,8 +105,10 @@ class Command(BaseCommand):
                 u.save()
 
             organisations = Organisation.objects.bulk_create(
-                [Organisation(name=f"{MARKER}Organisation {i:04d}", sector=list(Sector.values)[i % 4])
-                 for i in range(max(20, partnerships // 2))]
+                [
+                    Organisation(name=f"{MARKER}Organisation {i:04d}", sector=list(Sector.values)[i % 4])
+                    for i in range(max(20, partnerships // 2))
+                ]
             )
             today = date.today()
             parts = Partnership.objects.bulk_create(
@@ -164,18 +181,25 @@ class Command(BaseCommand):
             for r in rounds:
                 for j in range(2):
                     actions.append(
-                        ActionItem(round=r, principle=principles[(r.pk + j) % 6], description="Agree a shared plan",
-                                   owner="Partnership manager", due_date=r.closes_on + timedelta(days=180),
-                                   status=["done", "in_progress", "not_started"][(r.pk + j) % 3])
+                        ActionItem(
+                            round=r,
+                            principle=principles[(r.pk + j) % 6],
+                            description="Agree a shared plan",
+                            owner="Partnership manager",
+                            due_date=r.closes_on + timedelta(days=180),
+                            status=["done", "in_progress", "not_started"][(r.pk + j) % 3],
+                        )
                     )
             ActionItem.objects.bulk_create(actions, batch_size=5000)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Benchmark data: {len(parts)} partnerships, {len(rounds)} rounds, {len(invitations)} responses, "
-            f"{len(invitations) * len(statements)} answers in {elapsed:.0f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Benchmark data: {len(parts)} partnerships, {len(rounds)} rounds, {len(invitations)} responses, "
+                f"{len(invitations) * len(statements)} answers in {elapsed:.0f} s."
+            )
+        )
 
     def write_responses(self, rng, rounds, invitations, statements, respondents) -> None:
         now = timezone.now()
@@ -192,18 +216,45 @@ class Command(BaseCommand):
             for inv in by_round[r.id]:
                 lean = rng.gauss(0, spread)
                 answers = [min(4, max(1, round(centre + lean + rng.gauss(0, 0.6)))) for _ in statements]
-                scores = [scoring.principle_score(answers[i * 6:i * 6 + 6]) for i in range(6)]
+                scores = [scoring.principle_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
                 comment = rng.choice(COMMENTS)
                 response_rows.append(
-                    (next_id, inv.id, r.id, "submitted", [rng.randint(1, 5) for _ in range(6)], rng.randint(1, 4),
-                     comment, scores, sum(scores), now, now, now)
+                    (
+                        next_id,
+                        inv.id,
+                        r.id,
+                        "submitted",
+                        [rng.randint(1, 5) for _ in range(6)],
+                        rng.randint(1, 4),
+                        comment,
+                        scores,
+                        sum(scores),
+                        now,
+                        now,
+                        now,
+                    )
                 )
                 for s, v in zip(statements, answers, strict=True):
                     answer_rows.append((next_id, s.id, v, comment if s.position % 12 == 1 else ""))
                 next_id += 1
-        _copy(Response._meta.db_table,
-              ["id", "invitation_id", "round_id", "status", "significance", "success", "success_comment",
-               "principle_scores", "total", "started_at", "updated_at", "submitted_at"], response_rows)
+        _copy(
+            Response._meta.db_table,
+            [
+                "id",
+                "invitation_id",
+                "round_id",
+                "status",
+                "significance",
+                "success",
+                "success_comment",
+                "principle_scores",
+                "total",
+                "started_at",
+                "updated_at",
+                "submitted_at",
+            ],
+            response_rows,
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM assessments_response))",

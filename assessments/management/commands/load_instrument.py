@@ -1,4 +1,5 @@
 """python manage.py load_instrument FILE: load another instrument of the same shape."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,4 +1,5 @@
 """Create the demo council: one user per role and, app by app, the demo data. Idempotent."""
+
 from __future__ import annotations
 
 import importlib
