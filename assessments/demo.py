@@ -286,10 +286,10 @@ def _build_response(
     return response, answers
 
 
-def _invitations(round: Round, people: Sequence[dict], invited_at: datetime.datetime) -> list[Invitation]:
+def _invitations(round_: Round, people: Sequence[dict], invited_at: datetime.datetime) -> list[Invitation]:
     invitations = []
     for person in people:
-        invitation = Invitation(round=round, invited_at=invited_at, **person)
+        invitation = Invitation(round=round_, invited_at=invited_at, **person)
         issue_token(invitation)
         invitations.append(invitation)
     return Invitation.objects.bulk_create(invitations)
@@ -309,7 +309,7 @@ def _create_closed_round(
     statements: dict[int, list[int]],
     respondent=None,
 ) -> Round:
-    round = Round.objects.create(
+    round_ = Round.objects.create(
         partnership=partnership,
         instrument=instrument,
         title=plan.title,
@@ -326,10 +326,10 @@ def _create_closed_round(
     )
     responding = rng.randint(8, 20)
     people = _people(rng, responding + rng.randint(0, 3), organisations, f"{plan.opens_on.year}")
-    invitations = _invitations(round, people, _at(plan.opens_on))
+    invitations = _invitations(round_, people, _at(plan.opens_on))
     if respondent is not None:
         own = Invitation(
-            round=round,
+            round=round_,
             name=respondent.get_full_name(),
             email=respondent.email,
             organisation=organisations[0],
@@ -356,7 +356,7 @@ def _create_closed_round(
     for answer in answers:
         answer.response_id = answer.response.pk
     Answer.objects.bulk_create(answers)
-    return round
+    return round_
 
 
 def _open_round(partnership, instrument, facilitator, respondent, statements, today) -> tuple[Round, bool]:
@@ -367,7 +367,7 @@ def _open_round(partnership, instrument, facilitator, respondent, statements, to
         return existing, False
     rng = random.Random(f"{partnership.reference}-{today.year}-open")
     organisations = _organisations(partnership)
-    round = Round.objects.create(
+    round_ = Round.objects.create(
         partnership=partnership,
         instrument=instrument,
         title=title,
@@ -381,16 +381,16 @@ def _open_round(partnership, instrument, facilitator, respondent, statements, to
         anonymous=True,
         state=RoundState.OPEN,
     )
-    invitations = _invitations(round, _people(rng, 12, organisations, "open"), _at(round.opens_on))
+    invitations = _invitations(round_, _people(rng, 12, organisations, "open"), _at(round_.opens_on))
     if respondent is not None:
         own = Invitation(
-            round=round,
+            round=round_,
             name=respondent.get_full_name(),
             email=respondent.email,
             organisation=organisations[0],
             level=Level.MANAGEMENT,
             user=respondent,
-            invited_at=_at(round.opens_on),
+            invited_at=_at(round_.opens_on),
         )
         issue_token(own)
         own.save()
@@ -417,4 +417,4 @@ def _open_round(partnership, instrument, facilitator, respondent, statements, to
     for answer in answers:
         answer.response_id = answer.response.pk
     Answer.objects.bulk_create(answers)
-    return round, True
+    return round_, True

@@ -34,9 +34,9 @@ def default_source(kind: Kind, part: str) -> str:
     return get_template(f"assessments/emails/{kind}_{part}.txt").template.source
 
 
-def template_source(round, kind: Kind, part: str) -> str:
+def template_source(round_, kind: Kind, part: str) -> str:
     """Return the round's own template for ``kind`` and ``part``, or the default when the round has none."""
-    own = getattr(round, f"{kind}_{part}", "") or ""
+    own = getattr(round_, f"{kind}_{part}", "") or ""
     return own if own.strip() else default_source(kind, part)
 
 
@@ -71,29 +71,29 @@ def check_template(source: str, *, needs_link: bool = False) -> str:
     return source
 
 
-def render_email(round, kind: Kind, *, name: str, link: str) -> RenderedEmail:
+def render_email(round_, kind: Kind, *, name: str, link: str) -> RenderedEmail:
     """Return the subject (one line) and body of one email, rendered as plain text (no HTML escaping)."""
-    facilitator = round.facilitator
+    facilitator = round_.facilitator
     context = Context(
         {
             "name": name,
-            "partnership": round.partnership.name,
+            "partnership": round_.partnership.name,
             "link": link,
-            "closes_on": date_format(round.closes_on, "j F Y"),
+            "closes_on": date_format(round_.closes_on, "j F Y"),
             "facilitator": facilitator.get_full_name() or facilitator.get_username(),
         },
         autoescape=False,
     )
-    subject = Template(template_source(round, kind, "subject")).render(context)
-    body = Template(template_source(round, kind, "body")).render(context)
+    subject = Template(template_source(round_, kind, "subject")).render(context)
+    body = Template(template_source(round_, kind, "body")).render(context)
     # A header must be one line: a template that spills over lines is joined, not refused.
     return RenderedEmail(subject=" ".join(subject.split()), body=body.strip() + "\n")
 
 
-def build_message(round, kind: Kind, *, name: str, email: str, link: str) -> EmailMessage:
+def build_message(round_, kind: Kind, *, name: str, email: str, link: str) -> EmailMessage:
     """Return the EmailMessage for one respondent; replies go to the facilitator when they have an email."""
-    rendered = render_email(round, kind, name=name, link=link)
-    reply_to = [round.facilitator.email] if round.facilitator.email else None
+    rendered = render_email(round_, kind, name=name, link=link)
+    reply_to = [round_.facilitator.email] if round_.facilitator.email else None
     return EmailMessage(
         subject=rendered.subject,
         body=rendered.body,

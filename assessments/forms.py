@@ -141,11 +141,11 @@ class InvitationForm(forms.Form):
     organisation = forms.CharField(max_length=200)
     level = forms.ChoiceField(choices=Level.choices)
 
-    def __init__(self, *args, round: Round, **kwargs) -> None:
+    def __init__(self, *args, round_: Round, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.round = round
-        if round.levels:
-            self.fields["level"].choices = [(v, label) for v, label in Level.choices if v in round.levels]
+        self.round = round_
+        if round_.levels:
+            self.fields["level"].choices = [(v, label) for v, label in Level.choices if v in round_.levels]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

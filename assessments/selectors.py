@@ -84,13 +84,13 @@ class RoundCounts:
     revoked: int
 
 
-def round_counts(round: Round) -> RoundCounts:
+def round_counts(round_: Round) -> RoundCounts:
     """Return the round's counts: live invitations, emailed, reminded, responses in progress and submitted.
 
     ``submitted`` includes responses whose invitation was revoked after submitting (they still count).
     """
     live = Q(revoked_at__isnull=True)
-    totals = Invitation.objects.filter(round=round).aggregate(
+    totals = Invitation.objects.filter(round=round_).aggregate(
         invited=Count("id", filter=live),
         emailed=Count("id", filter=live & Q(invited_at__isnull=False)),
         reminded=Count("id", filter=live & Q(reminder_count__gt=0)),
@@ -101,26 +101,26 @@ def round_counts(round: Round) -> RoundCounts:
     return RoundCounts(**totals)
 
 
-def round_invitations(round: Round) -> QuerySet[Invitation]:
+def round_invitations(round_: Round) -> QuerySet[Invitation]:
     """Return every invitation of the round with its response (for a named round's status list)."""
-    return Invitation.objects.filter(round=round).select_related("response").order_by("organisation", "name")
+    return Invitation.objects.filter(round=round_).select_related("response").order_by("organisation", "name")
 
 
-def round_not_responded(round: Round) -> QuerySet[Invitation]:
+def round_not_responded(round_: Round) -> QuerySet[Invitation]:
     """Return the live invitations without a submitted response: all an anonymous round may show by name."""
     submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
     return (
-        Invitation.objects.filter(round=round, revoked_at__isnull=True)
+        Invitation.objects.filter(round=round_, revoked_at__isnull=True)
         .exclude(Exists(submitted))
         .order_by("organisation", "name")
     )
 
 
-def round_revoked_invitations(round: Round) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(round=round, revoked_at__isnull=False).order_by("name")
+def round_revoked_invitations(round_: Round) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(round=round_, revoked_at__isnull=False).order_by("name")
 
 
-def round_submitted_responses(round: Round) -> QuerySet[Response]:
+def round_submitted_responses(round_: Round) -> QuerySet[Response]:
     """Return the round's submitted responses, each with its invitation (organisation, level, name).
 
     ``principle_scores`` (six ints) and ``total`` are set on every one of them. A response stays counted
@@ -128,23 +128,23 @@ def round_submitted_responses(round: Round) -> QuerySet[Response]:
     anonymous round, callers must not show ``invitation.name`` or ``invitation.email`` beside answers.
     """
     return (
-        Response.objects.filter(round=round, status=ResponseStatus.SUBMITTED)
+        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
         .select_related("invitation")
         .order_by("submitted_at", "id")
     )
 
 
-def round_reopenings(round: Round) -> QuerySet[Reopening]:
+def round_reopenings(round_: Round) -> QuerySet[Reopening]:
     return (
-        Reopening.objects.filter(response__round=round)
+        Reopening.objects.filter(response__round=round_)
         .select_related("reopened_by", "response__invitation")
         .order_by("-reopened_at")
     )
 
 
-def round_emails_existing(round: Round) -> set[str]:
+def round_emails_existing(round_: Round) -> set[str]:
     """Return the lower-cased emails already invited to the round (revoked ones included)."""
-    return {email.lower() for email in Invitation.objects.filter(round=round).values_list("email", flat=True)}
+    return {email.lower() for email in Invitation.objects.filter(round=round_).values_list("email", flat=True)}
 
 
 # --- The instrument ---------------------------------------------------------------------------------------

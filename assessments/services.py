@@ -93,17 +93,17 @@ ROUND_FIELDS = (
 @transaction.atomic
 def round_create(**fields) -> Round:
     """Create a draft round from the set-up fields (see ROUND_FIELDS) and return it."""
-    round = Round(**{name: fields[name] for name in ROUND_FIELDS if name in fields})
-    round.state = RoundState.DRAFT
-    round.full_clean()
-    round.save()
-    return round
+    round_ = Round(**{name: fields[name] for name in ROUND_FIELDS if name in fields})
+    round_.state = RoundState.DRAFT
+    round_.full_clean()
+    round_.save()
+    return round_
 
 
 @transaction.atomic
-def round_update(round: Round, **fields) -> Round:
+def round_update(round_: Round, **fields) -> Round:
     """Change a round's set-up; refuse to make it named once a response exists, or to edit a closed round."""
-    locked = Round.objects.select_for_update().get(pk=round.pk)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.state == RoundState.CLOSED:
         raise ServiceError("A closed round cannot be changed.")
     becomes_named = locked.anonymous and fields.get("anonymous") is False
@@ -125,9 +125,9 @@ def round_update(round: Round, **fields) -> Round:
 
 
 @transaction.atomic
-def round_open(round: Round) -> Round:
+def round_open(round_: Round) -> Round:
     """Open a draft round for answers."""
-    locked = Round.objects.select_for_update().get(pk=round.pk)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.state != RoundState.DRAFT:
         raise ServiceError(f"Only a draft round can be opened; this one is {locked.get_state_display().lower()}.")
     locked.state = RoundState.OPEN
@@ -136,9 +136,9 @@ def round_open(round: Round) -> Round:
 
 
 @transaction.atomic
-def round_close(round: Round) -> Round:
+def round_close(round_: Round) -> Round:
     """Close an open round: from now on its links take no more answers."""
-    locked = Round.objects.select_for_update().get(pk=round.pk)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.state != RoundState.OPEN:
         raise ServiceError(f"Only an open round can be closed; this one is {locked.get_state_display().lower()}.")
     locked.state = RoundState.CLOSED
@@ -153,7 +153,7 @@ def round_close(round: Round) -> Round:
 
 
 @transaction.atomic
-def round_emails_update(round: Round, **templates: str) -> Round:
+def round_emails_update(round_: Round, **templates: str) -> Round:
     """Save the round's own email subjects and bodies (blank means the default); refuse broken templates."""
     errors = {}
     for name, source in templates.items():
@@ -166,9 +166,9 @@ def round_emails_update(round: Round, **templates: str) -> Round:
     names = [f"{kind}_{part}" for kind in emails.KINDS for part in emails.PARTS]
     for name in names:
         if name in templates:
-            setattr(round, name, templates[name])
-    round.save(update_fields=[n for n in names if n in templates])
-    return round
+            setattr(round_, name, templates[name])
+    round_.save(update_fields=[n for n in names if n in templates])
+    return round_
 
 
 # --- Invitations ------------------------------------------------------------------------------------------
@@ -188,17 +188,17 @@ class InvitationRow:
         return Level(self.level).label
 
 
-def _check_can_invite(round: Round) -> None:
-    if round.state == RoundState.CLOSED:
+def _check_can_invite(round_: Round) -> None:
+    if round_.state == RoundState.CLOSED:
         raise RoundNotOpen("The round is closed: no one else can be invited.")
 
 
 @transaction.atomic
-def invitation_create(round: Round, row: InvitationRow, user=None) -> tuple[Invitation, str]:
+def invitation_create(round_: Round, row: InvitationRow, user=None) -> tuple[Invitation, str]:
     """Invite one respondent; return the invitation and its link token. Refuses a duplicate email."""
-    _check_can_invite(round)
+    _check_can_invite(round_)
     invitation = Invitation(
-        round=round, name=row.name, email=row.email, organisation=row.organisation, level=row.level, user=user
+        round=round_, name=row.name, email=row.email, organisation=row.organisation, level=row.level, user=user
     )
     token = issue_token(invitation)
     try:
@@ -210,22 +210,22 @@ def invitation_create(round: Round, row: InvitationRow, user=None) -> tuple[Invi
 
 
 @transaction.atomic
-def invitations_import(round: Round, rows: Iterable[InvitationRow]) -> int:
+def invitations_import(round_: Round, rows: Iterable[InvitationRow]) -> int:
     """Invite every row (already checked by the preview) and return how many were added.
 
     A row whose email was invited in the meantime is skipped rather than failing the whole import.
     """
-    _check_can_invite(round)
+    _check_can_invite(round_)
     invitations = []
     for row in rows:
         invitation = Invitation(
-            round=round, name=row.name, email=row.email, organisation=row.organisation, level=row.level
+            round=round_, name=row.name, email=row.email, organisation=row.organisation, level=row.level
         )
         issue_token(invitation)
         invitations.append(invitation)
-    before = Invitation.objects.filter(round=round).count()
+    before = Invitation.objects.filter(round=round_).count()
     Invitation.objects.bulk_create(invitations, ignore_conflicts=True)
-    return Invitation.objects.filter(round=round).count() - before
+    return Invitation.objects.filter(round=round_).count() - before
 
 
 def respond_link(base_url: str, invitation: Invitation) -> str:
@@ -233,10 +233,10 @@ def respond_link(base_url: str, invitation: Invitation) -> str:
     return base_url.rstrip("/") + reverse("assessments:respond", args=[token_for(invitation)])
 
 
-def _send(round: Round, kind: emails.Kind, invitations: Sequence[Invitation], base_url: str) -> None:
+def _send(round_: Round, kind: emails.Kind, invitations: Sequence[Invitation], base_url: str) -> None:
     messages = [
         emails.build_message(
-            round, kind, name=invitation.name, email=invitation.email, link=respond_link(base_url, invitation)
+            round_, kind, name=invitation.name, email=invitation.email, link=respond_link(base_url, invitation)
         )
         for invitation in invitations
     ]
@@ -246,13 +246,13 @@ def _send(round: Round, kind: emails.Kind, invitations: Sequence[Invitation], ba
 
 
 @transaction.atomic
-def invitations_send(round: Round, *, base_url: str) -> int:
+def invitations_send(round_: Round, *, base_url: str) -> int:
     """Email every live invitation not yet emailed; return how many were sent. The round must be open."""
-    if round.state != RoundState.OPEN:
+    if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
     pending = list(
         Invitation.objects.select_for_update()
-        .filter(round=round, revoked_at__isnull=True, invited_at__isnull=True)
+        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=True)
         .order_by("id")
     )
     now = timezone.now()
@@ -260,21 +260,21 @@ def invitations_send(round: Round, *, base_url: str) -> int:
         invitation.invited_at = now
     Invitation.objects.bulk_update(pending, ["invited_at"])
     # Sent last, so a failure to send rolls back the "emailed" marks rather than leaving them wrong.
-    _send(round, "invitation", pending, base_url)
+    _send(round_, "invitation", pending, base_url)
     return len(pending)
 
 
 @transaction.atomic
-def reminders_send(round: Round, *, base_url: str) -> int:
+def reminders_send(round_: Round, *, base_url: str) -> int:
     """Remind every emailed, live invitation without a submitted response (and not reminded in the last few
     minutes); return how many were sent."""
-    if round.state != RoundState.OPEN:
+    if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
     submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
     now = timezone.now()
     due = list(
         Invitation.objects.select_for_update()
-        .filter(round=round, revoked_at__isnull=True, invited_at__isnull=False)
+        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=False)
         .exclude(Exists(submitted))
         # A second click (or a resent form) within minutes does not remind the same people again.
         .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
@@ -284,7 +284,7 @@ def reminders_send(round: Round, *, base_url: str) -> int:
         invitation.reminded_at = now
         invitation.reminder_count += 1
     Invitation.objects.bulk_update(due, ["reminded_at", "reminder_count"])
-    _send(round, "reminder", due, base_url)
+    _send(round_, "reminder", due, base_url)
     return len(due)
 
 
@@ -494,18 +494,18 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
 
 
 @transaction.atomic
-def action_item_create(round: Round, **fields) -> tuple[ActionItem, bool]:
+def action_item_create(round_: Round, **fields) -> tuple[ActionItem, bool]:
     """Add an action to the round's plan; return it and whether it is new.
 
     The same action sent twice within a couple of minutes (a double click, a resent form) is not added again.
     """
-    Round.objects.select_for_update().filter(pk=round.pk).first()  # one writer per round at a time
+    Round.objects.select_for_update().filter(pk=round_.pk).first()  # one writer per round at a time
     existing = ActionItem.objects.filter(
-        round=round, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
+        round=round_, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
     ).first()
     if existing is not None:
         return existing, False
-    return ActionItem.objects.create(round=round, **fields), True
+    return ActionItem.objects.create(round=round_, **fields), True
 
 
 @transaction.atomic
@@ -518,11 +518,11 @@ def action_item_update(action: ActionItem, **fields) -> ActionItem:
 
 
 @transaction.atomic
-def round_set_next_health_check(round: Round, when: datetime.date) -> Round:
+def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
     """Record the date of the next health check; it becomes the partnership's review due date."""
-    round.next_health_check = when
-    round.save(update_fields=["next_health_check"])
-    partnership = round.partnership
+    round_.next_health_check = when
+    round_.save(update_fields=["next_health_check"])
+    partnership = round_.partnership
     partnership.review_due_date = when
     partnership.save(update_fields=["review_due_date", "updated_at"])
-    return round
+    return round_

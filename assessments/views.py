@@ -53,14 +53,14 @@ def _round_for(request: HttpRequest, pk: int, perm: str, *, manage: bool = True)
     """Return the round if the user holds ``perm`` and facilitates it (or, to look only, is a manager)."""
     _require_perm(request, perm)
     try:
-        round = selectors.round_get(pk)
+        round_ = selectors.round_get(pk)
     except Round.DoesNotExist as exc:
         raise Http404("No such round.") from exc
     user = request.user
-    if round.facilitator_id == user.pk or user.is_superuser:
-        return round
+    if round_.facilitator_id == user.pk or user.is_superuser:
+        return round_
     if not manage and selectors.user_sees_all_rounds(user):
-        return round
+        return round_
     raise PermissionDenied
 
 
@@ -103,59 +103,59 @@ def round_create(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None, initial=_initial_round(request))
     if request.method == "POST" and form.is_valid():
         try:
-            round = services.round_create(**form.cleaned_data)
+            round_ = services.round_create(**form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "The round is set up as a draft. Invite the respondents, then open it.")
-            return redirect(round)
+            return redirect(round_)
     return render(request, "assessments/rounds/form.html", {"form": form, "round": None})
 
 
 @login_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.change_round")
-    if round.state == RoundState.CLOSED:
+    round_ = _round_for(request, pk, "assessments.change_round")
+    if round_.state == RoundState.CLOSED:
         messages.error(request, "A closed round cannot be changed.")
-        return redirect(round)
-    form = RoundForm(request.POST or None, instance=round)
+        return redirect(round_)
+    form = RoundForm(request.POST or None, instance=round_)
     if request.method == "POST" and form.is_valid():
         try:
-            round = services.round_update(round, **form.cleaned_data)
+            round_ = services.round_update(round_, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         except services.ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "The round's set-up is saved.")
-            return redirect(round)
-    return render(request, "assessments/rounds/form.html", {"form": form, "round": round})
+            return redirect(round_)
+    return render(request, "assessments/rounds/form.html", {"form": form, "round": round_})
 
 
-def _reopen_choices(round: Round):
-    if round.anonymous:
+def _reopen_choices(round_: Round):
+    if round_.anonymous:
         # The facilitator knows who was invited; offering everyone keeps who has submitted hidden.
-        return Invitation.objects.filter(round=round, revoked_at__isnull=True).order_by("name")
-    return Invitation.objects.filter(round=round, response__status=ResponseStatus.SUBMITTED).order_by("name")
+        return Invitation.objects.filter(round=round_, revoked_at__isnull=True).order_by("name")
+    return Invitation.objects.filter(round=round_, response__status=ResponseStatus.SUBMITTED).order_by("name")
 
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.view_round", manage=False)
-    can_manage = round.facilitator_id == request.user.pk or request.user.is_superuser
+    round_ = _round_for(request, pk, "assessments.view_round", manage=False)
+    can_manage = round_.facilitator_id == request.user.pk or request.user.is_superuser
     reopen_form = None
-    if can_manage and round.state == RoundState.OPEN:
-        reopen_form = ReopenForm(invitations=_reopen_choices(round))
+    if can_manage and round_.state == RoundState.OPEN:
+        reopen_form = ReopenForm(invitations=_reopen_choices(round_))
     return render(
         request,
         "assessments/rounds/detail.html",
         {
-            "round": round,
-            "counts": selectors.round_counts(round),
+            "round": round_,
+            "counts": selectors.round_counts(round_),
             "can_manage": can_manage,
             "reopen_form": reopen_form,
-            "reopenings": selectors.round_reopenings(round),
-            "level_labels": [Level(v).label for v in round.levels],
+            "reopenings": selectors.round_reopenings(round_),
+            "level_labels": [Level(v).label for v in round_.levels],
         },
     )
 
@@ -163,48 +163,48 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_state(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.change_round")
+    round_ = _round_for(request, pk, "assessments.change_round")
     form = RoundStateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether to open or close the round.")
-        return redirect(round)
+        return redirect(round_)
     try:
         if form.cleaned_data["action"] == "open":
-            services.round_open(round)
+            services.round_open(round_)
             messages.success(request, "The round is open: respondents' links now work.")
         else:
-            services.round_close(round)
+            services.round_close(round_)
             messages.success(request, "The round is closed: it takes no more answers.")
     except services.ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(round)
+    return redirect(round_)
 
 
 @login_required
 def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask before closing: a closed round cannot be opened again."""
-    round = _round_for(request, pk, "assessments.change_round")
-    if round.state != RoundState.OPEN:
+    round_ = _round_for(request, pk, "assessments.change_round")
+    if round_.state != RoundState.OPEN:
         messages.info(request, "Only an open round can be closed.")
-        return redirect(round)
-    return render(request, "assessments/rounds/close.html", {"round": round, "counts": selectors.round_counts(round)})
+        return redirect(round_)
+    return render(request, "assessments/rounds/close.html", {"round": round_, "counts": selectors.round_counts(round_)})
 
 
 @login_required
 @require_POST
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.add_reopening")
-    form = ReopenForm(request.POST, invitations=_reopen_choices(round))
+    round_ = _round_for(request, pk, "assessments.add_reopening")
+    form = ReopenForm(request.POST, invitations=_reopen_choices(round_))
     if not form.is_valid():
         messages.error(request, "Choose whose response to reopen and give the reason.")
-        return redirect(round)
+        return redirect(round_)
     invitation = form.cleaned_data["invitation"]
     try:
         reopening = services.invitation_reopen(invitation, by=request.user, reason=form.cleaned_data["reason"])
     except (services.ServiceError, ValidationError) as exc:
         messages.error(request, getattr(exc, "message", "The response could not be reopened."))
-        return redirect(round)
-    if round.anonymous:
+        return redirect(round_)
+    if round_.anonymous:
         messages.info(
             request,
             f"If {invitation.name} had submitted a response, it is now reopened and they can change it by "
@@ -215,80 +215,80 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{invitation.name}'s response is reopened: they can change it by their link.")
     else:
         messages.info(request, f"{invitation.name} has no submitted response, so nothing was reopened.")
-    return redirect(round)
+    return redirect(round_)
 
 
-def _invitations_page(request: HttpRequest, round: Round, status: int = 200, **forms) -> HttpResponse:
-    counts = selectors.round_counts(round)
+def _invitations_page(request: HttpRequest, round_: Round, status: int = 200, **forms) -> HttpResponse:
+    counts = selectors.round_counts(round_)
     context = {
-        "round": round,
+        "round": round_,
         "counts": counts,
-        "add_form": forms.get("add_form") or InvitationForm(round=round),
+        "add_form": forms.get("add_form") or InvitationForm(round_=round_),
         "import_form": forms.get("import_form") or InvitationImportForm(),
         "emails_form": forms.get("emails_form")
         or RoundEmailsForm(
             initial={
-                "invitation_subject": round.invitation_subject,
-                "invitation_body": round.invitation_body,
-                "reminder_subject": round.reminder_subject,
-                "reminder_body": round.reminder_body,
+                "invitation_subject": round_.invitation_subject,
+                "invitation_body": round_.invitation_body,
+                "reminder_subject": round_.reminder_subject,
+                "reminder_body": round_.reminder_body,
             }
         ),
-        "revoked": selectors.round_revoked_invitations(round),
+        "revoked": selectors.round_revoked_invitations(round_),
         "max_upload": settings.MAX_CSV_UPLOAD_BYTES,
-        "is_closed": round.state == RoundState.CLOSED,
+        "is_closed": round_.state == RoundState.CLOSED,
     }
-    if round.anonymous:
-        context["not_responded"] = selectors.round_not_responded(round)
+    if round_.anonymous:
+        context["not_responded"] = selectors.round_not_responded(round_)
     else:
-        context["invitations"] = [i for i in selectors.round_invitations(round) if i.revoked_at is None]
+        context["invitations"] = [i for i in selectors.round_invitations(round_) if i.revoked_at is None]
     return render(request, "assessments/rounds/invitations.html", context, status=status)
 
 
 @login_required
 def invitations(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.view_invitation")
-    return _invitations_page(request, round)
+    round_ = _round_for(request, pk, "assessments.view_invitation")
+    return _invitations_page(request, round_)
 
 
 @login_required
 @require_POST
 def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.add_invitation")
-    form = InvitationForm(request.POST, round=round)
+    round_ = _round_for(request, pk, "assessments.add_invitation")
+    form = InvitationForm(request.POST, round_=round_)
     if form.is_valid():
         try:
-            invitation, _token = services.invitation_create(round, form.row())
+            invitation, _token = services.invitation_create(round_, form.row())
         except ValidationError as exc:
             form.add_error(None, exc)
         except services.ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"{invitation.name} is invited. Send the invitations when you are ready.")
-            return redirect("assessments:invitations", pk=round.pk)
-    return _invitations_page(request, round, add_form=form)
+            return redirect("assessments:invitations", pk=round_.pk)
+    return _invitations_page(request, round_, add_form=form)
 
 
-def _preview(round: Round, text: str):
+def _preview(round_: Round, text: str):
     return parse_invitations_csv(
-        text, existing_emails=selectors.round_emails_existing(round), allowed_levels=round.levels
+        text, existing_emails=selectors.round_emails_existing(round_), allowed_levels=round_.levels
     )
 
 
 @login_required
 @require_POST
 def invitations_import(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.add_invitation")
+    round_ = _round_for(request, pk, "assessments.add_invitation")
     form = InvitationImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _invitations_page(request, round, import_form=form)
+        return _invitations_page(request, round_, import_form=form)
     text = form.cleaned_data["text"]
     return render(
         request,
         "assessments/rounds/import_preview.html",
         {
-            "round": round,
-            "preview": _preview(round, text),
+            "round": round_,
+            "preview": _preview(round_, text),
             "confirm_form": InvitationConfirmForm(initial={"text": text}),
         },
     )
@@ -297,24 +297,24 @@ def invitations_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitations_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.add_invitation")
+    round_ = _round_for(request, pk, "assessments.add_invitation")
     form = InvitationConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The rows could not be read again; paste or upload them once more.")
-        return redirect("assessments:invitations", pk=round.pk)
+        return redirect("assessments:invitations", pk=round_.pk)
     # Checked again now: someone may have been invited since the preview.
-    preview = _preview(round, form.cleaned_data["text"])
+    preview = _preview(round_, form.cleaned_data["text"])
     try:
-        added = services.invitations_import(round, preview.rows)
+        added = services.invitations_import(round_, preview.rows)
     except services.ServiceError as exc:
         messages.error(request, exc.message)
-        return redirect("assessments:invitations", pk=round.pk)
+        return redirect("assessments:invitations", pk=round_.pk)
     left_out = len(preview.bad) + (len(preview.rows) - added)
     text = f"{added} {'person' if added == 1 else 'people'} added."
     if left_out:
         text += f" {left_out} {'row was' if left_out == 1 else 'rows were'} left out."
     messages.success(request, text)
-    return redirect("assessments:invitations", pk=round.pk)
+    return redirect("assessments:invitations", pk=round_.pk)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -324,9 +324,9 @@ def _base_url(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.change_invitation")
+    round_ = _round_for(request, pk, "assessments.change_invitation")
     try:
-        sent = services.invitations_send(round, base_url=_base_url(request))
+        sent = services.invitations_send(round_, base_url=_base_url(request))
     except services.ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -334,15 +334,15 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Invitations sent to {sent} {'person' if sent == 1 else 'people'}.")
         else:
             messages.info(request, "Everyone has already been sent an invitation.")
-    return redirect("assessments:invitations", pk=round.pk)
+    return redirect("assessments:invitations", pk=round_.pk)
 
 
 @login_required
 @require_POST
 def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.change_invitation")
+    round_ = _round_for(request, pk, "assessments.change_invitation")
     try:
-        sent = services.reminders_send(round, base_url=_base_url(request))
+        sent = services.reminders_send(round_, base_url=_base_url(request))
     except services.ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -350,37 +350,37 @@ def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
         else:
             messages.info(request, "There is no one to remind.")
-    return redirect("assessments:invitations", pk=round.pk)
+    return redirect("assessments:invitations", pk=round_.pk)
 
 
 @login_required
 @require_POST
 def round_emails(request: HttpRequest, pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.change_round")
+    round_ = _round_for(request, pk, "assessments.change_round")
     form = RoundEmailsForm(request.POST)
     if form.is_valid():
         try:
-            services.round_emails_update(round, **{k: v for k, v in form.cleaned_data.items()})
+            services.round_emails_update(round_, **{k: v for k, v in form.cleaned_data.items()})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "The email texts are saved.")
-            return redirect("assessments:invitations", pk=round.pk)
-    return _invitations_page(request, round, emails_form=form)
+            return redirect("assessments:invitations", pk=round_.pk)
+    return _invitations_page(request, round_, emails_form=form)
 
 
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    round = _round_for(request, pk, "assessments.change_invitation")
-    invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round)
+    round_ = _round_for(request, pk, "assessments.change_invitation")
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round_)
     try:
         services.invitation_revoke(invitation)
     except services.RoundNotOpen as exc:
         messages.error(request, str(exc))
-        return redirect("assessments:invitations", pk=round.pk)
+        return redirect("assessments:invitations", pk=round_.pk)
     messages.success(request, f"{invitation.name}'s link no longer works.")
-    return redirect("assessments:invitations", pk=round.pk)
+    return redirect("assessments:invitations", pk=round_.pk)
 
 
 # --- The respondent's journey -----------------------------------------------------------------------------

@@ -50,8 +50,8 @@ def invitation():
     facilitator = UserFactory(
         username="tom", first_name="Tom", last_name="Okafor", email="tom.okafor@council.example", roles=[FACILITATOR]
     )
-    round = RoundFactory(facilitator=facilitator, title="Annual health check 2026", partnership__name="Safer Demo")
-    return InvitationFactory(round=round, name="Ann Lee", organisation="Demo Council")
+    round_ = RoundFactory(facilitator=facilitator, title="Annual health check 2026", partnership__name="Safer Demo")
+    return InvitationFactory(round=round_, name="Ann Lee", organisation="Demo Council")
 
 
 def answer_by_mouse(page, values: list[int]) -> None:

@@ -154,7 +154,7 @@ def answer_sheets(
 
 
 def submitted_response(
-    round: Round,
+    round_: Round,
     answers: Sequence[int],
     significance: Sequence[int] = (3, 3, 3, 3, 3, 3),
     success: int = 3,
@@ -171,7 +171,7 @@ def submitted_response(
     ``level``, ``name``...).
     """
     if invitation is None:
-        invitation = InvitationFactory(round=round, **invitation_fields)
+        invitation = InvitationFactory(round=round_, **invitation_fields)
     answer_sheets(invitation, answers, comments, require_open=False)
     services.response_save_significance(invitation, list(significance), require_open=False)
     services.response_save_success(invitation, success, success_comment, require_open=False)

@@ -53,12 +53,12 @@ def test_demo_rounds_are_varied_realistic_and_consistent(users, partnerships, cl
     counts = sorted(closed.filter(partnership=p).count() for p in per_partnership)
     assert min(counts) == 1 and max(counts) == 3
     assert closed.filter(anonymous=False).exists() and closed.filter(anonymous=True).count() > closed.count() / 2
-    for round in closed:
-        submitted = Response.objects.filter(round=round, status=ResponseStatus.SUBMITTED)
+    for round_ in closed:
+        submitted = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
         assert 8 <= submitted.count() <= 21  # 8 to 20, plus the demo respondent in one round
         levels = set(Invitation.objects.filter(response__in=submitted).values_list("level", flat=True))
         assert levels == {"board", "management", "front_line"}
-        organisations = set(Invitation.objects.filter(round=round).values_list("organisation", flat=True))
+        organisations = set(Invitation.objects.filter(round=round_).values_list("organisation", flat=True))
         assert organisations == {"Council", "Police", "NHS Trust"}
     # Scores are those of the answers, worked out like a real submission.
     for response in Response.objects.filter(status=ResponseStatus.SUBMITTED)[:40]:
@@ -72,8 +72,8 @@ def test_demo_rounds_are_varied_realistic_and_consistent(users, partnerships, cl
     assert Response.objects.exclude(success_comment="").exists()
     # Some rounds agree, some are split: the spread of totals differs between rounds.
     spreads = []
-    for round in closed:
-        totals = list(Response.objects.filter(round=round).values_list("total", flat=True))
+    for round_ in closed:
+        totals = list(Response.objects.filter(round=round_).values_list("total", flat=True))
         spreads.append(max(totals) - min(totals))
     assert max(spreads) - min(spreads) >= 15
     # The open round: some submitted, some in progress, the demo respondent invited, a working link printed.

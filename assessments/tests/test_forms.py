@@ -110,35 +110,35 @@ def test_empty_import_is_refused():
 
 @pytest.mark.django_db
 def test_round_form_refuses_named_once_a_response_exists():
-    round = RoundFactory(anonymous=True)
-    ResponseFactory(invitation=InvitationFactory(round=round))
+    round_ = RoundFactory(anonymous=True)
+    ResponseFactory(invitation=InvitationFactory(round=round_))
     data = {
-        "partnership": round.partnership_id,
-        "instrument": round.instrument_id,
-        "title": round.title,
-        "purpose": round.purpose,
-        "facilitation": round.facilitation,
-        "facilitator": round.facilitator_id,
+        "partnership": round_.partnership_id,
+        "instrument": round_.instrument_id,
+        "title": round_.title,
+        "purpose": round_.purpose,
+        "facilitation": round_.facilitation,
+        "facilitator": round_.facilitator_id,
         "levels": ["board"],
         "opens_on": "2026-01-01",
         "closes_on": "2026-02-01",
         "anonymous": "",
     }
-    form = RoundForm(data, instance=round)
+    form = RoundForm(data, instance=round_)
     assert not form.is_valid()
     assert "cannot become named" in form.errors["anonymous"][0]
 
 
 @pytest.mark.django_db
 def test_round_form_refuses_close_before_open():
-    round = RoundFactory()
+    round_ = RoundFactory()
     data = {
-        "partnership": round.partnership.pk,
+        "partnership": round_.partnership.pk,
         "instrument": instrument().pk,
         "title": "x",
         "purpose": "health_check",
         "facilitation": "internal",
-        "facilitator": round.facilitator.pk,
+        "facilitator": round_.facilitator.pk,
         "levels": ["board"],
         "opens_on": datetime.date(2026, 3, 1).isoformat(),
         "closes_on": datetime.date(2026, 2, 1).isoformat(),

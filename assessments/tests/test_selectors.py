@@ -17,35 +17,35 @@ pytestmark = pytest.mark.django_db
 
 
 def test_round_submitted_responses_returns_only_submitted_with_scores():
-    round = RoundFactory()
-    done = submitted_response(round, [3] * 36, organisation="Police", level="board")
-    ResponseFactory(invitation=InvitationFactory(round=round))
+    round_ = RoundFactory()
+    done = submitted_response(round_, [3] * 36, organisation="Police", level="board")
+    ResponseFactory(invitation=InvitationFactory(round=round_))
     submitted_response(RoundFactory(), [4] * 36)  # another round
-    responses = list(selectors.round_submitted_responses(round))
+    responses = list(selectors.round_submitted_responses(round_))
     assert responses == [done]
     assert responses[0].principle_scores == [18] * 6 and responses[0].total == 108
     assert responses[0].invitation.organisation == "Police"
 
 
 def test_revoked_after_submitting_still_counts():
-    round = RoundFactory()
-    done = submitted_response(round, [3] * 36)
+    round_ = RoundFactory()
+    done = submitted_response(round_, [3] * 36)
     services.invitation_revoke(done.invitation)
-    assert list(selectors.round_submitted_responses(round)) == [done]
-    counts = selectors.round_counts(round)
+    assert list(selectors.round_submitted_responses(round_)) == [done]
+    counts = selectors.round_counts(round_)
     assert counts.submitted == 1 and counts.invited == 0 and counts.revoked == 1
 
 
 def test_round_counts_and_not_responded():
-    round = RoundFactory()
-    waiting = InvitationFactory(round=round)
-    started = InvitationFactory(round=round)
+    round_ = RoundFactory()
+    waiting = InvitationFactory(round=round_)
+    started = InvitationFactory(round=round_)
     ResponseFactory(invitation=started)
-    submitted_response(round, [3] * 36)
-    services.invitations_send(round, base_url="http://x/")
-    counts = selectors.round_counts(round)
+    submitted_response(round_, [3] * 36)
+    services.invitations_send(round_, base_url="http://x/")
+    counts = selectors.round_counts(round_)
     assert (counts.invited, counts.emailed, counts.in_progress, counts.submitted) == (3, 3, 1, 1)
-    assert set(selectors.round_not_responded(round)) == {waiting, started}
+    assert set(selectors.round_not_responded(round_)) == {waiting, started}
 
 
 def test_progress_finds_the_first_incomplete_step():
@@ -66,7 +66,7 @@ def test_progress_finds_the_first_incomplete_step():
 
 
 def test_instrument_bands_come_from_the_database():
-    round = RoundFactory()
-    bands = selectors.instrument_bands(round.instrument)
+    round_ = RoundFactory()
+    bands = selectors.instrument_bands(round_.instrument)
     assert sorted(bands.principles) == [1, 2, 3, 4, 5, 6]
     assert [b.label for b in sorted(bands.total, key=lambda b: b.min)] == ["36", "37-72", "73-108", "109-144"]

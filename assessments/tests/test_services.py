@@ -30,24 +30,24 @@ WORKED_EXAMPLE = [4, 2, 3, 3, 3, 1] + [3] * 30
 
 
 def test_round_goes_draft_open_closed_and_no_further():
-    round = RoundFactory(state=RoundState.DRAFT)
+    round_ = RoundFactory(state=RoundState.DRAFT)
     with pytest.raises(services.ServiceError):
-        services.round_close(round)
-    services.round_open(round)
-    round.refresh_from_db()
-    assert round.state == RoundState.OPEN
+        services.round_close(round_)
+    services.round_open(round_)
+    round_.refresh_from_db()
+    assert round_.state == RoundState.OPEN
     with pytest.raises(services.ServiceError):
-        services.round_open(round)
-    services.round_close(round)
-    round.refresh_from_db()
-    assert round.state == RoundState.CLOSED and round.closed_at is not None
+        services.round_open(round_)
+    services.round_close(round_)
+    round_.refresh_from_db()
+    assert round_.state == RoundState.CLOSED and round_.closed_at is not None
     with pytest.raises(services.ServiceError):
-        services.round_open(round)
+        services.round_open(round_)
 
 
 def test_round_create_starts_as_draft():
     facilitator = UserFactory(roles=[FACILITATOR])
-    round = services.round_create(
+    round_ = services.round_create(
         partnership=RoundFactory().partnership,
         instrument=instrument(),
         title="Health check 2027",
@@ -58,14 +58,14 @@ def test_round_create_starts_as_draft():
         anonymous=True,
         state=RoundState.OPEN,
     )
-    assert round.state == RoundState.DRAFT
+    assert round_.state == RoundState.DRAFT
 
 
 def test_closed_round_refuses_answers_and_submission():
-    round = RoundFactory()
-    invitation = InvitationFactory(round=round)
+    round_ = RoundFactory()
+    invitation = InvitationFactory(round=round_)
     answer_sheets(invitation, [3] * 36)
-    services.round_close(round)
+    services.round_close(round_)
     invitation = Invitation.objects.select_related("round").get(pk=invitation.pk)
     with pytest.raises(services.RoundNotOpen):
         answer_sheets(invitation, [4] * 36)
@@ -82,31 +82,31 @@ def test_draft_round_refuses_answers():
 
 
 def test_anonymous_round_cannot_become_named_once_a_response_exists():
-    round = RoundFactory(anonymous=True)
-    services.round_update(round, anonymous=False)  # no response yet: allowed
-    round.refresh_from_db()
-    assert round.anonymous is False
-    services.round_update(round, anonymous=True)
-    ResponseFactory(invitation=InvitationFactory(round=round))
+    round_ = RoundFactory(anonymous=True)
+    services.round_update(round_, anonymous=False)  # no response yet: allowed
+    round_.refresh_from_db()
+    assert round_.anonymous is False
+    services.round_update(round_, anonymous=True)
+    ResponseFactory(invitation=InvitationFactory(round=round_))
     with pytest.raises(ValidationError) as caught:
-        services.round_update(round, anonymous=False)
+        services.round_update(round_, anonymous=False)
     assert "anonymous" in caught.value.message_dict
-    round.refresh_from_db()
-    assert round.anonymous is True
+    round_.refresh_from_db()
+    assert round_.anonymous is True
 
 
 def test_named_round_may_become_anonymous_after_responses():
-    round = RoundFactory(anonymous=False)
-    ResponseFactory(invitation=InvitationFactory(round=round))
-    services.round_update(round, anonymous=True)
-    round.refresh_from_db()
-    assert round.anonymous is True
+    round_ = RoundFactory(anonymous=False)
+    ResponseFactory(invitation=InvitationFactory(round=round_))
+    services.round_update(round_, anonymous=True)
+    round_.refresh_from_db()
+    assert round_.anonymous is True
 
 
 def test_closed_round_cannot_be_edited():
-    round = RoundFactory(state=RoundState.CLOSED)
+    round_ = RoundFactory(state=RoundState.CLOSED)
     with pytest.raises(services.ServiceError):
-        services.round_update(round, title="New title")
+        services.round_update(round_, title="New title")
 
 
 # --- Saving and submitting --------------------------------------------------------------------------------
@@ -160,12 +160,12 @@ def test_submit_with_nothing_saved_lists_everything():
 
 
 def test_worked_example_stored_as_a_real_response_scores_16_with_the_seed_band():
-    round = RoundFactory()
-    response = submitted_response(round, WORKED_EXAMPLE)
+    round_ = RoundFactory()
+    response = submitted_response(round_, WORKED_EXAMPLE)
     assert response.status == ResponseStatus.SUBMITTED
     assert response.principle_scores == [16, 18, 18, 18, 18, 18]
     assert response.total == 106
-    profile = selectors.response_profile(response, round.instrument)
+    profile = selectors.response_profile(response, round_.instrument)
     assert profile.principles[0].score == 16
     assert profile.principles[0].band.text == "The need for partnership is recognised and accepted"
     assert profile.principles[0].band.label == "13-18"
@@ -236,65 +236,65 @@ def test_invitation_reopen_without_submission_changes_nothing():
 
 
 def test_invitation_create_refuses_duplicate_email_and_closed_round():
-    round = RoundFactory()
+    round_ = RoundFactory()
     row = services.InvitationRow("Ann Lee", "ann@example.org", "Council", "board")
-    invitation, token = services.invitation_create(round, row)
+    invitation, token = services.invitation_create(round_, row)
     assert selectors.invitation_for_token(token) == invitation
     with pytest.raises(ValidationError):
-        services.invitation_create(round, row)
+        services.invitation_create(round_, row)
     closed = RoundFactory(state=RoundState.CLOSED)
     with pytest.raises(services.RoundNotOpen):
         services.invitation_create(closed, row)
 
 
 def test_invitations_import_skips_emails_invited_meanwhile():
-    round = RoundFactory()
-    InvitationFactory(round=round, email="b@example.org")
+    round_ = RoundFactory()
+    InvitationFactory(round=round_, email="b@example.org")
     rows = [
         services.InvitationRow("A", "a@example.org", "Council", "board"),
         services.InvitationRow("B", "b@example.org", "Council", "board"),
     ]
-    assert services.invitations_import(round, rows) == 1
-    assert Invitation.objects.filter(round=round).count() == 2
+    assert services.invitations_import(round_, rows) == 1
+    assert Invitation.objects.filter(round=round_).count() == 2
     assert len(set(Invitation.objects.values_list("token_hash", flat=True))) == 2
 
 
 def test_invitations_send_emails_each_person_their_own_working_link(mailoutbox):
-    round = RoundFactory()
-    first = InvitationFactory(round=round, name="Ann Lee")
-    second = InvitationFactory(round=round)
-    revoked = InvitationFactory(round=round)
+    round_ = RoundFactory()
+    first = InvitationFactory(round=round_, name="Ann Lee")
+    second = InvitationFactory(round=round_)
+    revoked = InvitationFactory(round=round_)
     services.invitation_revoke(revoked)
-    sent = services.invitations_send(round, base_url="https://phc.example/")
+    sent = services.invitations_send(round_, base_url="https://phc.example/")
     assert sent == 2
     assert len(mailoutbox) == 2
     message = next(m for m in mailoutbox if m.to == [first.email])
     assert f"https://phc.example/respond/{first.token}/" in message.body
     assert second.token not in message.body
     assert "Dear Ann Lee" in message.body
-    assert round.partnership.name in message.subject
-    assert message.reply_to == [round.facilitator.email]
+    assert round_.partnership.name in message.subject
+    assert message.reply_to == [round_.facilitator.email]
     # Sending again sends nothing: everyone has been emailed.
-    assert services.invitations_send(round, base_url="https://phc.example/") == 0
+    assert services.invitations_send(round_, base_url="https://phc.example/") == 0
     assert Invitation.objects.filter(invited_at__isnull=False).count() == 2
 
 
 def test_invitations_are_not_sent_for_a_draft_round(mailoutbox):
-    round = RoundFactory(state=RoundState.DRAFT)
-    InvitationFactory(round=round)
+    round_ = RoundFactory(state=RoundState.DRAFT)
+    InvitationFactory(round=round_)
     with pytest.raises(services.RoundNotOpen):
-        services.invitations_send(round, base_url="https://phc.example/")
+        services.invitations_send(round_, base_url="https://phc.example/")
     assert mailoutbox == []
 
 
 def test_reminders_go_to_those_who_have_not_submitted_with_the_same_link(mailoutbox):
-    round = RoundFactory()
-    waiting = InvitationFactory(round=round)
-    done = InvitationFactory(round=round)
-    services.invitations_send(round, base_url="https://phc.example/")
-    submitted_response(round, [3] * 36, invitation=done)
+    round_ = RoundFactory()
+    waiting = InvitationFactory(round=round_)
+    done = InvitationFactory(round=round_)
+    services.invitations_send(round_, base_url="https://phc.example/")
+    submitted_response(round_, [3] * 36, invitation=done)
     mailoutbox.clear()
-    assert services.reminders_send(round, base_url="https://phc.example/") == 1
+    assert services.reminders_send(round_, base_url="https://phc.example/") == 1
     assert [m.to for m in mailoutbox] == [[waiting.email]]
     assert f"/respond/{waiting.token}/" in mailoutbox[0].body
     assert mailoutbox[0].subject.startswith("Reminder")
@@ -303,25 +303,25 @@ def test_reminders_go_to_those_who_have_not_submitted_with_the_same_link(mailout
 
 
 def test_round_own_email_text_is_used_and_plain_text_is_not_escaped(mailoutbox):
-    round = RoundFactory()
-    round.partnership.name = "Health & Wellbeing Board"
-    round.partnership.save()
+    round_ = RoundFactory()
+    round_.partnership.name = "Health & Wellbeing Board"
+    round_.partnership.save()
     services.round_emails_update(
-        round,
+        round_,
         invitation_subject="Have your say: {{ partnership }}",
         invitation_body="Hello {{ name }}, open {{ link }} by {{ closes_on }}. {{ facilitator }}",
     )
-    invitation = InvitationFactory(round=round, name="O'Brien")
-    services.invitations_send(Round.objects.get(pk=round.pk), base_url="http://x/")
+    invitation = InvitationFactory(round=round_, name="O'Brien")
+    services.invitations_send(Round.objects.get(pk=round_.pk), base_url="http://x/")
     assert mailoutbox[0].subject == "Have your say: Health & Wellbeing Board"
     assert mailoutbox[0].body.startswith("Hello O'Brien, open http://x/respond/")
     assert invitation.token in mailoutbox[0].body
 
 
 def test_broken_email_template_is_refused():
-    round = RoundFactory()
+    round_ = RoundFactory()
     with pytest.raises(ValidationError):
-        services.round_emails_update(round, invitation_body="Hello {% if %}")
+        services.round_emails_update(round_, invitation_body="Hello {% if %}")
 
 
 @pytest.mark.parametrize(
@@ -334,16 +334,16 @@ def test_broken_email_template_is_refused():
     ],
 )
 def test_email_templates_use_only_the_documented_variables_and_keep_the_link(body, message):
-    round = RoundFactory()
+    round_ = RoundFactory()
     with pytest.raises(ValidationError) as caught:
-        services.round_emails_update(round, invitation_body=body)
+        services.round_emails_update(round_, invitation_body=body)
     assert message in str(caught.value)
 
 
 def test_email_template_may_use_conditions_and_filters():
-    round = RoundFactory()
-    services.round_emails_update(round, reminder_body="{% if name %}Dear {{ name|upper }},{% endif %} {{ link }}")
-    assert round.reminder_body.startswith("{% if name %}")
+    round_ = RoundFactory()
+    services.round_emails_update(round_, reminder_body="{% if name %}Dear {{ name|upper }},{% endif %} {{ link }}")
+    assert round_.reminder_body.startswith("{% if name %}")
 
 
 def test_default_email_templates_are_usable():

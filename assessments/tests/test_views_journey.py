@@ -248,10 +248,10 @@ def _queries(client, method: str, path: str, data=None) -> tuple[int, int]:
 def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_size(client):
     counts = {}
     for others in (5, 50):
-        round = RoundFactory()
+        round_ = RoundFactory()
         for _ in range(others):
-            submitted_response(round, [3] * 36)
-        invitation = InvitationFactory(round=round)
+            submitted_response(round_, [3] * 36)
+        invitation = InvitationFactory(round=round_)
         answer_sheets(invitation, [3] * 36)
         services.response_save_significance(invitation, [3] * 6)
         # The rate limiter's first hit in a window inserts its counter; later hits update it. Warm it up.

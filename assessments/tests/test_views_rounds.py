@@ -21,13 +21,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round():
+def round_():
     return RoundFactory(anonymous=False, title="Health check 2026")
 
 
 @pytest.fixture
-def facilitator_client(client, round):
-    client.force_login(round.facilitator)
+def facilitator_client(client, round_):
+    client.force_login(round_.facilitator)
     return client
 
 
@@ -38,8 +38,8 @@ def page_text(response) -> str:
 # --- Permissions ------------------------------------------------------------------------------------------
 
 
-def test_signed_out_visitor_is_sent_to_sign_in(client, round):
-    response = client.get(reverse("assessments:round_detail", args=[round.pk]))
+def test_signed_out_visitor_is_sent_to_sign_in(client, round_):
+    response = client.get(reverse("assessments:round_detail", args=[round_.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -49,9 +49,9 @@ def test_respondent_cannot_reach_facilitator_pages(client, name):
     assert client.get(reverse(f"assessments:{name}")).status_code == 403
 
 
-def test_respondent_cannot_see_a_round(client, round):
+def test_respondent_cannot_see_a_round(client, round_):
     client.force_login(UserFactory(roles=[RESPONDENT]))
-    assert client.get(round.get_absolute_url()).status_code == 403
+    assert client.get(round_.get_absolute_url()).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -65,22 +65,22 @@ def test_respondent_cannot_see_a_round(client, round):
         ("round_reopen", "post"),
     ],
 )
-def test_another_facilitators_round_is_forbidden(client, round, name, method):
+def test_another_facilitators_round_is_forbidden(client, round_, name, method):
     client.force_login(UserFactory(roles=[FACILITATOR]))
-    response = getattr(client, method)(reverse(f"assessments:{name}", args=[round.pk]), {"action": "close"})
+    response = getattr(client, method)(reverse(f"assessments:{name}", args=[round_.pk]), {"action": "close"})
     assert response.status_code == 403
-    assert Round.objects.get(pk=round.pk).state == RoundState.OPEN
+    assert Round.objects.get(pk=round_.pk).state == RoundState.OPEN
 
 
-def test_manager_sees_every_round_but_cannot_change_one(client, round):
+def test_manager_sees_every_round_but_cannot_change_one(client, round_):
     other = RoundFactory(title="Someone else's round")
     client.force_login(UserFactory(roles=[MANAGER]))
     listing = page_text(client.get(reverse("assessments:round_list")))
     assert "Health check 2026" in listing and "Someone else&#x27;s round" in listing
     assert client.get(other.get_absolute_url()).status_code == 200
-    assert client.get(reverse("assessments:round_edit", args=[round.pk])).status_code == 403
-    assert client.post(reverse("assessments:round_state", args=[round.pk]), {"action": "close"}).status_code == 403
-    assert client.get(reverse("assessments:invitations", args=[round.pk])).status_code == 403
+    assert client.get(reverse("assessments:round_edit", args=[round_.pk])).status_code == 403
+    assert client.post(reverse("assessments:round_state", args=[round_.pk]), {"action": "close"}).status_code == 403
+    assert client.get(reverse("assessments:invitations", args=[round_.pk])).status_code == 403
 
 
 def test_facilitator_lists_only_their_own_rounds(facilitator_client):
@@ -137,93 +137,97 @@ def test_open_and_close_by_post_only(facilitator_client):
 
 
 def test_edit_refuses_named_once_answered(facilitator_client):
-    round = RoundFactory(anonymous=True, facilitator=Round.objects.get().facilitator)
-    ResponseFactory(invitation=InvitationFactory(round=round))
+    round_ = RoundFactory(anonymous=True, facilitator=Round.objects.get().facilitator)
+    ResponseFactory(invitation=InvitationFactory(round=round_))
     data = {
-        "title": round.title,
-        "purpose": round.purpose,
-        "facilitation": round.facilitation,
-        "facilitator": round.facilitator_id,
-        "levels": round.levels,
-        "opens_on": round.opens_on.isoformat(),
-        "closes_on": round.closes_on.isoformat(),
+        "title": round_.title,
+        "purpose": round_.purpose,
+        "facilitation": round_.facilitation,
+        "facilitator": round_.facilitator_id,
+        "levels": round_.levels,
+        "opens_on": round_.opens_on.isoformat(),
+        "closes_on": round_.closes_on.isoformat(),
     }
-    response = facilitator_client.post(reverse("assessments:round_edit", args=[round.pk]), data)
+    response = facilitator_client.post(reverse("assessments:round_edit", args=[round_.pk]), data)
     assert response.status_code == 200
     assert "cannot become named" in page_text(response)
-    assert Round.objects.get(pk=round.pk).anonymous is True
+    assert Round.objects.get(pk=round_.pk).anonymous is True
 
 
 # --- Invitations ------------------------------------------------------------------------------------------
 
 
-def test_add_one_invitation(facilitator_client, round):
+def test_add_one_invitation(facilitator_client, round_):
     response = facilitator_client.post(
-        reverse("assessments:invitation_add", args=[round.pk]),
+        reverse("assessments:invitation_add", args=[round_.pk]),
         {"name": "Ann Lee", "email": "ann@example.org", "organisation": "Council", "level": "board"},
     )
     assert response.status_code == 302
-    invitation = Invitation.objects.get(round=round)
+    invitation = Invitation.objects.get(round=round_)
     assert invitation.name == "Ann Lee" and len(invitation.token_hash) == 64 and len(invitation.token_salt) == 32
     again = facilitator_client.post(
-        reverse("assessments:invitation_add", args=[round.pk]),
+        reverse("assessments:invitation_add", args=[round_.pk]),
         {"name": "Ann Again", "email": "ANN@example.org", "organisation": "Council", "level": "board"},
     )
     assert "already invited" in page_text(again)
     assert Invitation.objects.count() == 1
 
 
-def test_csv_preview_shows_bad_rows_then_confirm_saves_only_the_good(facilitator_client, round):
-    InvitationFactory(round=round, email="old@example.org")
+def test_csv_preview_shows_bad_rows_then_confirm_saves_only_the_good(facilitator_client, round_):
+    InvitationFactory(round=round_, email="old@example.org")
     text = (
         "name,email,organisation,level\n"
         "Ann Lee,ann@example.org,Council,Board or elected member\n"
         "Bob,bad-email,Council,board\n"
         "Cat,old@example.org,Council,front-line staff\n"
     )
-    preview = facilitator_client.post(reverse("assessments:invitations_import", args=[round.pk]), {"csv_text": text})
+    preview = facilitator_client.post(reverse("assessments:invitations_import", args=[round_.pk]), {"csv_text": text})
     body = page_text(preview)
     assert "1 row can be added; 2 rows cannot" in body
     assert '<th scope="row">3</th>' in body and "not a valid email address" in body
     assert "old@example.org is already invited to this round" in body
     assert Invitation.objects.count() == 1  # nothing saved yet
     confirm = facilitator_client.post(
-        reverse("assessments:invitations_import_confirm", args=[round.pk]), {"text": text}, follow=True
+        reverse("assessments:invitations_import_confirm", args=[round_.pk]), {"text": text}, follow=True
     )
     assert "1 person added. 2 rows were left out." in page_text(confirm)
     assert set(Invitation.objects.values_list("email", flat=True)) == {"old@example.org", "ann@example.org"}
 
 
-def test_csv_upload_not_utf8_is_refused_with_a_message(facilitator_client, round):
+def test_csv_upload_not_utf8_is_refused_with_a_message(facilitator_client, round_):
     upload = SimpleUploadedFile("people.csv", "Zoë,z@example.org,Café,board\n".encode("utf-16"))
-    response = facilitator_client.post(reverse("assessments:invitations_import", args=[round.pk]), {"csv_file": upload})
+    response = facilitator_client.post(
+        reverse("assessments:invitations_import", args=[round_.pk]), {"csv_file": upload}
+    )
     assert response.status_code == 200
     assert "not UTF-8 text" in page_text(response)
     assert not Invitation.objects.exists()
 
 
-def test_csv_upload_too_big_is_refused(facilitator_client, round, settings):
+def test_csv_upload_too_big_is_refused(facilitator_client, round_, settings):
     settings.MAX_CSV_UPLOAD_BYTES = 50
     upload = SimpleUploadedFile("people.csv", b"Ann,ann@example.org,Council,board\n" * 5)
-    response = facilitator_client.post(reverse("assessments:invitations_import", args=[round.pk]), {"csv_file": upload})
+    response = facilitator_client.post(
+        reverse("assessments:invitations_import", args=[round_.pk]), {"csv_file": upload}
+    )
     assert "the largest accepted is 50" in page_text(response)
 
 
-def test_send_invitations_and_reminders_from_the_page(facilitator_client, round, mailoutbox):
-    InvitationFactory(round=round)
-    InvitationFactory(round=round)
-    response = facilitator_client.post(reverse("assessments:invitations_send", args=[round.pk]), follow=True)
+def test_send_invitations_and_reminders_from_the_page(facilitator_client, round_, mailoutbox):
+    InvitationFactory(round=round_)
+    InvitationFactory(round=round_)
+    response = facilitator_client.post(reverse("assessments:invitations_send", args=[round_.pk]), follow=True)
     assert "Invitations sent to 2 people." in page_text(response)
     assert len(mailoutbox) == 2
     assert all("http://testserver/respond/" in m.body for m in mailoutbox)
-    response = facilitator_client.post(reverse("assessments:reminders_send", args=[round.pk]), follow=True)
+    response = facilitator_client.post(reverse("assessments:reminders_send", args=[round_.pk]), follow=True)
     assert "Reminders sent to 2 people." in page_text(response)
     assert len(mailoutbox) == 4
 
 
-def test_email_texts_are_saved_from_the_page(facilitator_client, round):
+def test_email_texts_are_saved_from_the_page(facilitator_client, round_):
     response = facilitator_client.post(
-        reverse("assessments:round_emails", args=[round.pk]),
+        reverse("assessments:round_emails", args=[round_.pk]),
         {
             "invitation_subject": "Your say on {{ partnership }}",
             "invitation_body": "{{ link }}",
@@ -233,9 +237,9 @@ def test_email_texts_are_saved_from_the_page(facilitator_client, round):
     )
     assert response.status_code == 200
     assert "This template cannot be used" in page_text(response)
-    assert Round.objects.get(pk=round.pk).invitation_subject == ""
+    assert Round.objects.get(pk=round_.pk).invitation_subject == ""
     facilitator_client.post(
-        reverse("assessments:round_emails", args=[round.pk]),
+        reverse("assessments:round_emails", args=[round_.pk]),
         {
             "invitation_subject": "Your say on {{ partnership }}",
             "invitation_body": "{{ link }}",
@@ -243,25 +247,25 @@ def test_email_texts_are_saved_from_the_page(facilitator_client, round):
             "reminder_body": "",
         },
     )
-    assert Round.objects.get(pk=round.pk).invitation_subject == "Your say on {{ partnership }}"
+    assert Round.objects.get(pk=round_.pk).invitation_subject == "Your say on {{ partnership }}"
 
 
-def test_named_round_shows_who_started_and_submitted(facilitator_client, round):
-    InvitationFactory(round=round, name="Waiting Walter")
-    ResponseFactory(invitation=InvitationFactory(round=round, name="Started Stella"))
-    submitted_response(round, [3] * 36, name="Done Dora")
-    body = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round.pk])))
+def test_named_round_shows_who_started_and_submitted(facilitator_client, round_):
+    InvitationFactory(round=round_, name="Waiting Walter")
+    ResponseFactory(invitation=InvitationFactory(round=round_, name="Started Stella"))
+    submitted_response(round_, [3] * 36, name="Done Dora")
+    body = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round_.pk])))
     assert "Waiting Walter" in body and "Started Stella" in body and "Done Dora" in body
     assert "Who has been invited (3)" in body
 
 
 def test_anonymous_round_shows_counts_and_only_who_has_not_responded(client):
-    round = RoundFactory(anonymous=True)
-    client.force_login(round.facilitator)
-    InvitationFactory(round=round, name="Waiting Walter")
-    ResponseFactory(invitation=InvitationFactory(round=round, name="Started Stella"))
-    submitted_response(round, [3] * 36, name="Done Dora")
-    body = page_text(client.get(reverse("assessments:invitations", args=[round.pk])))
+    round_ = RoundFactory(anonymous=True)
+    client.force_login(round_.facilitator)
+    InvitationFactory(round=round_, name="Waiting Walter")
+    ResponseFactory(invitation=InvitationFactory(round=round_, name="Started Stella"))
+    submitted_response(round_, [3] * 36, name="Done Dora")
+    body = page_text(client.get(reverse("assessments:invitations", args=[round_.pk])))
     assert "3 invited" in body and "1 started, not submitted" in body and "1 submitted" in body
     assert "Not yet responded (2)" in body
     assert "Waiting Walter" in body and "Started Stella" in body
@@ -269,9 +273,9 @@ def test_anonymous_round_shows_counts_and_only_who_has_not_responded(client):
     assert "Started</th>" not in body and "Submitted</th>" not in body
 
 
-def test_revoke_an_invitation(facilitator_client, round):
-    invitation = InvitationFactory(round=round, name="Gone Gary")
-    facilitator_client.post(reverse("assessments:invitation_revoke", args=[round.pk, invitation.pk]))
+def test_revoke_an_invitation(facilitator_client, round_):
+    invitation = InvitationFactory(round=round_, name="Gone Gary")
+    facilitator_client.post(reverse("assessments:invitation_revoke", args=[round_.pk, invitation.pk]))
     assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
     assert facilitator_client.get(reverse("assessments:respond", args=[invitation.token])).status_code == 410
 
@@ -279,12 +283,12 @@ def test_revoke_an_invitation(facilitator_client, round):
 # --- Reopening --------------------------------------------------------------------------------------------
 
 
-def test_facilitator_reopens_a_submitted_response_in_a_named_round(facilitator_client, round):
-    response = submitted_response(round, [4] * 36, name="Dora Done")
-    detail = page_text(facilitator_client.get(round.get_absolute_url()))
+def test_facilitator_reopens_a_submitted_response_in_a_named_round(facilitator_client, round_):
+    response = submitted_response(round_, [4] * 36, name="Dora Done")
+    detail = page_text(facilitator_client.get(round_.get_absolute_url()))
     assert "Dora Done" in detail
     result = facilitator_client.post(
-        reverse("assessments:round_reopen", args=[round.pk]),
+        reverse("assessments:round_reopen", args=[round_.pk]),
         {"invitation": response.invitation_id, "reason": "She pressed submit too early"},
         follow=True,
     )
@@ -294,19 +298,19 @@ def test_facilitator_reopens_a_submitted_response_in_a_named_round(facilitator_c
     response.refresh_from_db()
     assert response.status == ResponseStatus.IN_PROGRESS and response.total is None
     reopening = Reopening.objects.get()
-    assert reopening.reopened_by == round.facilitator
+    assert reopening.reopened_by == round_.facilitator
 
 
 def test_anonymous_round_reopen_message_does_not_reveal_whether_they_had_submitted(client):
-    round = RoundFactory(anonymous=True)
-    client.force_login(round.facilitator)
-    done = submitted_response(round, [4] * 36, name="Dora Done").invitation
-    waiting = InvitationFactory(round=round, name="Walter Waiting")
+    round_ = RoundFactory(anonymous=True)
+    client.force_login(round_.facilitator)
+    done = submitted_response(round_, [4] * 36, name="Dora Done").invitation
+    waiting = InvitationFactory(round=round_, name="Walter Waiting")
     messages = []
     for invitation in (done, waiting):
         body = page_text(
             client.post(
-                reverse("assessments:round_reopen", args=[round.pk]),
+                reverse("assessments:round_reopen", args=[round_.pk]),
                 {"invitation": invitation.pk, "reason": "Asked by phone"},
                 follow=True,
             )
