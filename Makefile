@@ -8,7 +8,10 @@ STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONWARNINGS := ignore::UserWarning:platformdirs.api
 
-.PHONY: run test lint install system-packages bench bench-load clean-db
+# pytest runs in parallel, one worker per core (each with its own test database).
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-fast lint typecheck install system-packages bench bench-load clean-db
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (with venv)"; exit 1; }
@@ -48,11 +51,19 @@ system-packages:
 	fi
 
 lint: install
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
-test: install system-packages
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -p no:cacheprovider
+typecheck: install
+	$(VENV)/bin/mypy .
+
+# Everything, browser tests included: what CI runs.
+test: install system-packages lint typecheck
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+
+# The inner loop: no browser tests, and the test databases kept between runs.
+test-fast: install lint
+	PHC_TEST_KEEP_DB=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser" --reuse-db
 
 bench: install
 	$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
@@ -62,4 +73,4 @@ bench-load: install
 	$(PY) bench/load.py
 
 clean-db:
-	rm -rf var/pgdata
+	rm -rf var/pgdata var/test-pgdata-kept

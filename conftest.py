@@ -144,3 +144,11 @@ def _reference_data_for_transactional_tests(request):
         request.getfixturevalue("transactional_db")
         restore_reference_data()
     yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A test database kept by --reuse-db may have been flushed by a transactional test of the last run:
+    put the reference data back once per session."""
+    with django_db_blocker.unblock():
+        restore_reference_data()

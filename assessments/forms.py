@@ -175,7 +175,7 @@ class CsvPreview:
         return [row for _, row in self.good]
 
 
-def parse_invitations_csv(
+def parse_invitations_csv(  # noqa: C901
     text: str,
     *,
     existing_emails: Iterable[str] = (),

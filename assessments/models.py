@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 # ---------------------------------------------------------------------------------------------------------
@@ -222,7 +223,6 @@ class Round(models.Model):
     @property
     def takes_answers(self) -> bool:
         """True while the round is open and its close date has not passed (closing it by hand can come later)."""
-        from django.utils import timezone
 
         return self.state == RoundState.OPEN and timezone.localdate() <= self.closes_on
 

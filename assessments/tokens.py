@@ -15,7 +15,7 @@ import secrets
 
 from django.conf import settings
 
-TOKEN_PURPOSE = "respond:"
+TOKEN_PURPOSE = "respond:"  # noqa: S105 (a salt label, not a secret)
 SALT_BYTES = 16
 
 

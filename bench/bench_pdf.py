@@ -26,6 +26,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -126,7 +128,7 @@ def make_partnerships(count: int, seed: int = 8) -> None:
     if existing >= count:
         return
     rng = random.Random(seed)
-    this_year = date.today().year
+    this_year = timezone.localdate().year
     User = get_user_model()
     facilitator, created = User.objects.get_or_create(
         username="bench-facilitator", defaults={"first_name": "Bench", "last_name": "Facilitator"}
@@ -156,7 +158,7 @@ def make_partnerships(count: int, seed: int = 8) -> None:
                 lifecycle_stage=rng.choice(["forming", "frustration", "functioning", "flying", "failing"]),
                 status="active" if status in ("exiting", "closed") else status,
                 start_date=date(this_year - 4, 4, 1),
-                review_due_date=date.today() + timedelta(days=rng.randint(-120, 300)),
+                review_due_date=timezone.localdate() + timedelta(days=rng.randint(-120, 300)),
             )
             members = rng.sample(organisations, rng.randint(3, 6))
             Membership.objects.bulk_create(
@@ -227,7 +229,7 @@ def make_partnerships(count: int, seed: int = 8) -> None:
         if i % 50 == 0:
             print(f"  {i} partnerships", flush=True)
     Partnership.objects.filter(reference__startswith=BENCH_PREFIX, status=Status.ACTIVE, review_due_date=None).update(
-        review_due_date=date.today()
+        review_due_date=timezone.localdate()
     )
 
 
@@ -315,7 +317,7 @@ def main() -> None:
 
     connection.close()  # the children open their own
     pk, partnership_year = busiest_partnership()
-    year = args.year or date.today().year
+    year = args.year or timezone.localdate().year
     print(
         f"Data: {Partnership.objects.count()} partnerships, {Round.objects.count()} rounds, "
         f"{Response.objects.count()} responses; portfolio {year}; annual report of partnership {pk} "

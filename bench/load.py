@@ -16,13 +16,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from django.utils import timezone  # noqa: E402
 from run import bench_database_url, setup_django  # noqa: E402
 
 USERS = 50
@@ -49,8 +49,8 @@ def prepare(label: str) -> tuple[int, list[str], dict[str, list[int]]]:
         instrument=base.instrument,
         title=f"Load run {label} {stamp}",
         facilitator=base.facilitator,
-        opens_on=date.today(),
-        closes_on=date.today(),
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         state="open",
         levels=base.levels,
     )

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -181,8 +183,8 @@ def journey(repeat: int) -> None:
         instrument=base.instrument,
         title=f"Bench open round {stamp}",
         facilitator=base.facilitator,
-        opens_on=date.today(),
-        closes_on=date.today(),
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
         state="open",
         levels=base.levels,
     )
@@ -315,7 +317,7 @@ def register_and_portfolio(repeat: int, n: int) -> None:
     )
     judge(filtered, absolute_ms=100)
     measure(f"register CSV export, {n} partnerships", lambda i: client.get("/partnerships/export.csv"), repeat)
-    measure(f"portfolio data, {n} partnerships", lambda i: portfolio_report(date.today().year), repeat)
+    measure(f"portfolio data, {n} partnerships", lambda i: portfolio_report(timezone.localdate().year), repeat)
 
 
 def dartboards(repeat: int) -> None:
@@ -354,7 +356,7 @@ def pdfs(repeat: int, n: int) -> None:
     partnership_id = (
         Round.objects.filter(partnership__reference="BENCH-00003").values_list("partnership_id", flat=True).first()
     )
-    year = date.today().year - 1
+    year = timezone.localdate().year - 1
 
     def child(kind: str, args: list[str], cached: bool) -> tuple[float, float]:
         env = {**os.environ, "PHC_PDF_CACHE": "true" if cached else "false"}
@@ -387,7 +389,7 @@ def pdfs(repeat: int, n: int) -> None:
 def print_table(scale: str, n: int) -> None:
     print()
     print(
-        f"Partnership Health Check benchmark, scale {scale} ({n} partnerships), {date.today()}, "
+        f"Partnership Health Check benchmark, scale {scale} ({n} partnerships), {timezone.localdate()}, "
         f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     header = f"{'measurement':<62} {'median':>9} {'p95':>9} {'queries':>7} {'floor':>8} {'ratio':>6}  budget"

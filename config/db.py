@@ -24,7 +24,7 @@ def embedded_database_url(pgdata: Path, *, cleanup_mode: str | None = None, data
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI); the fallback it uses is fine.
         warnings.simplefilter("ignore")
-        import pgserver
+        import pgserver  # noqa: PLC0415 (only when no DATABASE_URL is set; it warns on import)
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)

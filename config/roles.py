@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 RESPONDENT = "Respondent"
 FACILITATOR = "Facilitator"
 MANAGER = "Manager"
@@ -17,8 +20,6 @@ ROLES = (RESPONDENT, FACILITATOR, MANAGER, REGISTER_ADMIN)
 
 def grant(apps, schema_editor, mapping: Mapping[str, Iterable[str]]) -> None:
     """Give each group (created if missing) the permissions ``app_label.codename`` listed for it."""
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; create them now so they can be granted.
     for app_config in apps.get_app_configs():
@@ -48,7 +49,7 @@ def user_roles(user) -> set[str]:
     cached = getattr(user, "_phc_roles", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
-        user._phc_roles = cached
+        user._phc_roles = cached  # noqa: SLF001 (a per-request cache on the user, like Django's _perm_cache)
     return cached
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 
 from config.roles import user_roles
 
@@ -43,6 +44,5 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the database may be why we are here.
-    from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render({}), status=500)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships import services
@@ -911,7 +912,7 @@ def _outside_body_check(partnership: Partnership, spec: DemoPartnership, by) -> 
 def create_demo(users: dict, stdout) -> None:
     """Create the demo register for the users of ``seed_demo`` (keys "officer", "facilitator", "manager",
     "respondent"); partnerships whose reference exists already are left as they are."""
-    today = date.today()
+    today = timezone.localdate()
     organisations = {}
     for name, sector in ORGANISATIONS.items():
         organisations[name], _ = Organisation.objects.get_or_create(name=name, defaults={"sector": sector})

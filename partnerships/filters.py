@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 
 from partnerships.models import (
     Continuum,
@@ -71,7 +72,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
     def __init__(self, *args, service_areas: list[str] = (), today: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today or date.today()
+        self.today = today or timezone.localdate()
         self.filters["service_area"].extra["choices"] = [(area, area) for area in service_areas]
         for field in self.form.fields.values():
             if isinstance(field.widget, forms.Select):

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from partnerships.gateway import QUESTIONS_BY_CODE
+
 
 class Sector(models.TextChoices):
     PUBLIC = "public", "Public"
@@ -266,7 +268,6 @@ class GatewayAnswer(models.Model):
 
     @property
     def question_text(self) -> str:
-        from partnerships.gateway import QUESTIONS_BY_CODE
 
         question = QUESTIONS_BY_CODE.get(self.question)
         return question.text if question else self.question

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+from partnerships.gateway import QUESTIONS
 from partnerships.models import (
     ExitRecord,
     GatewayAnswer,
@@ -89,7 +91,7 @@ def register_queryset(user) -> QuerySet[Partnership]:
 def latest_health_checks(partnership_ids: Iterable[int]) -> dict[int, tuple[float, str] | None]:
     """Return, per partnership id, the mean total and band label of its latest completed health check
     (a fixed number of queries for any number of partnerships)."""
-    from assessments import results  # the results build on the register, so imported when used
+    from assessments import results  # the results build on the register, so imported when used  # noqa: PLC0415 (import cycle, removed by the results app split)
 
     ids = list(partnership_ids)
     return dict(results.latest_totals(ids)) if ids else {}
@@ -104,7 +106,7 @@ def service_areas(user=None) -> list[str]:
 def reviews_due(user, today: date | None = None) -> QuerySet[Partnership]:
     """Return the user's active or exiting partnerships whose annual review is overdue or due within
     ``settings.PHC_REVIEW_DUE_SOON_DAYS`` days, the most overdue first."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.PHC_REVIEW_DUE_SOON_DAYS)
     return (
         partnerships_visible_to(user)
@@ -302,7 +304,6 @@ def partnership_history(partnership: Partnership) -> list[HistoryEntry]:
 
 def _grouped_answer_entries(records) -> list[HistoryEntry]:
     """One entry per save of the gateway form: its answer records share a user and a minute."""
-    from partnerships.gateway import QUESTIONS
 
     numbers = {q.code: n for n, q in enumerate(QUESTIONS, start=1)}
     entries = _entries_for(GatewayAnswer, records, lambda r: r.question)

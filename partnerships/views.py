@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.results import partnership_health_checks
@@ -52,7 +53,7 @@ def _register_filter(request: HttpRequest) -> PartnershipFilter:
         request.GET,
         queryset=selectors.register_queryset(request.user),
         service_areas=selectors.service_areas(request.user),
-        today=date.today(),
+        today=timezone.localdate(),
     )
 
 
@@ -165,7 +166,7 @@ def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_whole_register(request.user):
         raise PermissionDenied
-    today = date.today()
+    today = timezone.localdate()
     rows = _decorate(list(selectors.reviews_due(request.user, today)), today)
     return render(
         request,
@@ -205,7 +206,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review_state": rules.review_state(
                 partnership.status,
                 partnership.review_due_date,
-                date.today(),
+                timezone.localdate(),
                 settings.PHC_REVIEW_DUE_SOON_DAYS,
             ),
             "can_change": request.user.has_perm("partnerships.change_partnership") and not partnership.is_closed,

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import ActionItem, ActionStatus, Response, ResponseStatus, Round
@@ -276,7 +277,7 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
     """Return the portfolio of ``year``: every partnership's latest health check as of 31 December, the
     principle overview, counts by stage, continuum and structure, overdue reviews, pending gateways and
     the year's exits. A fixed number of queries, whatever the number of partnerships."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     as_of = date(year, 12, 31)
     partnerships = portfolio_partnerships(year)
     rows = portfolio_rows(partnerships, latest_rounds(None, as_of))
@@ -371,7 +372,7 @@ def partnership_report(
     """Return the annual report of a partnership: its register entry, the year's round with its results and
     action plan, and the trend over its rounds up to that one. With no round that year only the register
     entry and the latest earlier round (if any) are filled in."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     report = PartnershipReport(
         partnership=partnership,
         memberships=list(partnership.memberships.select_related("organisation").order_by("organisation__name")),
@@ -423,7 +424,7 @@ OVERDUE_ACTIONS_SHOWN = 50
 def reports_overview(partnership_ids: set[int] | None, today: date | None = None) -> ReportsOverview:
     """Return what /reports/ shows for the given partnerships (None: all): the register's latest health
     checks, overdue reviews and actions, and the years each report has data for."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     partnerships = Partnership.objects.order_by("name", "pk")
     if partnership_ids is not None:
         partnerships = partnerships.filter(pk__in=partnership_ids)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import results as results_selectors
@@ -60,7 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "columns": sort_columns(overview.principles, sort),
         "sort": sort,
         "can_download_portfolio": selectors.can_download_portfolio(request.user),
-        "this_year": date.today().year,
+        "this_year": timezone.localdate().year,
     }
     return render(request, "reports/index.html", context)
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import ActionItem, Principle
@@ -46,7 +47,7 @@ def register(migrated_data):
         "Digital Inclusion Group": (19, 16, 15, 18, 12, 17),
     }
     for index, (name, principle_scores) in enumerate(scores.items()):
-        due = date.today() - timedelta(days=20) if index == 2 else date.today() + timedelta(days=200)
+        due = timezone.localdate() - timedelta(days=20) if index == 2 else timezone.localdate() + timedelta(days=200)
         p = partnership(name=name, review_due_date=due)
         round_ = make_round(facilitator if index < 2 else None, partnership=p, closes_on=date(2025, 5, 1))
         add_responses(round_, [answers(*principle_scores)] * 3 + [answers(*[s + 1 for s in principle_scores])] * 2)
@@ -56,7 +57,7 @@ def register(migrated_data):
                 principle=Principle.objects.get(instrument=round_.instrument, number=2),
                 description="Agree a shared statement of purpose",
                 owner="Board chair",
-                due_date=date.today() - timedelta(days=5),
+                due_date=timezone.localdate() - timedelta(days=5),
             )
     return facilitator
 

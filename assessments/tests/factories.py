@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from assessments import services
@@ -69,7 +70,7 @@ class _PartnershipFactory(DjangoModelFactory):
     statutory_status = StatutoryStatus.NON_STATUTORY
     lifecycle_stage = LifecycleStage.FUNCTIONING
     status = "active"
-    review_due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=200))
+    review_due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=200))
 
 
 class RoundFactory(DjangoModelFactory):
@@ -83,8 +84,8 @@ class RoundFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Annual health check {n}")
     facilitator = factory.SubFactory(UserFactory, roles=[FACILITATOR])
     levels = factory.LazyFunction(lambda: list(Level.values))
-    opens_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
-    closes_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=21))
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
     anonymous = True
     state = RoundState.OPEN
 

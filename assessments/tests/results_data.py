@@ -39,14 +39,14 @@ def partnership(**kwargs) -> Partnership:
         "statutory_status": "non_statutory",
         "lifecycle_stage": "functioning",
         "status": "active",
-        "review_due_date": date.today() + timedelta(days=200),
+        "review_due_date": timezone.localdate() + timedelta(days=200),
     }
     fields.update(kwargs)
     return Partnership.objects.create(**fields)
 
 
 def make_round(facilitator=None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs) -> Round:
-    closes_on = closes_on or date.today()
+    closes_on = closes_on or timezone.localdate()
     return Round.objects.create(
         partnership=kwargs.pop("partnership", None) or partnership(),
         instrument=default_instrument(),

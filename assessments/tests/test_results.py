@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,7 +159,7 @@ def test_action_plan(client):
             "action-principle": principle.pk,
             "action-description": "Agree a data-sharing protocol",
             "action-owner": "Chief Inspector",
-            "action-due_date": (date.today() - timedelta(days=1)).isoformat(),
+            "action-due_date": (timezone.localdate() - timedelta(days=1)).isoformat(),
             "action-status": "in_progress",
             "save_action": "1",
         },
@@ -182,7 +183,7 @@ def test_action_plan(client):
     )
     assert response.status_code == 200 and "Kept text" in response.content.decode()
     assert ActionItem.objects.count() == 1
-    when = date.today() + timedelta(days=365)
+    when = timezone.localdate() + timedelta(days=365)
     client.post(url, {"next-next_health_check": when.isoformat(), "save_date": "1"})
     round_.partnership.refresh_from_db()
     assert round_.partnership.review_due_date == when

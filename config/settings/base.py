@@ -18,7 +18,7 @@ env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105 (used only when DJANGO_DEBUG is true)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:

@@ -15,7 +15,12 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-if not os.environ.get("DATABASE_URL", "").strip():
+if not os.environ.get("DATABASE_URL", "").strip() and os.environ.get("PHC_TEST_KEEP_DB"):
+    # The developer's inner loop (make test-fast, with --reuse-db): one embedded server that outlives the run,
+    # so the test databases are kept between runs.
+    _keep = Path(__file__).resolve().parent.parent.parent / "var" / "test-pgdata-kept"
+    os.environ["DATABASE_URL"] = embedded_database_url(_keep, cleanup_mode=None)
+elif not os.environ.get("DATABASE_URL", "").strip():
     _var = Path(__file__).resolve().parent.parent.parent / "var"
     _var.mkdir(exist_ok=True)
     # A separate throw-away data directory per run; pgserver deletes it when the run ends.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from config.roles import ROLES
 from partnerships.models import (
@@ -70,8 +71,8 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     class Params:
         active = factory.Trait(
             status="active",
-            start_date=factory.LazyFunction(lambda: date.today() - timedelta(days=400)),
-            review_due_date=factory.LazyFunction(lambda: date.today() + timedelta(days=200)),
+            start_date=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400)),
+            review_due_date=factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200)),
         )
 
 

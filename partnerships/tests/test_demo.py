@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from partnerships.demo import PARTNERSHIPS
 from partnerships.models import (
@@ -44,7 +44,7 @@ def test_seed_demo_builds_a_varied_register_once():
     )
     assert GatewayReview.objects.filter(status="submitted").count() >= 2
     assert GatewayReview.objects.filter(status="returned").exists()
-    overdue = partnerships.filter(status__in=["active", "exiting"], review_due_date__lt=date.today())
+    overdue = partnerships.filter(status__in=["active", "exiting"], review_due_date__lt=timezone.localdate())
     assert overdue.count() >= 3
     closed = partnerships.filter(status="closed")
     assert closed.count() == 2 and all(p.exit_record.is_complete for p in closed)

@@ -68,7 +68,7 @@ def test_closed_partnership_with_draft_exit_record_is_refused():
 def completed_exit(partnership, **overrides) -> ExitRecord:
     values = dict(
         partnership=partnership,
-        exit_date=date.today(),
+        exit_date=timezone.localdate(),
         reason="R",
         achievements="A",
         lessons_learned="L",
@@ -158,4 +158,6 @@ def test_history_is_kept_for_every_register_model():
     for factory in (MembershipFactory, GatewayReviewFactory, ExitRecordFactory, OutsideBodyCheckFactory):
         instance = factory()
         assert instance.history.count() == 1
-    assert date.today() - timedelta(days=1) < partnership.history.first().history_date.date() + timedelta(days=1)
+    assert timezone.localdate() - timedelta(days=1) < partnership.history.first().history_date.date() + timedelta(
+        days=1
+    )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.apps import apps
 from django.http import Http404
+from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships import selectors, services
@@ -37,8 +38,8 @@ def make_round(partnership, facilitator, respondent=None):
         instrument=instrument_model.objects.first(),
         title="Annual health check",
         facilitator=facilitator,
-        opens_on=date.today(),
-        closes_on=date.today() + timedelta(days=14),
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + timedelta(days=14),
     )
     if respondent is not None:
         invitation_model.objects.create(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships import services
@@ -88,7 +89,7 @@ def test_new_organisation_with_an_existing_name_reuses_it():
 
 
 def test_update_cannot_make_a_proposed_partnership_active(officer):
-    partnership = PartnershipFactory(review_due_date=date.today() + timedelta(days=300))
+    partnership = PartnershipFactory(review_due_date=timezone.localdate() + timedelta(days=300))
     with pytest.raises(ValidationError) as caught:
         services.partnership_update(partnership, details={}, partners=[], by=officer, status="active")
     assert "status" in caught.value.message_dict
@@ -178,7 +179,7 @@ def test_return_needs_a_reason_and_keeps_the_partnership_proposed(officer, manag
 
 
 EXIT = {
-    "exit_date": date.today(),
+    "exit_date": timezone.localdate(),
     "reason": "Objectives met",
     "objectives_met": "yes",
     "achievements": "Much",

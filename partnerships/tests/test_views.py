@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships.models import ExitRecord, GatewayStatus, Membership, Organisation, Partnership, Status
@@ -168,19 +169,19 @@ def test_filter_by_partner_sector_lists_each_partnership_once(officer, as_user):
 
 
 def test_filter_review_overdue(officer, as_user):
-    start = date.today() - timedelta(days=800)
+    start = timezone.localdate() - timedelta(days=800)
     PartnershipFactory(
         name="Late Review",
         status="active",
         start_date=start,
-        review_due_date=date.today() - timedelta(days=1),
+        review_due_date=timezone.localdate() - timedelta(days=1),
     )
     PartnershipFactory(name="Timely Review", active=True)
     PartnershipFactory(
         name="Closed Late",
         status="exiting",
         start_date=start,
-        review_due_date=date.today() + timedelta(days=3),
+        review_due_date=timezone.localdate() + timedelta(days=3),
     )
     page = register(as_user(officer), overdue="on")
     assert "Late Review" in page and "Timely Review" not in page and "Closed Late" not in page
@@ -527,7 +528,7 @@ def test_closed_partnership_is_readable_but_not_editable(officer, as_user):
         by=officer,
         complete=True,
         values={
-            "exit_date": date.today(),
+            "exit_date": timezone.localdate(),
             "reason": "Done",
             "objectives_met": "yes",
             "achievements": "Much",
@@ -589,7 +590,7 @@ def test_gateway_draft_submit_and_approval(officer, manager, as_user):
     assert response.status_code == 302
     partnership.refresh_from_db()
     assert partnership.status == Status.ACTIVE
-    assert partnership.review_due_date == date.today() + timedelta(days=365)
+    assert partnership.review_due_date == timezone.localdate() + timedelta(days=365)
     assert "is now active" in manage.get(response["Location"]).content.decode()
 
 
@@ -622,18 +623,18 @@ def test_the_manager_who_submitted_cannot_approve(second_manager, officer, as_us
 
 
 def test_reviews_page_lists_overdue_soon_and_gateways(manager, officer, as_user):
-    start = date.today() - timedelta(days=700)
+    start = timezone.localdate() - timedelta(days=700)
     PartnershipFactory(
         name="Overdue One",
         status="active",
         start_date=start,
-        review_due_date=date.today() - timedelta(days=5),
+        review_due_date=timezone.localdate() - timedelta(days=5),
     )
     PartnershipFactory(
-        name="Soon One", status="active", start_date=start, review_due_date=date.today() + timedelta(days=30)
+        name="Soon One", status="active", start_date=start, review_due_date=timezone.localdate() + timedelta(days=30)
     )
     PartnershipFactory(
-        name="Far One", status="active", start_date=start, review_due_date=date.today() + timedelta(days=300)
+        name="Far One", status="active", start_date=start, review_due_date=timezone.localdate() + timedelta(days=300)
     )
     pending = PartnershipFactory(name="Pending Gateway")
     submitted(pending, officer)
@@ -669,7 +670,7 @@ def test_outside_body_checks(officer, manager, as_user):
 
 
 EXIT_POST = {
-    "exit_date": date.today().isoformat(),
+    "exit_date": timezone.localdate().isoformat(),
     "reason": "Objectives met",
     "objectives_met": "yes",
     "achievements": "Much",

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.models import ActionItem, ActionStatus, Principle
@@ -37,7 +38,7 @@ def flat(text: str) -> str:
 
 
 def test_partnership_report_shows_results_scenario_and_plan_and_names_nobody():
-    today = date.today()
+    today = timezone.localdate()
     year = today.year
     p = partnership(name="Safer Streets Partnership", senior_sponsor="Dana Sponsor", lead_officer="Lee Officer")
     council = Organisation.objects.create(name="Borough Council", sector="public")

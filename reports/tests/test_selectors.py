@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments import results
 from assessments.models import ActionItem, ActionStatus, Principle
@@ -142,7 +143,7 @@ def test_partnership_report_takes_the_latest_round_of_the_year_and_the_trend_up_
             principle=principle,
             description="x",
             owner="y",
-            due_date=date.today() + timedelta(days=due),
+            due_date=timezone.localdate() + timedelta(days=due),
             status=status,
         )
     report = selectors.partnership_report(p, 2025)

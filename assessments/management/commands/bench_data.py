@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from assessments import scoring, tokens
 from assessments.instruments import default_instrument
-from assessments.models import ActionItem, Invitation, Response, Round, Statement
+from assessments.models import ActionItem, Answer, Invitation, Response, Round, Statement
 from config.roles import FACILITATOR, MANAGER
 from partnerships.models import (
     Continuum,
@@ -110,7 +110,7 @@ class Command(BaseCommand):
                     for i in range(max(20, partnerships // 2))
                 ]
             )
-            today = date.today()
+            today = timezone.localdate()
             parts = Partnership.objects.bulk_create(
                 [
                     Partnership(
@@ -260,6 +260,5 @@ class Command(BaseCommand):
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM assessments_response))",
                 [Response._meta.db_table],
             )
-        from assessments.models import Answer
 
         _copy(Answer._meta.db_table, ["response_id", "statement_id", "value", "comment"], answer_rows)
