@@ -7,7 +7,7 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from partnerships.models import (
     Continuum,
     LifecycleStage,
     Membership,
-    Risk,
+    RiskRating,
     Sector,
     Status,
     StatutoryStatus,
@@ -30,7 +30,16 @@ SORTS: dict[str, tuple[str, object]] = {
     "stage": ("Life-cycle stage", F("lifecycle_stage")),
     "lead": ("Lead officer", F("lead_officer")),
     "review": ("Next review", F("review_due_date")),
-    "risk": ("Risk", F("risk")),
+    # By severity, not alphabetically; not assessed sorts below low.
+    "risk": (
+        "Risk",
+        Case(
+            When(risk=RiskRating.LOW, then=Value(1)),
+            When(risk=RiskRating.MEDIUM, then=Value(2)),
+            When(risk=RiskRating.HIGH, then=Value(3)),
+            default=Value(0),
+        ),
+    ),
 }
 DEFAULT_SORT = "name"
 
@@ -59,7 +68,7 @@ class PartnershipFilter(django_filters.FilterSet):
         label="Sector of a partner", choices=Sector.choices, empty_label="Any sector", method="partner_sector"
     )
     service_area = django_filters.ChoiceFilter(label="Service area", choices=(), empty_label="Any service area")
-    risk = django_filters.ChoiceFilter(label="Risk rating", choices=Risk.choices, empty_label="Any risk")
+    risk = django_filters.ChoiceFilter(label="Risk rating", choices=RiskRating.choices, empty_label="Any risk")
     overdue = django_filters.BooleanFilter(
         label="Review overdue only", method="review_overdue", widget=forms.CheckboxInput
     )
