@@ -3,6 +3,8 @@ check the register's rules again when saving."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
@@ -379,14 +381,20 @@ class RiskForm(forms.ModelForm):
         choices=[(n, f"{n} {LIKELIHOOD_LABELS[n].lower()}") for n in SCALE],
         widget=forms.RadioSelect,
         help_text="How likely it is to happen, with the existing controls in place.",
-        error_messages={"required": "Choose how likely the risk is, from 1 to 5.", "invalid_choice": "Choose a likelihood from 1 to 5."},
+        error_messages={
+            "required": "Choose how likely the risk is, from 1 to 5.",
+            "invalid_choice": "Choose a likelihood from 1 to 5.",
+        },
     )
     impact = forms.TypedChoiceField(
         coerce=int,
         choices=[(n, f"{n} {IMPACT_LABELS[n].lower()}") for n in SCALE],
         widget=forms.RadioSelect,
         help_text="How bad it would be if it happened, with the existing controls in place.",
-        error_messages={"required": "Choose the impact, from 1 to 5.", "invalid_choice": "Choose an impact from 1 to 5."},
+        error_messages={
+            "required": "Choose the impact, from 1 to 5.",
+            "invalid_choice": "Choose an impact from 1 to 5.",
+        },
     )
 
     class Meta:
@@ -407,7 +415,7 @@ class RiskForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Choose a category"), *RiskCategory.choices]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "Choose a category"), *RiskCategory.choices]
 
     @property
     def values(self) -> dict:
@@ -441,7 +449,7 @@ class BaseRiskActionFormSet(BaseInlineFormSet):
 
     def action_inputs(self) -> list[RiskActionInput]:
         return [
-            form.action_input()
+            cast(RiskActionForm, form).action_input()
             for form in self.forms
             if hasattr(form, "cleaned_data") and (form.has_changed() or form.instance.pk is not None)
         ]

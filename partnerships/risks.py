@@ -124,7 +124,9 @@ def heat_map(counts: Mapping[tuple[int, int], int]) -> HeatMap:
             HeatMapRow(
                 impact=impact,
                 label=IMPACT_LABELS[impact],
-                cells=tuple(HeatMapCell(likelihood, impact, counts.get((likelihood, impact), 0)) for likelihood in SCALE),
+                cells=tuple(
+                    HeatMapCell(likelihood, impact, counts.get((likelihood, impact), 0)) for likelihood in SCALE
+                ),
             )
             for impact in reversed(SCALE)
         )

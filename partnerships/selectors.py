@@ -409,3 +409,13 @@ def risk_actions(risk: Risk | None) -> QuerySet[RiskAction]:
 def risk_count(partnership: Partnership, category: str = "") -> int:
     risks = Risk.objects.filter(partnership=partnership)
     return (risks.filter(category=category) if category else risks).count()
+
+
+def high_risks(partnership_ids: Iterable[int]) -> QuerySet[Risk]:
+    """Return the open high risks (score 15 or more) of the given partnerships, highest first (one query)."""
+    return (
+        Risk.objects.open()
+        .filter(partnership_id__in=list(partnership_ids), score__gt=risk_rules.MEDIUM_UP_TO)
+        .select_related("partnership")
+        .order_by("-score", "partnership__name", "title")
+    )

@@ -412,6 +412,7 @@ def risk_save(
         risk = Risk.objects.select_for_update().get(pk=risk.pk)
         if risk.partnership_id != locked.pk:
             raise ValidationError("This risk belongs to another partnership.")
+        risk.partnership = locked  # so the caller reads the rating set below without asking again
     for key in RISK_FIELDS:
         if key in values:
             setattr(risk, key, values[key])

@@ -197,7 +197,9 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_for(request.user, pk)
     whole_register = selectors.sees_whole_register(request.user)
     health_checks = partnership_health_checks(partnership, request.user)
-    heat_map = selectors.risk_heat_map(partnership=partnership) if request.user.has_perm("partnerships.view_risk") else None
+    heat_map = (
+        selectors.risk_heat_map(partnership=partnership) if request.user.has_perm("partnerships.view_risk") else None
+    )
     return render(
         request,
         "partnerships/detail.html",
@@ -516,10 +518,11 @@ def _risk_form_page(request: HttpRequest, partnership: Partnership, risk: Risk |
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
+                rating = saved.partnership.get_risk_display().lower()
                 messages.success(
                     request,
                     f"The risk “{saved.title}” is saved (score {saved.score}). "
-                    f"The partnership's risk rating is {Partnership.objects.get(pk=partnership.pk).get_risk_display().lower()}.",
+                    f"The partnership's risk rating is {rating}.",
                 )
                 if return_to in RISK_RETURNS:
                     return redirect(RISK_RETURNS[return_to], pk=partnership.pk)

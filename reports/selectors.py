@@ -34,6 +34,8 @@ from assessments.results import (
     with_enough_responses,
 )
 from config.roles import FACILITATOR, is_manager, user_roles
+from partnerships import risks as risk_rules
+from partnerships import selectors as register_selectors
 from partnerships.models import (
     Continuum,
     ExitRecord,
@@ -215,6 +217,12 @@ class PortfolioReport:
     overdue_reviews: list[Partnership]
     pending_gateways: list[tuple[Partnership, str]]
     exits: list[tuple[Partnership, ExitRecord]]
+    risk_heat_map: risk_rules.HeatMap | None = None
+    high_risks: list = field(default_factory=list)
+
+    @property
+    def risk_heat_map_text(self) -> str:
+        return risk_rules.heat_map_alt_text(self.risk_heat_map) if self.risk_heat_map else ""
 
     @property
     def with_results(self) -> list[PortfolioRow]:
@@ -305,6 +313,8 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
         overdue_reviews=overdue_reviews(partnerships, today),
         pending_gateways=pending_gateways(partnerships),
         exits=sorted(exits, key=lambda e: (e[1].exit_date, e[0].name)),
+        risk_heat_map=register_selectors.risk_heat_map(partnership_ids=[p.pk for p in partnerships]),
+        high_risks=list(register_selectors.high_risks([p.pk for p in partnerships])),
     )
 
 

@@ -12,7 +12,9 @@ from django.utils.text import slugify
 
 from assessments import results as results_selectors
 from assessments.results_views import round_for_viewer
+from partnerships import selectors as register_selectors
 from partnerships.models import Partnership
+from partnerships.risks import heat_map_alt_text
 from reports import pdf, selectors, services
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
@@ -61,6 +63,13 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_download_portfolio": selectors.can_download_portfolio(request.user),
         "this_year": timezone.localdate().year,
     }
+    if request.user.has_perm("partnerships.view_risk"):
+        heat_map = register_selectors.risk_heat_map(partnership_ids=visible)
+        context |= {
+            "heat_map": heat_map,
+            "heat_map_text": heat_map_alt_text(heat_map),
+            "cell_url": reverse("partnerships:portfolio_risks"),
+        }
     return render(request, "reports/index.html", context)
 
 

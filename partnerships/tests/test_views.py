@@ -726,7 +726,9 @@ def test_exit_draft_and_completion_of_a_non_statutory_partnership(officer, as_us
 def test_detail_shows_history_with_who_and_what(officer, manager, as_user):
     partnership = PartnershipFactory(name="Tracked")
     member = MembershipFactory(partnership=partnership)
-    as_user(officer).post(f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], risk="high"))
+    as_user(officer).post(
+        f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], lead_officer="Jo New")
+    )
     page = as_user(manager).get(f"/partnerships/{partnership.pk}/").content.decode()
     assert "History" in page and "Priya Shah" in page and "Partnership details changed" in page
-    assert "Risk rating:" in page and "Medium" in page and "High" in page
+    assert "Lead officer:" in page and "Jo New" in page

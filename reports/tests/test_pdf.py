@@ -158,7 +158,7 @@ def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_an
     assert "Appendix: the method and our decisions" in reader.pages[0].extract_text()
     last_page = len(reader.pages)
     numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", reader.pages[0].extract_text(), re.M)]
-    assert len(numbers) == 7 and numbers == sorted(numbers)
+    assert len(numbers) == 8 and numbers == sorted(numbers)
     assert numbers[0] == 2 and numbers[-1] <= last_page  # "At a glance" follows the cover; the appendix is last
     assert f"Page 2 of {last_page}" in reader.pages[1].extract_text()
 
