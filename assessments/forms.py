@@ -129,6 +129,12 @@ class RoundStateForm(forms.Form):
     """Open or close a round (POST only, so a link or a crawler cannot change it)."""
 
     action = forms.ChoiceField(choices=[("open", "Open"), ("close", "Close")])
+    risks_reviewed = forms.BooleanField(
+        label="The partnership's risk register was reviewed in this health check",
+        required=False,
+        help_text="The annual review includes the risks (seed 002): each risk's likelihood, impact, controls and "
+        "actions looked at again.",
+    )
 
 
 # --- Invitations ------------------------------------------------------------------------------------------

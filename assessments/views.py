@@ -173,7 +173,7 @@ def round_state(request: HttpRequest, pk: int) -> HttpResponse:
             services.round_open(round_)
             messages.success(request, "The round is open: respondents' links now work.")
         else:
-            services.round_close(round_)
+            services.round_close(round_, risks_reviewed=form.cleaned_data["risks_reviewed"])
             messages.success(request, "The round is closed: it takes no more answers.")
     except services.ServiceError as exc:
         messages.error(request, exc.message)
@@ -187,7 +187,16 @@ def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.state != RoundState.OPEN:
         messages.info(request, "Only an open round can be closed.")
         return redirect(round_)
-    return render(request, "assessments/rounds/close.html", {"round": round_, "counts": selectors.round_counts(round_)})
+    return render(
+        request,
+        "assessments/rounds/close.html",
+        {
+            "round": round_,
+            "counts": selectors.round_counts(round_),
+            "form": RoundStateForm(initial={"action": "close"}),
+            "open_risks": round_.partnership.risks.open().count(),
+        },
+    )
 
 
 @login_required

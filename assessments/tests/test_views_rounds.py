@@ -372,6 +372,26 @@ def test_closing_a_round_asks_first(client):
     client.post(f"/rounds/{round_.pk}/state/", {"action": "close"})
     round_.refresh_from_db()
     assert round_.state == "closed"
+    assert round_.risks_reviewed_at is None
+
+
+@pytest.mark.django_db
+def test_closing_a_round_asks_the_facilitator_to_confirm_the_risks_were_reviewed(client):
+    from assessments.tests.factories import RoundFactory
+    from partnerships.tests.factories import RiskFactory
+
+    round_ = RoundFactory()
+    RiskFactory(partnership=round_.partnership, likelihood=4, impact=4)
+    client.force_login(round_.facilitator)
+    confirm = client.get(f"/rounds/{round_.pk}/close/").content.decode()
+    assert "has 1 open risk; its risk rating is" in confirm
+    assert 'name="risks_reviewed"' in confirm
+    assert f'href="/partnerships/{round_.partnership_id}/risks/"' in confirm
+    client.post(f"/rounds/{round_.pk}/state/", {"action": "close", "risks_reviewed": "on"})
+    round_.refresh_from_db()
+    assert round_.state == "closed" and round_.risks_reviewed_at == round_.closed_at
+    detail = client.get(f"/rounds/{round_.pk}/").content.decode()
+    assert "Reviewed with this health check" in detail
 
 
 @pytest.mark.django_db
