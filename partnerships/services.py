@@ -198,6 +198,10 @@ def partnership_review_recorded(partnership: Partnership, *, completed_on: date,
 
 # --- Gateway ---------------------------------------------------------------------------------------------
 
+INITIAL_RISK_MISSING = (
+    "Record the initial risk assessment in the partnership's risk register (at least one risk) before submitting."
+)
+
 
 def _locked_review(partnership: Partnership, by) -> GatewayReview:
     review = GatewayReview.objects.select_for_update().filter(partnership=partnership).first()
@@ -223,9 +227,12 @@ def gateway_save(
     if not review.is_editable:
         raise ValidationError(f"This gateway is {review.get_status_display().lower()} and cannot be changed.")
     if submit:
-        problems = rules.gateway_problems(answers)
+        problems = {f"{code}-{p.part}": p.message for code, p in rules.gateway_problems(answers).items()}
+        if not locked.risks.exists():
+            # Seed 003: the pre-partnership agreement includes an initial risk assessment, kept in the register.
+            problems.setdefault("initial_risk-evidence", INITIAL_RISK_MISSING)
         if problems:
-            raise ValidationError({f"{code}-{p.part}": p.message for code, p in problems.items()})
+            raise ValidationError(problems)
     existing = {a.question: a for a in review.answers.all()}
     for question in rules.QUESTIONS:
         given = answers.get(question.code, rules.AnswerInput("", ""))

@@ -362,6 +362,8 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
             "summary": rules.answer_summary({c: a.answer for c, a in answers.items()}),
             "decision_form": decision_form if can_decide else None,
             "own_submission": can_decide and review.submitted_by_id == request.user.pk,
+            "risks": selectors.partnership_risks(partnership, include_closed=False),
+            "can_add_risk": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
         },
     )
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships import services
-from partnerships.models import ExitRecord, GatewayStatus, Organisation, Partnership, Status
-from partnerships.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
+from partnerships.models import ExitRecord, GatewayReview, GatewayStatus, Organisation, Partnership, Status
+from partnerships.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,17 @@ def complete_answers() -> dict[str, rules.AnswerInput]:
 
 
 def submitted_gateway(partnership, officer):
+    if not partnership.risks.exists():
+        RiskFactory(partnership=partnership)  # the initial risk assessment
     return services.gateway_save(partnership, answers=complete_answers(), by=officer, submit=True)
+
+
+def test_a_gateway_cannot_be_submitted_without_an_initial_risk_assessment(officer):
+    partnership = PartnershipFactory()
+    with pytest.raises(ValidationError) as caught:
+        services.gateway_save(partnership, answers=complete_answers(), by=officer, submit=True)
+    assert caught.value.message_dict == {"initial_risk-evidence": [services.INITIAL_RISK_MISSING]}
+    assert not GatewayReview.objects.filter(partnership=partnership, status=GatewayStatus.SUBMITTED).exists()
 
 
 def test_create_records_a_proposed_partnership_with_existing_and_new_partners(officer):

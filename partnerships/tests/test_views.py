@@ -18,6 +18,7 @@ from partnerships.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
+    RiskFactory,
 )
 from partnerships.tests.test_selectors import make_round, round_models
 
@@ -41,6 +42,7 @@ def submitted(partnership, by):
     from partnerships import services
 
     answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
+    RiskFactory(partnership=partnership)  # the initial risk assessment
     return services.gateway_save(partnership, answers=answers, by=by, submit=True)
 
 
@@ -579,6 +581,11 @@ def test_gateway_draft_submit_and_approval(officer, manager, as_user):
     assert 'id="id_rationale-answer_error"' in page and "Kept evidence" in page
     assert partnership.gateway.status == GatewayStatus.DRAFT
 
+    response = office.post(url, gateway_post())
+    assert response.status_code == 200 and "No risks are recorded yet." in response.content.decode()
+    assert "Record the initial risk assessment in the partnership&#x27;s risk register" in response.content.decode()
+    assert f'href="/partnerships/{partnership.pk}/risks/new/?return=gateway"' in response.content.decode()
+    RiskFactory(partnership=partnership, title="Partner withdraws funding")
     assert office.post(url, gateway_post()).status_code == 302
     partnership.refresh_from_db()
     assert partnership.gateway.status == GatewayStatus.SUBMITTED and partnership.status == Status.PROPOSED
