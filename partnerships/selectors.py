@@ -411,11 +411,12 @@ def risk_count(partnership: Partnership, category: str = "") -> int:
     return (risks.filter(category=category) if category else risks).count()
 
 
-def high_risks(partnership_ids: Iterable[int]) -> QuerySet[Risk]:
-    """Return the open high risks (score 15 or more) of the given partnerships, highest first (one query)."""
-    return (
+def open_risks(partnership_ids: Iterable[int]) -> list[Risk]:
+    """Return the open risks of the given partnerships with their partnership, highest score first (one
+    query): the portfolio report draws its heat map and lists its high risks from the same rows."""
+    return list(
         Risk.objects.open()
-        .filter(partnership_id__in=list(partnership_ids), score__gt=risk_rules.MEDIUM_UP_TO)
+        .filter(partnership_id__in=list(partnership_ids))
         .select_related("partnership")
-        .order_by("-score", "partnership__name", "title")
+        .order_by("-score", "partnership__name", "title", "pk")
     )

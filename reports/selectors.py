@@ -290,6 +290,7 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
     partnerships = portfolio_partnerships(year)
     rows = portfolio_rows(partnerships, latest_rounds(None, as_of))
     structure = next((instrument_structure(r.round.instrument) for r in rows if r.round), None)
+    risks = register_selectors.open_risks(p.pk for p in partnerships)
     exits = [
         (p, record)
         for p in partnerships
@@ -313,8 +314,8 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
         overdue_reviews=overdue_reviews(partnerships, today),
         pending_gateways=pending_gateways(partnerships),
         exits=sorted(exits, key=lambda e: (e[1].exit_date, e[0].name)),
-        risk_heat_map=register_selectors.risk_heat_map(partnership_ids=[p.pk for p in partnerships]),
-        high_risks=list(register_selectors.high_risks([p.pk for p in partnerships])),
+        risk_heat_map=risk_rules.heat_map(Counter((r.likelihood, r.impact) for r in risks)),
+        high_risks=[r for r in risks if risk_rules.rating_for_score(r.score) == risk_rules.HIGH],
     )
 
 

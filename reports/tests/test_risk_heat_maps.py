@@ -53,3 +53,19 @@ def test_the_portfolio_pdf_has_the_heat_map_and_the_high_risks():
     assert "Funding ends in March" in words and "Finance lead" in words
     assert "Closed already" not in words
     assert "1 high risk (score 15 or more)" in words
+
+
+def test_the_portfolio_report_takes_the_same_queries_for_more_risks():
+    year = date.today().year  # noqa: DTZ011 (the year only)
+    RiskFactory(partnership=partnership(name="First"), likelihood=5, impact=5)
+    selectors.portfolio_report(year)  # the instrument's structure is read once per process
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            selectors.portfolio_report(year)
+        return len(queries)
+
+    small = count()
+    for n in range(6):
+        RiskFactory(partnership=partnership(name=f"More {n}"), likelihood=1 + n % 5, impact=5 - n % 5)
+    assert count() == small
