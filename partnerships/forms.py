@@ -369,7 +369,8 @@ class ExitRecordForm(forms.ModelForm):
         if exit_date and start and exit_date < start:
             self.add_error("exit_date", "The exit date cannot be before the partnership started.")
         if self.completing:
-            for name, message in rules.exit_problems(cleaned, self.partnership.statutory_status).items():
+            exit_risks = self.partnership.risks.filter(category=RiskCategory.EXIT).count()
+            for name, message in rules.exit_problems(cleaned, self.partnership.statutory_status, exit_risks).items():
                 if name not in self.errors:
                     self.add_error(name, message)
         return cleaned

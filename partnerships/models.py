@@ -377,7 +377,8 @@ class OutsideBodyCheck(models.Model):
 
 
 class ExitRecord(models.Model):
-    """The exit document (seed 001 appendix 3; seed 003 section 3.1.2).
+    """The exit document (seed 001 appendix 3; seed 003 section 3.1.2). Its risk analysis of withdrawal is the
+    partnership's risks of category "exit".
 
     Completing it closes the partnership. A closed partnership always has a completed exit record: the service
     checks it, and a deferred constraint trigger (migration 0005) makes the database refuse anything else.
@@ -398,9 +399,10 @@ class ExitRecord(models.Model):
     achievements = models.TextField("what the partnership achieved", blank=True)
     lessons_learned = models.TextField("lessons learned", blank=True)
     withdrawal_risks = models.TextField(
-        "risk analysis of withdrawal",
+        "notes on the risk analysis of withdrawal",
         blank=True,
-        help_text="The risks to the council, partners and residents of leaving, and how each is managed.",
+        help_text="The risks of leaving are recorded in the risk register, category Exit, each with its "
+        "likelihood, impact, owner and actions; add anything they do not say here.",
     )
     handover_and_continuity = models.TextField(
         "handover and continuity",
@@ -433,7 +435,6 @@ class ExitRecord(models.Model):
                     & ~Q(reason="")
                     & ~Q(achievements="")
                     & ~Q(lessons_learned="")
-                    & ~Q(withdrawal_risks="")
                     & ~Q(handover_and_continuity="")
                 ),
                 violation_error_message="A completed exit record needs every section filled in.",
@@ -474,6 +475,10 @@ class RiskQuerySet(models.QuerySet["Risk"]):
     def open(self) -> RiskQuerySet:
         """Risks not closed: the ones that count towards the rating and the heat maps."""
         return self.filter(closed_on__isnull=True)
+
+    def current(self) -> RiskQuerySet:
+        """Open risks of partnerships not closed: what the portfolio's heat maps and lists count."""
+        return self.open().exclude(partnership__status=Status.CLOSED)
 
 
 class Risk(models.Model):

@@ -369,9 +369,9 @@ def partnership_risks(
 def portfolio_risks(
     user, *, likelihood: int | None = None, impact: int | None = None, category: str = ""
 ) -> QuerySet[Risk]:
-    """Return the open risks of every partnership the user may read, highest score first, with their
+    """Return the open risks of every partnership the user may read (not closed), highest score first, with their
     partnership (one query whatever the number of risks)."""
-    risks = Risk.objects.open().filter(partnership__in=partnerships_visible_to(user)).select_related("partnership")
+    risks = Risk.objects.current().filter(partnership__in=partnerships_visible_to(user)).select_related("partnership")
     if likelihood:
         risks = risks.filter(likelihood=likelihood)
     if impact:
@@ -384,13 +384,14 @@ def portfolio_risks(
 def risk_heat_map(
     *, partnership: Partnership | None = None, partnership_ids: Iterable[int] | None = None
 ) -> risk_rules.HeatMap:
-    """Return the 5x5 heat map of open risks: of one partnership, of the given partnerships, or (neither given)
-    of the whole register (one query)."""
-    risks = Risk.objects.open()
+    """Return the 5x5 heat map of open risks: of one partnership, or of the given partnerships or (neither
+    given) the whole register, leaving out closed partnerships (one query)."""
     if partnership is not None:
-        risks = risks.filter(partnership=partnership)
-    elif partnership_ids is not None:
-        risks = risks.filter(partnership_id__in=list(partnership_ids))
+        risks = Risk.objects.open().filter(partnership=partnership)
+    else:
+        risks = Risk.objects.current()
+        if partnership_ids is not None:
+            risks = risks.filter(partnership_id__in=list(partnership_ids))
     counts = risks.values_list("likelihood", "impact").annotate(n=Count("pk")).order_by()
     return risk_rules.heat_map({(likelihood, impact): n for likelihood, impact, n in counts})
 
@@ -415,7 +416,7 @@ def open_risks(partnership_ids: Iterable[int]) -> list[Risk]:
     """Return the open risks of the given partnerships with their partnership, highest score first (one
     query): the portfolio report draws its heat map and lists its high risks from the same rows."""
     return list(
-        Risk.objects.open()
+        Risk.objects.current()
         .filter(partnership_id__in=list(partnership_ids))
         .select_related("partnership")
         .order_by("-score", "partnership__name", "title", "pk")

@@ -26,6 +26,7 @@ from partnerships.models import (
     Partnership,
     Risk,
     RiskAction,
+    RiskCategory,
     Status,
 )
 
@@ -323,7 +324,8 @@ def exit_save(partnership: Partnership, *, values: Mapping[str, object], by, com
     if locked.status == Status.CLOSED:
         raise ValidationError("This partnership is closed already.")
     if complete:
-        problems = rules.exit_problems(values, locked.statutory_status)
+        exit_risks = locked.risks.filter(category=RiskCategory.EXIT).count()
+        problems = rules.exit_problems(values, locked.statutory_status, exit_risks)
         if problems:
             raise ValidationError(problems)
     record = ExitRecord.objects.select_for_update().filter(partnership=locked).first()

@@ -451,7 +451,17 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("partnerships:exit", pk=partnership.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "partnerships/exit.html", {"partnership": partnership, "record": record, "form": form})
+    return render(
+        request,
+        "partnerships/exit.html",
+        {
+            "partnership": partnership,
+            "record": record,
+            "form": form,
+            "exit_risks": selectors.partnership_risks(partnership, category=RiskCategory.EXIT),
+            "can_add_risk": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
+        },
+    )
 
 
 # --- Risk register ---------------------------------------------------------------------------------------

@@ -208,6 +208,10 @@ def test_exit_draft_marks_an_active_partnership_exiting(officer):
 
 def test_completing_the_exit_closes_the_partnership(officer):
     partnership = PartnershipFactory(active=True)
+    with pytest.raises(ValidationError) as caught:
+        services.exit_save(partnership, values=EXIT, by=officer, complete=True)
+    assert caught.value.message_dict == {"withdrawal_risks": [rules.WITHDRAWAL_RISKS_MISSING]}
+    RiskFactory(partnership=partnership, category="exit", title="Residents lose the service")
     record = services.exit_save(partnership, values=EXIT, by=officer, complete=True)
     partnership.refresh_from_db()
     assert partnership.status == Status.CLOSED
@@ -219,6 +223,7 @@ def test_completing_the_exit_closes_the_partnership(officer):
 @pytest.mark.parametrize("statutory_status", ["statutory", "contractual"])
 def test_statutory_or_contractual_exit_needs_legal_and_financial_advice(officer, statutory_status):
     partnership = PartnershipFactory(active=True, statutory_status=statutory_status)
+    RiskFactory(partnership=partnership, category="exit")
     with pytest.raises(ValidationError) as caught:
         services.exit_save(partnership, values=EXIT, by=officer, complete=True)
     assert {"legal_advice_taken", "financial_advice_taken"} <= set(caught.value.message_dict)

@@ -525,6 +525,7 @@ def test_closed_partnership_is_readable_but_not_editable(officer, as_user):
     from partnerships import services
 
     partnership = PartnershipFactory(active=True, name="Finished Partnership")
+    RiskFactory(partnership=partnership, category="exit", title="Nobody runs the helpline")
     services.exit_save(
         partnership,
         by=officer,
@@ -691,6 +692,7 @@ EXIT_POST = {
 
 def test_exit_of_a_statutory_partnership_needs_advice(officer, as_user):
     partnership = PartnershipFactory(active=True, statutory_status="statutory")
+    RiskFactory(partnership=partnership, category="exit")
     client = as_user(officer)
     url = f"/partnerships/{partnership.pk}/exit/"
     assert "must be taken before the decision" in client.get(url).content.decode()
@@ -725,6 +727,12 @@ def test_exit_draft_and_completion_of_a_non_statutory_partnership(officer, as_us
     assert partnership.status == Status.EXITING
     response = client.post(url, {"reason": "Funding ends", "action": "complete"})
     assert response.status_code == 200 and "Record the lessons learned." in response.content.decode()
+    page = client.post(url, {**EXIT_POST, "action": "complete"}).content.decode()
+    assert "No risks of withdrawal are recorded yet" in page
+    assert "Record the risks of withdrawal in the partnership&#x27;s risk register" in page
+    assert f'href="/partnerships/{partnership.pk}/risks/new/?category=exit&amp;return=exit"' in page
+    RiskFactory(partnership=partnership, category="exit", title="Residents lose the helpline")
+    assert "Residents lose the helpline" in client.get(url).content.decode()
     assert client.post(url, {**EXIT_POST, "action": "complete"}).status_code == 302
     partnership.refresh_from_db()
     assert partnership.status == Status.CLOSED

@@ -14,6 +14,7 @@ from assessments.models import ActionItem, ActionStatus, Principle
 from assessments.tests.results_data import add_responses, make_round, partnership, user
 from partnerships.models import Membership, Organisation, Status
 from partnerships.services import exit_save
+from partnerships.tests.factories import RiskFactory
 from reports import pdf, selectors
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +130,7 @@ def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_an
     add_responses(make_round(partnership=weak, closes_on=date(year, 5, 1)), [answers(10, 11, 15, 15, 15, 15)] * 3)
     partnership(name="Gamma Proposed Hub", status=Status.PROPOSED, review_due_date=None)
     leaving = partnership(name="Delta Closing Trust", review_due_date=date(year, 1, 1))
+    RiskFactory(partnership=leaving, category="exit", title="Hub users lose support")
     exit_save(
         leaving,
         values={

@@ -14,6 +14,7 @@ from assessments.models import ActionItem, ActionStatus, Principle
 from assessments.tests.results_data import add_responses, make_round, partnership, uniform, user
 from partnerships.models import GatewayReview, GatewayStatus, Status
 from partnerships.services import exit_save
+from partnerships.tests.factories import RiskFactory
 from reports import pdf, selectors
 from reports.tests.test_pdf import answers
 
@@ -30,6 +31,7 @@ EXIT_VALUES = {
 
 
 def close(p, on: date) -> None:
+    RiskFactory(partnership=p, category="exit")
     exit_save(p, values={**EXIT_VALUES, "exit_date": on}, by=user("Manager"), complete=True)
 
 
@@ -92,6 +94,7 @@ def _make_scored_partnerships(count: int) -> None:
             p.save()
             GatewayReview.objects.create(partnership=p)
         if i % 5 == 2:
+            RiskFactory(partnership=p, category="exit")
             exit_save(p, values={**EXIT_VALUES, "exit_date": date(2025, 8, 1)}, by=manager, complete=True)
 
 
