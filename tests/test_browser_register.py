@@ -67,6 +67,25 @@ def test_record_gateway_approve_and_see_it_active(page, live_server):
     partnership = Partnership.objects.get(reference="DDC-P-100")
     assert partnership.status == "proposed"
 
+    # The initial risk assessment goes in its risk register: the gateway cannot be submitted without it.
+    page.get_by_role("link", name="Record a risk").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, screenshot="03-risk-form")
+    page.get_by_label("Title").fill("Night-time economy partners drop out")
+    page.get_by_label("Category").select_option(label="Partner relationship")
+    page.get_by_label("4 likely").check()
+    page.get_by_label("4 major").check()
+    page.get_by_label("Next review").fill("2027-06-30")
+    page.get_by_role("button", name="Record the risk").click()
+    page.wait_for_url(re.compile(r"/partnerships/\d+/risks/$"))
+    assert_accessible(page, screenshot="03-risk-register")
+    expect(page.get_by_role("table", name=re.compile("Open risks by likelihood"))).to_contain_text("1")
+    expect(page.get_by_role("link", name="Night-time economy partners drop out")).to_be_visible()
+    partnership.refresh_from_db()
+    assert partnership.risk == "high"
+    page.get_by_role("link", name=f"Back to {NAME}").click()
+    page.wait_for_load_state("load")
+
     # Its gateway: every question answered with evidence, then submitted.
     page.get_by_role("link", name="Gateway", exact=True).click()
     assert_accessible(page, screenshot="04-gateway-empty")
@@ -151,7 +170,7 @@ def test_edit_outside_body_and_statutory_exit(page, live_server):
     page.get_by_label("Next review").fill("2027-01-31")
     page.get_by_role("button", name="Record the risk").click()
     page.wait_for_url(re.compile(rf"/partnerships/{statutory.pk}/exit/$"))
-    expect(page.get_by_text("Duties fall between the district and the county")).to_be_visible()
+    expect(page.get_by_role("link", name="Duties fall between the district and the county")).to_be_visible()
     page.get_by_label("Date the council's involvement ends").fill("2027-03-31")
     page.get_by_label("Reason for leaving or closing").fill("Replaced by the county community safety board.")
     page.get_by_label("Yes").check()
