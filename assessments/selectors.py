@@ -27,12 +27,14 @@ from assessments.models import (
 from assessments.tokens import hash_token
 from config.roles import is_manager
 
-# The respondent's journey: six principle sheets, then significance, then success. The welcome and review
-# pages sit outside the count.
+# The respondent's journey, as numbered steps: the welcome page, six principle sheets (steps 1 to 6), then
+# significance, then success, then the review page. Only the sheets, significance and success are counted.
+WELCOME_STEP = 0
 PRINCIPLE_STEPS = 6
-SIGNIFICANCE_STEP = 7
-SUCCESS_STEP = 8
-STEP_COUNT = 8
+SIGNIFICANCE_STEP = PRINCIPLE_STEPS + 1
+SUCCESS_STEP = PRINCIPLE_STEPS + 2
+STEP_COUNT = SUCCESS_STEP
+REVIEW_STEP = STEP_COUNT + 1
 
 
 # --- Rounds -----------------------------------------------------------------------------------------------
