@@ -8,12 +8,11 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
-from partnerships import gateway as rules
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
     ExitRecord,
@@ -84,19 +83,20 @@ def register_queryset(user) -> QuerySet[Partnership]:
             filter=Q(memberships__isnull=False),
             default=Value([]),
         ),
+        sector_labels=ArrayAgg(
+            Case(
+                *[
+                    When(memberships__organisation__sector=code, then=Value(str(label)))
+                    for code, label in Sector.choices
+                ],
+                default=F("memberships__organisation__sector"),
+            ),
+            distinct=True,
+            filter=Q(memberships__isnull=False),
+            default=Value([]),
+        ),
         partner_count=Count("memberships", distinct=True),
     )
-
-
-def register_rows(partnerships: list[Partnership], today: date) -> list[Partnership]:
-    """Add each row's review state and partners' sector labels."""
-    sectors = dict(Sector.choices)
-    for partnership in partnerships:
-        partnership.review_state = rules.review_state(
-            partnership.status, partnership.review_due_date, today, settings.PHC_REVIEW_DUE_SOON_DAYS
-        )
-        partnership.sector_labels = [sectors.get(s, s) for s in getattr(partnership, "partner_sectors", [])]
-    return partnerships
 
 
 def service_areas(user=None) -> list[str]:

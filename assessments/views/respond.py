@@ -194,24 +194,24 @@ def respond_principle(
     if not 1 <= number <= PRINCIPLE_STEPS:
         raise Http404("No such sheet.")
     instrument = invitation.round.instrument
-    principle = selectors.principle_sheet(instrument, number)
+    sheet = selectors.principle_sheet(instrument, number)
     options = selectors.answer_options(instrument)
     if request.method == "POST":
-        form = PrincipleSheetForm(request.POST, principle=principle, options=options)
+        form = PrincipleSheetForm(request.POST, statements=sheet.statements, options=options)
         if form.is_valid():
             services.response_save_sheet(invitation, form.answers())
             return _after_save(request, token, number)
     else:
-        saved = selectors.response_answers(response, principle.sheet_statements)
+        saved = selectors.response_answers(response, sheet.statements)
         initial = {}
-        for statement in principle.sheet_statements:
+        for statement in sheet.statements:
             answer = saved.get(statement.pk)
             if answer is not None:
                 initial[f"answer_{statement.pk}"] = answer.value
                 initial[f"comment_{statement.pk}"] = answer.comment
-        form = PrincipleSheetForm(initial=initial, principle=principle, options=options)
+        form = PrincipleSheetForm(initial=initial, statements=sheet.statements, options=options)
     context = _journey_context(invitation, response, token, number)
-    context.update({"form": form, "principle": principle})
+    context.update({"form": form, "principle": sheet.principle})
     return render(request, "assessments/respond/principle.html", context)
 
 

@@ -30,7 +30,7 @@ from assessments.forms import (
     parse_invitations_csv,
 )
 from assessments.instruments import default_instrument
-from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
+from assessments.models import Invitation, Level, Response, Round, RoundState
 
 
 def _require_perm(request: HttpRequest, perm: str) -> None:
@@ -124,8 +124,9 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _reopen_choices(round_: Round) -> QuerySet[Invitation]:
     if round_.anonymous:
         # The facilitator knows who was invited; offering everyone keeps who has submitted hidden.
-        return Invitation.objects.filter(round=round_, revoked_at__isnull=True).order_by("name")
-    return Invitation.objects.filter(round=round_, response__status=ResponseStatus.SUBMITTED).order_by("name")
+        return Invitation.objects.live().filter(round=round_).order_by("name")
+    submitted = Response.objects.submitted().filter(round=round_).values("invitation_id")
+    return Invitation.objects.filter(pk__in=submitted).order_by("name")
 
 
 @login_required
