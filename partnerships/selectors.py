@@ -206,17 +206,22 @@ def _display(field, value) -> str:
 
 
 def _changes(model, old, new, extra_labels: dict[str, dict] | None = None) -> tuple[Change, ...]:
-    """Return the field changes from historical record ``old`` (None when created) to ``new``."""
+    """Return the field changes from historical record ``old`` (None when created) to ``new``, in the order of
+    the model's fields (simple-history's ``diff_against`` finds them; a new record lists what it started with)."""
+    fields = {field.name: field for field in model._meta.fields if field.name not in _QUIET_FIELDS}
+    if old is None:
+        values = {name: (None, getattr(new, field.attname)) for name, field in fields.items()}
+        values = {name: pair for name, pair in values.items() if pair[1] not in (None, "", False)}
+    else:
+        delta = new.diff_against(old, excluded_fields=_QUIET_FIELDS)
+        values = {change.field: (change.old, change.new) for change in delta.changes if change.field in fields}
     changes = []
-    for field in model._meta.fields:
-        if field.name in _QUIET_FIELDS:
+    for name, field in fields.items():
+        if name not in values:
             continue
-        before = getattr(old, field.attname) if old is not None else None
-        after = getattr(new, field.attname)
-        if before == after or (old is None and after in (None, "", False)):
-            continue
-        if extra_labels and field.name in extra_labels:
-            names = extra_labels[field.name]
+        before, after = values[name]
+        if extra_labels and name in extra_labels:
+            names = extra_labels[name]
             shown_before, shown_after = names.get(before, "—"), names.get(after, "—")
         else:
             shown_before, shown_after = _display(field, before), _display(field, after)
