@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
-from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
+from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState, Statement
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
 from config.forms import DateInput
 from config.roles import FACILITATOR
@@ -356,11 +356,11 @@ class SheetRow:
 class PrincipleSheetForm(forms.Form):
     """One principle's six statements: a 4-point answer each (may be left for later) and a comment each."""
 
-    def __init__(self, *args, principle: Principle, options: Sequence[AnswerOption], **kwargs) -> None:
+    def __init__(self, *args, statements: Sequence[Statement], options: Sequence[AnswerOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.principle = principle
+        self.statements = statements
         choices = [(str(o.value), o.label) for o in options]
-        for statement in principle.sheet_statements:
+        for statement in statements:
             self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(
                 label=f"{statement.code}. {statement.text}",
                 choices=choices,
@@ -377,12 +377,12 @@ class PrincipleSheetForm(forms.Form):
             )
 
     def rows(self) -> list[SheetRow]:
-        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.sheet_statements]
+        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.statements]
 
     def answers(self) -> list[AnswerInput]:
         return [
             AnswerInput(s.pk, self.cleaned_data[f"answer_{s.pk}"], self.cleaned_data[f"comment_{s.pk}"])
-            for s in self.principle.sheet_statements
+            for s in self.statements
         ]
 
 

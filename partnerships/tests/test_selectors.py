@@ -97,24 +97,11 @@ def test_register_rows_carry_partner_sectors_names_and_counts(officer):
     lonely = PartnershipFactory()
     rows = {p.pk: p for p in selectors.register_queryset(officer)}
     assert sorted(rows[partnership.pk].partner_sectors) == ["public", "voluntary"]
+    assert sorted(rows[partnership.pk].sector_labels) == ["Public", "Voluntary and community"]
+    assert rows[lonely.pk].sector_labels == []
     assert rows[partnership.pk].partner_names == ["A Trust", "B Police"]
     assert rows[partnership.pk].partner_count == 2
     assert rows[lonely.pk].partner_sectors == [] and rows[lonely.pk].partner_count == 0
-
-
-def test_latest_health_checks_come_from_the_assessments_results(monkeypatch):
-    from assessments import results
-
-    assert selectors.latest_health_checks([]) == {}
-    calls = []
-
-    def latest_totals(ids):
-        calls.append(ids)
-        return {1: (97.5, "Partnership working is good")}
-
-    monkeypatch.setattr(results, "latest_totals", latest_totals)
-    assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good")}
-    assert calls == [[1, 2]]
 
 
 def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):
@@ -163,8 +150,8 @@ def test_history_shows_who_changed_what_across_the_record(officer, manager):
     assert ("Priya Shah", "Partner added: Demo Police") in described
     assert ("Priya Shah", "Gateway submitted for approval") in described
     assert ("Helen Marsh", "Gateway approved") in described
-    risk_change = next(e for e in history if any(c.field == "Risk rating" for c in e.changes))
-    assert [(c.old, c.new) for c in risk_change.changes if c.field == "Risk rating"] == [("Medium", "High")]
+    rating_changes = [(c.old, c.new) for e in history if not e.created for c in e.changes if c.field == "Risk rating"]
+    assert rating_changes == [("Medium", "High"), ("Not assessed", "Medium")]  # newest first
     assert ("Priya Shah", "Risk changed: Funding") in described
     activation = next(e for e in history if e.who == "Helen Marsh" and e.what == "Partnership details changed")
     assert ("Status", "Proposed", "Active") in [(c.field, c.old, c.new) for c in activation.changes]
