@@ -17,7 +17,7 @@ login_view = ratelimit(key="ip", rate="20/m", method="POST", block=True)(
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("reports.home_urls")),  # the home page lists what waits for each role
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", login_view, name="login"),

@@ -1,16 +1,11 @@
-"""Project-level pages: home, help, health check and the rate-limit page."""
+"""Project-level pages: help, health check and the rate-limit page (the home page, which reads every app, is
+reports.views.home)."""
 
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-
-from config.roles import user_roles
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"roles": user_roles(request.user)})
 
 
 def help_page(request: HttpRequest) -> HttpResponse:

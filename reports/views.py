@@ -14,11 +14,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from config.exports import content_disposition, csv_cell
+from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
 from partnerships import selectors as register_selectors
 from partnerships.filters import register_filter
 from partnerships.models import Partnership
 from partnerships.risks import heat_map_alt_text
 from reports import pdf, selectors, services
+from reports import waiting as waiting_for
 from results import selectors as results_selectors
 from results.views import round_for_viewer
 
@@ -202,3 +204,20 @@ def register_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(f"partnership-register-{register.today}.csv", attachment=True)
     return response
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: for each of the user's roles, what waits for them, with counts and links."""
+    roles = user_roles(request.user)
+    today = timezone.localdate()
+    waiting = []
+    if MANAGER in roles:
+        waiting.append(("As a manager", waiting_for.manager_waiting(today)))
+    if REGISTER_ADMIN in roles:
+        waiting.append(("As a register administrator", waiting_for.register_administrator_waiting(request.user)))
+    if FACILITATOR in roles:
+        waiting.append(("As a facilitator", waiting_for.facilitator_waiting(request.user, today)))
+    if RESPONDENT in roles:
+        waiting.append(("As a respondent", waiting_for.respondent_waiting(request.user)))
+    return render(request, "home.html", {"roles": roles, "waiting": waiting})

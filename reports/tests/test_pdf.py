@@ -184,3 +184,16 @@ def test_the_same_report_is_not_laid_out_twice(monkeypatch):
     p.save()
     pdf.partnership_report_pdf(selectors.partnership_report(p, 2025))
     assert len(calls) == 2
+
+
+def test_the_annual_report_shows_where_partners_differ():
+    round_ = make_round(anonymous=False)
+    add_responses(
+        round_,
+        [answers(22, 20, 20, 20, 20, 20)] * 3 + [answers(10, 18, 20, 20, 20, 20)] * 3,
+        organisations=["Demoshire Police"] * 3 + ["Demo District Council"] * 3,
+    )
+    report = selectors.partnership_report(round_.partnership, round_.closes_on.year, viewer=round_.facilitator)
+    words = flat(pdf_text(pdf.partnership_report_pdf(report))[1])
+    assert "Where partners differ" in words and "Demoshire Police (organisation)" in words
+    assert "+6.0" in words and "-6.0" in words
