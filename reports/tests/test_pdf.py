@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
 from assessments.models import ActionItem, ActionStatus, Principle
-from assessments.tests.results_data import add_responses, make_round, partnership, user
+from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership
 from partnerships.models import Membership, Organisation, Status
 from partnerships.services import exit_save
 from reports import pdf, selectors
+from reports.tests.factories import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def answers(*principle_scores: int) -> list[int]:
-    """Return 36 answers whose six principle scores are the ones given (each 6..24)."""
-    result = []
-    for score in principle_scores:
-        base, extra = divmod(score, 6)
-        result += [base + 1] * extra + [base] * (6 - extra)
-    return result
-
-
-def pdf_text(body: bytes) -> tuple[PdfReader, str]:
-    reader = PdfReader(io.BytesIO(body))
-    return reader, "\n".join(page.extract_text() for page in reader.pages)
 
 
 def flat(text: str) -> str:
@@ -122,7 +107,7 @@ def test_a_year_without_a_round_gives_a_short_report_saying_so():
 
 def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_and_exits():
     year = 2025
-    manager = user("Manager")
+    manager = UserFactory(roles=["Manager"])
     strong = partnership(name="Alpha Health Board")
     add_responses(make_round(partnership=strong, closes_on=date(year, 5, 1)), [answers(20, 20, 20, 20, 20, 12)] * 3)
     weak = partnership(name="Beta Youth Forum")
