@@ -324,7 +324,11 @@ class ReopenForm(forms.Form):
 
 class AnswerRadio(forms.RadioSelect):
     def __init__(self) -> None:
-        super().__init__(attrs={"class": "form-check-input"})
+        super().__init__(attrs={"class": "govuk-radios__input"})
+
+
+# GOV.UK wording for a comment that is too long (the limit written as people write numbers: 4,000).
+COMMENT_ERRORS = {"max_length": f"Comment must be {COMMENT_MAX_LENGTH:,} characters or fewer"}
 
 
 @dataclass
@@ -348,13 +352,15 @@ class PrincipleSheetForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
+                error_messages={"invalid_choice": f"Select how far you agree with statement {statement.code}"},
                 widget=AnswerRadio(),
             )
             self.fields[f"comment_{statement.pk}"] = forms.CharField(
-                label=f"Comment on statement {statement.code} (optional)",
+                label=f"Comment on statement {statement.code}",
                 required=False,
                 max_length=COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                error_messages=COMMENT_ERRORS,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def rows(self) -> list[SheetRow]:
@@ -389,6 +395,7 @@ class SignificanceForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
+                error_messages={"invalid_choice": f"Select how significant principle {principle.number} is"},
                 widget=AnswerRadio(),
             )
 
@@ -400,11 +407,18 @@ class SignificanceForm(forms.Form):
 
 
 class SuccessForm(forms.Form):
-    success = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, widget=AnswerRadio())
+    success = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=AnswerRadio(),
+        error_messages={"invalid_choice": "Select how far you agree with the statement"},
+    )
     success_comment = forms.CharField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        error_messages=COMMENT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, instrument: Instrument, options: Sequence[AnswerOption], **kwargs) -> None:
