@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from assessments import emails
 from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
-from config.forms import DateInput
+from config.forms import DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
 from partnerships.models import Partnership, Status
 
@@ -26,8 +26,10 @@ MAX_IMPORT_ROWS = 500
 CSV_COLUMNS = ("name", "email", "organisation", "level")
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(GovukErrorsMixin, forms.ModelForm):
     """Stage 1, preparation: everything a facilitator decides before inviting anyone."""
+
+    error_subject = "the round's"
 
     levels = forms.MultipleChoiceField(
         label="Levels taking part",
@@ -90,7 +92,7 @@ class RoundForm(forms.ModelForm):
         return cleaned
 
 
-class RoundEmailsForm(forms.Form):
+class RoundEmailsForm(GovukErrorsMixin, forms.Form):
     """The round's own invitation and reminder emails; blank fields use the defaults."""
 
     invitation_subject = forms.CharField(label="Invitation subject", required=False, max_length=200)
@@ -135,7 +137,8 @@ def level_from_text(text: str) -> str | None:
     return None
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GovukErrorsMixin, forms.Form):
+    error_subject = "the person's"
     name = forms.CharField(max_length=200)
     email = forms.EmailField(max_length=254)
     organisation = forms.CharField(max_length=200)
@@ -250,7 +253,7 @@ def parse_invitations_csv(  # noqa: C901
     return preview
 
 
-class InvitationImportForm(forms.Form):
+class InvitationImportForm(GovukErrorsMixin, forms.Form):
     """Paste CSV or upload a CSV file; ``clean`` returns the text in ``cleaned_data["text"]``."""
 
     csv_text = forms.CharField(
@@ -309,7 +312,7 @@ class InvitationConfirmForm(forms.Form):
         return text
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(GovukErrorsMixin, forms.Form):
     invitation = forms.ModelChoiceField(queryset=Invitation.objects.none(), label="Whose response")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Reason")
 
