@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
-from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
+from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState, Statement
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
 from config.forms import DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
@@ -64,25 +65,31 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         User = get_user_model()
         current = self.instance.facilitator_id if self.instance.pk else None
-        self.fields["facilitator"].queryset = (
+        facilitator_field = cast(forms.ModelChoiceField, self.fields["facilitator"])
+        facilitator_field.queryset = (
             User.objects.filter(Q(groups__name=FACILITATOR) | Q(is_superuser=True) | Q(pk=current), is_active=True)
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
-        self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        facilitator_field.label_from_instance = lambda u: (  # type: ignore[method-assign,assignment]  # Django's documented hook
+            u.get_full_name() or u.get_username()
+        )
         partnerships = Partnership.objects.exclude(status=Status.CLOSED)
         if self.instance.pk:
             partnerships = partnerships | Partnership.objects.filter(pk=self.instance.partnership_id)
-        self.fields["partnership"].queryset = partnerships.order_by("name")
-        self.fields["instrument"].queryset = Instrument.objects.order_by("slug", "-version")
+        partnership_field = cast(forms.ModelChoiceField, self.fields["partnership"])
+        partnership_field.queryset = partnerships.order_by("name")
+        instrument_field = cast(forms.ModelChoiceField, self.fields["instrument"])
+        instrument_field.queryset = Instrument.objects.order_by("slug", "-version")
         if self.instance.pk and self.instance.state != RoundState.DRAFT:
             # Answers already given belong to this partnership and instrument.
             for name in ("partnership", "instrument"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Fixed once the round has opened."
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The close date cannot be before the open date.")
@@ -106,11 +113,12 @@ class RoundEmailsForm(GovukErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
             kind, part = name.split("_")
-            form_field.widget.attrs["placeholder"] = emails.default_source(kind, part).strip()
+            form_field.widget.attrs["placeholder"] = emails.default_source(cast(emails.Kind, kind), part).strip()
             form_field.help_text = "Leave blank to use the default shown."
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for name, source in list(cleaned.items()):
             try:
                 emails.check_template(source or "", needs_link=name.endswith("_body"))
@@ -148,7 +156,8 @@ class InvitationForm(GovukErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.round = round_
         if round_.levels:
-            self.fields["level"].choices = [(v, label) for v, label in Level.choices if v in round_.levels]
+            level_field = cast(forms.ChoiceField, self.fields["level"])
+            level_field.choices = [(v, label) for v, label in Level.choices if v in round_.levels]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -249,7 +258,7 @@ def parse_invitations_csv(  # noqa: C901
         if reasons:
             preview.bad.append(BadRow(line, ",".join(record), reasons))
         else:
-            preview.good.append((line, InvitationRow(name, email, organisation, level)))
+            preview.good.append((line, InvitationRow(name, email, organisation, level or "")))
     return preview
 
 
@@ -269,8 +278,9 @@ class InvitationImportForm(GovukErrorsMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("csv_file")
         pasted = cleaned.get("csv_text") or ""
         limit = settings.MAX_CSV_UPLOAD_BYTES
@@ -318,8 +328,11 @@ class ReopenForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args, invitations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = invitations
-        self.fields["invitation"].label_from_instance = lambda i: f"{i.name} ({i.organisation})"
+        invitation_field = cast(forms.ModelChoiceField, self.fields["invitation"])
+        invitation_field.queryset = invitations
+        invitation_field.label_from_instance = lambda i: (  # type: ignore[method-assign,assignment]  # Django's documented hook
+            f"{i.name} ({i.organisation})"
+        )
 
 
 # --- The respondent's journey -----------------------------------------------------------------------------
@@ -344,11 +357,11 @@ class SheetRow:
 class PrincipleSheetForm(forms.Form):
     """One principle's six statements: a 4-point answer each (may be left for later) and a comment each."""
 
-    def __init__(self, *args, principle: Principle, options: Sequence[AnswerOption], **kwargs) -> None:
+    def __init__(self, *args, statements: Sequence[Statement], options: Sequence[AnswerOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.principle = principle
+        self.statements = statements
         choices = [(str(o.value), o.label) for o in options]
-        for statement in principle.sheet_statements:
+        for statement in statements:
             self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(
                 label=f"{statement.code}. {statement.text}",
                 choices=choices,
@@ -367,12 +380,12 @@ class PrincipleSheetForm(forms.Form):
             )
 
     def rows(self) -> list[SheetRow]:
-        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.sheet_statements]
+        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.statements]
 
     def answers(self) -> list[AnswerInput]:
         return [
             AnswerInput(s.pk, self.cleaned_data[f"answer_{s.pk}"], self.cleaned_data[f"comment_{s.pk}"])
-            for s in self.principle.sheet_statements
+            for s in self.statements
         ]
 
 
@@ -426,6 +439,7 @@ class SuccessForm(forms.Form):
 
     def __init__(self, *args, instrument: Instrument, options: Sequence[AnswerOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["success"].choices = [(str(o.value), o.label) for o in options]
+        success_field = cast(forms.ChoiceField, self.fields["success"])
+        success_field.choices = [(str(o.value), o.label) for o in options]
         self.fields["success"].label = instrument.success_statement
         self.fields["success_comment"].label = instrument.success_comment_prompt

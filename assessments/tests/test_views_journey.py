@@ -267,3 +267,35 @@ def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_s
     assert counts[5] == counts[50], counts
     (_, save), (_, success), (_, submit) = counts[5]
     assert save <= 7 and success <= 4 and submit <= 7, counts
+
+
+@pytest.mark.parametrize(
+    ("refusal", "status", "text"),
+    [
+        (services.RoundNotOpen, 410, "This health check has closed"),
+        (services.ResponseAlreadySubmitted, 200, "already been received"),
+    ],
+)
+@pytest.mark.parametrize("page", ["principle", "significance", "success"])
+def test_a_save_refused_by_the_service_gets_the_journeys_page(
+    client, invitation, monkeypatch, refusal, status, text, page
+):
+    """The round closed (or the response was submitted in another tab) between the page's checks and the save."""
+
+    def refuse(*args, **kwargs):
+        raise refusal("refused")
+
+    monkeypatch.setattr(services, f"response_save_{'sheet' if page == 'principle' else page}", refuse)
+    data = {
+        "principle": sheet_data(invitation, 1, [3] * 6),
+        "significance": {f"significance_{n}": "4" for n in range(1, 7)},
+        "success": {"success": "3", "success_comment": ""},
+    }[page]
+    address = (
+        url("respond_principle", invitation.token, 1)
+        if page == "principle"
+        else url(f"respond_{page}", invitation.token)
+    )
+    answer = client.post(address, data, follow=True)
+    assert answer.status_code == status and text in answer.content.decode()
+    assert not Answer.objects.exists()
