@@ -8,12 +8,13 @@ from django.urls import include, path
 from django_ratelimit.decorators import ratelimit
 
 from config import views
+from config.forms import SignInForm
 
 admin.site.site_header = "Partnership Health Check administration"
 admin.site.site_title = "Partnership Health Check"
 
 login_view = ratelimit(key="ip", rate="20/m", method="POST", block=True)(
-    auth_views.LoginView.as_view(redirect_authenticated_user=True)
+    auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm)
 )
 
 urlpatterns = [

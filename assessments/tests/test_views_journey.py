@@ -65,10 +65,13 @@ def test_sheet_page_has_fieldsets_progress_and_explanations(client, invitation):
     text = page.content.decode()
     assert "Step 1 of 8" in text
     assert '<nav aria-label="Progress"' in text
-    assert '<progress class="w-100" max="8" value="1" aria-labelledby="progress-label">' in text
+    assert '<progress class="phc-progress__bar" max="8" value="1" aria-labelledby="progress-label">' in text
     assert text.count("<fieldset") == 6
     assert "<legend" in text and "1A. There have been substantial past achievements" in text
-    assert "<summary>What lies behind this: Identify principal partnership achievements.</summary>" in text
+    assert (
+        '<span class="govuk-details__summary-text">What lies behind this: Identify principal partnership achievements.'
+        "</span>" in text
+    )
     assert text.count('type="radio"') == 24
     assert "Strongly agree" in text and "Strongly disagree" in text
 
@@ -159,8 +162,8 @@ def test_submit_shows_the_respondents_own_scores_with_band_wording(client, invit
     text = page.content.decode()
     assert "Thank you: your response has been received" in text
     assert "The need for partnership is recognised and accepted" in text
-    assert '<td class="text-end fw-semibold">16</td>' in text
-    assert '<td class="text-end fw-bold">76</td>' in text  # 16 + 5 x 12
+    assert 'govuk-!-font-weight-bold" data-label="Your score">16</td>' in text
+    assert 'govuk-!-font-weight-bold" data-label="Your score">76</td>' in text  # 16 + 5 x 12
     response = Response.objects.get()
     assert response.principle_scores == [16, 12, 12, 12, 12, 12] and response.total == 76
     assert response.significance == [2, 3, 4, 5, 1, 2]
