@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from assessments import selectors, services
 from assessments.forms import (
@@ -37,9 +36,9 @@ from assessments.instruments import default_instrument
 from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
 from assessments.results import instrument_structure
 from assessments.tokens import token_for
+from config.clients import client_ip
+from config.throttle import Throttle
 from config.views import ratelimited
-
-RESPOND_RATE_DEFAULT = "60/m"
 
 # --- Facilitator pages ------------------------------------------------------------------------------------
 
@@ -331,7 +330,7 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if sent:
-            messages.success(request, f"Invitations sent to {sent} {'person' if sent == 1 else 'people'}.")
+            messages.success(request, f"Invitations to {sent} {'person' if sent == 1 else 'people'} are on their way.")
         else:
             messages.info(request, "Everyone has already been sent an invitation.")
     return redirect("assessments:invitations", pk=round_.pk)
@@ -347,7 +346,7 @@ def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if sent:
-            messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
+            messages.success(request, f"Reminders to {sent} {'person' if sent == 1 else 'people'} are on their way.")
         else:
             messages.info(request, "There is no one to remind.")
     return redirect("assessments:invitations", pk=round_.pk)
@@ -386,8 +385,8 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 # --- The respondent's journey -----------------------------------------------------------------------------
 
 
-def _respond_rate(group: str, request: HttpRequest) -> str:
-    return getattr(settings, "PHC_RESPOND_RATE", RESPOND_RATE_DEFAULT)
+def _unknown_links_throttle() -> Throttle:
+    return Throttle("respond-unknown", settings.PHC_RESPOND_FAILURES_PER_MINUTE, 60)
 
 
 def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | None, status: int) -> HttpResponse:
@@ -400,9 +399,10 @@ def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | N
 
 
 def journey(allow_closed: bool = False) -> Callable:
-    """Decorate a journey view: rate-limit, find the invitation by token, refuse links that cannot be used.
+    """Decorate a journey view: find the invitation by token, refuse links that cannot be used.
 
-    Unknown link: 404. Withdrawn link or closed round: 410 (Gone), with the facilitator's name and email.
+    Unknown link: 404, or 429 past PHC_RESPOND_FAILURES_PER_MINUTE from one client. Withdrawn link or closed
+    round: 410 (Gone), with the facilitator's name and email.
     Draft round: 200, saying the round has not opened yet. In a closed round a submitted respondent may
     still see their own profile (views with ``allow_closed``); other pages send them there.
     """
@@ -416,12 +416,12 @@ def journey(allow_closed: bool = False) -> Callable:
             return response
 
         def _journey_response(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
-            if is_ratelimited(
-                request, group="respond", key="ip", rate=_respond_rate, method=["GET", "POST"], increment=True
-            ):
-                return ratelimited(request)
             invitation = selectors.invitation_for_token(token)
             if invitation is None:
+                # Only failed look-ups count against a client, so a flood of junk links slows its sender
+                # and never a real respondent (links are 256-bit: the limit is against load, not guessing).
+                if _unknown_links_throttle().hit(client_ip(request)) > settings.PHC_RESPOND_FAILURES_PER_MINUTE:
+                    return ratelimited(request)
                 return _link_problem(request, "unknown", None, 404)
             if invitation.revoked_at is not None:
                 return _link_problem(request, "revoked", invitation, 410)

@@ -7,7 +7,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from config.forms import DateInput
+from config.forms import DateField, DateInput
 from partnerships import gateway as rules
 from partnerships.models import (
     Answer,
@@ -31,6 +31,7 @@ class PartnershipForm(forms.ModelForm):
 
     class Meta:
         model = Partnership
+        field_classes = {"start_date": DateField, "review_due_date": DateField}
         fields = DETAIL_FIELDS
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
@@ -322,6 +323,7 @@ class ExitRecordForm(forms.ModelForm):
 
     class Meta:
         model = ExitRecord
+        field_classes = {"exit_date": DateField}
         fields = EXIT_FIELDS
         widgets = {
             "exit_date": DateInput(),
