@@ -19,7 +19,7 @@ from assessments.tests.factories import InvitationFactory, RoundFactory
 from outbox import services
 from outbox.models import EmailStatus, OutboundEmail
 from outbox.selectors import round_email_progress
-from outbox.tests.backends import CrashingBackend, FlakyBackend, ForbiddenBackend
+from outbox.tests.backends import FlakyBackend, ForbiddenBackend
 
 pytestmark = pytest.mark.django_db
 
