@@ -30,6 +30,11 @@ class MaskPersonalLinks(logging.Filter):
         if masked != message or record.args:
             record.msg = masked
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatted here so the handler's formatter reuses the masked text instead of the raw traceback.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = mask_personal_links(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal_links(record.stack_info)
         return True
