@@ -254,7 +254,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every handler masks respondents' personal links: a 404 or CSRF warning logs the full path.
-    "filters": {"mask_personal_links": {"()": "config.logging.MaskPersonalLinks"}},
+    "filters": {"mask_personal_links": {"()": "config.log_filters.MaskPersonalLinks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_links"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
     "loggers": {"pgserver": {"level": "WARNING"}},
