@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import emails, scoring
+from assessments import emails, scoring, tasks
 from assessments.models import (
     ActionItem,
     Answer,
@@ -151,6 +151,8 @@ def round_close(round_: Round) -> Round:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
+    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
+    transaction.on_commit(lambda: tasks.round_results_prepare.enqueue(locked.pk))
     return locked
 
 

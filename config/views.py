@@ -58,7 +58,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset whose email is sent by a worker: the request neither looks the address up nor waits
     for the mail server, so it answers in the same time whether or not an account has the address."""
 
-    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from outbox.services import password_reset_queue  # noqa: PLC0415 (outbox's models need the app registry)
 
         password_reset_queue(self.cleaned_data["email"])

@@ -110,7 +110,7 @@ def email_resend(email: OutboundEmail) -> OutboundEmail:
     copy = OutboundEmail.objects.create(
         key=email.key + AGAIN,
         purpose=email.purpose,
-        to=email.invitation.email if email.invitation_id else email.to,
+        to=email.invitation.email if email.invitation is not None else email.to,
         round=email.round,
         invitation=email.invitation,
         user=email.user,
@@ -166,15 +166,19 @@ def build_message(email: OutboundEmail) -> EmailMessage:
         from assessments import emails  # noqa: PLC0415 (the assessments app uses this module)
         from assessments.services import respond_link  # noqa: PLC0415
 
-        invitation = email.invitation
+        invitation, kind = email.invitation, email.purpose
+        if invitation is None or kind not in emails.KINDS:
+            raise ValueError(f"email {email.pk} has no invitation to write to")
         return emails.build_message(
             email.round,
-            email.purpose,
+            "invitation" if kind == Purpose.INVITATION else "reminder",
             name=invitation.name,
             email=email.to,
             link=respond_link(settings.SITE_URL, invitation),
         )
     user = email.user
+    if user is None:
+        raise ValueError(f"email {email.pk} has no account to reset")
     protocol, domain = _site()
     context = {
         "email": email.to,

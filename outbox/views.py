@@ -18,9 +18,10 @@ from outbox.models import OutboundEmail
 def email_resend(request: HttpRequest, pk: int, email_pk: int) -> HttpResponse:
     email = get_object_or_404(OutboundEmail.objects.select_related("round", "invitation"), pk=email_pk, round_id=pk)
     user = request.user
-    if not user.has_perm("assessments.change_invitation") or not (
-        email.round.facilitator_id == user.pk or user.is_superuser
-    ):
+    round_ = email.round
+    if round_ is None or not user.has_perm("assessments.change_invitation"):
+        raise PermissionDenied
+    if not (round_.facilitator_id == user.pk or user.is_superuser):
         raise PermissionDenied
     try:
         services.email_resend(email)

@@ -44,7 +44,7 @@ def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
-def _round_of(size: int, *, bounce: int = 0, busy: int = 0):
+def _round_of(size, *, bounce=0, busy=0):
     round_ = RoundFactory(anonymous=False)
     rows = []
     for n in range(size):
