@@ -57,7 +57,7 @@ def bench_database_url(scale: str) -> str:
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["PHC_RESPOND_RATE"] = "1000000/m"
+    os.environ["PHC_RESPOND_FAILURES_PER_MINUTE"] = "1000000"
     import django
 
     django.setup()
