@@ -8,7 +8,6 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,9 +20,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import emails, scoring, tasks
+from assessments import emails, scoring
 from assessments.models import (
-    ActionItem,
     Answer,
     Invitation,
     Level,
@@ -38,6 +36,7 @@ from assessments.tokens import issue_token, token_for
 from outbox import services as outbox
 from outbox.models import Purpose
 from partnerships.services import partnership_review_recorded
+from results.tasks import round_results_prepare
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -146,13 +145,13 @@ def round_close(round_: Round) -> Round:
     locked.state = RoundState.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["state", "closed_at"])
-    submitted = locked.responses.filter(status=ResponseStatus.SUBMITTED).count()
+    submitted = locked.responses.submitted().count()
     if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
     # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
-    transaction.on_commit(lambda: tasks.round_results_prepare.enqueue(locked.pk))
+    transaction.on_commit(lambda: round_results_prepare.enqueue(locked.pk))
     return locked
 
 
@@ -246,9 +245,7 @@ def invitations_send(round_: Round, *, base_url: str = "") -> int:
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
     pending = list(
-        Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=True)
-        .order_by("id")
+        Invitation.objects.select_for_update().live().filter(round=round_, invited_at__isnull=True).order_by("id")
     )
     now = timezone.now()
     for invitation in pending:
@@ -265,11 +262,12 @@ def reminders_send(round_: Round, *, base_url: str = "") -> int:
     minutes); return how many were sent."""
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
-    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+    submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
     now = timezone.now()
     due = list(
         Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=False)
+        .live()
+        .filter(round=round_, invited_at__isnull=False)
         .exclude(Exists(submitted))
         # A second click (or a resent form) within minutes does not remind the same people again.
         .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
@@ -481,47 +479,7 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
         raise ValidationError({"reason": "Give the reason for reopening."})
     if invitation.round.state != RoundState.OPEN:
         raise RoundNotOpen("Only responses in an open round can be reopened.")
-    response = (
-        Response.objects.select_for_update().filter(invitation=invitation, status=ResponseStatus.SUBMITTED).first()
-    )
+    response = Response.objects.select_for_update().submitted().filter(invitation=invitation).first()
     if response is None:
         return None
     return response_reopen(response, by=by, reason=reason)
-
-
-# --- Stage 4: the action plan ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def action_item_create(round_: Round, **fields) -> tuple[ActionItem, bool]:
-    """Add an action to the round's plan; return it and whether it is new.
-
-    The same action sent twice within a couple of minutes (a double click, a resent form) is not added again.
-    """
-    Round.objects.select_for_update().filter(pk=round_.pk).first()  # one writer per round at a time
-    existing = ActionItem.objects.filter(
-        round=round_, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
-    ).first()
-    if existing is not None:
-        return existing, False
-    return ActionItem.objects.create(round=round_, **fields), True
-
-
-@transaction.atomic
-def action_item_update(action: ActionItem, **fields) -> ActionItem:
-    """Change an action of the plan (its history is kept)."""
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action.save()
-    return action
-
-
-@transaction.atomic
-def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
-    """Record the date of the next health check; it becomes the partnership's review due date."""
-    round_.next_health_check = when
-    round_.save(update_fields=["next_health_check"])
-    partnership = round_.partnership
-    partnership.review_due_date = when
-    partnership.save(update_fields=["review_due_date", "updated_at"])
-    return round_

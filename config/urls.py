@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from config.forms import SignInForm
 
 admin.site.site_header = "Partnership Health Check administration"
 admin.site.site_title = "Partnership Health Check"
@@ -17,17 +18,19 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
     # Sign-in (here and in the admin) is throttled by django-axes, per account and per client.
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("assessments.urls")),
-    path("", include("assessments.results_urls")),
+    path("", include("results.urls")),
     path("", include("reports.urls")),
     path("", include("outbox.urls")),
 ]
-
-handler403 = "config.views.error_403"
-handler404 = "config.views.error_404"
-handler500 = "config.views.error_500"
+# Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html (500 without
+# context processors: the database may be why we are there).

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "crispy_forms",
-    "crispy_bootstrap5",
+    "crispy_forms_gds",
     "django_filters",
     "simple_history",
     "django_tasks",
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "outbox",
     "partnerships",
     "assessments",
+    "results",
     "reports",
 ]
 
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
             ],
+            "libraries": {"govuk": "config.govuk_tags"},
         },
     },
 ]
@@ -195,8 +197,10 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Partnership Health Check <noreply@example.org>")
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms follow the GOV.UK Design System (crispy-forms-gds); templates/gds/ holds our few overrides of its pack.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds",)
+CRISPY_TEMPLATE_PACK = "gds"
+CRISPY_FAIL_SILENTLY = False
 
 # Upload limits: a CSV of invitations is small; anything bigger is refused with a message. A request whose
 # body is larger than PHC_MAX_REQUEST_BYTES is refused (413) before Django reads or parses it; the web

@@ -9,10 +9,12 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import ActionItem, Element, Principle
-from config.forms import DateField, DateInput
+from config.forms import DateField, DateInput, GovukErrorsMixin
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
+    error_subject = "the action's"
+
     class Meta:
         model = ActionItem
         field_classes = {"due_date": DateField}
@@ -40,7 +42,7 @@ class ActionItemForm(forms.ModelForm):
         return cleaned
 
 
-class NextHealthCheckForm(forms.Form):
+class NextHealthCheckForm(GovukErrorsMixin, forms.Form):
     next_health_check = DateField(
         label="Date of the next health check",
         help_text="This becomes the partnership's review due date.",
