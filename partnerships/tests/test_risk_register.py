@@ -13,8 +13,13 @@ from django.utils import timezone
 
 from partnerships import selectors, services
 from partnerships.models import Risk, RiskAction
-from partnerships.tests.factories import PartnershipFactory, RiskActionFactory, RiskFactory
-from partnerships.tests.test_selectors import make_round, round_models
+from partnerships.tests.factories import (
+    PartnershipFactory,
+    RiskActionFactory,
+    RiskFactory,
+    make_round,
+    round_models,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -50,7 +50,7 @@ def home(client, user) -> str:
 
 
 def test_a_manager_sees_gateways_reviews_rounds_and_actions(client):
-    manager = UserFactory(username="boss", role=MANAGER)
+    manager = UserFactory(username="boss", roles=[MANAGER])
     manager_register()
     page = home(client, manager)
     assert "Waiting for you" in page
@@ -62,7 +62,7 @@ def test_a_manager_sees_gateways_reviews_rounds_and_actions(client):
 
 
 def test_the_managers_home_takes_the_same_queries_for_a_larger_register(client):
-    manager = UserFactory(username="boss", role=MANAGER)
+    manager = UserFactory(username="boss", roles=[MANAGER])
     manager_register(1)
     client.force_login(manager)
     client.get("/")
@@ -76,7 +76,7 @@ def test_the_managers_home_takes_the_same_queries_for_a_larger_register(client):
 
 
 def test_a_register_administrator_sees_returned_gateways_missing_review_dates_and_exits(client):
-    officer = UserFactory(username="officer2", role=REGISTER_ADMIN)
+    officer = UserFactory(username="officer2", roles=[REGISTER_ADMIN])
     returned = PartnershipFactory(name="Returned one")
     GatewayReview.objects.create(
         partnership=returned,
@@ -96,7 +96,7 @@ def test_a_register_administrator_sees_returned_gateways_missing_review_dates_an
 
 
 def test_a_facilitator_sees_rounds_to_open_closing_soon_without_a_plan_and_overdue_actions(client):
-    facilitator = UserFactory(username="fac", role=FACILITATOR)
+    facilitator = UserFactory(username="fac", roles=[FACILITATOR])
     RoundFactory(facilitator=facilitator, state=RoundState.DRAFT, title="Draft check")
     closing = RoundFactory(facilitator=facilitator, title="Closing check", closes_on=today() + timedelta(days=3))
     for n in range(4):
@@ -116,7 +116,7 @@ def test_a_facilitator_sees_rounds_to_open_closing_soon_without_a_plan_and_overd
 
 
 def test_a_respondent_sees_their_unfinished_assessments(client):
-    respondent = UserFactory(username="resp", role=RESPONDENT, email="resp@partner.example")
+    respondent = UserFactory(username="resp", roles=[RESPONDENT], email="resp@partner.example")
     InvitationFactory(email="resp@partner.example", round=RoundFactory(title="Open one"))
     done = InvitationFactory(email="resp@partner.example", round=RoundFactory(title="Done one"))
     submitted_response(done.round, [3] * 36, invitation=done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assessments.scoring import GroupAggregate
-from assessments.tests.results_data import add_responses, make_round
+from assessments.tests.factories import add_responses, make_round
 from results import comparison
 
 
