@@ -441,5 +441,5 @@ def test_the_invitations_page_names_groups_too_small_to_compare_before_sending(f
     page = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round_.pk])))
     assert "Groups too small to compare" in page
     assert "Demoshire Police: 2 invited; invite at least 3 to compare their views (1 more)." in page
-    warning = page[page.index("Groups too small") : page.index("</section>", page.index("Groups too small"))]
+    warning = page[page.index("Groups too small") : page.index("</ul>", page.index("Groups too small"))]
     assert "Council: 3" not in warning and "Front-line staff" not in warning, warning
