@@ -162,10 +162,23 @@ def _focus_change(page, locator) -> tuple[int, int]:
     before = Image.open(io.BytesIO(page.screenshot(clip=clip, animations="disabled"))).convert("RGB")
     locator.focus()
     after = Image.open(io.BytesIO(page.screenshot(clip=clip, animations="disabled"))).convert("RGB")
+    # The visible part of a radio or checkbox is its label's ::before (the input itself is an invisible 44 px
+    # target): its perimeter is the reference, a circle's for a radio.
+    visible = locator.evaluate(
+        """e => {
+          if (e.type !== 'radio' && e.type !== 'checkbox') return null;
+          const mark = getComputedStyle(e.labels[0], '::before');
+          return [parseFloat(mark.width), parseFloat(mark.height), e.type];
+        }"""
+    )
     changed = sum(
         1 for b, a in zip(before.getdata(), after.getdata(), strict=True) if b != a and _contrast(b, a) >= 3.0
     )
-    perimeter = int(2 * (box["width"] + box["height"]))
+    if visible:
+        width, height, kind = visible
+        perimeter = int(3.1416 * width) if kind == "radio" else int(2 * (width + height))
+    else:
+        perimeter = int(2 * (box["width"] + box["height"]))
     return changed, perimeter
 
 
@@ -208,6 +221,7 @@ def test_every_kind_of_control_shows_focus_at_3_to_1(page, live_server, personal
         if username != current:
             page.context.clear_cookies()
             sign_in(page, live_server, username, ROLES[username])
+            assert_accessible(page)
             current = username
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
@@ -299,6 +313,7 @@ def test_every_form_submitted_empty_shows_the_error_pattern(page, live_server, p
         if username != current:
             page.context.clear_cookies()
             sign_in(page, live_server, username, ROLES[username])
+            assert_accessible(page)
             current = username
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
@@ -309,6 +324,7 @@ def test_every_form_submitted_empty_shows_the_error_pattern(page, live_server, p
     # Forms on pages reached from the demo data: a round's invitations and action plan, a partnership's gateway.
     page.context.clear_cookies()
     sign_in(page, live_server, "facilitator", ROLES["facilitator"])
+    assert_accessible(page)
     round_ = Round.objects.filter(state=RoundState.OPEN).first()
     page.goto(f"{live_server.url}/rounds/{round_.pk}/invitations/")
     assert_accessible(page)
