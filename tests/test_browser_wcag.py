@@ -81,7 +81,7 @@ def _sideways_overflow(page) -> str | None:
     )
 
 
-def _crawl(page, live_server, start: str, problems: list[str], seen: set[str]) -> int:
+def _crawl(page, live_server, start: str, problems: list[str], seen: set[str], label: str) -> int:
     """Visit every kind of page reachable from ``start`` by links; record pages that scroll sideways."""
     queue = deque([start])
     visited = 0
@@ -99,7 +99,11 @@ def _crawl(page, live_server, start: str, problems: list[str], seen: set[str]) -
         overflow = _sideways_overflow(page)
         if overflow:
             problems.append(f"{path}: {overflow}")
-        assert_accessible(page)
+        try:
+            # A screenshot of each kind of page at 320 px, to look at (var/screenshots/).
+            assert_accessible(page, screenshot=f"{label}-{visited:02d}-{shape.strip('/').replace('/', '_')[:60]}")
+        except AssertionError as exc:  # gather every page's problems, then fail once
+            problems.append(f"{path}: {exc}")
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
         for href in hrefs:
             href = href.split("#")[0]
@@ -117,14 +121,14 @@ def test_no_page_scrolls_sideways_at_320_px_for_any_role(page, live_server, pers
     problems: list[str] = []
     counts = {}
     seen: set[str] = set()
-    counts["signed out"] = _crawl(page, live_server, "/", problems, seen)
+    counts["signed out"] = _crawl(page, live_server, "/", problems, seen, "signed-out")
     token_path = personal_link[len(live_server.url) :]
-    counts["personal link"] = _crawl(page, live_server, token_path, problems, set())
+    counts["personal link"] = _crawl(page, live_server, token_path, problems, set(), "personal-link")
     for username, password in ROLES.items():
         page.context.clear_cookies()
         sign_in(page, live_server, username, password)
-        counts[username] = _crawl(page, live_server, "/", problems, set())
-    assert not problems, "pages that scroll sideways at 320 px:\n" + "\n".join(problems)
+        counts[username] = _crawl(page, live_server, "/", problems, set(), username)
+    assert not problems, "pages that scroll sideways at 320 px or fail axe-core:\n" + "\n".join(problems)
     # The crawl really went round the site: each staff role reaches a good number of kinds of page.
     assert counts["facilitator"] >= 10 and counts["manager"] >= 10 and counts["officer"] >= 8, counts
     assert counts["personal link"] >= 8, counts
