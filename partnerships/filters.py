@@ -9,7 +9,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -143,7 +143,7 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
     return links
 
 
-def register_filter(data: QueryDict, user: User) -> PartnershipFilter:
+def register_filter(data: QueryDict, user: User | AnonymousUser) -> PartnershipFilter:
     """Return the register's filter over the partnerships ``user`` may read, as asked by ``data`` (a GET)."""
     return PartnershipFilter(
         data,
