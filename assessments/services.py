@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import emails, scoring
+from assessments import emails, scoring, signals
 from assessments.models import (
     Answer,
     Invitation,
@@ -36,7 +36,6 @@ from assessments.tokens import issue_token, token_for
 from outbox import services as outbox
 from outbox.models import Purpose
 from partnerships.services import partnership_review_recorded
-from results.tasks import round_results_prepare
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -150,8 +149,9 @@ def round_close(round_: Round) -> Round:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
-    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
-    transaction.on_commit(lambda: round_results_prepare.enqueue(locked.pk))
+    # Announced once the close is saved: the results app has a worker draw the results and charts, so the
+    # first viewer does not wait.
+    transaction.on_commit(lambda: signals.round_closed.send(sender=Round, round_id=locked.pk))
     return locked
 
 
