@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import emails, scoring
+from assessments import emails, scoring, signals
 from assessments.models import (
     Answer,
     Invitation,
@@ -32,7 +32,6 @@ from assessments.models import (
     RoundState,
 )
 from assessments.selectors import MissingItem, find_missing, instrument_principles, instrument_statements
-from assessments.signals import round_closed
 from assessments.tokens import issue_token, token_for
 from outbox import services as outbox
 from outbox.models import Purpose
@@ -150,8 +149,9 @@ def round_close(round_: Round) -> Round:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
-    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
-    transaction.on_commit(lambda: round_closed.send(sender=Round, round_id=locked.pk))
+    # Announced once the close is saved: the results app has a worker draw the results and charts, so the
+    # first viewer does not wait.
+    transaction.on_commit(lambda: signals.round_closed.send(sender=Round, round_id=locked.pk))
     return locked
 
 

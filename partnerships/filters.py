@@ -9,6 +9,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -25,24 +26,30 @@ from partnerships.models import (
     StructureModel,
 )
 
-# Sort keys offered by the column headings: key -> (heading, ordering expression).
-SORTS: dict[str, tuple[str, Any]] = {
-    "name": ("Partnership", F("name")),
-    "reference": ("Reference", F("reference")),
-    "status": ("Status", F("status")),
-    "stage": ("Life-cycle stage", F("lifecycle_stage")),
-    "lead": ("Lead officer", F("lead_officer")),
-    "review": ("Next review", F("review_due_date")),
-    "risk": ("Risk", F("risk")),
+# Sort keys offered by the column headings: key -> (model field, heading).
+SORTS: dict[str, tuple[str, str]] = {
+    "name": ("name", "Partnership"),
+    "reference": ("reference", "Reference"),
+    "status": ("status", "Status"),
+    "stage": ("lifecycle_stage", "Life-cycle stage"),
+    "lead": ("lead_officer", "Lead officer"),
+    "review": ("review_due_date", "Next review"),
+    "risk": ("risk", "Risk"),
 }
 DEFAULT_SORT = "name"
 
 
-def _ordering(key: str) -> list[Any]:
-    descending = key.startswith("-")
-    expression = SORTS[key.lstrip("-")][1]
-    first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-    return [first, "name", "pk"]
+class RegisterOrdering(django_filters.OrderingFilter):
+    """django-filter's ordering by ``?sort=key`` or ``?sort=-key``, with rows without a value last either way and
+    ties broken by name; no (or an unknown) sort orders by name."""
+
+    def get_ordering_value(self, param: str) -> Any:
+        descending = param.startswith("-")
+        expression = F(self.param_map[param.lstrip("-")])
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        return qs.order_by(*[self.get_ordering_value(param) for param in value or [DEFAULT_SORT]], "name", "pk")
 
 
 class PartnershipFilter(django_filters.FilterSet):
@@ -66,10 +73,10 @@ class PartnershipFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Review overdue only", method="review_overdue", widget=forms.CheckboxInput
     )
-    sort = django_filters.ChoiceFilter(
+    sort = RegisterOrdering(
         label="Sort by",
-        choices=[(k, k) for k in SORTS] + [(f"-{k}", f"-{k}") for k in SORTS],
-        method="sort_by",
+        fields={field: key for key, (field, _) in SORTS.items()},
+        field_labels={field: heading for field, heading in SORTS.values()},
         widget=forms.HiddenInput,
     )
 
@@ -94,17 +101,16 @@ class PartnershipFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(status__in=(Status.ACTIVE, Status.EXITING), review_due_date__lt=self.today)
 
-    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset  # applied last, in ``filter_queryset``, so it also holds when no sort was asked for
-
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*_ordering(self.sort_key))
+        if "sort" not in self.form.cleaned_data:  # an unknown sort is left out of cleaned_data: order by name
+            queryset = self.filters["sort"].filter(queryset, None)
+        return queryset
 
     @property
     def sort_key(self) -> str:
         value = self.form.cleaned_data.get("sort") if hasattr(self.form, "cleaned_data") else None
-        return value or DEFAULT_SORT
+        return value[0] if value else DEFAULT_SORT
 
     @property
     def is_filtered(self) -> bool:
@@ -123,7 +129,7 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
     """Return, per sortable column, the heading's link (the current filters kept, back to page 1) and its
     aria-sort state. Choosing the sorted column again reverses it."""
     links = {}
-    for key, (heading, _) in SORTS.items():
+    for key, (_, heading) in SORTS.items():
         if current == key:
             state, target = "ascending", f"-{key}"
         elif current == f"-{key}":
@@ -137,7 +143,7 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
     return links
 
 
-def register_filter(data: QueryDict, user) -> PartnershipFilter:
+def register_filter(data: QueryDict, user: User | AnonymousUser) -> PartnershipFilter:
     """Return the register's filter over the partnerships ``user`` may read, as asked by ``data`` (a GET)."""
     return PartnershipFilter(
         data,

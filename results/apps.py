@@ -10,11 +10,8 @@ class ResultsConfig(AppConfig):
     name = "results"
 
     def ready(self) -> None:
-        from assessments.signals import round_closed  # noqa: PLC0415 (apps are ready only now)
-        from results.tasks import round_results_prepare  # noqa: PLC0415
+        # Django's place to connect signals: the tasks module loads models, so it is imported once apps are ready.
+        from assessments.signals import round_closed  # noqa: PLC0415
+        from results.tasks import prepare_closed_round  # noqa: PLC0415
 
-        def prepare_after_close(sender: object, round_id: int, **kwargs: object) -> None:
-            # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
-            round_results_prepare.enqueue(round_id)
-
-        round_closed.connect(prepare_after_close, dispatch_uid="results.prepare_after_close", weak=False)
+        round_closed.connect(prepare_closed_round, dispatch_uid="results-prepare-closed-round")

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import cast
 
 import factory
+from django.contrib.auth.models import User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -157,16 +159,18 @@ def partnership(**kwargs: object) -> Partnership:
         "review_due_date": timezone.localdate() + timedelta(days=200),
     }
     fields.update(kwargs)
-    return PartnershipFactory(**fields)
+    return cast(Partnership, PartnershipFactory(**fields))
 
 
-def make_round(facilitator=None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs) -> Round:
+def make_round(
+    facilitator: User | None = None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs
+) -> Round:
     closes_on = closes_on or timezone.localdate()
     return Round.objects.create(
         partnership=kwargs.pop("partnership", None) or partnership(),
         instrument=default_instrument(),
         title=kwargs.pop("title", f"Health check {closes_on.year}"),
-        facilitator=facilitator or UserFactory(roles=[FACILITATOR]),
+        facilitator=facilitator or cast(User, UserFactory(roles=[FACILITATOR])),
         opens_on=closes_on - timedelta(days=30),
         closes_on=closes_on,
         anonymous=anonymous,

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -686,3 +687,19 @@ def test_detail_shows_history_with_who_and_what(officer, manager, as_user):
     page = as_user(manager).get(f"/partnerships/{partnership.pk}/").content.decode()
     assert "History" in page and "Priya Shah" in page and "Partnership details changed" in page
     assert "Risk rating:" in page and "Medium" in page and "High" in page
+
+
+def test_register_sorts_by_review_date_with_undated_rows_last_either_way(officer, as_user):
+    from partnerships.filters import register_filter
+
+    today = timezone.localdate()
+    PartnershipFactory(name="Undated", status="proposed", review_due_date=None)
+    PartnershipFactory(name="Soon", status="proposed", review_due_date=today + timedelta(days=10))
+    PartnershipFactory(name="Later", status="proposed", review_due_date=today + timedelta(days=90))
+
+    def names(sort: str) -> list[str]:
+        return [p.name for p in register_filter(QueryDict(f"sort={sort}"), officer).qs]
+
+    assert names("review") == ["Soon", "Later", "Undated"]
+    assert names("-review") == ["Later", "Soon", "Undated"]
+    assert names("nonsense") == ["Later", "Soon", "Undated"]  # an unknown sort falls back to the name
