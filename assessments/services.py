@@ -32,11 +32,11 @@ from assessments.models import (
     RoundState,
 )
 from assessments.selectors import MissingItem, find_missing, instrument_principles, instrument_statements
+from assessments.signals import round_closed
 from assessments.tokens import issue_token, token_for
 from outbox import services as outbox
 from outbox.models import Purpose
 from partnerships.services import partnership_review_recorded
-from results.tasks import round_results_prepare
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -150,8 +150,8 @@ def round_close(round_: Round) -> Round:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
-    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
-    transaction.on_commit(lambda: round_results_prepare.enqueue(locked.pk))
+    # The results app then has a worker draw the results and charts, so the first viewer does not wait.
+    round_closed.send(sender=Round, round_=locked)
     return locked
 
 
