@@ -141,7 +141,7 @@ def big_round():
     import random
 
     from assessments.models import Round
-    from assessments.tests.results_data import add_responses
+    from assessments.tests.factories import add_responses
 
     existing = Round.objects.filter(title="Bench round of 200").first()
     if existing:

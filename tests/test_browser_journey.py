@@ -13,9 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from assessments import services
 from assessments.models import Response, ResponseStatus, RoundState
-from assessments.tests.factories import InvitationFactory, RoundFactory, UserFactory
+from assessments.tests.factories import InvitationFactory, RoundFactory
 from config.roles import FACILITATOR
 from conftest import assert_accessible, sign_in
+from partnerships.tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -213,7 +214,7 @@ def test_tampered_and_closed_round_links_get_clear_pages(page, live_server, invi
 
 def test_facilitator_sets_up_a_round_invites_by_csv_and_sends_links(page, live_server, invitation, mailoutbox):
     partnership = invitation.round.partnership
-    sign_in(page, live_server, "tom", "a-long-test-password", next_path="/rounds/")
+    sign_in(page, live_server, "tom", PASSWORD, next_path="/rounds/")
     page.wait_for_url(re.compile(r"/rounds/$"))
     assert_accessible(page, screenshot="01-rounds")
     page.goto(f"{live_server.url}/rounds/new/?partnership={partnership.pk}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assessments import services
-from assessments.tests.results_data import add_responses, make_round, uniform
+from assessments.tests.factories import add_responses, make_round, uniform
 
 pytestmark = pytest.mark.django_db
 

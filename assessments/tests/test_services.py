@@ -362,7 +362,7 @@ def test_closing_a_round_with_results_counts_as_the_annual_review():
 
     from django.utils import timezone
 
-    from assessments.tests.results_data import add_responses, make_round
+    from assessments.tests.factories import add_responses, make_round
 
     round_ = make_round(state=RoundState.OPEN)
     add_responses(round_, [[3] * 36] * 3)

@@ -378,8 +378,7 @@ def test_closing_a_round_asks_first(client):
 
 @pytest.mark.django_db
 def test_round_list_counts_and_pages(client):
-    from assessments.tests.factories import RoundFactory
-    from assessments.tests.results_data import add_responses
+    from assessments.tests.factories import RoundFactory, add_responses
 
     first = RoundFactory()
     add_responses(first, [[3] * 36] * 3)
