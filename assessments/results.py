@@ -613,6 +613,10 @@ def results_json(results: RoundResults) -> dict:
             "partnership": round_.partnership.name,
             "responses": results.submitted,
             "anonymous": round_.anonymous,
+            "opens_on": round_.opens_on.isoformat(),
+            "closes_on": round_.closes_on.isoformat(),
+            # The day it actually closed (early or late), or null while it is not closed.
+            "closed_on": round_.closed_on.isoformat() if round_.closed_on else None,
         },
         "principles": [],
         "total": None,

@@ -318,7 +318,7 @@ class TrendRow:
 
     @property
     def label(self) -> str:
-        return f"{self.round.closes_on:%b %Y}"
+        return f"{self.round.ends_on:%b %Y}"
 
 
 @dataclass
