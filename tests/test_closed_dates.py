@@ -66,7 +66,7 @@ def test_results_json_carries_the_actual_close(client) -> None:
 def test_the_annual_pdf_dates_the_round_and_its_trend_by_the_actual_close() -> None:
     p = partnership()
     earlier = make_round(partnership=p, closes_on=datetime.date(2025, 3, 31), title="Health check spring")
-    earlier.closed_at = timezone.make_aware(datetime.datetime(2025, 2, 14, 12))
+    earlier.closed_at = datetime.datetime(2025, 2, 14, 12, tzinfo=datetime.UTC)
     earlier.save()
     add_responses(earlier, [uniform(2)] * 3)
     _closed_early(partnership=p, title="Health check December")
