@@ -264,7 +264,9 @@ def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"{invitation.name} is invited. Send the invitations when you are ready.")
+            messages.success(
+                request, f"{invitation.name} is added. No email has gone yet: send the invitations when you are ready."
+            )
             return redirect("assessments:invitations", pk=round_.pk)
     return _invitations_page(request, round_, add_form=form)
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -26,6 +27,7 @@ from partnerships.models import (
     Sector,
     Status,
 )
+from partnerships.money import pounds
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
 
@@ -200,6 +202,8 @@ def _display(field, value) -> str:
         return value.strftime("%-d %B %Y")
     if isinstance(value, datetime):
         return value.strftime("%-d %B %Y %H:%M")
+    if isinstance(value, Decimal):
+        return pounds(value)  # the register's only decimals are money
     return str(value)
 
 
