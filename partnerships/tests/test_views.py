@@ -594,6 +594,37 @@ def test_gateway_draft_submit_and_approval(officer, manager, as_user):
     assert "is now active" in manage.get(response["Location"]).content.decode()
 
 
+def test_gateway_refuses_a_no_without_evidence_and_keeps_what_was_typed(officer, as_user):
+    partnership = PartnershipFactory()
+    url = f"/partnerships/{partnership.pk}/gateway/"
+    response = as_user(officer).post(
+        url, gateway_post(**{"rationale-answer": "no", "rationale-evidence": "", "governance-evidence": "Kept"})
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Give the evidence: what is missing and what will be done about it." in page and "Kept" in page
+    assert not hasattr(partnership, "gateway") or partnership.gateway.status != GatewayStatus.SUBMITTED
+
+
+def test_the_decision_shows_the_summary_with_partly_and_no_answers_first_and_links_evidence(officer, manager, as_user):
+    partnership = PartnershipFactory()
+    from partnerships import services
+
+    answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
+    last, middle = rules.QUESTIONS[-1].code, rules.QUESTIONS[3].code
+    answers[last] = rules.AnswerInput("no", "No exit clause yet: see https://intranet.example/exit-draft.pdf")
+    answers[middle] = rules.AnswerInput("partly", "Draft terms <script>alert(1)</script>")
+    services.gateway_save(partnership, answers=answers, by=officer, submit=True)
+    page = as_user(manager).get(f"/partnerships/{partnership.pk}/gateway/").content.decode()
+    n = len(rules.QUESTIONS)
+    assert f"{n - 2} Yes, 1 Partly, 1 No" in page
+    decision = page[page.index("Approve or return the gateway") : page.index("Record the decision")]
+    assert decision.index(rules.QUESTIONS[-1].text) < decision.index(rules.QUESTIONS[3].text)
+    assert rules.QUESTIONS[0].text not in decision  # the Yes answers are not repeated there
+    assert '<a href="https://intranet.example/exit-draft.pdf" rel="nofollow">' in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
 def test_gateway_return_needs_a_reason(officer, manager, as_user):
     partnership = PartnershipFactory()
     submitted(partnership, officer)
