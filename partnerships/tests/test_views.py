@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships.models import ExitRecord, GatewayStatus, Membership, Organisation, Partnership, Status
+from partnerships.search import trigram_installed
 from partnerships.tests.factories import (
     GatewayReviewFactory,
     MembershipFactory,
@@ -130,13 +131,38 @@ def register(client, **params) -> str:
 
 def test_search_by_name_and_reference(officer, as_user):
     PartnershipFactory(name="Community Safety Partnership", reference="CSP-01")
-    PartnershipFactory(name="Health Board", reference="HWB-02")
+    PartnershipFactory(name="Health Board", reference="HWB-02", service_area="Public health")
     client = as_user(officer)
     page = register(client, q="safety")
     assert "Community Safety Partnership" in page and "Health Board" not in page
     assert "1 partnership matches your search" in page
     page = register(client, q="hwb-02")
     assert "Health Board" in page and "Community Safety Partnership" not in page
+
+
+def test_search_finds_partners_people_service_area_and_purpose(officer, as_user):
+    police = OrganisationFactory(name="Thames Valley Police")
+    safety = PartnershipFactory(
+        name="Community Safety Partnership",
+        lead_officer="Morgan Blake",
+        senior_sponsor="Dana Whitfield",
+        service_area="Neighbourhoods",
+        purpose="Reduce reoffending among young people.",
+    )
+    MembershipFactory(partnership=safety, organisation=police)
+    other = PartnershipFactory(name="Health and Wellbeing Board", lead_officer="Sam Reed", service_area="Public health")
+    client = as_user(officer)
+    queries = ["Police", "police", "Valley Pol", "Morgan Blake", "blake", "Whitfield", "Neighbourhoods", "reoffend"]
+    if trigram_installed():
+        queries += ["Polce", "Morgn"]  # mistyped names, found by trigram similarity
+    for query in queries:
+        page = register(client, q=query)
+        assert safety.name in page and other.name not in page, query
+    page = register(client, q="wellbeing")
+    assert other.name in page and safety.name not in page
+    page = register(client, partner=police.pk)
+    assert safety.name in page and other.name not in page
+    assert "Thames Valley Police" in register(client)  # offered in the partner filter
 
 
 @pytest.mark.parametrize(
@@ -308,6 +334,8 @@ def count_queries(client, url: str) -> int:
     [
         "/partnerships/",
         "/partnerships/?sector=public&sort=-review",
+        "/partnerships/?q=police+safety",
+        "/partnerships/?q=Lee&sort=-review",
         "/partnerships/export.csv",
         "/partnerships/export.csv?overdue=on",
     ],
@@ -315,7 +343,7 @@ def count_queries(client, url: str) -> int:
 def test_query_count_does_not_grow_with_the_register(url, officer, as_user):
     client = as_user(officer)
     make_partnerships(10, 0)
-    client.get("/partnerships/")  # the session and user are cached alike for both measurements
+    client.get(url)  # the session, user and per-process facts are cached alike for both measurements
     small = count_queries(client, url)
     make_partnerships(490, 10)
     assert Partnership.objects.count() == 500
