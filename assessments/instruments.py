@@ -34,7 +34,7 @@ def _require(data: Any, key: str, kind: type, where: str) -> Any:
         raise InstrumentError(f"{where}.{key}: expected a whole number")
     if not isinstance(value, kind):
         raise InstrumentError(f"{where}.{key}: expected {kind.__name__}, found {type(value).__name__}")
-    if kind is str and not value.strip() and key not in {"introduction", "subtitle"}:
+    if isinstance(value, str) and not value.strip() and key not in {"introduction", "subtitle"}:
         raise InstrumentError(f"{where}.{key}: must not be empty")
     return value
 

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -323,6 +324,10 @@ def _check_can_answer(invitation: Invitation, require_open: bool) -> None:
         raise RoundNotOpen("This round is not open for answers.")
 
 
+@overload
+def _locked_response(invitation: Invitation, *, create: Literal[True]) -> Response: ...
+@overload
+def _locked_response(invitation: Invitation, *, create: bool) -> Response | None: ...
 def _locked_response(invitation: Invitation, *, create: bool) -> Response | None:
     """Return the invitation's response locked for this transaction (created if asked), or None."""
     response = Response.objects.select_for_update().filter(invitation=invitation).first()

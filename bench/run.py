@@ -147,6 +147,7 @@ def big_round():
     if existing:
         return existing
     base = Round.objects.filter(partnership__reference="BENCH-00000").order_by("-closes_on").first()
+    assert base is not None, "run bench_data first"
     round_ = Round.objects.create(
         partnership=base.partnership,
         instrument=base.instrument,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import django_filters
 from django import forms
@@ -28,7 +30,7 @@ from partnerships.models import (
 from partnerships.search import trigram_installed
 
 # Sort keys offered by the column headings: key -> (heading, ordering expression).
-SORTS: dict[str, tuple[str, object]] = {
+SORTS: dict[str, tuple[str, Any]] = {
     "name": ("Partnership", F("name")),
     "reference": ("Reference", F("reference")),
     "status": ("Status", F("status")),
@@ -40,7 +42,7 @@ SORTS: dict[str, tuple[str, object]] = {
 DEFAULT_SORT = "name"
 
 
-def _ordering(key: str) -> list:
+def _ordering(key: str) -> list[Any]:
     descending = key.startswith("-")
     expression = SORTS[key.lstrip("-")][1]
     first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
@@ -85,7 +87,7 @@ class PartnershipFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, service_areas: list[str] = (), today: date | None = None, **kwargs) -> None:
+    def __init__(self, *args, service_areas: Sequence[str] = (), today: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.filters["service_area"].extra["choices"] = [(area, area) for area in service_areas]
