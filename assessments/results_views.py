@@ -11,13 +11,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.text import slugify
 
 from assessments import results as selectors
 from assessments import services
 from assessments.models import ActionItem, Round
 from assessments.results_forms import ActionItemForm, NextHealthCheckForm
+from config.exports import CSV_BOM, CSV_CONTENT_TYPE, as_attachment, download_name
 
 
 def round_for_viewer(request: HttpRequest, pk: int, *, plan: bool = False) -> Round:
@@ -89,8 +90,9 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/results/workshop.html", context)
 
 
-def _filename(round_: Round, suffix: str) -> str:
-    return f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-{suffix}"
+def round_download_name(round_: Round, what: str, extension: str) -> str:
+    """Return a download's file name: partnership, round, what it is and today's date."""
+    return download_name(round_.partnership.name, round_.title, what, made_on=timezone.localdate(), extension=extension)
 
 
 @login_required
@@ -98,8 +100,7 @@ def results_json(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
     body = json.dumps(selectors.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
     response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = f'inline; filename="{_filename(round_, "results.json")}"'
-    return response
+    return as_attachment(response, round_download_name(round_, "results", "json"))
 
 
 @login_required
@@ -112,9 +113,8 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
         body = selectors.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
         if fingerprint:
             cache.set(key, body, timeout=60 * 60 * 24 * 7)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "responses.csv")}"'
-    return response
+    response = HttpResponse(CSV_BOM + body, content_type=CSV_CONTENT_TYPE)
+    return as_attachment(response, round_download_name(round_, "responses", "csv"))
 
 
 @login_required

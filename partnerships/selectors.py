@@ -325,3 +325,12 @@ def _grouped_answer_entries(records) -> list[HistoryEntry]:
         for key, changes in groups.items()
         if changes
     ]
+
+
+def partners_of(partnership_ids: list[int]) -> QuerySet[Membership]:
+    """Return the memberships of these partnerships with their partnership and organisation (one query)."""
+    return (
+        Membership.objects.filter(partnership__in=partnership_ids)
+        .select_related("partnership", "organisation")
+        .order_by("partnership__name", "organisation__name")
+    )

@@ -18,7 +18,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.results import partnership_health_checks
-from config.exports import csv_cell
+from config.exports import (
+    CSV_BOM,
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    as_attachment,
+    csv_cell,
+    download_name,
+    workbook,
+)
 from partnerships import gateway as rules
 from partnerships import selectors, services
 from partnerships.filters import PartnershipFilter, sort_links
@@ -119,6 +127,31 @@ class _Echo:
         return value
 
 
+def _register_row(p: Partnership) -> tuple:
+    """One partnership as the register's exports give it (the same columns in the CSV and the workbook)."""
+    health = p.latest_health_check
+    return (
+        p.reference,
+        p.name,
+        p.get_status_display(),
+        p.get_lifecycle_stage_display(),
+        p.get_continuum_display(),
+        p.get_structure_model_display(),
+        p.get_statutory_status_display(),
+        p.service_area,
+        p.lead_officer,
+        p.senior_sponsor,
+        p.get_risk_display(),
+        p.start_date.isoformat() if p.start_date else "",
+        p.review_due_date.isoformat() if p.review_due_date else "",
+        "Yes" if p.review_state == "overdue" else "No",
+        "; ".join(p.partner_names),
+        "; ".join(p.sector_labels),
+        round(health[0], 1) if health else None,
+        health[1] if health else "",
+    )
+
+
 @login_required
 @require_safe
 def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -128,37 +161,56 @@ def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        yield CSV_BOM
         yield writer.writerow(CSV_HEADINGS)
         for p in rows:
-            health = p.latest_health_check
-            yield writer.writerow(
-                csv_cell(v)
-                for v in (
-                    p.reference,
-                    p.name,
-                    p.get_status_display(),
-                    p.get_lifecycle_stage_display(),
-                    p.get_continuum_display(),
-                    p.get_structure_model_display(),
-                    p.get_statutory_status_display(),
-                    p.service_area,
-                    p.lead_officer,
-                    p.senior_sponsor,
-                    p.get_risk_display(),
-                    p.start_date.isoformat() if p.start_date else "",
-                    p.review_due_date.isoformat() if p.review_due_date else "",
-                    "Yes" if p.review_state == "overdue" else "No",
-                    "; ".join(p.partner_names),
-                    "; ".join(p.sector_labels),
-                    f"{health[0]:.1f}" if health else "",
-                    health[1] if health else "",
-                )
-            )
+            yield writer.writerow(csv_cell(v) for v in _register_row(p))
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="partnership-register-{register.today}.csv"'
+    response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+    as_attachment(response, download_name("partnership register", made_on=register.today, extension="csv"))
     return response
+
+
+PARTNER_HEADINGS = (
+    "Reference",
+    "Partnership",
+    "Organisation",
+    "Sector",
+    "Role",
+    "Representative",
+    "Financial contribution (£ a year)",
+    "Other resources",
+)
+
+
+@login_required
+@require_safe
+def partnership_workbook(request: HttpRequest) -> HttpResponse:
+    """The register as an Excel workbook: the partnerships shown (with these filters), and their partners."""
+    _require(request, "partnerships.view_partnership")
+    register = _register_filter(request)
+    rows = _decorate(list(register.qs), register.today)
+    partners = [
+        (
+            m.partnership.reference,
+            m.partnership.name,
+            m.organisation.name,
+            m.organisation.get_sector_display(),
+            m.role,
+            m.representative,
+            float(m.financial_contribution) if m.financial_contribution is not None else None,
+            m.other_resources,
+        )
+        for m in selectors.partners_of([p.pk for p in rows])
+    ]
+    body = workbook(
+        [
+            ("Register", CSV_HEADINGS, [_register_row(p) for p in rows]),
+            ("Partners", PARTNER_HEADINGS, partners),
+        ]
+    )
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    return as_attachment(response, download_name("partnership register", made_on=register.today, extension="xlsx"))
 
 
 @login_required

@@ -7,6 +7,7 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("rounds/<int:pk>/dartboard.<str:fmt>", views.dartboard, name="dartboard"),
+    path("rounds/<int:pk>/results.xlsx", views.round_workbook, name="round_workbook"),
     path("reports/", views.index, name="index"),
     path("reports/portfolio/<int:year>.pdf", views.portfolio_report, name="portfolio"),
     path("reports/partnerships/<int:pk>/<int:year>.pdf", views.partnership_report, name="partnership"),

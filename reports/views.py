@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from assessments import results as results_selectors
-from assessments.results_views import round_for_viewer
+from assessments.results_views import round_download_name, round_for_viewer
+from config.exports import XLSX_CONTENT_TYPE, as_attachment, download_name
 from partnerships.models import Partnership
-from reports import pdf, selectors, services
+from reports import pdf, selectors, services, workbooks
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
@@ -28,10 +28,22 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     data = results_selectors.round_results(round_, with_detail=False)
     if not data.enough:
         raise Http404("This round does not have enough responses to show a dartboard yet.")
-    response = HttpResponse(services.round_dartboard(data, fmt), content_type=CONTENT_TYPES[fmt])
-    name = f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-dartboard.{fmt}"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    # A picture pasted into a committee paper must say what it is: partnership, round, date and what is drawn.
+    when = f"closed {round_.closed_on:%-d %B %Y}" if round_.closed_on else f"as at {timezone.localdate():%-d %B %Y}"
+    title = (
+        f"{round_.partnership.name}: {round_.title}, {when}. "
+        f"Mean principle scores of {data.submitted} respondents (dots: each respondent)"
+    )
+    response = HttpResponse(services.round_dartboard(data, fmt, title=title), content_type=CONTENT_TYPES[fmt])
+    return as_attachment(response, round_download_name(round_, "dartboard", fmt))
+
+
+@login_required
+def round_workbook(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    body = workbooks.round_workbook(results_selectors.round_results(round_))
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    return as_attachment(response, round_download_name(round_, "results", "xlsx"))
 
 
 @login_required
@@ -92,9 +104,8 @@ def _check_year(year: int) -> None:
 
 def _pdf_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(response, filename)
 
 
 @login_required
@@ -105,7 +116,7 @@ def partnership_report(request: HttpRequest, pk: int, year: int) -> HttpResponse
         raise PermissionDenied
     partnership = get_object_or_404(Partnership, pk=pk)
     report = selectors.partnership_report(partnership, year, viewer=request.user)
-    name = f"{slugify(partnership.name) or 'partnership'}-annual-report-{year}.pdf"
+    name = download_name(partnership.name, f"annual report {year}", made_on=timezone.localdate(), extension="pdf")
     return _pdf_response(pdf.partnership_report_pdf(report), name)
 
 
@@ -115,4 +126,7 @@ def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
     if not selectors.can_download_portfolio(request.user):
         raise PermissionDenied
     report = selectors.portfolio_report(year)
-    return _pdf_response(pdf.portfolio_report_pdf(report), f"portfolio-report-{year}.pdf")
+    return _pdf_response(
+        pdf.portfolio_report_pdf(report),
+        download_name(f"portfolio report {year}", made_on=timezone.localdate(), extension="pdf"),
+    )
