@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from assessments import scoring
@@ -114,6 +115,31 @@ def round_not_responded(round_: Round) -> QuerySet[Invitation]:
         .exclude(Exists(submitted))
         .order_by("organisation", "name")
     )
+
+
+def round_reminder_due(round_: Round) -> QuerySet[Invitation]:
+    """Return whom a reminder would go to: the people emailed, with a live link, who have not submitted."""
+    return round_not_responded(round_).filter(invited_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class LastReminders:
+    """The latest round of reminders: when it went and to whom (the people, in name order)."""
+
+    sent_at: datetime.datetime
+    names: list[str]
+
+
+def round_last_reminders(round_: Round) -> LastReminders | None:
+    """Return when the round's last reminders went and to whom, or None if none went (two queries).
+
+    A round of reminders marks everyone it reaches with the same moment, so "to whom" is everyone marked then.
+    """
+    latest = Invitation.objects.filter(round=round_).aggregate(latest=Max("reminded_at"))["latest"]
+    if latest is None:
+        return None
+    names = Invitation.objects.filter(round=round_, reminded_at=latest).order_by("name").values_list("name", flat=True)
+    return LastReminders(latest, list(names))
 
 
 def round_revoked_invitations(round_: Round) -> QuerySet[Invitation]:

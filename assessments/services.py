@@ -18,11 +18,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from assessments import emails, scoring
+from assessments import emails, reminders, scoring
 from assessments.models import (
     ActionItem,
     Answer,
@@ -34,7 +34,14 @@ from assessments.models import (
     Round,
     RoundState,
 )
-from assessments.selectors import MissingItem, find_missing, instrument_principles, instrument_statements
+from assessments.selectors import (
+    MissingItem,
+    find_missing,
+    instrument_principles,
+    instrument_statements,
+    round_last_reminders,
+    round_reminder_due,
+)
 from assessments.tokens import issue_token, token_for
 from partnerships.services import partnership_review_recorded
 
@@ -265,18 +272,38 @@ def invitations_send(round_: Round, *, base_url: str) -> int:
     return len(pending)
 
 
+class ReminderTooSoon(ServiceError):
+    """A round of reminders went less than the set interval ago."""
+
+
+def reminder_interval() -> timedelta:
+    return timedelta(hours=settings.PHC_REMINDER_INTERVAL_HOURS)
+
+
 @transaction.atomic
 def reminders_send(round_: Round, *, base_url: str) -> int:
-    """Remind every emailed, live invitation without a submitted response (and not reminded in the last few
-    minutes); return how many were sent."""
+    """Remind every emailed, live invitation without a submitted response; return how many were sent.
+
+    Refused (``ReminderTooSoon``, saying when the next is possible) within the set interval of the last round
+    of reminders, so a second click or a second facilitator does not remind everyone again.
+    """
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
-    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+    # Locking the round makes two simultaneous requests take turns, so the second sees the first's reminders.
+    Round.objects.select_for_update().filter(pk=round_.pk).first()
     now = timezone.now()
+    last = round_last_reminders(round_)
+    if last and not reminders.reminder_allowed(last.sent_at, now, reminder_interval()):
+        earliest = reminders.next_reminder_at(last.sent_at, reminder_interval())
+        assert earliest is not None  # noqa: S101 - last.sent_at is set
+        raise ReminderTooSoon(
+            f"Reminders went {_when(last.sent_at)} to {_people(len(last.names))}. To give people time to "
+            f"respond, the next reminders can be sent from {_when(earliest)}. You can still resend one "
+            "person's link."
+        )
     due = list(
-        Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=False)
-        .exclude(Exists(submitted))
+        round_reminder_due(round_)
+        .select_for_update()
         # A second click (or a resent form) within minutes does not remind the same people again.
         .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
         .order_by("id")
@@ -287,6 +314,34 @@ def reminders_send(round_: Round, *, base_url: str) -> int:
     Invitation.objects.bulk_update(due, ["reminded_at", "reminder_count"])
     _send(round_, "reminder", due, base_url)
     return len(due)
+
+
+def _when(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y \\a\\t H:i")
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+@transaction.atomic
+def invitation_resend(invitation: Invitation, *, base_url: str) -> bool:
+    """Email one person their own link again (the same link); return False when it went in the last few
+    minutes (a double click). Refused when the round is not open or the link was withdrawn or used."""
+    locked = Invitation.objects.select_for_update().select_related("round").get(pk=invitation.pk)
+    if locked.round.state != RoundState.OPEN:
+        raise RoundNotOpen("Links can only be sent while the round is open.")
+    if locked.revoked_at is not None:
+        raise ServiceError(f"{locked.name}'s link was withdrawn, so it cannot be sent again.")
+    if Response.objects.filter(invitation=locked, status=ResponseStatus.SUBMITTED).exists():
+        raise ServiceError(f"{locked.name} has already responded.")
+    now = timezone.now()
+    if locked.invited_at is not None and locked.invited_at >= now - DOUBLE_SUBMIT_WINDOW:
+        return False
+    locked.invited_at = now
+    locked.save(update_fields=["invited_at"])
+    _send(locked.round, "invitation", [locked], base_url)
+    return True
 
 
 @transaction.atomic
