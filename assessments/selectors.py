@@ -260,6 +260,79 @@ def _instrument_bands(key: tuple[int, str]) -> InstrumentBands:
     return InstrumentBands(principles=principles, total=total)
 
 
+@dataclass(frozen=True)
+class StatementInfo:
+    id: int
+    code: str
+    text: str
+    principle: int
+    element_title: str
+
+
+@dataclass(frozen=True)
+class PrincipleInfo:
+    number: int
+    title: str
+    short_title: str
+    bands: tuple[scoring.Band, ...]
+    statements: tuple[StatementInfo, ...]
+
+
+@dataclass(frozen=True)
+class InstrumentStructure:
+    """An instrument's principles, statements, scale, bands and scenario wording, as plain values."""
+
+    id: int
+    title: str
+    success_statement: str
+    scale: dict[int, str]
+    principles: tuple[PrincipleInfo, ...]
+    total_bands: tuple[scoring.Band, ...]
+    scenario_texts: dict[str, str]
+
+    @property
+    def statements(self) -> list[StatementInfo]:
+        return [s for p in self.principles for s in p.statements]
+
+    def principle(self, number: int) -> PrincipleInfo:
+        return self.principles[number - 1]
+
+
+@lru_cache(maxsize=32)
+def _structure(key: tuple[int, str]) -> InstrumentStructure:
+    instrument = (
+        Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
+        .defer("source")
+        .get(pk=key[0])
+    )
+    bands = instrument_bands(instrument)
+    principles = []
+    for p in instrument.principles.all():
+        statements = tuple(
+            StatementInfo(s.id, s.code, s.text, p.number, s.element.title)
+            for s in sorted(p.statements.all(), key=lambda s: s.position)
+        )
+        principles.append(
+            PrincipleInfo(
+                p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands.principles[p.number])), statements
+            )
+        )
+    return InstrumentStructure(
+        id=instrument.id,
+        title=instrument.title,
+        success_statement=instrument.success_statement,
+        scale={o.value: o.label for o in instrument.answer_options.all()},
+        principles=tuple(principles),
+        total_bands=tuple(scoring.ordered_bands(bands.total)),
+        scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
+    )
+
+
+def instrument_structure(instrument: Instrument) -> InstrumentStructure:
+    """Return the instrument's principles, statements, bands and wording (cached; instruments never change)."""
+    return _structure(_key(instrument))
+
+
 # --- Invitations and responses ----------------------------------------------------------------------------
 
 

@@ -8,10 +8,9 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal, overload
 
 from django.conf import settings
@@ -24,7 +23,6 @@ from django.utils.formats import date_format
 
 from assessments import emails, reminders, scoring
 from assessments.models import (
-    ActionItem,
     Answer,
     Invitation,
     Level,
@@ -316,7 +314,7 @@ def reminders_send(round_: Round, *, base_url: str) -> int:
     return len(due)
 
 
-def _when(moment: datetime.datetime) -> str:
+def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y \\a\\t H:i")
 
 
@@ -548,41 +546,3 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
     if response is None:
         return None
     return response_reopen(response, by=by, reason=reason)
-
-
-# --- Stage 4: the action plan ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def action_item_create(round_: Round, **fields) -> tuple[ActionItem, bool]:
-    """Add an action to the round's plan; return it and whether it is new.
-
-    The same action sent twice within a couple of minutes (a double click, a resent form) is not added again.
-    """
-    Round.objects.select_for_update().filter(pk=round_.pk).first()  # one writer per round at a time
-    existing = ActionItem.objects.filter(
-        round=round_, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
-    ).first()
-    if existing is not None:
-        return existing, False
-    return ActionItem.objects.create(round=round_, **fields), True
-
-
-@transaction.atomic
-def action_item_update(action: ActionItem, **fields) -> ActionItem:
-    """Change an action of the plan (its history is kept)."""
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action.save()
-    return action
-
-
-@transaction.atomic
-def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
-    """Record the date of the next health check; it becomes the partnership's review due date."""
-    round_.next_health_check = when
-    round_.save(update_fields=["next_health_check"])
-    partnership = round_.partnership
-    partnership.review_due_date = when
-    partnership.save(update_fields=["review_due_date", "updated_at"])
-    return round_

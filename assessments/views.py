@@ -35,7 +35,7 @@ from assessments.forms import (
 )
 from assessments.instruments import default_instrument
 from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
-from assessments.results import instrument_structure
+from assessments.selectors import instrument_structure
 from assessments.tokens import token_for
 from config.views import ratelimited
 

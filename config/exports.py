@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -50,7 +51,7 @@ def download_name(*parts: str, made_on: datetime.date, extension: str) -> str:
 
 def as_attachment(response: HttpResponse, filename: str) -> HttpResponse:
     """Mark ``response`` as a download called ``filename``, never shown in place of the page."""
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -79,3 +80,10 @@ def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def content_disposition(filename: str, *, attachment: bool = True) -> str:
+    """Return the Content-Disposition header of a download named ``filename``: "attachment" (saved) or "inline"
+    (shown in the browser), the name quoted and, when it is not ASCII, encoded by Django."""
+    # Django returns None only for an inline response without a file name, which never happens here.
+    return cast(str, content_disposition_header(attachment, filename))

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from partnerships import selectors
 from partnerships.models import (
     REGISTER_SEARCH_CONFIG,
     REGISTER_SEARCH_VECTOR,
@@ -180,3 +181,13 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
         query["sort"] = target
         links[key] = SortLink(key, heading, query.urlencode(), state)
     return links
+
+
+def register_filter(data: QueryDict, user) -> PartnershipFilter:
+    """Return the register's filter over the partnerships ``user`` may read, as asked by ``data`` (a GET)."""
+    return PartnershipFilter(
+        data,
+        queryset=selectors.register_queryset(user),
+        service_areas=selectors.service_areas(user),
+        today=timezone.localdate(),
+    )

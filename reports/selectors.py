@@ -19,20 +19,7 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import ActionItem, ActionStatus, Response, ResponseStatus, Round
-from assessments.results import (
-    RoundResults,
-    StatementRow,
-    Summary,
-    can_view_results,
-    instrument_structure,
-    latest_rounds,
-    overdue_actions,
-    partnership_rounds,
-    round_actions,
-    round_results,
-    round_summaries,
-    with_enough_responses,
-)
+from assessments.selectors import instrument_structure
 from config.roles import FACILITATOR, is_manager, user_roles
 from partnerships.models import (
     Continuum,
@@ -44,6 +31,19 @@ from partnerships.models import (
     Partnership,
     Status,
     StructureModel,
+)
+from results.selectors import (
+    RoundResults,
+    StatementRow,
+    Summary,
+    can_view_results,
+    latest_rounds,
+    overdue_actions,
+    partnership_rounds,
+    round_actions,
+    round_results,
+    round_summaries,
+    with_enough_responses,
 )
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)

@@ -1,19 +1,33 @@
-"""Chart downloads, the managers' reports page and the two PDF reports."""
+"""Chart downloads, the managers' reports page, the register's CSV export and the two PDF reports."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from assessments import results as results_selectors
-from assessments.results_views import round_download_name, round_for_viewer
-from config.exports import XLSX_CONTENT_TYPE, as_attachment, download_name
+from config.exports import (
+    CSV_BOM,
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    as_attachment,
+    csv_cell,
+    download_name,
+    workbook,
+)
+from partnerships.filters import register_filter
 from partnerships.models import Partnership
+from partnerships.selectors import partners_of, register_rows
 from reports import pdf, selectors, services, workbooks
+from results import exporters
+from results import selectors as results_selectors
+from results.views import round_for_viewer
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
@@ -35,7 +49,7 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         f"Mean principle scores of {data.submitted} respondents (dots: each respondent)"
     )
     response = HttpResponse(services.round_dartboard(data, fmt, title=title), content_type=CONTENT_TYPES[fmt])
-    return as_attachment(response, round_download_name(round_, "dartboard", fmt))
+    return as_attachment(response, exporters.export_filename(round_, "dartboard", fmt))
 
 
 @login_required
@@ -43,7 +57,7 @@ def round_workbook(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
     body = workbooks.round_workbook(results_selectors.round_results(round_))
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    return as_attachment(response, round_download_name(round_, "results", "xlsx"))
+    return as_attachment(response, exporters.export_filename(round_, "results", "xlsx"))
 
 
 @login_required
@@ -130,3 +144,120 @@ def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
         pdf.portfolio_report_pdf(report),
         download_name(f"portfolio report {year}", made_on=timezone.localdate(), extension="pdf"),
     )
+
+
+CSV_HEADINGS = (
+    "Reference",
+    "Name",
+    "Status",
+    "Life-cycle stage",
+    "Type of working",
+    "Structure model",
+    "Statutory status",
+    "Service area",
+    "Lead officer",
+    "Senior sponsor",
+    "Risk rating",
+    "Start date",
+    "Review due",
+    "Review overdue",
+    "Partner organisations",
+    "Partner sectors",
+    "Latest health-check total",
+    "Band",
+)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _register_row(p: Partnership, health: tuple[float, str] | None) -> tuple:
+    """One partnership as the register's exports give it (the same columns in the CSV and the workbook)."""
+    return (
+        p.reference,
+        p.name,
+        p.get_status_display(),
+        p.get_lifecycle_stage_display(),
+        p.get_continuum_display(),
+        p.get_structure_model_display(),
+        p.get_statutory_status_display(),
+        p.service_area,
+        p.lead_officer,
+        p.senior_sponsor,
+        p.get_risk_display(),
+        p.start_date.isoformat() if p.start_date else "",
+        p.review_due_date.isoformat() if p.review_due_date else "",
+        "Yes" if p.review_state == "overdue" else "No",
+        "; ".join(p.partner_names),
+        "; ".join(p.sector_labels),
+        round(health[0], 1) if health else None,
+        health[1] if health else "",
+    )
+
+
+@login_required
+@require_safe
+def register_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The register as CSV, with the filters of the register page and each partnership's latest health check."""
+    if not request.user.has_perm("partnerships.view_partnership"):
+        raise PermissionDenied
+    register = register_filter(request.GET, request.user)
+    rows = register_rows(list(register.qs), register.today)
+    latest = results_selectors.latest_totals(p.pk for p in rows)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield CSV_BOM
+        yield writer.writerow(CSV_HEADINGS)
+        for p in rows:
+            yield writer.writerow(csv_cell(v) for v in _register_row(p, latest.get(p.pk)))
+
+    response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+    as_attachment(response, download_name("partnership register", made_on=register.today, extension="csv"))
+    return response
+
+
+PARTNER_HEADINGS = (
+    "Reference",
+    "Partnership",
+    "Organisation",
+    "Sector",
+    "Role",
+    "Representative",
+    "Financial contribution (£ a year)",
+    "Other resources",
+)
+
+
+@login_required
+@require_safe
+def register_workbook(request: HttpRequest) -> HttpResponse:
+    """The register as an Excel workbook: the partnerships shown (with these filters), and their partners."""
+    if not request.user.has_perm("partnerships.view_partnership"):
+        raise PermissionDenied
+    register = register_filter(request.GET, request.user)
+    rows = register_rows(list(register.qs), register.today)
+    latest = results_selectors.latest_totals(p.pk for p in rows)
+    partners = [
+        (
+            m.partnership.reference,
+            m.partnership.name,
+            m.organisation.name,
+            m.organisation.get_sector_display(),
+            m.role,
+            m.representative,
+            float(m.financial_contribution) if m.financial_contribution is not None else None,
+            m.other_resources,
+        )
+        for m in partners_of([p.pk for p in rows])
+    ]
+    body = workbook(
+        [
+            ("Register", CSV_HEADINGS, [_register_row(p, latest.get(p.pk)) for p in rows]),
+            ("Partners", PARTNER_HEADINGS, partners),
+        ]
+    )
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    return as_attachment(response, download_name("partnership register", made_on=register.today, extension="xlsx"))

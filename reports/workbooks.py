@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessments.results import RoundResults, results_json
 from config.exports import Cell, workbook
+from results.exporters import results_json
+from results.selectors import RoundResults
 
 _ANSWER_HEADINGS = ("Strongly agree (4)", "Agree (3)", "Disagree (2)", "Strongly disagree (1)")
 

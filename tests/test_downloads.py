@@ -80,7 +80,7 @@ def test_every_csv_starts_with_a_byte_order_mark_and_keeps_the_pound_sign(client
     assert "Budgets in £ are not shared".encode() in body
     manager = user("Manager")
     client.force_login(manager)
-    register = b"".join(client.get(reverse("partnerships:export")).streaming_content)
+    register = b"".join(client.get(reverse("reports:register_export")).streaming_content)
     assert register.startswith(BOM) and register.count(BOM) == 1
     assert "Safer Streets Café Partnership".encode() in register
 
@@ -121,7 +121,7 @@ def test_the_register_workbook_has_partnerships_and_partners_and_never_formulas(
         partnership=p, organisation=police, role="Partner", financial_contribution=Decimal("25000")
     )
     client.force_login(user("Manager"))
-    response = client.get(reverse("partnerships:export_xlsx"))
+    response = client.get(reverse("reports:register_workbook"))
     assert (
         response["Content-Disposition"] == f'attachment; filename="{_name("partnership register", extension="xlsx")}"'
     )
