@@ -384,6 +384,16 @@ class Progress:
 
     complete_steps: frozenset[int]
     missing: list[MissingItem] = field(default_factory=list)
+    # How many items each step asks for (six statements, six ratings, one success statement).
+    items_by_step: dict[int, int] = field(default_factory=dict)
+
+    def left_on(self, step: int) -> int:
+        """Return how many items of ``step`` are not answered yet."""
+        return sum(1 for item in self.missing if item.step == step)
+
+    def is_started(self, step: int) -> bool:
+        """Return True when something on ``step`` is answered."""
+        return self.left_on(step) < self.items_by_step.get(step, 0)
 
     def first_incomplete_step(self) -> int | None:
         """Return the first step (1..8) with something unanswered, or None when all are answered."""
@@ -435,7 +445,12 @@ def find_missing(
         incomplete.add(SUCCESS_STEP)
         missing.append(MissingItem(SUCCESS_STEP, "success", "The success statement", "the success statement"))
     complete = frozenset(set(range(1, STEP_COUNT + 1)) - incomplete)
-    return Progress(complete_steps=complete, missing=missing)
+    items = {p.number: 0 for p in principles}
+    for statement in statements:
+        items[statement.principle.number] = items.get(statement.principle.number, 0) + 1
+    items[SIGNIFICANCE_STEP] = len(principles)
+    items[SUCCESS_STEP] = 1
+    return Progress(complete_steps=complete, missing=missing, items_by_step=items)
 
 
 def response_progress(response: Response | None, instrument: Instrument) -> Progress:

@@ -516,6 +516,11 @@ def _journey_context(invitation: Invitation, response, token: str, step: int | N
     for item in steps:
         item["complete"] = item["number"] in progress.complete_steps
         item["current"] = item["number"] == step
+        # A step left unfinished (partly answered, or passed over) says how much is left, so a skipped
+        # statement is noticed at once rather than at the review page.
+        passed = step is None or item["number"] < step
+        unfinished = not item["complete"] and (progress.is_started(item["number"]) or passed)
+        item["left"] = progress.left_on(item["number"]) if unfinished else 0
     return {
         "invitation": invitation,
         "round": invitation.round,

@@ -264,3 +264,18 @@ def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_s
     assert counts[5] == counts[50], counts
     (_, save), (_, success), (_, submit) = counts[5]
     assert save <= 7 and success <= 4 and submit <= 7, counts
+
+
+def test_the_step_list_marks_a_step_left_unfinished(client, invitation):
+    # Issue 16, point 8: a skipped statement is remarked at once, not only on the review page.
+    token = invitation.token
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3, 3, None, 3, 3, 3]))
+    page = client.get(url("respond_principle", token, 2)).content.decode()
+    nav = page[page.index('aria-label="Progress"') :]
+    assert nav.count(" left</span>") == 1
+    first = nav[: nav.index("2. Principle 2")]
+    assert "1 left</span>" in first
+    # Steps not reached yet are not nagged about; a finished step has its tick.
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3] * 6))
+    page = client.get(url("respond_principle", token, 2)).content.decode()
+    assert " left</span>" not in page[page.index('aria-label="Progress"') :]
