@@ -8,6 +8,7 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -395,18 +396,49 @@ def _locked_response(invitation: Invitation, *, create: bool) -> Response | None
     return response
 
 
+class SheetChangedElsewhere(ServiceError):
+    """The sheet was saved elsewhere (another tab, another device) after this page loaded it."""
+
+    def __init__(self, saved: dict[int, tuple[int | None, str]]) -> None:
+        super().__init__("This sheet was saved in another tab or window after you opened it here.")
+        self.saved = saved  # statement id -> (value, comment) as saved elsewhere
+
+
+def sheet_version(saved: Mapping[int, tuple[int | None, str]]) -> str:
+    """Return a short fingerprint of a sheet's saved answers ({statement id: (value, comment)}); the sheet page
+    carries it, so a save can tell whether someone saved the sheet in between."""
+    text = repr(sorted((statement_id, value, comment) for statement_id, (value, comment) in saved.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @transaction.atomic
 def response_save_sheet(
-    invitation: Invitation, answers: Sequence[AnswerInput], *, require_open: bool = True
+    invitation: Invitation,
+    answers: Sequence[AnswerInput],
+    *,
+    require_open: bool = True,
+    loaded_version: str | None = None,
 ) -> Response:
     """Save the answers and comments of one sheet (unanswered statements allowed); return the response.
 
-    ``require_open=False`` lets the demo and the test factories build the history of closed rounds.
+    With ``loaded_version`` (the ``sheet_version`` the page was given), refuse with ``SheetChangedElsewhere``
+    when the sheet was saved differently since, rather than silently overwriting the other save. Saving the
+    same answers as the other save is no conflict. ``require_open=False`` lets the demo and the test factories
+    build the history of closed rounds.
     """
     _check_can_answer(invitation, require_open)
     response = _locked_response(invitation, create=True)
     for item in answers:
         _check_answer_value(item.value)
+    if loaded_version is not None:
+        ids = [a.statement_id for a in answers]
+        saved = {
+            a.statement_id: (a.value, a.comment) for a in Answer.objects.filter(response=response, statement_id__in=ids)
+        }
+        typed = {a.statement_id: (a.value, a.comment.strip()) for a in answers}
+        unchanged_elsewhere = sheet_version(saved) == loaded_version
+        if not unchanged_elsewhere and any(saved.get(i, (None, "")) != typed[i] for i in ids):
+            raise SheetChangedElsewhere(saved)
     Answer.objects.bulk_create(
         [
             Answer(response=response, statement_id=a.statement_id, value=a.value, comment=a.comment.strip())

@@ -583,19 +583,33 @@ def respond_principle(request: HttpRequest, invitation: Invitation, response, to
     instrument = invitation.round.instrument
     principle = selectors.principle_sheet(instrument, number)
     options = selectors.answer_options(instrument)
+    conflict = None
     if request.method == "POST":
         form = PrincipleSheetForm(request.POST, principle=principle, options=options)
         if form.is_valid():
             try:
-                services.response_save_sheet(invitation, form.answers())
+                services.response_save_sheet(
+                    invitation, form.answers(), loaded_version=form.cleaned_data["version"] or None
+                )
             except services.ResponseAlreadySubmitted:
                 return _already_submitted(request, token)
             except services.RoundNotOpen:
                 return _round_closed(request, invitation)
-            return _after_save(request, token, number)
+            except services.SheetChangedElsewhere as exc:
+                # Nothing is overwritten: both versions are shown, and this page now carries the other save's
+                # version, so saving again deliberately keeps the answers on this page.
+                conflict = _sheet_differences(principle, options, exc.saved, form.answers())
+                data = request.POST.copy()
+                data["version"] = services.sheet_version(exc.saved)
+                form = PrincipleSheetForm(data, principle=principle, options=options)
+                form.is_valid()
+            else:
+                return _after_save(request, token, number)
     else:
         saved = selectors.response_answers(response, principle.sheet_statements)
-        initial = {}
+        initial: dict[str, object] = {
+            "version": services.sheet_version({i: (a.value, a.comment) for i, a in saved.items()})
+        }
         for statement in principle.sheet_statements:
             answer = saved.get(statement.pk)
             if answer is not None:
@@ -603,8 +617,28 @@ def respond_principle(request: HttpRequest, invitation: Invitation, response, to
                 initial[f"comment_{statement.pk}"] = answer.comment
         form = PrincipleSheetForm(initial=initial, principle=principle, options=options)
     context = _journey_context(invitation, response, token, number)
-    context.update({"form": form, "principle": principle})
+    context.update({"form": form, "principle": principle, "conflict": conflict})
     return render(request, "assessments/respond/principle.html", context)
+
+
+def _sheet_differences(principle, options, saved: dict, typed: list) -> list[dict]:
+    """Return, for each statement answered differently here and elsewhere, both versions in words."""
+    labels = {o.value: o.label for o in options}
+    codes = {s.pk: s.code for s in principle.sheet_statements}
+    rows = []
+    for item in typed:
+        other_value, other_comment = saved.get(item.statement_id, (None, ""))
+        if (other_value, other_comment) != (item.value, item.comment.strip()):
+            rows.append(
+                {
+                    "code": codes[item.statement_id],
+                    "elsewhere": labels.get(other_value, "Not answered"),
+                    "elsewhere_comment": other_comment,
+                    "here": labels.get(item.value, "Not answered"),
+                    "here_comment": item.comment.strip(),
+                }
+            )
+    return rows
 
 
 @journey()

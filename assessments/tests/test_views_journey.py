@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -279,3 +281,38 @@ def test_the_step_list_marks_a_step_left_unfinished(client, invitation):
     client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3] * 6))
     page = client.get(url("respond_principle", token, 2)).content.decode()
     assert " left</span>" not in page[page.index('aria-label="Progress"') :]
+
+
+def test_a_sheet_saved_in_another_tab_is_not_silently_overwritten(client, invitation):
+    # Issue 16, point 7: two tabs on the same link.
+    token = invitation.token
+    sheet = url("respond_principle", token, 1)
+    client.post(sheet, sheet_data(invitation, 1, [3] * 6))
+    first_tab = client.get(sheet).content.decode()
+    second_tab = client.get(sheet).content.decode()
+    version = re.search(r'name="version" value="([0-9a-f]+)"', first_tab).group(1)
+    assert version in second_tab
+    # The second tab saves first...
+    client.post(sheet, {**sheet_data(invitation, 1, [4] * 6), "version": version})
+    # ...then the first tab saves its own, different answers on the version it loaded.
+    page = client.post(sheet, {**sheet_data(invitation, 1, [2, 3, 3, 3, 3, 3]), "version": version})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "This sheet was saved in another tab or window after you opened it here" in body
+    assert "Strongly agree" in body[body.index("saved-elsewhere") :] and "Disagree" in body
+    values = sorted(Answer.objects.filter(response__invitation=invitation).values_list("value", flat=True))
+    assert values == [4] * 6  # nothing overwritten
+    # Saving again deliberately keeps this page's answers.
+    newer = re.search(r'name="version" value="([0-9a-f]+)"', body).group(1)
+    client.post(sheet, {**sheet_data(invitation, 1, [2, 3, 3, 3, 3, 3]), "version": newer})
+    values = sorted(Answer.objects.filter(response__invitation=invitation).values_list("value", flat=True))
+    assert values == [2, 3, 3, 3, 3, 3]
+
+
+def test_the_same_answers_saved_twice_are_no_conflict(client, invitation):
+    token = invitation.token
+    sheet = url("respond_principle", token, 1)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', client.get(sheet).content.decode()).group(1)
+    client.post(sheet, {**sheet_data(invitation, 1, [3] * 6), "version": version})
+    again = client.post(sheet, {**sheet_data(invitation, 1, [3] * 6), "version": version})
+    assert again.status_code == 302
