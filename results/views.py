@@ -67,7 +67,9 @@ WORKSHOP_SCREENS = 8  # overview, six principles, priorities and scenario
 
 
 @login_required
-def workshop(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop(request: HttpRequest, pk: int, *, present: bool = False) -> HttpResponse:
+    """The workshop screens; with ``present``, the projector's full-screen version without the site's
+    navigation, each screen fitting 1366x768 and larger without scrolling."""
     round_ = round_for_viewer(request, pk)
     try:
         screen = int(request.GET.get("screen", "0"))
@@ -86,7 +88,15 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     if data.enough and 1 <= screen <= 6:
         context["principle"] = data.principles[screen - 1]
         context["statements"] = data.principle_statements(screen)
-    return render(request, "assessments/results/workshop.html", context)
+        # A projector has room for a few comments; the results page has them all.
+        context["principle_comments"] = [text for s in context["statements"] for text, _ in s.comments][:3]
+    template = "assessments/results/present.html" if present else "assessments/results/workshop.html"
+    return render(request, template, context)
+
+
+@login_required
+def workshop_present(request: HttpRequest, pk: int) -> HttpResponse:
+    return workshop(request, pk, present=True)
 
 
 @login_required
@@ -115,7 +125,10 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def actions(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
     can_plan = selectors.can_plan_actions(request.user, round_)
-    action_form = ActionItemForm(instrument=round_.instrument, prefix="action")
+    # ?principle=N (from a workshop screen) chooses the principle, so only its elements are offered.
+    asked = request.GET.get("principle", "")
+    chosen = round_.instrument.principles.filter(number=int(asked)).first() if asked.isdigit() else None
+    action_form = ActionItemForm(instrument=round_.instrument, prefix="action", initial={"principle": chosen})
     date_form = NextHealthCheckForm(initial={"next_health_check": round_.next_health_check}, prefix="next")
     if request.method == "POST":
         if not can_plan:
