@@ -23,7 +23,7 @@ from config.exports import (
 )
 from partnerships.filters import register_filter
 from partnerships.models import Partnership
-from partnerships.selectors import partners_of, register_rows
+from partnerships.selectors import partners_of
 from reports import pdf, selectors, services, workbooks
 from results import exporters
 from results import selectors as results_selectors
@@ -204,7 +204,7 @@ def register_export(request: HttpRequest) -> StreamingHttpResponse:
     if not request.user.has_perm("partnerships.view_partnership"):
         raise PermissionDenied
     register = register_filter(request.GET, request.user)
-    rows = register_rows(list(register.qs), register.today)
+    rows = list(register.qs)
     latest = results_selectors.latest_totals(p.pk for p in rows)
     writer = csv.writer(_Echo())
 
@@ -238,7 +238,7 @@ def register_workbook(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("partnerships.view_partnership"):
         raise PermissionDenied
     register = register_filter(request.GET, request.user)
-    rows = register_rows(list(register.qs), register.today)
+    rows = list(register.qs)
     latest = results_selectors.latest_totals(p.pk for p in rows)
     partners = [
         (

@@ -96,7 +96,7 @@ def test_each_person_not_yet_responded_has_a_resend_link(client_, round_, mailou
     services.invitations_send(round_, base_url="http://testserver")
     submitted_response(round_, [3] * 36, invitation=done)
     page = client_.get(reverse("assessments:invitations", args=[round_.pk])).content.decode()
-    assert 'Resend link<span class="visually-hidden"> to Ann Lee' in page
+    assert 'Resend link<span class="govuk-visually-hidden"> to Ann Lee' in page
     assert "to Dora Done" not in page
     Invitation.objects.filter(pk=waiting.pk).update(invited_at=timezone.now() - HOUR)
     mailoutbox.clear()
@@ -113,8 +113,13 @@ def test_each_person_not_yet_responded_has_a_resend_link(client_, round_, mailou
 def test_send_invitations_is_no_longer_the_main_button_once_everyone_is_emailed(client_, round_):
     InvitationFactory(round=round_)
     url = reverse("assessments:invitations", args=[round_.pk])
-    assert 'class="btn btn-primary">Send invitations' in client_.get(url).content.decode()
+    assert 'class="govuk-button" data-module="govuk-button" data-prevent-double-click="true">Send invitations' in (
+        client_.get(url).content.decode()
+    )
     services.invitations_send(round_, base_url="http://testserver")
     page = client_.get(url).content.decode()
-    assert 'class="btn btn-outline-secondary">Send invitations' in page
-    assert 'class="btn btn-primary" href="/rounds/' in page  # reminders are now the main action
+    secondary = (
+        'class="govuk-button govuk-button--secondary" data-module="govuk-button" data-prevent-double-click="true">'
+    )
+    assert secondary + "Send invitations" in page
+    assert 'class="govuk-button" data-module="govuk-button" href="/rounds/' in page  # reminders are now the main action
