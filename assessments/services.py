@@ -16,7 +16,6 @@ from typing import Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +41,10 @@ from assessments.selectors import (
     round_reminder_due,
 )
 from assessments.tokens import issue_token, token_for
+from outbox import services as outbox
+from outbox.models import Purpose
 from partnerships.services import partnership_review_recorded
+from results.tasks import round_results_prepare
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -156,6 +158,8 @@ def round_close(round_: Round) -> Round:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
+    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
+    transaction.on_commit(lambda: round_results_prepare.enqueue(locked.pk))
     return locked
 
 
@@ -240,21 +244,12 @@ def respond_link(base_url: str, invitation: Invitation) -> str:
     return base_url.rstrip("/") + reverse("assessments:respond", args=[token_for(invitation)])
 
 
-def _send(round_: Round, kind: emails.Kind, invitations: Sequence[Invitation], base_url: str) -> None:
-    messages = [
-        emails.build_message(
-            round_, kind, name=invitation.name, email=invitation.email, link=respond_link(base_url, invitation)
-        )
-        for invitation in invitations
-    ]
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-
-
 @transaction.atomic
-def invitations_send(round_: Round, *, base_url: str) -> int:
-    """Email every live invitation not yet emailed; return how many were sent. The round must be open."""
+def invitations_send(round_: Round, *, base_url: str = "") -> int:
+    """Queue an email to every live invitation not yet emailed; return how many. The round must be open.
+
+    Links are built from SITE_URL by the worker; ``base_url`` is no longer used.
+    """
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
     pending = list(
@@ -264,8 +259,8 @@ def invitations_send(round_: Round, *, base_url: str) -> int:
     for invitation in pending:
         invitation.invited_at = now
     Invitation.objects.bulk_update(pending, ["invited_at"])
-    # Sent last, so a failure to send rolls back the "emailed" marks rather than leaving them wrong.
-    _send(round_, "invitation", pending, base_url)
+    # Queued in the same transaction: each email is then sent once by a worker, never inside this request.
+    outbox.emails_queue(round_, Purpose.INVITATION, pending)
     return len(pending)
 
 
@@ -278,7 +273,7 @@ def reminder_interval() -> timedelta:
 
 
 @transaction.atomic
-def reminders_send(round_: Round, *, base_url: str) -> int:
+def reminders_send(round_: Round, *, base_url: str = "") -> int:
     """Remind every emailed, live invitation without a submitted response; return how many were sent.
 
     Refused (``ReminderTooSoon``, saying when the next is possible) within the set interval of the last round
@@ -309,7 +304,7 @@ def reminders_send(round_: Round, *, base_url: str) -> int:
         invitation.reminded_at = now
         invitation.reminder_count += 1
     Invitation.objects.bulk_update(due, ["reminded_at", "reminder_count"])
-    _send(round_, "reminder", due, base_url)
+    outbox.emails_queue(round_, Purpose.REMINDER, due)
     return len(due)
 
 
@@ -322,7 +317,7 @@ def _people(count: int) -> str:
 
 
 @transaction.atomic
-def invitation_resend(invitation: Invitation, *, base_url: str) -> bool:
+def invitation_resend(invitation: Invitation, *, base_url: str = "") -> bool:
     """Email one person their own link again (the same link); return False when it went in the last few
     minutes (a double click). Refused when the round is not open or the link was withdrawn or used."""
     locked = Invitation.objects.select_for_update().select_related("round").get(pk=invitation.pk)
@@ -337,7 +332,7 @@ def invitation_resend(invitation: Invitation, *, base_url: str) -> bool:
         return False
     locked.invited_at = now
     locked.save(update_fields=["invited_at"])
-    _send(locked.round, "invitation", [locked], base_url)
+    outbox.emails_queue(locked.round, Purpose.INVITATION, [locked], again=f"link-resent-{now:%Y%m%dT%H%M%S}")
     return True
 
 

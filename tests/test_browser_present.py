@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.tests.results_data import add_responses, make_round, user
+from assessments.tests.factories import add_responses, make_round
 from conftest import assert_accessible, sign_in
+from partnerships.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ FITS = """() => {
 
 
 def test_presentation_mode_fits_each_screen_and_leads_to_the_action_plan(page, live_server):
-    facilitator = user("Facilitator", username="fac")
+    facilitator = UserFactory(roles=["Facilitator"], username="fac")
     round_ = make_round(facilitator, title="Health check 2026", anonymous=True)
     orgs = ["Council"] * 4 + ["NHS trust"] * 4 + ["Police"] * 2
     answer_sets = [[4, 3, 3, 4, 3, 4] * 6] * 4 + [[3, 2, 3, 3, 2, 3] * 6] * 4 + [[1, 2, 1, 2, 1, 1] * 6] * 2

@@ -13,9 +13,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.tests.results_data import add_responses, make_round, partnership, uniform, user
+from assessments.tests.factories import add_responses, make_round, partnership, uniform
 from config.exports import download_name
 from partnerships.models import Membership, Organisation
+from partnerships.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,7 @@ def test_every_csv_starts_with_a_byte_order_mark_and_keeps_the_pound_sign(client
     body = client.get(reverse("results:responses_csv", args=[round_.pk])).content
     assert body.startswith(BOM)
     assert "Budgets in £ are not shared".encode() in body
-    manager = user("Manager")
+    manager = UserFactory(roles=["Manager"])
     client.force_login(manager)
     register = b"".join(client.get(reverse("reports:register_export")).streaming_content)
     assert register.startswith(BOM) and register.count(BOM) == 1
@@ -120,7 +121,7 @@ def test_the_register_workbook_has_partnerships_and_partners_and_never_formulas(
     Membership.objects.create(
         partnership=p, organisation=police, role="Partner", financial_contribution=Decimal("25000")
     )
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     response = client.get(reverse("reports:register_workbook"))
     assert (
         response["Content-Disposition"] == f'attachment; filename="{_name("partnership register", extension="xlsx")}"'
@@ -134,7 +135,7 @@ def test_the_register_workbook_has_partnerships_and_partners_and_never_formulas(
 
 
 def test_pdf_reports_are_named_by_partnership_year_and_date(client, round_):
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     year = round_.closes_on.year
     response = client.get(reverse("reports:partnership", args=[round_.partnership.pk, year]))
     expected = _name(round_.partnership.name, f"annual report {year}", extension="pdf")

@@ -101,7 +101,7 @@ def test_each_person_not_yet_responded_has_a_resend_link(client_, round_, mailou
     Invitation.objects.filter(pk=waiting.pk).update(invited_at=timezone.now() - HOUR)
     mailoutbox.clear()
     response = client_.post(reverse("assessments:invitation_resend", args=[round_.pk, waiting.pk]), follow=True)
-    assert "Ann Lee&#x27;s link is sent again" in response.content.decode()
+    assert "Ann Lee&#x27;s link is on its way again" in response.content.decode()
     assert [m.to for m in mailoutbox] == [[waiting.email]] and f"/respond/{waiting.token}/" in mailoutbox[0].body
     # A double click does not send it twice; a submitted person's link is refused.
     client_.post(reverse("assessments:invitation_resend", args=[round_.pk, waiting.pk]))

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Invitation
-from assessments.tests.factories import RoundFactory
-from assessments.tests.results_data import add_responses, make_round, uniform
+from assessments.tests.factories import RoundFactory, add_responses, make_round, uniform
 from config.roles import MANAGER
 from partnerships.models import GatewayStatus
 from partnerships.money import pounds
@@ -91,7 +90,7 @@ def test_a_contribution_reads_the_same_on_the_page_and_in_its_history(client) ->
     membership = MembershipFactory(financial_contribution=Decimal("20000.00"))
     membership.financial_contribution = Decimal("25000.00")
     membership.save()
-    client.force_login(UserFactory(role=MANAGER))
+    client.force_login(UserFactory(roles=[MANAGER]))
     body = client.get(reverse("partnerships:detail", args=[membership.partnership.pk])).content.decode()
     assert "£25,000" in body and "£20,000" in body
     assert "25000.00" not in body and "25,000.00" not in body

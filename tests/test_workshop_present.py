@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Element, Principle
-from assessments.tests.results_data import add_responses, make_round, uniform
+from assessments.tests.factories import add_responses, make_round, uniform
 
 pytestmark = pytest.mark.django_db
 

@@ -326,7 +326,7 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if sent:
-            messages.success(request, f"Invitations sent to {sent} {'person' if sent == 1 else 'people'}.")
+            messages.success(request, f"Invitations to {sent} {'person' if sent == 1 else 'people'} are on their way.")
         else:
             messages.info(request, "Everyone has already been sent an invitation.")
     return redirect("assessments:invitations", pk=round_.pk)
@@ -362,7 +362,7 @@ def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if sent:
-            messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
+            messages.success(request, f"Reminders to {sent} {'person' if sent == 1 else 'people'} are on their way.")
         elif not_emailed := selectors.round_not_responded(round_).filter(invited_at__isnull=True).count():
             messages.info(
                 request,
@@ -386,7 +386,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
         messages.error(request, exc.message)
     else:
         if sent:
-            messages.success(request, f"{invitation.name}'s link is sent again to {invitation.email}.")
+            messages.success(request, f"{invitation.name}'s link is on its way again to {invitation.email}.")
         else:
             messages.info(request, f"{invitation.name}'s link went a moment ago; it has not been sent twice.")
     return redirect("assessments:invitations", pk=round_.pk)
