@@ -10,21 +10,26 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
 from partnerships import selectors
 from partnerships.models import (
+    REGISTER_SEARCH_CONFIG,
+    REGISTER_SEARCH_VECTOR,
     Continuum,
     LifecycleStage,
     Membership,
+    Organisation,
     Risk,
     Sector,
     Status,
     StatutoryStatus,
     StructureModel,
 )
+from partnerships.search import trigram_installed
 
 # Sort keys offered by the column headings: key -> (model field, heading).
 SORTS: dict[str, tuple[str, str]] = {
@@ -53,7 +58,17 @@ class RegisterOrdering(django_filters.OrderingFilter):
 
 
 class PartnershipFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or reference", method="search")
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Name, reference, partner organisation, lead officer, sponsor, service area or purpose",
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label="Partner organisation",
+        queryset=Organisation.objects.order_by("name"),
+        empty_label="Any partner",
+        method="with_partner",
+    )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     lifecycle_stage = django_filters.ChoiceFilter(
         label="Life-cycle stage", choices=LifecycleStage.choices, empty_label="Any stage"
@@ -87,10 +102,34 @@ class PartnershipFilter(django_filters.FilterSet):
         self.form.fields["q"].widget.input_type = "search"
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Full-text search (English stemming, web-search syntax) over the partnership's texts, plus part of
+        a name or a slightly mistyped name (trigram indexes) of the partnership, its people and its partners."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(reference__icontains=value))
+        words = SearchQuery(value, search_type="websearch", config=REGISTER_SEARCH_CONFIG)
+        partner_match = Q(organisation__name__icontains=value)
+        match = (
+            Q(search_text=words)
+            | Q(name__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(lead_officer__icontains=value)
+            | Q(senior_sponsor__icontains=value)
+        )
+        if trigram_installed():
+            partner_match |= Q(organisation__name__trigram_word_similar=value)
+            match |= (
+                Q(name__trigram_word_similar=value)
+                | Q(lead_officer__trigram_word_similar=value)
+                | Q(senior_sponsor__trigram_word_similar=value)
+            )
+        partner_named = Membership.objects.filter(partner_match, partnership=OuterRef("pk"))
+        return queryset.annotate(search_text=REGISTER_SEARCH_VECTOR).filter(match | Exists(partner_named))
+
+    def with_partner(self, queryset: QuerySet, name: str, value: Organisation | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(Membership.objects.filter(partnership=OuterRef("pk"), organisation=value)))
 
     def partner_sector(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         partners_in_sector = Membership.objects.filter(partnership=OuterRef("pk"), organisation__sector=value)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks import task
 
@@ -45,8 +42,3 @@ def round_results_prepare(round_id: int) -> bool:
     }
     render_to_string("assessments/results/_results_body.html", context)
     return True
-
-
-def prepare_when_closed(sender: Any, round_: Round, **kwargs: Any) -> None:
-    """On ``assessments.signals.round_closed``: draw the results once the close is saved."""
-    transaction.on_commit(lambda: round_results_prepare.enqueue(round_.pk))

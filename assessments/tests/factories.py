@@ -49,6 +49,14 @@ class RoundFactory(DjangoModelFactory):
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
     anonymous = True
     state = RoundState.OPEN
+    # A closed round records when it closed, as ``round_close`` does: here the end of its planned last day.
+    closed_at = factory.LazyAttribute(
+        lambda o: (
+            timezone.make_aware(datetime.datetime.combine(o.closes_on, datetime.time(17)))
+            if o.state == RoundState.CLOSED
+            else None
+        )
+    )
 
 
 class InvitationFactory(DjangoModelFactory):
