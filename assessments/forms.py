@@ -12,15 +12,15 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
 from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState, Statement
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
-from config.forms import DateInput, GovukErrorsMixin
+from config.forms import DateField, DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
+from outbox.addresses import validate_deliverable_email
 from partnerships.models import Partnership, Status
 
 MAX_IMPORT_ROWS = 500
@@ -41,6 +41,7 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Round
+        field_classes = {"opens_on": DateField, "closes_on": DateField}
         fields = list(ROUND_FIELDS)  # the set-up fields the round services accept
         labels = {
             "anonymous": "Anonymous round",
@@ -148,7 +149,7 @@ def level_from_text(text: str) -> str | None:
 class InvitationForm(GovukErrorsMixin, forms.Form):
     error_subject = "the person's"
     name = forms.CharField(max_length=200)
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(max_length=254, validators=[validate_deliverable_email])
     organisation = forms.CharField(max_length=200)
     level = forms.ChoiceField(choices=Level.choices)
 
@@ -237,7 +238,7 @@ def parse_invitations_csv(  # noqa: C901
             reasons.append("email is missing")
         else:
             try:
-                validate_email(email)
+                validate_deliverable_email(email)
             except ValidationError:
                 reasons.append(f"“{email}” is not a valid email address")
             else:
@@ -360,6 +361,8 @@ class PrincipleSheetForm(forms.Form):
     def __init__(self, *args, statements: Sequence[Statement], options: Sequence[AnswerOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.statements = statements
+        # The saved sheet this page was given (see services.sheet_version): a save made elsewhere since is found.
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         choices = [(str(o.value), o.label) for o in options]
         for statement in statements:
             self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from config.forms import DateInput, GovukErrorsMixin
+from config.forms import DateField, DateInput, GovukErrorsMixin
 from partnerships import gateway as rules
 from partnerships.models import (
     Answer,
@@ -35,6 +35,7 @@ class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Partnership
+        field_classes = {"start_date": DateField, "review_due_date": DateField}
         fields = DETAIL_FIELDS
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
@@ -227,7 +228,7 @@ def membership_formset(extra: int):
 
 class GatewayForm(forms.Form):
     """Every gateway question answered Yes, Partly or No, with evidence. Saving a draft accepts gaps;
-    submitting needs every answer, and evidence for each Yes and Partly."""
+    submitting needs every answer, each with its evidence."""
 
     def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -243,7 +244,10 @@ class GatewayForm(forms.Form):
                 label=f"Evidence for question {number}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="What shows this: a document, a decision, a named person. For a No, say what is missing.",
+                help_text=(
+                    "What shows this: a document, a decision, a named person; you may paste links to documents "
+                    "(https://...). For a Partly or a No, say what is missing and what will be done."
+                ),
             )
 
     @classmethod
@@ -331,6 +335,7 @@ class ExitRecordForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = ExitRecord
+        field_classes = {"exit_date": DateField}
         fields = EXIT_FIELDS
         widgets = {
             "exit_date": DateInput(),

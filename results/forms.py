@@ -9,7 +9,19 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import ActionItem, Element, Principle
-from config.forms import DateInput, GovukErrorsMixin
+from config.forms import DateField, DateInput, GovukErrorsMixin
+
+
+class ElementSelect(forms.Select):
+    """The element choices, each marked with its principle's id, so the page can offer only the elements of the
+    principle chosen (static/js/actions.js); the form checks the pair again on saving."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # noqa: ANN001, ANN201, PLR0913 - Django's signature
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-principle"] = str(instance.principle_id)
+        return option
 
 
 class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
@@ -17,8 +29,13 @@ class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = ActionItem
+        field_classes = {"due_date": DateField}
         fields = ["principle", "element", "description", "owner", "due_date", "status"]
-        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "due_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "element": ElementSelect(attrs={"data-elements-of": "principle"}),
+        }
         help_texts = {"element": "Optional: the element of the principle this action addresses."}
 
     def __init__(self, *args, instrument, **kwargs) -> None:
@@ -42,9 +59,8 @@ class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
 
 
 class NextHealthCheckForm(GovukErrorsMixin, forms.Form):
-    next_health_check = forms.DateField(
+    next_health_check = DateField(
         label="Date of the next health check",
-        widget=DateInput(),
         help_text="This becomes the partnership's review due date.",
     )
 

@@ -1,7 +1,7 @@
 """The apps import each other in one direction only: config <- partnerships <- assessments <- results <- reports.
 
 Read from the source with ``ast`` (every import, however deep in a function), so a deferred import cannot hide a
-cycle. An app's own tests may build data of the apps below it, never above it.
+cycle. Tests are left out: cross-app tests build any app's data.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def imported_apps(path: Path) -> set[str]:
 
 
 def app_modules(app: str) -> list[Path]:
-    return [p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
+    """Return the app's own modules: not its migrations, and not its tests (which may build any app's data)."""
+    return [p for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts and "tests" not in p.parts]
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -55,3 +56,15 @@ def test_the_check_sees_deferred_imports(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from results import selectors\n    import reports.views\n")
     assert imported_apps(module) == {"results", "reports"}
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared test helpers live in an app's ``tests/factories.py`` or a ``conftest.py``, never in a test module."""
+    offenders = {}
+    for path in ROOT.glob("**/test_*.py"):
+        if ".venv" in path.parts or "var" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[-1].startswith("test_"):
+                offenders[str(path.relative_to(ROOT))] = node.module
+    assert offenders == {}

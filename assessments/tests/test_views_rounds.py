@@ -219,11 +219,11 @@ def test_send_invitations_and_reminders_from_the_page(facilitator_client, round_
     InvitationFactory(round=round_)
     InvitationFactory(round=round_)
     response = facilitator_client.post(reverse("assessments:invitations_send", args=[round_.pk]), follow=True)
-    assert "Invitations sent to 2 people." in page_text(response)
+    assert "Invitations to 2 people are on their way." in page_text(response)
     assert len(mailoutbox) == 2
     assert all("http://testserver/respond/" in m.body for m in mailoutbox)
     response = facilitator_client.post(reverse("assessments:reminders_send", args=[round_.pk]), follow=True)
-    assert "Reminders sent to 2 people." in page_text(response)
+    assert "Reminders to 2 people are on their way." in page_text(response)
     assert len(mailoutbox) == 4
 
 
@@ -258,7 +258,7 @@ def test_named_round_shows_who_started_and_submitted(facilitator_client, round_)
     submitted_response(round_, [3] * 36, name="Done Dora")
     body = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round_.pk])))
     assert "Waiting Walter" in body and "Started Stella" in body and "Done Dora" in body
-    assert "Who has been invited (3)" in body
+    assert "Who has been added (3)" in body
 
 
 def test_anonymous_round_shows_counts_and_only_who_has_not_responded(client):
@@ -268,7 +268,7 @@ def test_anonymous_round_shows_counts_and_only_who_has_not_responded(client):
     ResponseFactory(invitation=InvitationFactory(round=round_, name="Started Stella"))
     submitted_response(round_, [3] * 36, name="Done Dora")
     body = page_text(client.get(reverse("assessments:invitations", args=[round_.pk])))
-    assert "3 invited" in body and "1 started, not submitted" in body and "1 submitted" in body
+    assert "3 added" in body and "1 started, not submitted" in body and "1 submitted" in body
     assert "Not yet responded (2)" in body
     assert "Waiting Walter" in body and "Started Stella" in body
     assert "Done Dora" not in body
@@ -378,8 +378,7 @@ def test_closing_a_round_asks_first(client):
 
 @pytest.mark.django_db
 def test_round_list_counts_and_pages(client):
-    from assessments.tests.factories import RoundFactory
-    from assessments.tests.results_data import add_responses
+    from assessments.tests.factories import RoundFactory, add_responses
 
     first = RoundFactory()
     add_responses(first, [[3] * 36] * 3)

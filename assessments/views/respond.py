@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django_ratelimit.core import is_ratelimited
 
 from assessments import selectors, services
 from assessments.forms import PrincipleSheetForm, SignificanceForm, SuccessForm
@@ -34,16 +33,16 @@ from assessments.selectors import (
     instrument_structure,
 )
 from assessments.tokens import token_for
+from config.clients import client_ip
+from config.throttle import Throttle
 from config.views import ratelimited
-
-RESPOND_RATE_DEFAULT = "60/m"
 
 # A journey view: (request, invitation, response or None, token, *url arguments) -> page.
 JourneyView = Callable[..., HttpResponse]
 
 
-def _respond_rate(group: str, request: HttpRequest) -> str:
-    return getattr(settings, "PHC_RESPOND_RATE", RESPOND_RATE_DEFAULT)
+def _unknown_links_throttle() -> Throttle:
+    return Throttle("respond-unknown", settings.PHC_RESPOND_FAILURES_PER_MINUTE, 60)
 
 
 def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | None, status: int) -> HttpResponse:
@@ -58,7 +57,8 @@ def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | N
 def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[JourneyView], Callable[..., HttpResponse]]:
     """Decorate a journey view: rate-limit, find the invitation by token, refuse links that cannot be used.
 
-    Unknown link: 404. Withdrawn link or closed round: 410 (Gone), with the facilitator's name and email.
+    Unknown link: 404, or 429 past PHC_RESPOND_FAILURES_PER_MINUTE from one client. Withdrawn link or closed
+    round: 410 (Gone), with the facilitator's name and email.
     Draft round: 200, saying the round has not opened yet. In a closed round a submitted respondent may
     still see their own profile (views with ``allow_closed``); other pages send them there. A page that
     ``edits`` the response sends a respondent who has already submitted to their thanks page. A save refused
@@ -74,12 +74,12 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
             return response
 
         def _journey_response(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            if is_ratelimited(
-                request, group="respond", key="ip", rate=_respond_rate, method=["GET", "POST"], increment=True
-            ):
-                return ratelimited(request)
             invitation = selectors.invitation_for_token(token)
             if invitation is None:
+                # Only failed look-ups count against a client, so a flood of junk links slows its sender
+                # and never a real respondent (links are 256-bit: the limit is against load, not guessing).
+                if _unknown_links_throttle().hit(client_ip(request)) > settings.PHC_RESPOND_FAILURES_PER_MINUTE:
+                    return ratelimited(request)
                 return _link_problem(request, "unknown", None, 404)
             if invitation.revoked_at is not None:
                 return _link_problem(request, "revoked", invitation, 410)
@@ -132,6 +132,11 @@ def _journey_context(invitation: Invitation, response: Response | None, token: s
     for item in steps:
         item["complete"] = item["number"] in progress.complete_steps
         item["current"] = item["number"] == step
+        # A step left unfinished (partly answered, or passed over) says how much is left, so a skipped
+        # statement is noticed at once rather than at the review page.
+        passed = step is None or item["number"] < step
+        unfinished = not item["complete"] and (progress.is_started(item["number"]) or passed)
+        item["left"] = progress.left_on(item["number"]) if unfinished else 0
     return {
         "invitation": invitation,
         "round": invitation.round,
@@ -196,14 +201,29 @@ def respond_principle(
     instrument = invitation.round.instrument
     sheet = selectors.principle_sheet(instrument, number)
     options = selectors.answer_options(instrument)
+    conflict = None
     if request.method == "POST":
         form = PrincipleSheetForm(request.POST, statements=sheet.statements, options=options)
         if form.is_valid():
-            services.response_save_sheet(invitation, form.answers())
-            return _after_save(request, token, number)
+            try:
+                services.response_save_sheet(
+                    invitation, form.answers(), loaded_version=form.cleaned_data["version"] or None
+                )
+            except services.SheetChangedElsewhere as exc:
+                # Nothing is overwritten: both versions are shown, and this page now carries the other save's
+                # version, so saving again deliberately keeps the answers on this page.
+                conflict = _sheet_differences(sheet.statements, options, exc.saved, form.answers())
+                data = request.POST.copy()
+                data["version"] = services.sheet_version(exc.saved)
+                form = PrincipleSheetForm(data, statements=sheet.statements, options=options)
+                form.is_valid()
+            else:
+                return _after_save(request, token, number)
     else:
         saved = selectors.response_answers(response, sheet.statements)
-        initial = {}
+        initial: dict[str, object] = {
+            "version": services.sheet_version({i: (a.value, a.comment) for i, a in saved.items()})
+        }
         for statement in sheet.statements:
             answer = saved.get(statement.pk)
             if answer is not None:
@@ -211,8 +231,28 @@ def respond_principle(
                 initial[f"comment_{statement.pk}"] = answer.comment
         form = PrincipleSheetForm(initial=initial, statements=sheet.statements, options=options)
     context = _journey_context(invitation, response, token, number)
-    context.update({"form": form, "principle": sheet.principle})
+    context.update({"form": form, "principle": sheet.principle, "conflict": conflict})
     return render(request, "assessments/respond/principle.html", context)
+
+
+def _sheet_differences(statements, options, saved: dict, typed: list) -> list[dict]:  # noqa: ANN001
+    """Return, for each statement answered differently here and elsewhere, both versions in words."""
+    labels = {o.value: o.label for o in options}
+    codes = {s.pk: s.code for s in statements}
+    rows = []
+    for item in typed:
+        other_value, other_comment = saved.get(item.statement_id, (None, ""))
+        if (other_value, other_comment) != (item.value, item.comment.strip()):
+            rows.append(
+                {
+                    "code": codes[item.statement_id],
+                    "elsewhere": labels.get(other_value, "Not answered"),
+                    "elsewhere_comment": other_comment,
+                    "here": labels.get(item.value, "Not answered"),
+                    "here_comment": item.comment.strip(),
+                }
+            )
+    return rows
 
 
 @journey(edits=True)

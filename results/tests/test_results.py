@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.models import ActionItem, Principle
-from assessments.tests.results_data import add_responses, make_round, uniform, user
+from assessments.tests.factories import UserFactory, add_responses, make_round, uniform
 from results import selectors
 from results.selectors import latest_totals, partnership_rounds
 
@@ -29,11 +29,11 @@ def test_results_need_facilitator_or_manager(client):
     add_responses(round_, [uniform(3)] * 3)
     url = f"/rounds/{round_.pk}/results/"
     assert client.get(url).status_code == 302  # signed out: to sign-in
-    client.force_login(user("Facilitator"))  # not this round's facilitator
+    client.force_login(UserFactory(roles=["Facilitator"]))  # not this round's facilitator
     assert client.get(url).status_code == 403
-    client.force_login(user("Respondent"))
+    client.force_login(UserFactory(roles=["Respondent"]))
     assert client.get(url).status_code == 403
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     assert client.get(url).status_code == 200
     client.force_login(round_.facilitator)
     assert client.get(url).status_code == 200
@@ -48,7 +48,7 @@ def test_nothing_but_the_count_until_minimum_responses(client):
     assert "Scenario" not in page
     data = client.get(f"/rounds/{round_.pk}/results.json").json()
     assert data["principles"] == [] and data["total"] is None and data["respondents"] == []
-    rows = list(csv.reader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig"))))
     assert len(rows) == 1  # the header only
 
 
@@ -108,14 +108,14 @@ def test_csv_columns_and_formula_injection(client):
     client.force_login(round_.facilitator)
     response = client.get(f"/rounds/{round_.pk}/responses.csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert list(rows[0])[:5] == ["label", "organisation", "level", "P1A", "P1B"]
     assert {"P6F", "S1", "S6", "success", "P1A_comment", "success_comment"} <= set(rows[0])
     assert rows[0]["P1A_comment"].startswith("'=")
 
 
 def test_change_since_previous_round(client):
-    facilitator = user("Facilitator")
+    facilitator = UserFactory(roles=["Facilitator"])
     earlier = make_round(facilitator, closes_on=date(2024, 3, 31), title="Health check 2024")
     add_responses(earlier, [uniform(2)] * 3)
     later = make_round(facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31))
@@ -191,7 +191,7 @@ def test_action_plan(client):
     client.post(url, {"next-next_health_check": when.isoformat(), "save_date": "1"})
     round_.partnership.refresh_from_db()
     assert round_.partnership.review_due_date == when
-    manager = user("Manager")
+    manager = UserFactory(roles=["Manager"])
     client.force_login(manager)
     assert client.get(url).status_code == 200
     assert client.post(url, {"save_date": "1"}).status_code == 403
@@ -218,7 +218,9 @@ def test_json_totals_equal_the_sums_of_csv_answers(client, answer_sets):
     add_responses(round_, answer_sets)
     client.force_login(round_.facilitator)
     data = client.get(f"/rounds/{round_.pk}/results.json").json()
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig")))
+    )
     csv_totals = {row["label"]: sum(int(v) for k, v in row.items() if len(k) == 3 and k[0] == "P") for row in rows}
     assert {r["label"]: r["total"] for r in data["respondents"]} == csv_totals
     for r in data["respondents"]:
@@ -227,14 +229,14 @@ def test_json_totals_equal_the_sums_of_csv_answers(client, answer_sets):
 
 
 def test_partnership_page_shows_rounds_over_time_with_trend(client):
-    facilitator = user("Facilitator")
+    facilitator = UserFactory(roles=["Facilitator"])
     earlier = make_round(facilitator, closes_on=date(2024, 3, 31), title="Health check 2024")
     add_responses(earlier, [uniform(2)] * 3)
     later = make_round(
         facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31), title="Health check 2025"
     )
     add_responses(later, [uniform(4)] * 3)
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     page = client.get(f"/partnerships/{earlier.partnership.pk}/").content.decode()
     assert "Health check 2024" in page and "Health check 2025" in page
     assert "144.0" in page and "72.0" in page
@@ -328,8 +330,8 @@ def test_closed_round_csv_is_cached_until_its_responses_change(client):
     round_ = make_round(state="closed")
     add_responses(round_, [uniform(3)] * 3)
     client.force_login(round_.facilitator)
-    first = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode()
-    assert first == client.get(f"/rounds/{round_.pk}/responses.csv").content.decode()
+    first = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig")
+    assert first == client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig")
     add_responses(round_, [uniform(2)])
-    rows = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode().strip().splitlines()
+    rows = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 5  # the header and four responses
