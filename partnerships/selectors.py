@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -29,6 +30,7 @@ from partnerships.models import (
     Sector,
     Status,
 )
+from partnerships.money import pounds
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
 
@@ -207,6 +209,8 @@ def _display(field, value) -> str:
         return value.strftime("%-d %B %Y")
     if isinstance(value, datetime):
         return value.strftime("%-d %B %Y %H:%M")
+    if isinstance(value, Decimal):
+        return pounds(value)  # the register's only decimals are money
     return str(value)
 
 
@@ -432,4 +436,13 @@ def open_risks(partnership_ids: Iterable[int]) -> list[Risk]:
         .filter(partnership_id__in=list(partnership_ids))
         .select_related("partnership")
         .order_by("-score", "partnership__name", "title", "pk")
+    )
+
+
+def partners_of(partnership_ids: list[int]) -> QuerySet[Membership]:
+    """Return the memberships of these partnerships with their partnership and organisation (one query)."""
+    return (
+        Membership.objects.filter(partnership__in=partnership_ids)
+        .select_related("partnership", "organisation")
+        .order_by("partnership__name", "organisation__name")
     )

@@ -47,7 +47,7 @@ def grant_risk_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnerships", "0007_risk_register")]
+    dependencies = [("partnerships", "0008_risk_register")]
     operations = [
         migrations.RunPython(grant_risk_permissions, migrations.RunPython.noop),
         migrations.RunPython(carry_over_ratings, migrations.RunPython.noop),

@@ -32,7 +32,7 @@ def carry_over_withdrawal_risks(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0008_risk_ratings_carried_over'),
+        ('partnerships', '0009_risk_ratings_carried_over'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,7 +38,7 @@ def match_organisations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0004_round_risks_reviewed"),
-        ("partnerships", "0009_exit_risks_in_the_register"),
+        ("assessments", "0005_round_risks_reviewed"),
+        ("partnerships", "0010_exit_risks_in_the_register"),
     ]
     operations = [migrations.RunPython(match_organisations, migrations.RunPython.noop)]
