@@ -342,3 +342,38 @@ def test_every_form_submitted_empty_shows_the_error_pattern(page, live_server, p
     assert_accessible(page)
 
     assert not problems, "forms that break the error pattern:\n" + "\n".join(problems)
+
+
+# --- Unsaved answers -------------------------------------------------------------------------------------------
+
+
+def test_leaving_a_sheet_with_unsaved_answers_warns_and_keeps_them(page, live_server, personal_link):
+    sheet = personal_link.rstrip("/") + "/principle/1/"
+    page.goto(sheet)
+    assert_accessible(page)
+    page.locator("fieldset.statement-fieldset").first.get_by_label("Agree", exact=True).check()
+    page.locator("textarea").first.fill("Typed but not saved")
+    dialogs: list[str] = []
+
+    def leave_anyway(dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", leave_anyway)
+    page.reload()
+    assert dialogs == ["beforeunload"]  # the browser asked before leaving the page
+    # The answers come back from this tab's storage, with a note that they are not saved yet.
+    assert page.get_by_role("status").filter(has_text="are back in place").is_visible()
+    assert page.locator("fieldset.statement-fieldset").first.get_by_label("Agree", exact=True).is_checked()
+    assert page.locator("textarea").first.input_value() == "Typed but not saved"
+    assert_accessible(page)
+    # Saving sends them to the server; afterwards nothing is kept in the browser and nothing warns.
+    page.get_by_role("button", name="Save and finish later").click()
+    page.wait_for_url(re.compile(r"/saved/$"))
+    assert_accessible(page)
+    page.goto(sheet)
+    assert page.locator("textarea").first.input_value() == "Typed but not saved"  # from the server now
+    assert page.get_by_role("status").filter(has_text="are back in place").count() == 0
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('phc-unsaved:')).length") == 0
+    assert_accessible(page)
+    assert dialogs == ["beforeunload"]
