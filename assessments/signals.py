@@ -1,8 +1,8 @@
-"""Signals of the assessments app, for the apps above it (results, reports) to act on without being imported."""
+"""What the assessments app announces to the apps built on it (which it does not import)."""
 
 from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent by ``services.round_close`` inside its transaction, with ``round_``: the round just closed.
+# Sent once a round's close is committed, with ``round_id``: the results app prepares its results then.
 round_closed = Signal()

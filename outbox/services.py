@@ -37,16 +37,17 @@ class ResendRefused(Exception):
 # --- Queueing (in the web request) ------------------------------------------------------------------------
 
 
-def emails_queue(round_, purpose: Purpose, invitations: Sequence) -> list[OutboundEmail]:
+def emails_queue(round_, purpose: Purpose, invitations: Sequence, *, again: str = "") -> list[OutboundEmail]:
     """Record one email for each invitation and enqueue its sending; return the new rows.
 
     Runs in the caller's transaction, and the task queue is in the same database: either the rows and their
     tasks are both saved, or neither is. The key names the person and the purpose (a reminder its number), so
-    the same email can never be queued twice.
+    the same email can never be queued twice. ``again`` marks a copy asked for on purpose (a person's link sent
+    again by the facilitator), which gets its own key.
     """
     rows = [
         OutboundEmail(
-            key=_key(purpose, invitation),
+            key=_key(purpose, invitation) + (f":{again}" if again else ""),
             purpose=purpose,
             to=invitation.email,
             round=round_,

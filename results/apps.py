@@ -10,7 +10,8 @@ class ResultsConfig(AppConfig):
     name = "results"
 
     def ready(self) -> None:
-        from assessments.signals import round_closed  # noqa: PLC0415 (apps are ready only now)
-        from results.tasks import prepare_when_closed  # noqa: PLC0415
+        # Django's place to connect signals: the tasks module loads models, so it is imported once apps are ready.
+        from assessments.signals import round_closed  # noqa: PLC0415
+        from results.tasks import prepare_closed_round  # noqa: PLC0415
 
-        round_closed.connect(prepare_when_closed, dispatch_uid="results-prepare-when-closed")
+        round_closed.connect(prepare_closed_round, dispatch_uid="results-prepare-closed-round")

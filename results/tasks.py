@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks import task
 
 from assessments.models import Round, RoundState
 from assessments.selectors import round_counts
+from results import selectors
+
+
+def prepare_closed_round(sender: type, round_id: int, **kwargs: object) -> None:
+    """On ``assessments.signals.round_closed``: have a worker prepare the round's results."""
+    round_results_prepare.enqueue(round_id)
 
 
 @task()
 def round_results_prepare(round_id: int) -> bool:
     """Work out a closed round's results and draw its charts into the shared cache, so the first person to
     open them does not wait; return True when there were results to prepare."""
-    from results import selectors  # noqa: PLC0415 (the selectors import the charts; only the worker needs them)
-
     round_ = (
         Round.objects.select_related("partnership", "instrument", "facilitator")
         .defer("instrument__source")
@@ -41,8 +42,3 @@ def round_results_prepare(round_id: int) -> bool:
     }
     render_to_string("assessments/results/_results_body.html", context)
     return True
-
-
-def prepare_when_closed(sender: Any, round_: Round, **kwargs: Any) -> None:
-    """On ``assessments.signals.round_closed``: draw the results once the close is saved."""
-    transaction.on_commit(lambda: round_results_prepare.enqueue(round_.pk))
