@@ -601,6 +601,7 @@ def test_gateway_refuses_a_no_without_evidence_and_keeps_what_was_typed(officer,
 
 def test_the_decision_shows_the_summary_with_partly_and_no_answers_first_and_links_evidence(officer, manager, as_user):
     partnership = PartnershipFactory()
+    RiskFactory(partnership=partnership)  # the initial risk assessment
     from partnerships import services
 
     answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
