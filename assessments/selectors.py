@@ -7,16 +7,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from assessments import scoring
+from assessments import partners, scoring
 from assessments.models import (
     Answer,
     AnswerOption,
     Band,
     Instrument,
     Invitation,
+    Level,
     Principle,
     Reopening,
     Response,
@@ -27,6 +29,7 @@ from assessments.models import (
 )
 from assessments.tokens import hash_token
 from config.roles import is_manager
+from partnerships.models import Membership
 
 # The respondent's journey, as numbered steps: the welcome page, six principle sheets (steps 1 to 6), then
 # significance, then success, then the review page. Only the sheets, significance and success are counted.
@@ -535,3 +538,19 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
         .select_related("round__partnership", "response")
         .order_by("-round__closes_on", "round__title")
     )
+
+
+def partner_organisation_names(round_: Round) -> list[str]:
+    """Return the names of the round's partnership's partner organisations, alphabetically (one query)."""
+    return list(
+        Membership.objects.filter(partnership_id=round_.partnership_id)
+        .order_by("organisation__name")
+        .values_list("organisation__name", flat=True)
+    )
+
+
+def invitations_below_minimum(round_: Round) -> list[partners.SmallGroup]:
+    """Return the organisations and levels of the round's current invitations that are too small to be shown
+    separately in its results (settings.PHC_MIN_GROUP_SIZE)."""
+    rows = Invitation.objects.filter(round=round_).live().values_list("organisation", "level")
+    return partners.groups_below_minimum(rows, settings.PHC_MIN_GROUP_SIZE, dict(Level.choices))
