@@ -17,8 +17,16 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
+from assessments.mailboxes import mailbox_key
 from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
-from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
+from assessments.services import (
+    COMMENT_MAX_LENGTH,
+    FACILITATOR_REFUSED,
+    ROUND_FIELDS,
+    AnswerInput,
+    InvitationRow,
+    mailbox_problem,
+)
 from config.forms import DateInput
 from config.roles import FACILITATOR
 from partnerships.models import Partnership, Status
@@ -48,8 +56,8 @@ class RoundForm(forms.ModelForm):
         }
         help_texts = {
             "anonymous": (
-                "Anonymous: no screen, export or report links an answer to a person. Named: the facilitator "
-                "sees each person's answers. A round cannot become named once anyone has answered."
+                "Anonymous: once submitted, an answer cannot be traced back to the person who gave it, not even "
+                "in the database. Named: the facilitator sees each person's answers. Fixed when the round opens."
             ),
         }
         widgets = {
@@ -80,8 +88,9 @@ class RoundForm(forms.ModelForm):
         instrument_field = cast(forms.ModelChoiceField, self.fields["instrument"])
         instrument_field.queryset = Instrument.objects.order_by("slug", "-version")
         if self.instance.pk and self.instance.state != RoundState.DRAFT:
-            # Answers already given belong to this partnership and instrument.
-            for name in ("partnership", "instrument"):
+            # Answers already given belong to this partnership and instrument, and were given under the
+            # round's promise of anonymity (or not): none of these may change.
+            for name in ("partnership", "instrument", "anonymous"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Fixed once the round has opened."
 
@@ -91,9 +100,6 @@ class RoundForm(forms.ModelForm):
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The close date cannot be before the open date.")
-        instance = self.instance
-        if instance.pk and instance.anonymous and cleaned.get("anonymous") is False and instance.responses.exists():
-            self.add_error("anonymous", "This round cannot become named: people have already answered it anonymously.")
         return cleaned
 
 
@@ -158,8 +164,9 @@ class InvitationForm(forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
-        if Invitation.objects.filter(round=self.round, email__iexact=email).exists():
-            raise ValidationError(f"{email} is already invited to this round.")
+        problem = mailbox_problem(self.round, email)
+        if problem:
+            raise ValidationError(problem)
         return email
 
     def row(self) -> InvitationRow:
@@ -190,14 +197,17 @@ def parse_invitations_csv(  # noqa: C901
     existing_emails: Iterable[str] = (),
     allowed_levels: Sequence[str] = (),
     max_rows: int = MAX_IMPORT_ROWS,
+    refused_email: str = "",
 ) -> CsvPreview:
     """Return the good rows and the bad ones (with line numbers and every reason) of a CSV of respondents.
 
     Columns: name, email, organisation, level, in that order or in any order under a header row. Level takes
     the labels or values of ``Level`` in any case; ``allowed_levels`` (the round's levels) narrows it.
-    Blank lines are skipped. Nothing is saved here.
+    Blank lines are skipped. Two addresses of one mailbox (``assessments.mailboxes``) count as one person;
+    ``refused_email`` (an anonymous round's facilitator) may not be invited. Nothing is saved here.
     """
-    existing = {e.lower() for e in existing_emails}
+    existing = {mailbox_key(e) for e in existing_emails}
+    refused = mailbox_key(refused_email) if refused_email else None
     preview = CsvPreview()
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     columns = list(CSV_COLUMNS)
@@ -238,11 +248,16 @@ def parse_invitations_csv(  # noqa: C901
             except ValidationError:
                 reasons.append(f"“{email}” is not a valid email address")
             else:
-                key = email.lower()
+                key = mailbox_key(email)
                 if key in seen:
-                    reasons.append(f"{email} appears more than once in the file (first on line {seen[key]})")
+                    reasons.append(
+                        f"{email} appears more than once in the file (first on line {seen[key]}), counting "
+                        "capitals, dots and +tags as the same mailbox"
+                    )
                 elif key in existing:
-                    reasons.append(f"{email} is already invited to this round")
+                    reasons.append(f"{email} is already invited to this round (the same mailbox)")
+                elif key == refused:
+                    reasons.append(f"{email} is the facilitator's own address: {FACILITATOR_REFUSED}")
                 seen.setdefault(key, line)
         if not organisation:
             reasons.append("organisation is missing")
