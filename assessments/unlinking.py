@@ -161,12 +161,15 @@ def tallies_finalise(apps: Any, round_id: int, min_group_size: int) -> None:
     tally.objects.bulk_create(final)
 
 
-def unlink_submitted(apps: Any, round_ids: Iterable[int] | None = None, *, min_group_size: int = 3) -> int:
+def unlink_submitted(
+    apps: Any, round_ids: Iterable[int] | None = None, *, min_group_size: int = 3, finalise: bool = True
+) -> int:
     """Unlink every submitted response of the anonymous rounds (all rounds when ``round_ids`` is None).
 
     Also copies the answers of named rounds' submitted responses into ``answer_values``/``answer_comments``
     and dates every submitted invitation (``submitted_on``). Every aggregate and profile number stays the
-    same. Returns how many responses were unlinked. Used by the data migration and by the demo data.
+    same. The tallies of closed rounds are made final unless ``finalise`` is False (tests that add to a closed
+    round's history later). Returns how many responses were unlinked. Used by the data migration and the demo.
     """
     round_model = apps.get_model("assessments", "Round")
     response = apps.get_model("assessments", "Response")
@@ -208,7 +211,7 @@ def unlink_submitted(apps: Any, round_ids: Iterable[int] | None = None, *, min_g
         response.objects.filter(pk__in=[d.pk for d in drafts]).delete()
         _tallies_merge(apps, round_.pk, tallies)
         reinsert_shuffled(apps, round_.pk, copies)
-        if round_.state == "closed":
+        if round_.state == "closed" and finalise:
             tallies_finalise(apps, round_.pk, min_group_size)
         unlinked += len(copies)
     return unlinked
@@ -216,6 +219,8 @@ def unlink_submitted(apps: Any, round_ids: Iterable[int] | None = None, *, min_g
 
 def _tallies_merge(apps: Any, round_id: int, tallies: dict[tuple[str, str], scoring.GroupSums]) -> None:
     tally = apps.get_model("assessments", "GroupTally")
+    if tally.objects.filter(round_id=round_id, final=True).exists():
+        raise ValueError("The breakdown of this round is final: nothing can be added to it.")
     for (dimension, name), group in tallies.items():
         row = tally.objects.filter(round_id=round_id, dimension=dimension, name=name).first()
         n, sums, total = group.n, list(group.principle_sums or ()), group.total_sum or 0
@@ -229,3 +234,28 @@ def _tallies_merge(apps: Any, round_id: int, tallies: dict[tuple[str, str], scor
             name=name,
             defaults={"respondents": n, "principle_sums": sums, "total_sum": total},
         )
+
+
+def final_tallies(apps: Any, round_id: int, members: Iterable[tuple[str, str, Sequence[int]]], min_group_size: int):
+    """Return unsaved final tallies of a closed round from (organisation, level, six scores) of its respondents.
+
+    For writing a closed anonymous round in bulk (the benchmark data) without ever linking its responses."""
+    tally = apps.get_model("assessments", "GroupTally")
+    members = list(members)
+    rows = []
+    for dimension, index in ((ORGANISATION, 0), (LEVEL, 1)):
+        sums = scoring.group_sums((LEVEL_LABELS.get(m[1], m[1]) if index else m[0], m[2]) for m in members)
+        for group in scoring.breakdown_from_sums(sums.values(), min_group_size):
+            rows.append(
+                tally(
+                    round_id=round_id,
+                    dimension=dimension,
+                    name=group.name or scoring.OTHER_GROUP,
+                    respondents=group.n,
+                    principle_sums=list(group.principle_sums) if group.principle_sums is not None else None,
+                    total_sum=group.total_sum,
+                    withheld=group.withheld,
+                    final=True,
+                )
+            )
+    return rows

@@ -34,7 +34,7 @@ from assessments.forms import (
     parse_invitations_csv,
 )
 from assessments.instruments import default_instrument
-from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
+from assessments.models import Invitation, Level, Response, ResponseStatus, Round, RoundState
 from assessments.results import instrument_structure
 from assessments.tokens import token_for
 from config.views import ratelimited
@@ -133,9 +133,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reopen_choices(round_: Round):
-    if round_.anonymous:
-        # The facilitator knows who was invited; offering everyone keeps who has submitted hidden.
-        return Invitation.objects.filter(round=round_, revoked_at__isnull=True).order_by("name")
+    # Named rounds only: an anonymous response is unlinked on submit, so there is nothing to reopen.
     return Invitation.objects.filter(round=round_, response__status=ResponseStatus.SUBMITTED).order_by("name")
 
 
@@ -144,7 +142,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request, pk, "assessments.view_round", manage=False)
     can_manage = round_.facilitator_id == request.user.pk or request.user.is_superuser
     reopen_form = None
-    if can_manage and round_.state == RoundState.OPEN:
+    if can_manage and round_.state == RoundState.OPEN and not round_.anonymous:
         reopen_form = ReopenForm(invitations=_reopen_choices(round_))
     return render(
         request,
@@ -154,7 +152,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.round_counts(round_),
             "can_manage": can_manage,
             "reopen_form": reopen_form,
-            "reopenings": selectors.round_reopenings(round_),
+            "reopenings": selectors.round_reopenings(round_) if not round_.anonymous else None,
             "level_labels": [Level(v).label for v in round_.levels],
         },
     )
@@ -194,27 +192,22 @@ def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request, pk, "assessments.add_reopening")
+    if round_.anonymous:
+        messages.error(
+            request, "In an anonymous round a submitted response cannot be reopened: it is not linked to anyone."
+        )
+        return redirect(round_)
     form = ReopenForm(request.POST, invitations=_reopen_choices(round_))
     if not form.is_valid():
         messages.error(request, "Choose whose response to reopen and give the reason.")
         return redirect(round_)
     invitation = form.cleaned_data["invitation"]
     try:
-        reopening = services.invitation_reopen(invitation, by=request.user, reason=form.cleaned_data["reason"])
+        services.response_reopen(invitation.response, by=request.user, reason=form.cleaned_data["reason"])
     except (services.ServiceError, ValidationError) as exc:
         messages.error(request, getattr(exc, "message", "The response could not be reopened."))
         return redirect(round_)
-    if round_.anonymous:
-        messages.info(
-            request,
-            f"If {invitation.name} had submitted a response, it is now reopened and they can change it by "
-            "their link. Otherwise nothing has changed. (This is an anonymous round, so this page does not "
-            "say which.)",
-        )
-    elif reopening:
-        messages.success(request, f"{invitation.name}'s response is reopened: they can change it by their link.")
-    else:
-        messages.info(request, f"{invitation.name} has no submitted response, so nothing was reopened.")
+    messages.success(request, f"{invitation.name}'s response is reopened: they can change it by their link.")
     return redirect(round_)
 
 
@@ -271,7 +264,10 @@ def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _preview(round_: Round, text: str):
     return parse_invitations_csv(
-        text, existing_emails=selectors.round_emails_existing(round_), allowed_levels=round_.levels
+        text,
+        existing_emails=selectors.round_emails_existing(round_),
+        allowed_levels=round_.levels,
+        refused_email=round_.facilitator.email if round_.anonymous else "",
     )
 
 
@@ -431,7 +427,7 @@ def journey(allow_closed: bool = False) -> Callable:
             response = selectors.response_of(invitation)
             if state == RoundState.CLOSED or not invitation.round.takes_answers:
                 # Closed, or open past its close date: no more answers, but one's own profile stays readable.
-                if response is None or not response.is_submitted:
+                if not invitation.has_submitted:
                     return _link_problem(request, "closed", invitation, 410)
                 if not allow_closed:
                     return redirect("assessments:respond_thanks", token=token)
@@ -505,9 +501,9 @@ def _round_closed(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 @journey()
 def respond(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
     """The link from the email: the welcome page, or where the respondent left off."""
+    if invitation.has_submitted:
+        return redirect("assessments:respond_thanks", token=token)
     if response is not None:
-        if response.is_submitted:
-            return redirect("assessments:respond_thanks", token=token)
         step = selectors.response_progress(response, invitation.round.instrument).first_incomplete_step()
         return redirect(_step_url(token, step if step is not None else selectors.STEP_COUNT + 1))
     return respond_welcome.__wrapped__(request, invitation, response, token)
@@ -517,6 +513,9 @@ def respond(request: HttpRequest, invitation: Invitation, response, token: str) 
 def respond_welcome(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
     context = _journey_context(invitation, response, token, None)
     context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or 9)
+    context["invited"] = selectors.round_counts(invitation.round).invited
+    context["min_responses"] = settings.PHC_MIN_RESPONSES
+    context["min_group_size"] = settings.PHC_MIN_GROUP_SIZE
     return render(request, "assessments/respond/welcome.html", context)
 
 
@@ -524,7 +523,7 @@ def respond_welcome(request: HttpRequest, invitation: Invitation, response, toke
 def respond_principle(request: HttpRequest, invitation: Invitation, response, token: str, number: int) -> HttpResponse:
     if not 1 <= number <= selectors.PRINCIPLE_STEPS:
         raise Http404("No such sheet.")
-    if response is not None and response.is_submitted:
+    if invitation.has_submitted:
         return _already_submitted(request, token)
     instrument = invitation.round.instrument
     principle = selectors.principle_sheet(instrument, number)
@@ -555,7 +554,7 @@ def respond_principle(request: HttpRequest, invitation: Invitation, response, to
 
 @journey()
 def respond_significance(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
-    if response is not None and response.is_submitted:
+    if invitation.has_submitted:
         return _already_submitted(request, token)
     instrument = invitation.round.instrument
     principles = selectors.instrument_principles(instrument)
@@ -580,7 +579,7 @@ def respond_significance(request: HttpRequest, invitation: Invitation, response,
 
 @journey()
 def respond_success(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
-    if response is not None and response.is_submitted:
+    if invitation.has_submitted:
         return _already_submitted(request, token)
     instrument = invitation.round.instrument
     options = selectors.answer_options(instrument)
@@ -627,15 +626,17 @@ def respond_review(request: HttpRequest, invitation: Invitation, response, token
             missing = exc.missing
         except services.RoundNotOpen:
             return _round_closed(request, invitation)
+        except services.InvitationRevoked:
+            return _link_problem(request, "revoked", invitation, 410)
         else:
             if result.already_submitted:
-                when = timezone.localtime(result.response.submitted_at)
-                messages.info(
-                    request,
-                    f"Your response was already received on {when:%-d %B %Y at %H:%M}. Nothing was changed.",
-                )
+                when = result.submitted_on or timezone.localdate()
+                messages.info(request, f"Your response was already received on {when:%-d %B %Y}. Nothing was changed.")
+            elif invitation.round.anonymous and result.response is not None:
+                # The only time the respondent sees their anonymous profile: it is linked to no one from now on.
+                return _thanks_page(request, invitation, result.response)
             return redirect("assessments:respond_thanks", token=token)
-    elif response is not None and response.is_submitted:
+    elif invitation.has_submitted:
         return redirect("assessments:respond_thanks", token=token)
     instrument = invitation.round.instrument
     options = selectors.answer_options(instrument)
@@ -669,10 +670,8 @@ def respond_saved(request: HttpRequest, invitation: Invitation, response, token:
     return render(request, "assessments/respond/saved.html", context)
 
 
-@journey(allow_closed=True)
-def respond_thanks(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
-    if response is None or not response.is_submitted:
-        return redirect("assessments:respond", token=token)
+def _thanks_page(request: HttpRequest, invitation: Invitation, response: Response | None) -> HttpResponse:
+    """The thank-you page, with the respondent's own profile when ``response`` is given."""
     instrument = invitation.round.instrument
     return render(
         request,
@@ -681,10 +680,18 @@ def respond_thanks(request: HttpRequest, invitation: Invitation, response, token
             "invitation": invitation,
             "round": invitation.round,
             "response": response,
-            "profile": selectors.response_profile(response, instrument),
+            "profile": selectors.response_profile(response, instrument) if response is not None else None,
             "structure": instrument_structure(instrument),
         },
     )
+
+
+@journey(allow_closed=True)
+def respond_thanks(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
+    if not invitation.has_submitted:
+        return redirect("assessments:respond", token=token)
+    # In an anonymous round nothing links the response to this link any more: only the day it came is known.
+    return _thanks_page(request, invitation, response if response is not None and response.is_submitted else None)
 
 
 # --- My assessments ---------------------------------------------------------------------------------------
@@ -697,7 +704,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
         response = selectors.response_of(invitation)
         token = token_for(invitation)
         row = {"invitation": invitation, "round": invitation.round, "response": response}
-        if response is not None and response.is_submitted:
+        if invitation.has_submitted:
             row["url"] = reverse("assessments:respond_thanks", args=[token])
             done_rows.append(row)
         elif invitation.round.state == RoundState.OPEN:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,7 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "help.html")
+    return render(
+        request,
+        "help.html",
+        {"min_responses": settings.PHC_MIN_RESPONSES, "min_group_size": settings.PHC_MIN_GROUP_SIZE},
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

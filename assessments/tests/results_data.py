@@ -6,11 +6,12 @@ import itertools
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from assessments import scoring
+from assessments import scoring, unlinking
 from assessments.instruments import default_instrument
 from assessments.models import Answer, Invitation, Response, ResponseStatus, Round, RoundState, Statement
 from partnerships.models import Partnership
@@ -79,6 +80,7 @@ def add_responses(
                 round=round_,
                 name=f"Person {start + i}",
                 email=f"person{start + i}.{round_.pk}@example.org",
+                mailbox=f"person{start + i}.{round_.pk}@example.org",
                 organisation=organisations[i] if organisations else "Council",
                 level=levels[i] if levels else "management",
                 token_salt=f"{round_.pk:08d}{start + i:08d}",
@@ -112,7 +114,9 @@ def add_responses(
             for s, v in zip(statements, answers, strict=True)
         ]
     )
-    return responses
+    # Stored as the services store them: an anonymous round's responses unlinked, answers copied on the rows.
+    unlinking.unlink_submitted(django_apps, [round_.pk], finalise=False)
+    return list(Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).order_by("id"))
 
 
 def uniform(value: int) -> list[int]:
