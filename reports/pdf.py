@@ -122,9 +122,16 @@ def method_html(min_responses: int | None = None) -> SafeString:
     template = get_template("help.html").template  # type: ignore[attr-defined]  # the Django engine's Template
     extends = next(node for node in template.nodelist if isinstance(node, ExtendsNode))
     content = extends.blocks["content"].nodelist.render(
-        Context({"min_responses": min_responses or settings.PHC_MIN_RESPONSES})
+        Context(
+            {
+                "min_responses": min_responses or settings.PHC_MIN_RESPONSES,
+                "min_group_size": settings.PHC_MIN_GROUP_SIZE,
+            }
+        )
     )
     content = _HELP_HEADING.sub("", content, count=1)
+    # The method only: what anonymity protects is written for respondents, on the help page.
+    content = content.split('<h2 class="h4" id="anonymity">', 1)[0]
     content = re.sub(r"<h2\b[^>]*>", "<h3>", content).replace("</h2>", "</h3>")
     return mark_safe(content)  # noqa: S308 - our own template's output, rendered with autoescaping
 
