@@ -169,7 +169,7 @@ def submitted_response(
 
     ``answers``: the 36 answer values in statement order (1A..1F, 2A.., ... 6F). Works in any round state, so
     closed rounds' history can be built. Extra keyword arguments go to the InvitationFactory (``organisation``,
-    ``level``, ``name``...).
+    ``level``, ``name``...). In an anonymous round the response returned has no id (see below).
     """
     if invitation is None:
         invitation = InvitationFactory(round=round_, **invitation_fields)
@@ -177,4 +177,8 @@ def submitted_response(
     services.response_save_significance(invitation, list(significance), require_open=False)
     services.response_save_success(invitation, success, success_comment, require_open=False)
     result = services.response_submit(invitation, require_open=False)
+    if round_.anonymous:
+        # Unlinked on submit: the row in the database cannot be found from the invitation, so this is the
+        # unsaved copy of its numbers that the respondent's thank-you page shows.
+        return result.response
     return Response.objects.get(pk=result.response.pk)
