@@ -182,7 +182,11 @@ def create_demo(users: dict, stdout) -> None:
     stdout.write(f"Assessment rounds: {created} demo rounds created.")
     link_invitation = (
         Invitation.objects.filter(
-            round=open_round[0], response__isnull=True, revoked_at__isnull=True, user__isnull=True
+            round=open_round[0],
+            response__isnull=True,
+            submitted_on__isnull=True,
+            revoked_at__isnull=True,
+            user__isnull=True,
         )
         .order_by("id")
         .first()

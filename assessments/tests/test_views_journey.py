@@ -184,8 +184,9 @@ def test_anonymous_submit_shows_the_profile_once_and_then_only_the_day_it_came(c
     assert response.invitation_id is None and response.total == 76
     later = client.get(url("respond_thanks", token)).content.decode()
     assert "Thank you: your response has been received" in later
-    assert "your own profile cannot be shown again" in later and "fw-bold\">76" not in later
+    assert "your own profile cannot be shown again" in later and 'fw-bold">76' not in later
     assert "76</td>" not in later
+
 
 def test_double_submit_changes_nothing_and_says_already_received(client, invitation):
     complete_all(client, invitation)
