@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
 from assessments.mailboxes import mailbox_key
-from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
+from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState, Statement
 from assessments.services import (
     COMMENT_MAX_LENGTH,
     FACILITATOR_REFUSED,
@@ -27,7 +27,7 @@ from assessments.services import (
     InvitationRow,
     mailbox_problem,
 )
-from config.forms import DateInput
+from config.forms import DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
 from partnerships.models import Partnership, Status
 
@@ -35,8 +35,10 @@ MAX_IMPORT_ROWS = 500
 CSV_COLUMNS = ("name", "email", "organisation", "level")
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(GovukErrorsMixin, forms.ModelForm):
     """Stage 1, preparation: everything a facilitator decides before inviting anyone."""
+
+    error_subject = "the round's"
 
     levels = forms.MultipleChoiceField(
         label="Levels taking part",
@@ -103,7 +105,7 @@ class RoundForm(forms.ModelForm):
         return cleaned
 
 
-class RoundEmailsForm(forms.Form):
+class RoundEmailsForm(GovukErrorsMixin, forms.Form):
     """The round's own invitation and reminder emails; blank fields use the defaults."""
 
     invitation_subject = forms.CharField(label="Invitation subject", required=False, max_length=200)
@@ -149,7 +151,8 @@ def level_from_text(text: str) -> str | None:
     return None
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GovukErrorsMixin, forms.Form):
+    error_subject = "the person's"
     name = forms.CharField(max_length=200)
     email = forms.EmailField(max_length=254)
     organisation = forms.CharField(max_length=200)
@@ -274,7 +277,7 @@ def parse_invitations_csv(  # noqa: C901
     return preview
 
 
-class InvitationImportForm(forms.Form):
+class InvitationImportForm(GovukErrorsMixin, forms.Form):
     """Paste CSV or upload a CSV file; ``clean`` returns the text in ``cleaned_data["text"]``."""
 
     csv_text = forms.CharField(
@@ -334,7 +337,7 @@ class InvitationConfirmForm(forms.Form):
         return text
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(GovukErrorsMixin, forms.Form):
     invitation = forms.ModelChoiceField(queryset=Invitation.objects.none(), label="Whose response")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Reason")
 
@@ -352,7 +355,11 @@ class ReopenForm(forms.Form):
 
 class AnswerRadio(forms.RadioSelect):
     def __init__(self) -> None:
-        super().__init__(attrs={"class": "form-check-input"})
+        super().__init__(attrs={"class": "govuk-radios__input"})
+
+
+# GOV.UK wording for a comment that is too long (the limit written as people write numbers: 4,000).
+COMMENT_ERRORS = {"max_length": f"Comment must be {COMMENT_MAX_LENGTH:,} characters or fewer"}
 
 
 @dataclass
@@ -365,33 +372,35 @@ class SheetRow:
 class PrincipleSheetForm(forms.Form):
     """One principle's six statements: a 4-point answer each (may be left for later) and a comment each."""
 
-    def __init__(self, *args, principle: Principle, options: Sequence[AnswerOption], **kwargs) -> None:
+    def __init__(self, *args, statements: Sequence[Statement], options: Sequence[AnswerOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.principle = principle
+        self.statements = statements
         choices = [(str(o.value), o.label) for o in options]
-        for statement in principle.sheet_statements:
+        for statement in statements:
             self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(
                 label=f"{statement.code}. {statement.text}",
                 choices=choices,
                 coerce=int,
                 empty_value=None,
                 required=False,
+                error_messages={"invalid_choice": f"Select how far you agree with statement {statement.code}"},
                 widget=AnswerRadio(),
             )
             self.fields[f"comment_{statement.pk}"] = forms.CharField(
-                label=f"Comment on statement {statement.code} (optional)",
+                label=f"Comment on statement {statement.code}",
                 required=False,
                 max_length=COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                error_messages=COMMENT_ERRORS,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def rows(self) -> list[SheetRow]:
-        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.sheet_statements]
+        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.statements]
 
     def answers(self) -> list[AnswerInput]:
         return [
             AnswerInput(s.pk, self.cleaned_data[f"answer_{s.pk}"], self.cleaned_data[f"comment_{s.pk}"])
-            for s in self.principle.sheet_statements
+            for s in self.statements
         ]
 
 
@@ -417,6 +426,7 @@ class SignificanceForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
+                error_messages={"invalid_choice": f"Select how significant principle {principle.number} is"},
                 widget=AnswerRadio(),
             )
 
@@ -428,11 +438,18 @@ class SignificanceForm(forms.Form):
 
 
 class SuccessForm(forms.Form):
-    success = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, widget=AnswerRadio())
+    success = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=AnswerRadio(),
+        error_messages={"invalid_choice": "Select how far you agree with the statement"},
+    )
     success_comment = forms.CharField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        error_messages=COMMENT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, instrument: Instrument, options: Sequence[AnswerOption], **kwargs) -> None:

@@ -28,7 +28,6 @@ from django.utils import timezone
 from assessments import emails, scoring, unlinking
 from assessments.mailboxes import mailbox_key
 from assessments.models import (
-    ActionItem,
     Answer,
     Invitation,
     Level,
@@ -159,7 +158,7 @@ def round_close(round_: Round) -> Round:
     if locked.anonymous:
         # From now on the database keeps only the breakdowns the results show (no group under the minimum).
         unlinking.tallies_finalise(django_apps, locked.pk, settings.PHC_MIN_GROUP_SIZE)
-    submitted = locked.responses.filter(status=ResponseStatus.SUBMITTED).count()
+    submitted = locked.responses.submitted().count()
     if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
@@ -298,9 +297,7 @@ def invitations_send(round_: Round, *, base_url: str) -> int:
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
     pending = list(
-        Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=True)
-        .order_by("id")
+        Invitation.objects.select_for_update().live().filter(round=round_, invited_at__isnull=True).order_by("id")
     )
     now = timezone.now()
     for invitation in pending:
@@ -320,7 +317,8 @@ def reminders_send(round_: Round, *, base_url: str) -> int:
     now = timezone.now()
     due = list(
         Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=False, submitted_on__isnull=True)
+        .live()
+        .filter(round=round_, invited_at__isnull=False, submitted_on__isnull=True)
         # A second click (or a resent form) within minutes does not remind the same people again.
         .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
         .order_by("id")
@@ -593,41 +591,3 @@ def response_reopen(response: Response, *, by, reason: str) -> Reopening:
     )
     Invitation.objects.filter(pk=locked.invitation_id).update(submitted_on=None)
     return reopening
-
-
-# --- Stage 4: the action plan ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def action_item_create(round_: Round, **fields) -> tuple[ActionItem, bool]:
-    """Add an action to the round's plan; return it and whether it is new.
-
-    The same action sent twice within a couple of minutes (a double click, a resent form) is not added again.
-    """
-    Round.objects.select_for_update().filter(pk=round_.pk).first()  # one writer per round at a time
-    existing = ActionItem.objects.filter(
-        round=round_, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
-    ).first()
-    if existing is not None:
-        return existing, False
-    return ActionItem.objects.create(round=round_, **fields), True
-
-
-@transaction.atomic
-def action_item_update(action: ActionItem, **fields) -> ActionItem:
-    """Change an action of the plan (its history is kept)."""
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action.save()
-    return action
-
-
-@transaction.atomic
-def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
-    """Record the date of the next health check; it becomes the partnership's review due date."""
-    round_.next_health_check = when
-    round_.save(update_fields=["next_health_check"])
-    partnership = round_.partnership
-    partnership.review_due_date = when
-    partnership.save(update_fields=["review_due_date", "updated_at"])
-    return round_

@@ -324,8 +324,8 @@ def register_and_portfolio(repeat: int, n: int) -> None:
 def dartboards(repeat: int) -> None:
     from django.core.cache import cache
 
-    from assessments import results as selectors
     from reports import charts, services
+    from results import selectors
 
     print("Dartboard", flush=True)
     data = selectors.round_results(big_round(), with_detail=False)

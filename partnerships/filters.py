@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from partnerships import selectors
 from partnerships.models import (
     Continuum,
     LifecycleStage,
@@ -76,13 +77,6 @@ class PartnershipFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.filters["service_area"].extra["choices"] = [(area, area) for area in service_areas]
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select form-select-sm"
-            elif isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-            elif not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs["class"] = "form-control form-control-sm"
         self.form.fields["q"].widget.input_type = "search"
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -141,3 +135,13 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
         query["sort"] = target
         links[key] = SortLink(key, heading, query.urlencode(), state)
     return links
+
+
+def register_filter(data: QueryDict, user) -> PartnershipFilter:
+    """Return the register's filter over the partnerships ``user`` may read, as asked by ``data`` (a GET)."""
+    return PartnershipFilter(
+        data,
+        queryset=selectors.register_queryset(user),
+        service_areas=selectors.service_areas(user),
+        today=timezone.localdate(),
+    )

@@ -97,24 +97,11 @@ def test_register_rows_carry_partner_sectors_names_and_counts(officer):
     lonely = PartnershipFactory()
     rows = {p.pk: p for p in selectors.register_queryset(officer)}
     assert sorted(rows[partnership.pk].partner_sectors) == ["public", "voluntary"]
+    assert sorted(rows[partnership.pk].sector_labels) == ["Public", "Voluntary and community"]
+    assert rows[lonely.pk].sector_labels == []
     assert rows[partnership.pk].partner_names == ["A Trust", "B Police"]
     assert rows[partnership.pk].partner_count == 2
     assert rows[lonely.pk].partner_sectors == [] and rows[lonely.pk].partner_count == 0
-
-
-def test_latest_health_checks_come_from_the_assessments_results(monkeypatch):
-    from assessments import results
-
-    assert selectors.latest_health_checks([]) == {}
-    calls = []
-
-    def latest_totals(ids):
-        calls.append(ids)
-        return {1: (97.5, "Partnership working is good")}
-
-    monkeypatch.setattr(results, "latest_totals", latest_totals)
-    assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good")}
-    assert calls == [[1, 2]]
 
 
 def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):

@@ -1,117 +1,40 @@
-"""Selectors and services of stages 3 and 4: a round's results, exports, comparisons and action plan.
+"""Reads of stages 3 and 4: a round's computed results, the summaries of many rounds, and the action plan.
 
 The database work is a fixed number of queries per round, whatever its number of responses: responses carry
-their six principle scores (worked out on submit), the answer distribution is counted in SQL, and the
-instrument's structure is read once per process (instruments are immutable once loaded).
+their principle scores (worked out on submit), the answer distribution is counted in SQL, and the
+instrument's structure is read once per process (instruments are immutable once loaded). A closed round's
+results are computed once and kept in the shared cache under a fingerprint of its responses.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import (
     ActionItem,
-    ActionStatus,
     GroupDimension,
     GroupTally,
-    Instrument,
+    Invitation,
     Level,
     Response,
     ResponseStatus,
     Round,
     RoundState,
 )
-from assessments.selectors import instrument_bands, round_counts
-from config.exports import csv_cell
-from config.roles import is_manager, user_roles
+from assessments.selectors import InstrumentStructure, PrincipleInfo, StatementInfo, instrument_structure, round_counts
+from config.roles import FACILITATOR, is_manager, user_roles
 
 LEVEL_LABELS = dict(Level.choices)
-
-
-# --- The instrument's structure, read once --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatementInfo:
-    id: int
-    code: str
-    text: str
-    principle: int
-    element_title: str
-
-
-@dataclass(frozen=True)
-class PrincipleInfo:
-    number: int
-    title: str
-    short_title: str
-    bands: tuple[scoring.Band, ...]
-    statements: tuple[StatementInfo, ...]
-
-
-@dataclass(frozen=True)
-class InstrumentStructure:
-    id: int
-    title: str
-    success_statement: str
-    scale: dict[int, str]
-    principles: tuple[PrincipleInfo, ...]
-    total_bands: tuple[scoring.Band, ...]
-    scenario_texts: dict[str, str]
-
-    @property
-    def statements(self) -> list[StatementInfo]:
-        return [s for p in self.principles for s in p.statements]
-
-    def principle(self, number: int) -> PrincipleInfo:
-        return self.principles[number - 1]
-
-
-@lru_cache(maxsize=32)
-def _structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
-    instrument = (
-        Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
-        .defer("source")
-        .get(pk=instrument_id)
-    )
-    bands = instrument_bands(instrument)
-    principles = []
-    for p in instrument.principles.all():
-        statements = tuple(
-            StatementInfo(s.id, s.code, s.text, p.number, s.element.title)
-            for s in sorted(p.statements.all(), key=lambda s: s.position)
-        )
-        principles.append(
-            PrincipleInfo(
-                p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands.principles[p.number])), statements
-            )
-        )
-    return InstrumentStructure(
-        id=instrument.id,
-        title=instrument.title,
-        success_statement=instrument.success_statement,
-        scale={o.value: o.label for o in instrument.answer_options.all()},
-        principles=tuple(principles),
-        total_bands=tuple(scoring.ordered_bands(bands.total)),
-        scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
-    )
-
-
-def instrument_structure(instrument: Instrument) -> InstrumentStructure:
-    """Return the instrument's principles, statements, bands and wording (cached; instruments never change)."""
-    return _structure(instrument.id, instrument.loaded_at.isoformat())
 
 
 # --- Permissions -----------------------------------------------------------------------------------------
@@ -284,9 +207,7 @@ RESPONSE_FIELDS = (
 
 
 def _submitted_rows(round_ids) -> list[dict]:
-    return list(
-        Response.objects.filter(round_id__in=round_ids, status=ResponseStatus.SUBMITTED).values(*RESPONSE_FIELDS)
-    )
+    return list(Response.objects.submitted().filter(round_id__in=round_ids).values(*RESPONSE_FIELDS))
 
 
 # --- The results page ------------------------------------------------------------------------------------
@@ -354,14 +275,17 @@ def results_visible(round_: Round, submitted: int) -> bool:
     return not round_.anonymous or round_.state == RoundState.CLOSED
 
 
-RESULTS_BODY_VERSION = 1  # bump when the results page's body changes, so cached bodies are not reused
+# Bump when RoundResults (or anything it holds) changes shape, so results cached by older code are not reused.
+RESULTS_VERSION = 3
+RESULTS_CACHE_TIMEOUT = 60 * 60 * 24 * 7
 
 
 def results_fingerprint(round_: Round) -> str | None:
     """Return a key that changes whenever a closed round's results could change, or None for other rounds.
 
-    It covers the round's responses (count and latest change), its state and anonymity, the previous round it
-    is compared with (and that round's responses), and the settings that shape the results.
+    It covers the round's responses (count and latest change), its live invitations (the response rate), its
+    state and anonymity, the previous round it is compared with (and that round's responses), and the settings
+    that shape the results.
     """
     if round_.state != RoundState.CLOSED:
         return None
@@ -377,10 +301,12 @@ def results_fingerprint(round_: Round) -> str | None:
             last=Max("updated_at"),
         )
     }
+    invited = Invitation.objects.live().filter(round=round_).count()
     parts = (
-        RESULTS_BODY_VERSION,
+        RESULTS_VERSION,
         round_.pk,
         round_.anonymous,
+        invited,
         round_.instrument_id,
         marks.get(round_.pk),
         previous.pk if previous else None,
@@ -396,14 +322,13 @@ def results_fingerprint(round_: Round) -> str | None:
 def previous_round(round_: Round) -> Round | None:
     """Return the partnership's latest closed round with results that closed before this one, or None."""
     return (
-        with_enough_responses(
-            Round.objects.filter(
-                partnership_id=round_.partnership_id,
-                closes_on__lt=round_.closes_on,
-                state=RoundState.CLOSED,
-                instrument_id=round_.instrument_id,
-            ).exclude(pk=round_.pk)
+        Round.objects.filter(
+            partnership_id=round_.partnership_id,
+            closes_on__lt=round_.closes_on,
+            instrument_id=round_.instrument_id,
         )
+        .exclude(pk=round_.pk)
+        .with_results()
         .order_by("-closes_on", "-id")
         .first()
     )
@@ -413,8 +338,24 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
     """Return everything the results page, workshop and exports show for a round, in a fixed number of queries.
 
     Until ``results_visible`` (enough responses; an anonymous round closed) only the counts are filled in.
-    ``respondents_only`` stops after the respondents' profiles (all the CSV export needs).
+    ``respondents_only`` stops after the respondents' profiles (all the CSV export needs), ``with_detail=False``
+    before the statements. A closed round's results change only with its responses, so they are computed in
+    full once and kept in the shared cache under ``results_fingerprint``; every caller then reads that object.
     """
+    fingerprint = results_fingerprint(round_)
+    if fingerprint is None:
+        return compute_round_results(round_, with_detail=with_detail, respondents_only=respondents_only)
+    key = f"round-results:{fingerprint}"
+    results = cache.get(key)
+    if results is None:
+        results = compute_round_results(round_)
+        cache.set(key, results, timeout=RESULTS_CACHE_TIMEOUT)
+    # The round itself is the caller's: its title or next health check may have changed since.
+    return replace(results, round=round_)
+
+
+def compute_round_results(round_: Round, *, with_detail: bool = True, respondents_only: bool = False) -> RoundResults:
+    """Return the round's results worked out from the database (``round_results`` without the cache)."""
     structure = instrument_structure(round_.instrument)
     counts = round_counts(round_)
     min_responses = settings.PHC_MIN_RESPONSES
@@ -555,22 +496,6 @@ def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
     return summaries
 
 
-def with_enough_responses(rounds):
-    """Return the closed rounds among ``rounds`` with at least the minimum number of submitted responses.
-
-    Everything outside the round's own results page (register, partnership page, reports) shows closed
-    rounds only: a live total that moves as each person submits would tell who answered what."""
-    # A subquery rather than an annotation: PostgreSQL's DISTINCT ON cannot be combined with GROUP BY in Django.
-    enough = (
-        Response.objects.filter(status=ResponseStatus.SUBMITTED, round_id__in=rounds.values("pk"))
-        .values("round_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=settings.PHC_MIN_RESPONSES)
-        .values("round_id")
-    )
-    return rounds.filter(pk__in=enough, state=RoundState.CLOSED)
-
-
 def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
     """Return {partnership id: its latest round with enough submitted responses, among those closed on or
     before ``on`` (any date when None)}, in one query. ``partnership_ids`` None means every partnership."""
@@ -578,7 +503,7 @@ def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
     if partnership_ids is not None:
         rounds = rounds.filter(partnership_id__in=list(partnership_ids))
     rounds = (
-        with_enough_responses(rounds)
+        rounds.with_results()
         .select_related("instrument")
         .defer("instrument__source")
         .order_by("partnership_id", "-closes_on", "-id")
@@ -630,8 +555,6 @@ class HealthChecks:
 
 def partnership_health_checks(partnership, user) -> HealthChecks:
     """Return the partnership's health checks as ``user`` may see them (results links for those allowed)."""
-    from config.roles import FACILITATOR  # noqa: PLC0415 (import cycle, removed by the results app split)
-
     pairs = partnership_rounds(partnership)
     rows = [(r, s, can_view_results(user, r)) for r, s in pairs]
     with_results = [(r, s) for r, s in reversed(pairs) if s is not None]
@@ -651,114 +574,18 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
     return HealthChecks(rows, structure, labels, means, can_start, latest)
 
 
-# --- Exports ---------------------------------------------------------------------------------------------
-
-
-def _band_json(band: scoring.Band) -> dict:
-    return {"min": band.min, "max": band.max, "text": band.text}
-
-
-def results_json(results: RoundResults) -> dict:
-    """Return the round's results in the documented JSON shape (see the issue and /help/)."""
-    round_ = results.round
-    data: dict = {
-        "round": {
-            "id": round_.id,
-            "partnership": round_.partnership.name,
-            "responses": results.submitted,
-            "anonymous": round_.anonymous,
-        },
-        "principles": [],
-        "total": None,
-        "scenario": None,
-        "respondents": [],
-    }
-    if not results.enough or results.summary is None:
-        data["withheld"] = f"Results are shown once {results.min_responses} responses are submitted."
-        return data
-    for row in results.principles:
-        a = row.aggregate
-        data["principles"].append(
-            {
-                "number": row.info.number,
-                "title": row.info.title,
-                "n": a.n,
-                "mean": a.mean,
-                "median": a.median,
-                "min": a.min,
-                "max": a.max,
-                "band": _band_json(a.band),
-                "agreement": a.agreement,
-                "significance_mean": row.significance_mean,
-            }
-        )
-    total = results.summary.total
-    data["total"] = {"mean": total.mean, "band": _band_json(total.band)}
-    data["scenario"] = {"code": results.summary.scenario.code, "reasons": list(results.summary.scenario.reasons)}
-    data["respondents"] = [
-        {
-            "label": r.label,
-            "organisation": r.organisation,
-            "level": r.level,
-            "principles": list(r.principle_scores),
-            "total": r.total,
-        }
-        for r in results.respondents
-    ]
-    return data
-
-
-def responses_csv(results: RoundResults) -> str:
-    """Return one CSV row per submitted response: label, groups, 36 answers, significance, success, comments.
-
-    In an anonymous round there is no name, email, token, organisation or level (a group of one would give its
-    member away; the breakdowns by group are on the results page). In a named round organisation and level are
-    blank for groups under the minimum size. Nothing but the header is written until the minimum is in.
-    """
-    structure = results.structure
-    codes = [s.code for s in structure.statements]
-    header = (
-        ["label", "organisation", "level"]
-        + [f"P{c}" for c in codes]
-        + [f"S{p.number}" for p in structure.principles]
-        + ["success"]
-        + [f"P{c}_comment" for c in codes]
-        + ["success_comment"]
+def round_actions(round_: Round) -> QuerySet[ActionItem]:
+    """Return the round's actions with their principle and element, each with ``is_overdue``."""
+    return (
+        ActionItem.objects.filter(round=round_)
+        .with_overdue(timezone.localdate())
+        .select_related("principle", "element")
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    if not results.enough:
-        return out.getvalue()
-    for r in results.respondents:
-        values = list(r.answers) + [None] * (len(codes) - len(r.answers))
-        notes = list(r.comments) + [""] * (len(codes) - len(r.comments))
-        sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
-        writer.writerow(
-            [csv_cell(r.label), csv_cell(r.organisation or ""), csv_cell(r.level or "")]
-            + ["" if v is None else v for v in values]
-            + ["" if v is None else v for v in sig]
-            + ["" if r.success is None else r.success]
-            + [csv_cell(n) for n in notes]
-            + [csv_cell(r.success_comment)]
-        )
-    return out.getvalue()
-
-
-def round_actions(round_: Round) -> list[ActionItem]:
-    """Return the round's actions with their principle and element, overdue ones flagged (``is_overdue``)."""
-    today = timezone.localdate()
-    actions = list(ActionItem.objects.filter(round=round_).select_related("principle", "element"))
-    for action in actions:
-        action.is_overdue = action.is_open and action.due_date < today
-    return actions
 
 
 def overdue_actions(round_ids=None):
     """Return open actions past their due date (optionally of some rounds), oldest first."""
-    qs = ActionItem.objects.filter(
-        status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS], due_date__lt=timezone.localdate()
-    ).select_related("round__partnership", "principle")
+    qs = ActionItem.objects.overdue(timezone.localdate()).select_related("round__partnership", "principle")
     if round_ids is not None:
         qs = qs.filter(round_id__in=round_ids)
     return qs.order_by("due_date")
