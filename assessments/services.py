@@ -516,8 +516,10 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
     response.status = ResponseStatus.SUBMITTED
     response.principle_scores = scores
     response.total = total
-    response.answer_values = [values.get(s.pk) for s in statements]
-    response.answer_comments = [answers[s.pk].comment if s.pk in answers else "" for s in statements]
+    answer_values: list[int | None] = [values.get(s.pk) for s in statements]
+    answer_comments = [answers[s.pk].comment if s.pk in answers else "" for s in statements]
+    response.answer_values = answer_values
+    response.answer_comments = answer_comments
     locked.submitted_on = invitation.submitted_on = today
     locked.save(update_fields=["submitted_on"])
     if not round_.anonymous:
@@ -535,11 +537,12 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
             ]
         )
         return SubmitResult(response, already_submitted=False, submitted_on=today)
-    copy = unlinking.unlinked_copy(django_apps, response, response.answer_values, response.answer_comments)
+    copy = unlinking.unlinked_copy(django_apps, response, answer_values, answer_comments)
     response.delete()  # the draft, its answer rows with it
-    unlinking.tallies_add(django_apps, round_.pk, locked.organisation, locked.level, scores)
+    complete = [score for score in scores if score is not None]  # all six: nothing was missing
+    unlinking.tallies_add(django_apps, round_.pk, locked.organisation, locked.level, complete)
     unlinking.reinsert_shuffled(django_apps, round_.pk, [copy])
-    invitation.response = None  # type: ignore[assignment]  # the cached draft is gone
+    invitation.response = None  # the cached draft is gone
     return SubmitResult(_detached(copy), already_submitted=False, submitted_on=today)
 
 

@@ -81,7 +81,11 @@ def profile_dartboard_chart(structure, principle_scores, *, cached: bool = True)
     """``cached=False`` for an anonymous respondent's own profile: a cache row written as they submit would
     sit in the cache table in the order people submitted, holding each one's scores."""
     params = {"scores": list(principle_scores), "labels": _labels(structure)}
-    body = cached_chart("dartboard", "svg", **params) if cached else charts.dartboard(fmt="svg", **params)
+    body = (
+        cached_chart("dartboard", "svg", **params)
+        if cached
+        else charts.dartboard(params["scores"], params["labels"], fmt="svg")
+    )
     return Chart(inline_svg(body), charts.dartboard_alt_text(**params))
 
 

@@ -110,7 +110,7 @@ def who_answered_what(tables: dict[str, Table], round_id: int, people: list[Pers
     # 1. A key: the response's invitation; and ids drawn from the sequence that numbers drafts as people start.
     if any(r["invitation_id"] is not None for r in responses):
         found.append("a submitted response still names its invitation")
-    if any(int(r["id"]) < 2**40 for r in responses):
+    if any(int(r["id"] or 0) < 2**40 for r in responses):
         found.append("a submitted response has an id from the sequence")
     found += _joins(tables, responses, invitations)
     found += _mentions(tables, responses)
@@ -153,9 +153,9 @@ def _orders(responses: list[dict], people: list[Person]) -> list[str]:
 
     found = []
     submitted_order = [p.invitation_id for p in people]
-    orders = {"physical": responses, "id": sorted(responses, key=lambda r: int(r["id"]))}
+    orders = {"physical": responses, "id": sorted(responses, key=lambda r: int(r["id"] or 0))}
     if "xmin" in responses[0]:
-        orders["xmin"] = sorted(responses, key=lambda r: int(r["xmin"]))
+        orders["xmin"] = sorted(responses, key=lambda r: int(r["xmin"] or 0))
         if len({r["xmin"] for r in responses}) > 1:
             found.append("the responses were written by different transactions")
     for name, rows in orders.items():

@@ -54,12 +54,15 @@ def _legacy_results(round_: Round) -> dict:
     rows = list(Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).select_related("invitation"))
     labels = dict(Level.choices)
     grouped = [
-        scoring.RespondentScores("", r.invitation.organisation, labels[r.invitation.level], tuple(r.principle_scores))
+        scoring.RespondentScores(
+            "", r.invitation.organisation, labels[r.invitation.level], tuple(r.principle_scores or ())
+        )
         for r in rows
+        if r.invitation is not None
     ]
     answers = Answer.objects.filter(response__in=rows)
     return {
-        "profiles": sorted((tuple(r.principle_scores), r.total, tuple(r.significance), r.success) for r in rows),
+        "profiles": sorted((tuple(r.principle_scores or ()), r.total, tuple(r.significance), r.success) for r in rows),
         "by_organisation": scoring.group_breakdown(grouped, "organisation", settings.PHC_MIN_GROUP_SIZE),
         "by_level": scoring.group_breakdown(grouped, "level", settings.PHC_MIN_GROUP_SIZE),
         "distribution": Counter((a.statement_id, a.value) for a in answers),
