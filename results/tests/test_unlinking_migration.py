@@ -1,4 +1,4 @@
-"""Migration 0005 unlinks the responses already submitted in anonymous rounds: every aggregate, breakdown,
+"""Migration 0008 unlinks the responses already submitted in anonymous rounds: every aggregate, breakdown,
 distribution, comment and profile of every demo round stays the same (issue 14)."""
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _results_now(round_: Round) -> dict:
 
 
 def test_the_migration_keeps_every_aggregate_and_profile_of_every_demo_round(users, partnerships, monkeypatch):
-    """Demo rounds stored the old way (linked), results worked out; unlinked as migration 0005 does; the same."""
+    """Demo rounds stored the old way (linked), results worked out; unlinked as migration 0008 does; the same."""
 
     monkeypatch.setattr(unlinking, "unlink_submitted", lambda *args, **kwargs: 0)  # the demo as it was
     demo.create_demo(users, io.StringIO())
@@ -108,7 +108,7 @@ def test_the_migration_keeps_every_aggregate_and_profile_of_every_demo_round(use
         legacy["by_level"] = [(g.name, g.n, g.principle_means, g.total_mean, g.withheld) for g in legacy["by_level"]]
         before[round_.pk] = legacy
 
-    unlinking.unlink_submitted(django_apps)  # what migration 0005 runs
+    unlinking.unlink_submitted(django_apps)  # what migration 0008 runs
 
     anonymous = [r for r in rounds if r.anonymous]
     assert anonymous and all(

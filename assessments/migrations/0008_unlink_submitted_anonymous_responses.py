@@ -29,7 +29,7 @@ def unlink(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0004_anonymous_responses_unlinked")]
+    dependencies = [("assessments", "0007_anonymous_responses_unlinked")]
     operations = [
         migrations.RunPython(fill_mailboxes, migrations.RunPython.noop),
         migrations.RunPython(unlink, migrations.RunPython.noop),

@@ -42,7 +42,7 @@ DROP FUNCTION assessments_round_anonymity_fixed();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0005_unlink_submitted_anonymous_responses")]
+    dependencies = [("assessments", "0008_unlink_submitted_anonymous_responses")]
     operations = [
         migrations.AddConstraint(
             model_name="invitation",
