@@ -136,9 +136,10 @@ def _journey_context(invitation: Invitation, response: Response | None, token: s
         item["current"] = item["number"] == step
         # A step left unfinished (partly answered, or passed over) says how much is left, so a skipped
         # statement is noticed at once rather than at the review page.
-        passed = step is None or item["number"] < step
-        unfinished = not item["complete"] and (progress.is_started(item["number"]) or passed)
-        item["left"] = progress.left_on(item["number"]) if unfinished else 0
+        number = int(str(item["number"]))
+        passed = step is None or number < step
+        unfinished = not item["complete"] and (progress.is_started(number) or passed)
+        item["left"] = progress.left_on(number) if unfinished else 0
     return {
         "invitation": invitation,
         "round": invitation.round,
