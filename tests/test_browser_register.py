@@ -15,7 +15,7 @@ from partnerships.gateway import QUESTIONS
 from partnerships.models import Organisation, Partnership
 from partnerships.tests.factories import restore_roles
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAME = "Demo Night-Time Economy Partnership"
 

@@ -160,7 +160,7 @@ def _racing(lock_and_change, act):
     return None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_submit_racing_the_close_is_refused_and_the_results_do_not_change():
     round_ = RoundFactory(anonymous=True)
     invitation = InvitationFactory(round=round_)
@@ -180,7 +180,7 @@ def test_a_submit_racing_the_close_is_refused_and_the_results_do_not_change():
     assert Invitation.objects.get(pk=invitation.pk).submitted_on is None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_save_racing_a_withdrawn_link_is_refused():
     invitation = InvitationFactory(round=RoundFactory(anonymous=True))
     statement = statements_by_principle(invitation.round.instrument)[1][0]
