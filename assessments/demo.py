@@ -262,7 +262,8 @@ def _build_response(
     significance = [min(5, max(1, round(rng.gauss(3.4 + (0.8 if n in (3, 4) else 0), 0.9)))) for n in range(1, 7)]
     success = min(4, max(1, round(rng.gauss(overall, 0.5))))
     scores, total = profile_scores(values)
-    response = Response(
+    # An incomplete principle's score is a NULL array element; the stubs type the elements as the non-null base field.
+    response = Response(  # type: ignore[misc]
         invitation=invitation,
         round_id=invitation.round_id,
         status=ResponseStatus.SUBMITTED,

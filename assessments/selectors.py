@@ -256,10 +256,11 @@ def _instrument_bands(key: tuple[int, str]) -> InstrumentBands:
     rows = Band.objects.filter(instrument_id=key[0]).select_related("principle")
     for row in rows:
         band = scoring.Band(row.min_score, row.max_score, row.text)
-        if row.principle_id is None:
+        principle = row.principle  # loaded by select_related; None exactly when principle_id is None
+        if principle is None:
             total.append(band)
         else:
-            principles.setdefault(row.principle.number, []).append(band)
+            principles.setdefault(principle.number, []).append(band)
     return InstrumentBands(principles=principles, total=total)
 
 
@@ -485,18 +486,21 @@ class Profile:
 
 def response_profile(response: Response, instrument: Instrument) -> Profile:
     """Return the submitted response's scores with the instrument's band wording for each."""
+    scores, total = response.principle_scores, response.total
+    if scores is None or total is None:
+        raise TypeError(f"Response {response.pk} has no scores; only a submitted response has a profile.")
     bands = instrument_bands(instrument)
     principles = instrument_principles(instrument)
     results = [
         PrincipleResult(
             number=p.number,
             title=p.title,
-            score=response.principle_scores[p.number - 1],
-            band=scoring.band_for(response.principle_scores[p.number - 1], bands.principles[p.number]),
+            score=scores[p.number - 1],
+            band=scoring.band_for(scores[p.number - 1], bands.principles[p.number]),
         )
         for p in principles
     ]
-    return Profile(principles=results, total=response.total, total_band=scoring.band_for(response.total, bands.total))
+    return Profile(principles=results, total=total, total_band=scoring.band_for(total, bands.total))
 
 
 @dataclass(frozen=True)

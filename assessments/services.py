@@ -604,7 +604,8 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
     scores, total = profile_scores(by_principle)
     today = timezone.localdate()
     response.status = ResponseStatus.SUBMITTED
-    response.principle_scores = scores
+    # An incomplete principle's score is a NULL array element; the stubs type the elements as the non-null base field.
+    response.principle_scores = scores  # type: ignore[assignment]
     response.total = total
     answer_values: list[int | None] = [values.get(s.pk) for s in statements]
     answer_comments = [answers[s.pk].comment if s.pk in answers else "" for s in statements]

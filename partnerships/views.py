@@ -130,13 +130,13 @@ def _partnership_form_page(request: HttpRequest, partnership: Partnership | None
     formset_class = membership_formset(extra=2 if editing else 3)
     choices = selectors.organisation_choices()
     instance = partnership or Partnership()
-    heading = f"Edit {partnership.name}" if editing else "Record a new partnership"
+    heading = f"Edit {partnership.name}" if partnership is not None else "Record a new partnership"
     if request.method == "POST":
         form = PartnershipForm(request.POST, instance=instance)
         formset = formset_class(request.POST, instance=instance, prefix="partners", organisation_choices=choices)
         if form.is_valid() and formset.is_valid():
             try:
-                if editing:
+                if partnership is not None:
                     saved = services.partnership_update(
                         partnership,
                         details=form.details,
@@ -159,7 +159,7 @@ def _partnership_form_page(request: HttpRequest, partnership: Partnership | None
             instance=instance,
             prefix="partners",
             organisation_choices=choices,
-            queryset=selectors.partnership_memberships(partnership) if editing else None,
+            queryset=selectors.partnership_memberships(partnership) if partnership is not None else None,
         )
     return render(
         request,

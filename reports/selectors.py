@@ -102,14 +102,14 @@ def report_years(partnership_ids: Iterable[int] | None = None) -> dict[int, list
     rows = Response.objects.submitted()
     if partnership_ids is not None:
         rows = rows.filter(round__partnership_id__in=list(partnership_ids))
-    rows = (
+    counted = (
         rows.values("round_id", "round__partnership_id", "round__closes_on__year")
         .annotate(n=Count("id"))
         .filter(n__gte=settings.PHC_MIN_RESPONSES)
         .order_by()
     )
     years: dict[int, set[int]] = defaultdict(set)
-    for row in rows:
+    for row in counted:
         years[row["round__partnership_id"]].add(row["round__closes_on__year"])
     return {pid: sorted(ys, reverse=True) for pid, ys in years.items()}
 
@@ -415,7 +415,8 @@ def partnership_report(
     report.actions = list(round_actions(round_))
     statuses = Counter(a.status for a in report.actions)
     report.action_counts = [(label, statuses.get(value, 0)) for value, label in ActionStatus.choices]
-    report.overdue_action_count = sum(1 for a in report.actions if a.is_overdue)
+    # is_overdue is annotated by ActionItemQuerySet.with_overdue(), which the stubs cannot see.
+    report.overdue_action_count = len([a for a in report.actions if a.is_overdue])  # type: ignore[attr-defined]
     report.trend = [row for row in history if (row.round.closes_on, row.round.pk) <= (round_.closes_on, round_.pk)]
     return report
 
@@ -445,10 +446,10 @@ def reports_overview(partnership_ids: set[int] | None, today: date | None = None
     """Return what /reports/ shows for the given partnerships (None: all): the register's latest health
     checks, overdue reviews and actions, and the years each report has data for."""
     today = today or timezone.localdate()
-    partnerships = Partnership.objects.order_by("name", "pk")
+    chosen = Partnership.objects.order_by("name", "pk")
     if partnership_ids is not None:
-        partnerships = partnerships.filter(pk__in=partnership_ids)
-    partnerships = list(partnerships)
+        chosen = chosen.filter(pk__in=partnership_ids)
+    partnerships = list(chosen)
     current = [p for p in partnerships if p.status != Status.CLOSED]
     rows = portfolio_rows(current, latest_rounds([p.pk for p in current]))
     actions = overdue_actions(

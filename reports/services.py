@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -94,9 +95,10 @@ def statement_bars_chart(statement_rows) -> Chart:
     return Chart(inline_svg(cached_chart("statement_bars", "svg", rows=rows)), charts.statement_bars_alt_text(rows))
 
 
-def trend_chart(structure, round_labels: list[str], means: dict[int, list[float | None]]) -> Chart:
-    params = {"round_labels": round_labels, "means": means, "labels": _labels(structure)}
-    return Chart(inline_svg(cached_chart("trend_lines", "svg", **params)), charts.trend_lines_alt_text(**params))
+def trend_chart(structure, round_labels: list[str], means: Mapping[int, Sequence[float | None]]) -> Chart:
+    labels = _labels(structure)
+    body = cached_chart("trend_lines", "svg", round_labels=round_labels, means=means, labels=labels)
+    return Chart(inline_svg(body), charts.trend_lines_alt_text(round_labels=round_labels, means=means, labels=labels))
 
 
 def register_health_chart(totals: list[tuple[str, float]]) -> Chart:

@@ -81,7 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
             else None,
         )
         for r in rows
-        if r.summary
+        if r.summary and r.round is not None  # a row has a summary only with its round
     ]
     context = {
         "overview": overview,
@@ -201,8 +201,8 @@ def _register_row(p: Partnership, health: tuple[float, str] | None) -> tuple:
         p.start_date.isoformat() if p.start_date else "",
         p.review_due_date.isoformat() if p.review_due_date else "",
         "Yes" if p.review_state == "overdue" else "No",
-        "; ".join(p.partner_names),
-        "; ".join(p.sector_labels),
+        "; ".join(p.partner_names),  # type: ignore[attr-defined]  # annotated by the register's queryset
+        "; ".join(p.sector_labels),  # type: ignore[attr-defined]  # annotated by the register's queryset
         round(health[0], 1) if health else None,
         health[1] if health else "",
     )

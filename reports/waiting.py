@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from assessments.models import ActionItem, Invitation, Response, ResponseStatus, Round, RoundState
@@ -35,7 +35,7 @@ class Waiting:
     items: tuple[WaitingItem, ...] = field(default_factory=tuple)
 
 
-def _rounds_without_plan(rounds) -> object:
+def _rounds_without_plan(rounds: QuerySet[Round]) -> QuerySet[Round]:
     return rounds.filter(state=RoundState.CLOSED).exclude(Exists(ActionItem.objects.filter(round=OuterRef("pk"))))
 
 

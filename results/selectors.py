@@ -106,8 +106,8 @@ class Summary:
 def _sig_means(rows: list[RespondentProfile], structure: InstrumentStructure) -> dict[int, float]:
     means = {}
     for p in structure.principles:
-        values = [r.significance[p.number - 1] for r in rows if len(r.significance) >= p.number]
-        values = [v for v in values if v is not None]
+        given = [r.significance[p.number - 1] for r in rows if len(r.significance) >= p.number]
+        values = [v for v in given if v is not None]
         if values:
             means[p.number] = scoring.mean_one_decimal(values)
     return means
@@ -616,7 +616,7 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
     roles = user_roles(user)
     can_start = (FACILITATOR in roles or user.is_superuser) and partnership.status in ("active", "exiting")
     latest = None
-    if with_results:
+    if with_results and structure is not None:  # structure is set exactly when there are results
         round_, summary = max(with_results, key=lambda pair: (pair[0].closes_on, pair[0].pk))
         latest = (round_, [summary.principles[p.number].mean for p in structure.principles], summary)
     return HealthChecks(rows, structure, labels, means, can_start, latest)

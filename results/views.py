@@ -87,9 +87,10 @@ def workshop(request: HttpRequest, pk: int, *, present: bool = False) -> HttpRes
     }
     if data.enough and 1 <= screen <= 6:
         context["principle"] = data.principles[screen - 1]
-        context["statements"] = data.principle_statements(screen)
+        statements = data.principle_statements(screen)
+        context["statements"] = statements
         # A projector has room for a few comments; the results page has them all.
-        context["principle_comments"] = [text for s in context["statements"] for text, _ in s.comments][:3]
+        context["principle_comments"] = [text for s in statements for text, _ in s.comments][:3]
     template = "assessments/results/present.html" if present else "assessments/results/workshop.html"
     return render(request, template, context)
 

@@ -121,6 +121,8 @@ def answer_sheets(
             comment = comments[position] if comments else ""
             items.append(services.AnswerInput(statement.pk, answers[position], comment))
         response = services.response_save_sheet(invitation, items, require_open=require_open)
+    if response is None:  # the loop above always runs
+        raise ValueError("No answer sheet was saved.")
     return response
 
 
@@ -142,11 +144,13 @@ def submitted_response(
     ``level``, ``name``...). In an anonymous round the response returned has no id (see below).
     """
     if invitation is None:
-        invitation = InvitationFactory(round=round_, **invitation_fields)
+        invitation = InvitationFactory.create(round=round_, **invitation_fields)
     answer_sheets(invitation, answers, comments, require_open=False)
     services.response_save_significance(invitation, list(significance), require_open=False)
     services.response_save_success(invitation, success, success_comment, require_open=False)
     result = services.response_submit(invitation, require_open=False)
+    if result.response is None:
+        raise ValueError("The response had already been submitted.")
     if round_.anonymous:
         # Unlinked on submit: the row in the database cannot be found from the invitation, so this is the
         # unsaved copy of its numbers that the respondent's thank-you page shows.
@@ -225,7 +229,8 @@ def add_responses(
     for invitation, answers in zip(invitations, answer_sets, strict=True):
         scores = [scoring.principle_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
         responses.append(
-            Response(
+            # An incomplete principle's score is a NULL array element; the stubs type the elements as non-null.
+            Response(  # type: ignore[misc]
                 invitation=invitation,
                 round=round_,
                 status=ResponseStatus.SUBMITTED,

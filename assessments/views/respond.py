@@ -400,7 +400,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
     for invitation in selectors.invitations_for_user(request.user):
         response = selectors.response_of(invitation)
         token = token_for(invitation)
-        row = {"invitation": invitation, "round": invitation.round, "response": response}
+        row: dict[str, object] = {"invitation": invitation, "round": invitation.round, "response": response}
         if invitation.has_submitted:
             row["url"] = reverse("assessments:respond_thanks", args=[token])
             done_rows.append(row)

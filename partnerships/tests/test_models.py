@@ -77,7 +77,7 @@ def completed_exit(partnership, **overrides) -> ExitRecord:
         completed_at=timezone.now(),
     )
     values.update(overrides)
-    return ExitRecordFactory(**values)
+    return ExitRecordFactory.create(**values)
 
 
 def test_closed_partnership_with_completed_exit_record_is_accepted():

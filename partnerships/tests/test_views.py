@@ -252,7 +252,8 @@ def test_pages_of_25_with_count(officer, as_user):
 
 def make_partnerships(count: int, start: int) -> None:
     organisations = [
-        OrganisationFactory(name=f"Org {start}-{n}", sector=s) for n, s in enumerate(("public", "private", "voluntary"))
+        OrganisationFactory.create(name=f"Org {start}-{n}", sector=s)
+        for n, s in enumerate(("public", "private", "voluntary"))
     ]
     partnerships = Partnership.objects.bulk_create(
         [

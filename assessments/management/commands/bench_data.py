@@ -88,6 +88,14 @@ def _cell(value) -> str:
     return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
+def _answered_score(answers: list[int]) -> int:
+    """Return the score of a principle whose six statements are all answered (as every bench response is)."""
+    score = scoring.principle_score(answers)
+    if score is None:
+        raise CommandError("A bench response answers every statement.")
+    return score
+
+
 class Command(BaseCommand):
     help = "Create the benchmark data set (deterministic). Refuses to run twice on the same database."
 
@@ -166,7 +174,7 @@ class Command(BaseCommand):
                 ]
             )
             self.stdout.write(f"{len(parts)} partnerships, {len(rounds)} rounds; writing responses...")
-            orgs_of = {}
+            orgs_of: dict[int, list[str]] = {}
             for m in memberships:
                 orgs_of.setdefault(m.partnership_id, []).append(m.organisation.name)
             invitations = []
@@ -216,7 +224,7 @@ class Command(BaseCommand):
     def write_responses(self, rng, rounds, invitations, statements, respondents) -> None:
         # The rounds are anonymous and closed: their responses are written as the services leave them,
         # unlinked (random ids, no invitation, no times, answers in arrays) with the final group tallies.
-        by_round = {}
+        by_round: dict[int, list[Invitation]] = {}
         for inv in invitations:
             by_round.setdefault(inv.round_id, []).append(inv)
         response_rows, tallies = [], []
@@ -227,7 +235,7 @@ class Command(BaseCommand):
             for inv in by_round[r.id]:
                 lean = rng.gauss(0, spread)
                 answers = [min(4, max(1, round(centre + lean + rng.gauss(0, 0.6)))) for _ in statements]
-                scores = [scoring.principle_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
+                scores = [_answered_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
                 comment = rng.choice(COMMENTS)
                 members.append((inv.organisation, inv.level, scores))
                 response_rows.append(
