@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 
-from assessments.models import ActionItem, Invitation, Response, ResponseStatus, Round, RoundState
+from assessments.models import ActionItem, Invitation, Round, RoundState
 from assessments.selectors import invitations_for_user
 from partnerships.models import ExitRecord, GatewayReview, GatewayStatus, Partnership, Status
 
@@ -114,11 +114,8 @@ def facilitator_waiting(user, today: date) -> list[Waiting]:
         .select_related("partnership")
         .annotate(
             invited=Count("invitations", filter=Q(invitations__revoked_at__isnull=True), distinct=True),
-            submitted=Count(
-                "invitations__response",
-                filter=Q(invitations__response__status=ResponseStatus.SUBMITTED),
-                distinct=True,
-            ),
+            # The invitation keeps the day it was submitted; an anonymous response is no longer linked to it.
+            submitted=Count("invitations", filter=Q(invitations__submitted_on__isnull=False), distinct=True),
         )
         .order_by("closes_on", "pk")
     )
@@ -151,11 +148,7 @@ def facilitator_waiting(user, today: date) -> list[Waiting]:
 
 def respondent_waiting(user) -> list[Waiting]:
     """The user's assessments in open rounds not yet submitted (one query)."""
-    unfinished = list(
-        invitations_for_user(user)
-        .filter(round__state=RoundState.OPEN)
-        .exclude(Exists(Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)))
-    )
+    unfinished = list(invitations_for_user(user).filter(round__state=RoundState.OPEN).filter(submitted_on__isnull=True))
     return [
         Waiting(
             "Assessments to finish",

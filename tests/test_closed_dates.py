@@ -86,7 +86,7 @@ def test_the_data_migration_dates_old_closed_rounds_from_the_best_date_available
     from_history = _closed_early()
     from_history.closed_at = None
     from_history.save()  # its history shows it closed now
-    no_history = _closed_early()
+    no_history = _closed_early(anonymous=False)  # an anonymous response keeps no time of submission
     Round.objects.filter(pk=no_history.pk).update(closed_at=None)
     no_history.history.all().delete()
     open_round = make_round(state=RoundState.OPEN, closes_on=PLANNED_CLOSE)
