@@ -25,7 +25,6 @@ from assessments.models import (
     Statement,
 )
 from assessments.tokens import hash_token
-from config.roles import is_manager
 
 # The respondent's journey: six principle sheets, then significance, then success. The welcome and review
 # pages sit outside the count.
@@ -38,20 +37,16 @@ STEP_COUNT = 8
 # --- Rounds -----------------------------------------------------------------------------------------------
 
 
-def user_sees_all_rounds(user) -> bool:
-    """Return True for managers (and superusers), who see every round rather than only their own."""
-    return is_manager(user)
-
-
 def rounds_for_user(user) -> QuerySet[Round]:
-    """Return the rounds ``user`` may list (all for managers, else those they facilitate) with counts.
+    """Return the rounds ``user`` may list, the rule ``assessments.see_round`` as a filter (all for managers,
+    else those they facilitate), with counts.
 
     Each round carries ``invited_count``, ``started_count`` and ``submitted_count`` (revoked invitations
     are not counted as invited).
     """
     rounds = Round.objects.select_related("partnership", "facilitator")
-    if not user_sees_all_rounds(user):
-        rounds = rounds.filter(facilitator=user)
+    if not user.has_perm("assessments.see_all_rounds"):
+        rounds = rounds.filter(facilitator=user) if user.has_perm("assessments.see_rounds") else rounds.none()
 
     # Correlated subqueries: joining invitations and responses together would multiply their rows.
     def count(model, **conditions):
@@ -65,11 +60,9 @@ def rounds_for_user(user) -> QuerySet[Round]:
     )
 
 
-def round_get(pk: int) -> Round:
-    """Return the round with its partnership, instrument and facilitator; Round.DoesNotExist if none."""
-    return (
-        Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source").get(pk=pk)
-    )
+def rounds_with_set_up() -> QuerySet[Round]:
+    """Return rounds with their partnership, instrument and facilitator (for one round's pages)."""
+    return Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source")
 
 
 @dataclass(frozen=True)

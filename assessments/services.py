@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from assessments import emails, scoring
 from assessments.models import (
@@ -35,7 +35,6 @@ from assessments.models import (
 )
 from assessments.selectors import MissingItem, find_missing, instrument_principles, instrument_statements
 from assessments.tokens import issue_token, token_for
-from partnerships.services import partnership_review_recorded
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -93,8 +92,7 @@ ROUND_FIELDS = (
 @transaction.atomic
 def round_create(**fields) -> Round:
     """Create a draft round from the set-up fields (see ROUND_FIELDS) and return it."""
-    round_ = Round(**{name: fields[name] for name in ROUND_FIELDS if name in fields})
-    round_.state = RoundState.DRAFT
+    round_ = Round(**{name: fields[name] for name in ROUND_FIELDS if name in fields})  # a draft, by default
     round_.full_clean()
     round_.save()
     return round_
@@ -128,9 +126,9 @@ def round_update(round_: Round, **fields) -> Round:
 def round_open(round_: Round) -> Round:
     """Open a draft round for answers."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
-    if locked.state != RoundState.DRAFT:
+    if not can_proceed(locked.open):
         raise ServiceError(f"Only a draft round can be opened; this one is {locked.get_state_display().lower()}.")
-    locked.state = RoundState.OPEN
+    locked.open()
     locked.save(update_fields=["state"])
     return locked
 
@@ -139,16 +137,10 @@ def round_open(round_: Round) -> Round:
 def round_close(round_: Round) -> Round:
     """Close an open round: from now on its links take no more answers."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
-    if locked.state != RoundState.OPEN:
+    if not can_proceed(locked.close):
         raise ServiceError(f"Only an open round can be closed; this one is {locked.get_state_display().lower()}.")
-    locked.state = RoundState.CLOSED
-    locked.closed_at = timezone.now()
+    locked.close()  # the transition sets closed_at and records the partnership's review
     locked.save(update_fields=["state", "closed_at"])
-    submitted = locked.responses.filter(status=ResponseStatus.SUBMITTED).count()
-    if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
-        # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
-        # already agreed in the action plan takes precedence and stays.
-        partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
     return locked
 
 
@@ -519,7 +511,12 @@ def action_item_update(action: ActionItem, **fields) -> ActionItem:
 
 @transaction.atomic
 def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
-    """Record the date of the next health check; it becomes the partnership's review due date."""
+    """Record the date of the next health check; it becomes the partnership's review due date.
+
+    Only a closed round sets it: a draft or open round is not a review, so it cannot move the date.
+    """
+    if round_.state != RoundState.CLOSED:
+        raise ServiceError("The next health check is agreed once the round is closed.")
     round_.next_health_check = when
     round_.save(update_fields=["next_health_check"])
     partnership = round_.partnership

@@ -8,8 +8,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +36,7 @@ from assessments.instruments import default_instrument
 from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
 from assessments.results import instrument_structure
 from assessments.tokens import token_for
+from config.access import loader, permission_required_or_403
 from config.views import ratelimited
 
 RESPOND_RATE_DEFAULT = "60/m"
@@ -44,29 +44,11 @@ RESPOND_RATE_DEFAULT = "60/m"
 # --- Facilitator pages ------------------------------------------------------------------------------------
 
 
-def _require_perm(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
+round_from_url = loader(selectors.rounds_with_set_up)
 
 
-def _round_for(request: HttpRequest, pk: int, perm: str, *, manage: bool = True) -> Round:
-    """Return the round if the user holds ``perm`` and facilitates it (or, to look only, is a manager)."""
-    _require_perm(request, perm)
-    try:
-        round_ = selectors.round_get(pk)
-    except Round.DoesNotExist as exc:
-        raise Http404("No such round.") from exc
-    user = request.user
-    if round_.facilitator_id == user.pk or user.is_superuser:
-        return round_
-    if not manage and selectors.user_sees_all_rounds(user):
-        return round_
-    raise PermissionDenied
-
-
-@login_required
+@permission_required_or_403("assessments.see_rounds")
 def round_list(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "assessments.view_round")
     page = Paginator(selectors.rounds_for_user(request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -74,8 +56,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
         {
             "rounds": page,
             "page": page,
-            "sees_all": selectors.user_sees_all_rounds(request.user),
-            "can_add": request.user.has_perm("assessments.add_round"),
+            "sees_all": request.user.has_perm("assessments.see_all_rounds"),
+            "can_add": request.user.has_perm("assessments.create_round"),
         },
     )
 
@@ -97,9 +79,8 @@ def _initial_round(request: HttpRequest) -> dict:
     return initial
 
 
-@login_required
+@permission_required_or_403("assessments.create_round")
 def round_create(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "assessments.add_round")
     form = RoundForm(request.POST or None, initial=_initial_round(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,9 +93,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/rounds/form.html", {"form": form, "round": None})
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     if round_.state == RoundState.CLOSED:
         messages.error(request, "A closed round cannot be changed.")
         return redirect(round_)
@@ -139,10 +120,10 @@ def _reopen_choices(round_: Round):
     return Invitation.objects.filter(round=round_, response__status=ResponseStatus.SUBMITTED).order_by("name")
 
 
-@login_required
+@permission_required_or_403("assessments.see_round", fn=round_from_url)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.view_round", manage=False)
-    can_manage = round_.facilitator_id == request.user.pk or request.user.is_superuser
+    round_ = round_from_url(request, pk=pk)
+    can_manage = request.user.has_perm("assessments.run_round", round_)
     reopen_form = None
     if can_manage and round_.state == RoundState.OPEN:
         reopen_form = ReopenForm(invitations=_reopen_choices(round_))
@@ -153,6 +134,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "counts": selectors.round_counts(round_),
             "can_manage": can_manage,
+            # The open and close buttons come from the round's available transitions.
+            "transitions": {t.name for t in round_.get_available_state_transitions()} if can_manage else set(),
             "reopen_form": reopen_form,
             "reopenings": selectors.round_reopenings(round_),
             "level_labels": [Level(v).label for v in round_.levels],
@@ -160,10 +143,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def round_state(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     form = RoundStateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether to open or close the round.")
@@ -180,20 +163,20 @@ def round_state(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(round_)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask before closing: a closed round cannot be opened again."""
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     if round_.state != RoundState.OPEN:
         messages.info(request, "Only an open round can be closed.")
         return redirect(round_)
     return render(request, "assessments/rounds/close.html", {"round": round_, "counts": selectors.round_counts(round_)})
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_reopening")
+    round_ = round_from_url(request, pk=pk)
     form = ReopenForm(request.POST, invitations=_reopen_choices(round_))
     if not form.is_valid():
         messages.error(request, "Choose whose response to reopen and give the reason.")
@@ -245,16 +228,16 @@ def _invitations_page(request: HttpRequest, round_: Round, status: int = 200, **
     return render(request, "assessments/rounds/invitations.html", context, status=status)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 def invitations(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.view_invitation")
+    round_ = round_from_url(request, pk=pk)
     return _invitations_page(request, round_)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_invitation")
+    round_ = round_from_url(request, pk=pk)
     form = InvitationForm(request.POST, round_=round_)
     if form.is_valid():
         try:
@@ -275,10 +258,10 @@ def _preview(round_: Round, text: str):
     )
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitations_import(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_invitation")
+    round_ = round_from_url(request, pk=pk)
     form = InvitationImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _invitations_page(request, round_, import_form=form)
@@ -294,10 +277,10 @@ def invitations_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitations_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_invitation")
+    round_ = round_from_url(request, pk=pk)
     form = InvitationConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The rows could not be read again; paste or upload them once more.")
@@ -321,10 +304,10 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_invitation")
+    round_ = round_from_url(request, pk=pk)
     try:
         sent = services.invitations_send(round_, base_url=_base_url(request))
     except services.ServiceError as exc:
@@ -337,10 +320,10 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:invitations", pk=round_.pk)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_invitation")
+    round_ = round_from_url(request, pk=pk)
     try:
         sent = services.reminders_send(round_, base_url=_base_url(request))
     except services.ServiceError as exc:
@@ -353,10 +336,10 @@ def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:invitations", pk=round_.pk)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def round_emails(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     form = RoundEmailsForm(request.POST)
     if form.is_valid():
         try:
@@ -369,10 +352,10 @@ def round_emails(request: HttpRequest, pk: int) -> HttpResponse:
     return _invitations_page(request, round_, emails_form=form)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_invitation")
+    round_ = round_from_url(request, pk=pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round_)
     try:
         services.invitation_revoke(invitation)
@@ -690,7 +673,7 @@ def respond_thanks(request: HttpRequest, invitation: Invitation, response, token
 # --- My assessments ---------------------------------------------------------------------------------------
 
 
-@login_required
+@permission_required_or_403("assessments.see_my_assessments")
 def my_assessments(request: HttpRequest) -> HttpResponse:
     open_rows, done_rows, missed_rows = [], [], []
     for invitation in selectors.invitations_for_user(request.user):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest
 from django.urls import include, path
 from django_ratelimit.decorators import ratelimit
 
@@ -12,9 +13,19 @@ from config import views
 admin.site.site_header = "Partnership Health Check administration"
 admin.site.site_title = "Partnership Health Check"
 
-login_view = ratelimit(key="ip", rate="20/m", method="POST", block=True)(
-    auth_views.LoginView.as_view(redirect_authenticated_user=True)
-)
+
+def superusers_only(request: HttpRequest) -> bool:
+    """The admin is for superusers: role accounts (even staff ones) do not reach it, so it cannot undo the
+    site's rules (see each app's admin.py for what even a superuser cannot change there)."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
+
+throttled = ratelimit(key="ip", rate="20/m", method="POST", block=True)
+login_view = throttled(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+# The admin's sign-in is throttled like the site's.
+admin.site.login = throttled(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),

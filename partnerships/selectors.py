@@ -10,10 +10,9 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q, QuerySet, Value
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+from assessments.models import ActionItem, ActionStatus, Round, RoundState
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
     ExitRecord,
@@ -32,40 +31,21 @@ UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
 
 def sees_whole_register(user) -> bool:
     """Return whether the user reads every partnership (managers and register administrators)."""
-    return bool(user_roles(user) & {MANAGER, REGISTER_ADMIN})
-
-
-def _involvement(user) -> Q | None:
-    """Return the condition "the user facilitates, or is invited to, one of its rounds"; None if none applies.
-
-    An invitation is the user's when it is linked to their account or sent to their account's email address.
-    """
-    roles = user_roles(user)
-    condition = Q(pk__in=[])
-    if FACILITATOR in roles:
-        condition |= Q(rounds__facilitator=user)
-    if RESPONDENT in roles:
-        condition |= Q(rounds__invitations__user=user)
-        if user.email:
-            condition |= Q(rounds__invitations__email__iexact=user.email)
-    return condition
+    return user.has_perm("partnerships.see_whole_register")
 
 
 def partnerships_visible_to(user) -> QuerySet[Partnership]:
-    """Return the partnerships the user may read.
+    """Return the partnerships the user may read: the rule ``partnerships.see_partnership`` as a filter.
 
     Managers and register administrators read all of them; facilitators the partnerships with a round they
-    facilitate; respondents the partnerships of a round they are invited to; anyone else none.
+    facilitate; anyone else (respondents included) none.
     """
-    if not user.is_authenticated:
-        return Partnership.objects.none()
     if sees_whole_register(user):
         return Partnership.objects.all()
-    condition = _involvement(user)
-    if condition is None:
+    if not user.has_perm("partnerships.see_register"):
         return Partnership.objects.none()
     # A subquery rather than a join, so a partnership with many rounds is still one row.
-    return Partnership.objects.filter(pk__in=Partnership.objects.filter(condition).values("pk"))
+    return Partnership.objects.filter(pk__in=Partnership.objects.filter(rounds__facilitator=user).values("pk"))
 
 
 def register_queryset(user) -> QuerySet[Partnership]:
@@ -88,13 +68,16 @@ def register_queryset(user) -> QuerySet[Partnership]:
     )
 
 
-def latest_health_checks(partnership_ids: Iterable[int]) -> dict[int, tuple[float, str] | None]:
+def latest_health_checks(partnership_ids: Iterable[int], viewer) -> dict[int, tuple[float, str] | None]:
     """Return, per partnership id, the mean total and band label of its latest completed health check
     (a fixed number of queries for any number of partnerships)."""
     from assessments import results  # the results build on the register, so imported when used  # noqa: PLC0415 (import cycle, removed by the results app split)
 
     ids = list(partnership_ids)
-    return dict(results.latest_totals(ids)) if ids else {}
+    if not ids:
+        return {}
+    facilitated_by = None if viewer.has_perm("assessments.see_all_summaries") else viewer
+    return dict(results.latest_totals(ids, facilitated_by=facilitated_by))
 
 
 def service_areas(user=None) -> list[str]:
@@ -115,10 +98,10 @@ def reviews_due(user, today: date | None = None) -> QuerySet[Partnership]:
     )
 
 
-def partnership_for(user, pk: int) -> Partnership:
-    """Return the partnership with its gateway, outside-body check and exit record, or raise Http404 when the
-    user may not read it (its existence is not revealed)."""
-    queryset = partnerships_visible_to(user).select_related(
+def partnerships_with_records() -> QuerySet[Partnership]:
+    """Return partnerships with their gateway, outside-body check and exit record (for one partnership's pages;
+    the views' gate asks the rules who may read it)."""
+    return Partnership.objects.select_related(
         "gateway",
         "gateway__submitted_by",
         "gateway__decided_by",
@@ -127,7 +110,34 @@ def partnership_for(user, pk: int) -> Partnership:
         "exit_record__completed_by",
         "created_by",
     )
-    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class ExitOutstanding:
+    """What is still open when an exit is completed: the question asked before completing it."""
+
+    open_actions: list[ActionItem]
+    unfinished_rounds: list[Round]
+    review_due: date | None  # the annual review date, when it is today or earlier
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.open_actions or self.unfinished_rounds or self.review_due)
+
+
+def exit_outstanding(partnership: Partnership, today: date | None = None) -> ExitOutstanding:
+    """Return the partnership's open actions, rounds not yet closed and an overdue annual review."""
+    today = today or timezone.localdate()
+    actions = (
+        ActionItem.objects.filter(
+            round__partnership=partnership, status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
+        )
+        .select_related("round", "principle")
+        .order_by("due_date", "pk")
+    )
+    rounds = Round.objects.filter(partnership=partnership).exclude(state=RoundState.CLOSED).order_by("opens_on")
+    due = partnership.review_due_date
+    return ExitOutstanding(list(actions), list(rounds), due if due is not None and due <= today else None)
 
 
 def partnership_memberships(partnership: Partnership) -> QuerySet[Membership]:

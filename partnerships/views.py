@@ -1,6 +1,5 @@
-"""Pages of the partnership register. Each view checks the role, parses the form, calls one selector or
-service, and renders or redirects. Partnerships the user may not read are "not found"; pages the role may not
-use are refused with 403."""
+"""Pages of the partnership register. Each view states its rule in one line (``partnerships/rules.py``), parses
+the form, calls one selector or service, and renders or redirects."""
 
 from __future__ import annotations
 
@@ -9,8 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.results import partnership_health_checks
+from config.access import loader, permission_required_or_403
 from config.exports import csv_cell
 from partnerships import gateway as rules
 from partnerships import selectors, services
@@ -41,11 +40,7 @@ from partnerships.models import (
 )
 
 PAGE_SIZE = 25
-
-
-def _require(request: HttpRequest, *perms: str) -> None:
-    if not request.user.has_perms(perms):
-        raise PermissionDenied
+partnership_from_url = loader(selectors.partnerships_with_records)
 
 
 def _register_filter(request: HttpRequest) -> PartnershipFilter:
@@ -57,9 +52,10 @@ def _register_filter(request: HttpRequest) -> PartnershipFilter:
     )
 
 
-def _decorate(partnerships: list[Partnership], today: date) -> list[Partnership]:
-    """Add each row's latest health check (one call for all), review state and partners' sector labels."""
-    latest = selectors.latest_health_checks(p.pk for p in partnerships)
+def _decorate(partnerships: list[Partnership], today: date, viewer) -> list[Partnership]:
+    """Add each row's latest health check the viewer may see (one call for all), review state and partners'
+    sector labels."""
+    latest = selectors.latest_health_checks((p.pk for p in partnerships), viewer)
     sectors = dict(Sector.choices)
     for partnership in partnerships:
         partnership.latest_health_check = latest.get(partnership.pk)
@@ -70,13 +66,13 @@ def _decorate(partnerships: list[Partnership], today: date) -> list[Partnership]
     return partnerships
 
 
-@login_required
+@permission_required_or_403("partnerships.see_register")
 @require_safe
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "partnerships.view_partnership")
+    services.exits_close_due()  # the first read after an exit date closes the partnership
     register = _register_filter(request)
     page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _decorate(list(page.object_list), register.today)
+    rows = _decorate(list(page.object_list), register.today, request.user)
     return render(
         request,
         "partnerships/list.html",
@@ -87,7 +83,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "sorts": sort_links(register.sort_key, request.GET),
             "today": register.today,
             "soon_days": settings.PHC_REVIEW_DUE_SOON_DAYS,
-            "can_add": request.user.has_perm("partnerships.add_partnership"),
+            "can_add": request.user.has_perm("partnerships.record_partnership"),
         },
     )
 
@@ -119,12 +115,11 @@ class _Echo:
         return value
 
 
-@login_required
+@permission_required_or_403("partnerships.see_register")
 @require_safe
 def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
-    _require(request, "partnerships.view_partnership")
     register = _register_filter(request)
-    rows = _decorate(list(register.qs), register.today)
+    rows = _decorate(list(register.qs), register.today, request.user)
     writer = csv.writer(_Echo())
 
     def lines():
@@ -161,13 +156,11 @@ def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@login_required
+@permission_required_or_403("partnerships.see_reviews_due")
 @require_safe
 def reviews(request: HttpRequest) -> HttpResponse:
-    if not selectors.sees_whole_register(request.user):
-        raise PermissionDenied
     today = timezone.localdate()
-    rows = _decorate(list(selectors.reviews_due(request.user, today)), today)
+    rows = _decorate(list(selectors.reviews_due(request.user, today)), today, request.user)
     return render(
         request,
         "partnerships/reviews.html",
@@ -176,19 +169,20 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "due_soon": [r for r in rows if r.review_state == "due_soon"],
             "soon_days": settings.PHC_REVIEW_DUE_SOON_DAYS,
             "gateways": selectors.gateways_awaiting_approval()
-            if request.user.has_perm("partnerships.approve_gatewayreview")
+            if request.user.has_perm("partnerships.see_gateways_awaiting")
             else None,
             "today": today,
         },
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_partnership", fn=partnership_from_url)
 @require_safe
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership")
-    partnership = selectors.partnership_for(request.user, pk)
-    whole_register = selectors.sees_whole_register(request.user)
+    partnership = partnership_from_url(request, pk=pk)
+    if partnership.status == Status.EXITING and services.exits_close_due():
+        partnership = selectors.partnerships_with_records().get(pk=pk)  # its exit date has come: now closed
+    whole_register = request.user.has_perm("partnerships.see_history")
     health_checks = partnership_health_checks(partnership, request.user)
     return render(
         request,
@@ -209,7 +203,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 timezone.localdate(),
                 settings.PHC_REVIEW_DUE_SOON_DAYS,
             ),
-            "can_change": request.user.has_perm("partnerships.change_partnership") and not partnership.is_closed,
         },
     )
 
@@ -271,35 +264,28 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@login_required
+@permission_required_or_403("partnerships.record_partnership")
 @require_http_methods(["GET", "POST"])
 def partnership_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "partnerships.add_partnership")
     return _partnership_form_page(request, None)
 
 
-@login_required
+@permission_required_or_403("partnerships.keep_register", fn=partnership_from_url)
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.change_partnership")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     if partnership.is_closed:
         messages.info(request, "This partnership is closed: its record can be read but no longer changed.")
         return redirect(partnership)
     return _partnership_form_page(request, partnership)
 
 
-@login_required
+@permission_required_or_403("partnerships.see_gateway", fn=partnership_from_url, post="partnerships.edit_gateway")
 @require_http_methods(["GET", "POST"])
 def gateway(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership", "partnerships.view_gatewayreview")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     review: GatewayReview | None = getattr(partnership, "gateway", None)
-    can_edit = (
-        request.user.has_perm("partnerships.change_gatewayreview")
-        and partnership.status == Status.PROPOSED
-        and (review is None or review.is_editable)
-    )
+    can_edit = request.user.has_perm("partnerships.edit_gateway", partnership)
     answers = selectors.gateway_answers(review)
     form = None
     if can_edit:
@@ -321,8 +307,6 @@ def gateway(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("partnerships:gateway", pk=partnership.pk)
         else:
             form = GatewayForm(initial=GatewayForm.initial_from(answers))
-    elif request.method == "POST":
-        raise PermissionDenied
     return _gateway_page(request, partnership, review, answers, form, GatewayDecisionForm())
 
 
@@ -333,10 +317,16 @@ def _numbered_sections(answers: dict) -> list:
 
 
 def _gateway_page(request, partnership, review, answers, form, decision_form) -> HttpResponse:
-    can_decide = (
+    # The buttons come from the transitions this user may take (the four-eyes rule is their condition).
+    decisions = (
+        {t.name for t in review.get_available_user_status_transitions(request.user)} if review is not None else set()
+    )
+    can_decide = bool(decisions & {"approve", "send_back"})
+    waiting_for_another = (
         review is not None
         and review.status == GatewayStatus.SUBMITTED
-        and request.user.has_perm("partnerships.approve_gatewayreview")
+        and request.user.has_perm("partnerships.decide_gateway", partnership)
+        and not can_decide
     )
     return render(
         request,
@@ -348,16 +338,15 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
             "sections": _numbered_sections(answers),
             "summary": rules.answer_summary({c: a.answer for c, a in answers.items()}),
             "decision_form": decision_form if can_decide else None,
-            "own_submission": can_decide and review.submitted_by_id == request.user.pk,
+            "own_submission": waiting_for_another,
         },
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.decide_gateway", fn=partnership_from_url)
 @require_POST
 def gateway_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_gatewayreview", "partnerships.approve_gatewayreview")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     review: GatewayReview | None = getattr(partnership, "gateway", None)
     if review is None or review.status != GatewayStatus.SUBMITTED:
         messages.error(request, "This gateway is not waiting for a decision.")
@@ -379,17 +368,14 @@ def gateway_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _gateway_page(request, partnership, review, answers, None, form)
 
 
-@login_required
+@permission_required_or_403(
+    "partnerships.see_outside_body", fn=partnership_from_url, post="partnerships.edit_outside_body"
+)
 @require_http_methods(["GET", "POST"])
 def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership", "partnerships.view_outsidebodycheck")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     check: OutsideBodyCheck | None = getattr(partnership, "outside_body_check", None)
-    can_edit = (
-        request.user.has_perm("partnerships.change_outsidebodycheck")
-        and partnership.is_outside_body
-        and not partnership.is_closed
-    )
+    can_edit = request.user.has_perm("partnerships.edit_outside_body", partnership)
     form = None
     if can_edit:
         form = OutsideBodyCheckForm(request.POST or None, instance=check)
@@ -398,8 +384,6 @@ def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
                 services.outside_body_check_save(partnership, values=form.values, by=request.user)
                 messages.success(request, "The outside body checks are saved.")
                 return redirect(partnership)
-    elif request.method == "POST":
-        raise PermissionDenied
     return render(
         request,
         "partnerships/outside_body.html",
@@ -411,18 +395,24 @@ def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_exit", fn=partnership_from_url, post="partnerships.edit_exit")
 @require_http_methods(["GET", "POST"])
 def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership", "partnerships.view_exitrecord")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     record: ExitRecord | None = getattr(partnership, "exit_record", None)
-    can_edit = request.user.has_perm("partnerships.change_exitrecord") and not partnership.is_closed
+    can_edit = request.user.has_perm("partnerships.edit_exit", partnership)
     form = None
     if can_edit:
         completing = request.POST.get("action") == "complete"
         form = ExitRecordForm(request.POST or None, instance=record, partnership=partnership, completing=completing)
         if request.method == "POST":
+            if form.is_valid() and completing and request.POST.get("confirmed") != "yes":
+                # Completing cannot be undone: ask first, with what is still open.
+                return render(
+                    request,
+                    "partnerships/exit_confirm.html",
+                    {"partnership": partnership, "form": form, "outstanding": selectors.exit_outstanding(partnership)},
+                )
             if form.is_valid():
                 try:
                     services.exit_save(partnership, values=form.values, by=request.user, complete=completing)
@@ -430,10 +420,15 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
                     _add_errors(form, exc)
                 else:
                     if completing:
-                        messages.success(request, f"The exit is complete: {partnership.name} is closed.")
+                        partnership.refresh_from_db(fields=["status"])
+                        messages.success(
+                            request,
+                            f"The exit is complete: {partnership.name} is closed."
+                            if partnership.is_closed
+                            else f"The exit is complete: {partnership.name} stays exiting until "
+                            f"{form.values['exit_date']:%-d %B %Y}, then closes.",
+                        )
                         return redirect(partnership)
                     messages.success(request, "The exit record is saved as a draft.")
                     return redirect("partnerships:exit", pk=partnership.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
     return render(request, "partnerships/exit.html", {"partnership": partnership, "record": record, "form": form})

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import results as results_selectors
-from assessments.results_views import round_for_viewer
+from assessments.results_views import round_from_url
+from config.access import loader, permission_required_or_403
 from partnerships.models import Partnership
 from reports import pdf, selectors, services
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+partnership_from_url = loader(Partnership.objects.all)
 
 
-@login_required
+@permission_required_or_403("assessments.view_results", fn=round_from_url)
 def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Dartboards are available as .svg or .png")
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     data = results_selectors.round_results(round_, with_detail=False)
     if not data.enough:
         raise Http404("This round does not have enough responses to show a dartboard yet.")
@@ -34,20 +34,18 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
+@permission_required_or_403("reports.see_reports_page")
 def index(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_see_reports_page(request.user):
-        raise PermissionDenied
     visible = selectors.report_partnership_ids(request.user)
-    overview = selectors.reports_overview(visible)
+    facilitated_by = None if request.user.has_perm("assessments.see_all_rounds") else request.user
+    overview = selectors.reports_overview(visible, facilitated_by=facilitated_by)
     rows, sort = selectors.sort_rows(overview.rows, request.GET.get("sort", "name"))
     # Each score links to its round's results, for those who may open them (managers, the round's facilitator).
-    sees_all = visible is None
     table = [
         (
             r,
             reverse("results:results", args=[r.round.pk])
-            if sees_all or r.round.facilitator_id == request.user.pk
+            if request.user.has_perm("assessments.view_results", r.round)
             else None,
         )
         for r in rows
@@ -58,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "rows": table,
         "columns": sort_columns(overview.principles, sort),
         "sort": sort,
-        "can_download_portfolio": selectors.can_download_portfolio(request.user),
+        "can_download_portfolio": request.user.has_perm("reports.download_portfolio"),
         "this_year": timezone.localdate().year,
     }
     return render(request, "reports/index.html", context)
@@ -97,22 +95,17 @@ def _pdf_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@permission_required_or_403("reports.download_partnership_report", fn=partnership_from_url)
 def partnership_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     _check_year(year)
-    # Refused before the lookup, so a facilitator cannot tell which other partnerships exist.
-    if not selectors.can_download_partnership_report(request.user, pk):
-        raise PermissionDenied
-    partnership = get_object_or_404(Partnership, pk=pk)
+    partnership = partnership_from_url(request, pk=pk)
     report = selectors.partnership_report(partnership, year, viewer=request.user)
     name = f"{slugify(partnership.name) or 'partnership'}-annual-report-{year}.pdf"
     return _pdf_response(pdf.partnership_report_pdf(report), name)
 
 
-@login_required
+@permission_required_or_403("reports.download_portfolio")
 def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
     _check_year(year)
-    if not selectors.can_download_portfolio(request.user):
-        raise PermissionDenied
     report = selectors.portfolio_report(year)
     return _pdf_response(pdf.portfolio_report_pdf(report), f"portfolio-report-{year}.pdf")

@@ -45,9 +45,20 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    # Loads each app's rules.py: who may do what, written once (see partnerships/rules.py).
+    "rules.apps.AutodiscoverRulesConfig",
     "partnerships",
     "assessments",
     "reports",
+]
+
+# The admin's history pages may not revert a row: a revert would assign protected states and anonymity.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Object rules (django-rules) answer user.has_perm(name, obj); the model backend keeps passwords and sign-in.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [

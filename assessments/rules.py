@@ -1,0 +1,50 @@
+"""Who may see and run which assessment round: the object rules (django-rules) of rounds and their results.
+
+The rules in the users' words are in ``partnerships.rules`` and on the help page. For rounds:
+
+- A round is seen and run by its facilitator; managers see every round and its results but change none.
+- Creating a round (facilitators, on an active or exiting partnership) gives no view of anyone else's rounds.
+- Only a closed round sets the partnership's next review date, from its action plan.
+- Respondents reach their own invitations ("My assessments", their personal link) and nothing else.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from partnerships.rules import is_facilitator, is_manager, is_register_admin
+
+
+@rules.predicate
+def facilitates(user, round_) -> bool:
+    """The user is the round's facilitator."""
+    return round_ is not None and user.is_authenticated and round_.facilitator_id == user.pk
+
+
+@rules.predicate
+def round_is_closed(user, round_) -> bool:
+    return round_ is not None and round_.state == "closed"
+
+
+@rules.predicate
+def takes_new_rounds(user, partnership) -> bool:
+    """Health checks are run on active and exiting partnerships."""
+    return partnership is not None and partnership.status in ("active", "exiting")
+
+
+runs = is_facilitator & facilitates
+
+rules.add_perm("assessments.see_rounds", is_facilitator | is_manager)
+rules.add_perm("assessments.see_all_rounds", is_manager)
+rules.add_perm("assessments.create_round", is_facilitator)
+rules.add_perm("assessments.start_round_for", is_facilitator & takes_new_rounds)
+rules.add_perm("assessments.see_round", runs | is_manager)
+rules.add_perm("assessments.run_round", runs)
+rules.add_perm("assessments.edit_round", runs & ~round_is_closed)
+rules.add_perm("assessments.view_results", runs | is_manager)
+# A round's total and band as the register shows them (no results page): also register administrators.
+rules.add_perm("assessments.see_summary", runs | is_manager | is_register_admin)
+rules.add_perm("assessments.see_all_summaries", is_manager | is_register_admin)
+rules.add_perm("assessments.plan_actions", runs)
+rules.add_perm("assessments.set_next_review", runs & round_is_closed)
+rules.add_perm("assessments.see_my_assessments", rules.is_authenticated)
