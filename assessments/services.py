@@ -523,3 +523,15 @@ def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
     partnership.review_due_date = when
     partnership.save(update_fields=["review_due_date", "updated_at"])
     return round_
+
+
+@transaction.atomic
+def round_bring_to(round_: Round, state: str) -> Round:
+    """Move a new draft round to ``state`` through its transitions (open, then close): the construction path
+    of factories and demo data, so a closed round has its close time and review date like any other."""
+    if state in (RoundState.OPEN, RoundState.CLOSED) and round_.state == RoundState.DRAFT:
+        round_.open()
+    if state == RoundState.CLOSED and round_.state == RoundState.OPEN:
+        round_.close()
+    round_.save()
+    return round_

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 Loader = Callable[..., Model]
@@ -44,7 +44,13 @@ def permission_required_or_403(perm: str, fn: Loader | None = None, *, post: str
         def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            obj = fn(request, *args, **kwargs) if fn is not None else None
+            try:
+                obj = fn(request, *args, **kwargs) if fn is not None else None
+            except Http404:
+                # Not found, said only to those the rule could let in: others cannot tell what exists.
+                if request.user.has_perm(perm, None):
+                    raise
+                raise PermissionDenied from None
             rule = post if post is not None and request.method == "POST" else perm
             if not request.user.has_perm(rule, obj):
                 raise PermissionDenied

@@ -356,3 +356,44 @@ def exits_close_due(today: date | None = None) -> int:
             partnership.save(update_fields=["status", "updated_at"])
             closed += 1
     return closed
+
+
+@transaction.atomic
+def partnership_bring_to(partnership: Partnership, status: str, *, today: date | None = None) -> Partnership:
+    """Move a new proposed partnership to ``status`` through the transitions, creating on the way the records
+    each one needs: an approved gateway (active), an exit begun (exiting), a completed exit record dated today
+    (closed). The construction path of factories, demo and benchmark data: nothing is active without its
+    approved gateway, nothing closed without its completed exit."""
+    today = today or timezone.localdate()
+    if status == Status.PROPOSED:
+        return partnership
+    if partnership.start_date is None and partnership.review_due_date is not None:
+        # Data made with a past review date was approved before then.
+        today = min(today, partnership.review_due_date)
+    review = GatewayReview.objects.filter(partnership=partnership).first() or GatewayReview(partnership=partnership)
+    review.partnership = partnership
+    if review.status != GatewayStatus.APPROVED:
+        review.submit(by=None)
+        review.approve(by=None)
+        review.save()
+    partnership.gateway = review
+    partnership.activate(today=today)
+    partnership.save()
+    if status in (Status.EXITING, Status.CLOSED):
+        partnership.begin_exit()
+        partnership.save()
+    if status == Status.CLOSED:
+        record = ExitRecord.objects.create(
+            partnership=partnership,
+            exit_date=today,
+            reason="Objectives met.",
+            achievements="What it set out to do.",
+            lessons_learned="Plan the exit early.",
+            withdrawal_risks="None left.",
+            handover_and_continuity="Handed over to the partners.",
+            completed_at=timezone.now(),
+        )
+        partnership.exit_record = record
+        partnership.close()
+        partnership.save()
+    return partnership

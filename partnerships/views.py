@@ -337,7 +337,7 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
             "form": form,
             "sections": _numbered_sections(answers),
             "summary": rules.answer_summary({c: a.answer for c, a in answers.items()}),
-            "decision_form": decision_form if can_decide else None,
+            "decision_form": decision_form if can_decide or decision_form.is_bound else None,
             "own_submission": waiting_for_another,
         },
     )

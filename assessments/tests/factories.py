@@ -22,9 +22,11 @@ from factory.django import DjangoModelFactory
 from assessments import services
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import Invitation, Level, Response, Round, RoundState, Statement
+from assessments.services import round_bring_to
 from assessments.tokens import issue_token
 from config.roles import FACILITATOR
 from partnerships.models import Continuum, LifecycleStage, Partnership, StatutoryStatus, StructureModel
+from partnerships.services import partnership_bring_to
 
 
 def instrument():
@@ -72,6 +74,12 @@ class _PartnershipFactory(DjangoModelFactory):
     status = "active"
     review_due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=200))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Created proposed, then moved through its transitions (an active one gets its approved gateway).
+        status = kwargs.pop("status")
+        return partnership_bring_to(model_class.objects.create(*args, **kwargs), status)
+
 
 class RoundFactory(DjangoModelFactory):
     """An OPEN anonymous round (pass ``state=RoundState.DRAFT`` or ``CLOSED`` for others)."""
@@ -88,6 +96,12 @@ class RoundFactory(DjangoModelFactory):
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
     anonymous = True
     state = RoundState.OPEN
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Created as a draft, then opened (and closed) through its transitions.
+        state = kwargs.pop("state")
+        return round_bring_to(model_class.objects.create(*args, **kwargs), state)
 
 
 class InvitationFactory(DjangoModelFactory):

@@ -13,7 +13,9 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.instruments import default_instrument
 from assessments.models import Answer, Invitation, Response, ResponseStatus, Round, RoundState, Statement
+from assessments.services import round_bring_to
 from partnerships.models import Partnership
+from partnerships.services import partnership_bring_to
 
 _counter = itertools.count(1)
 
@@ -40,14 +42,19 @@ def partnership(**kwargs) -> Partnership:
         "lifecycle_stage": "functioning",
         "status": "active",
         "review_due_date": timezone.localdate() + timedelta(days=200),
+        # Active since before any year a test reports on (activation would otherwise start it today).
+        "start_date": date(2020, 1, 1),
     }
     fields.update(kwargs)
-    return Partnership.objects.create(**fields)
+    status = fields.pop("status")
+    # Created proposed, then moved through its transitions (an approved gateway for an active one).
+    return partnership_bring_to(Partnership.objects.create(**fields), status)
 
 
 def make_round(facilitator=None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs) -> Round:
     closes_on = closes_on or timezone.localdate()
-    return Round.objects.create(
+    state = kwargs.pop("state", RoundState.CLOSED)
+    round_ = Round.objects.create(
         partnership=kwargs.pop("partnership", None) or partnership(),
         instrument=default_instrument(),
         title=kwargs.pop("title", f"Health check {closes_on.year}"),
@@ -55,9 +62,10 @@ def make_round(facilitator=None, *, anonymous: bool = True, closes_on: date | No
         opens_on=closes_on - timedelta(days=30),
         closes_on=closes_on,
         anonymous=anonymous,
-        state=kwargs.pop("state", RoundState.CLOSED),
         **kwargs,
     )
+    # Rounds of these tests are closed before their responses are added: no review date is recorded then.
+    return round_bring_to(round_, state)
 
 
 def add_responses(

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
-from django.http import Http404
 from django.utils import timezone
 
 from partnerships import gateway as rules
@@ -70,24 +69,17 @@ def test_users_without_a_role_and_signed_out_visitors_read_nothing(nobody):
     assert not selectors.partnerships_visible_to(AnonymousUser()).exists()
 
 
-def test_facilitators_and_respondents_read_only_partnerships_they_are_involved_in(facilitator, respondent):
+def test_facilitators_read_only_partnerships_they_facilitate_and_respondents_none(facilitator, respondent):
     mine, theirs = PartnershipFactory(), PartnershipFactory()
-    # Not involved in any round: nothing, and the detail is "not found".
     assert not selectors.partnerships_visible_to(facilitator).exists()
     assert not selectors.partnerships_visible_to(respondent).exists()
-    with pytest.raises(Http404):
-        selectors.partnership_for(facilitator, mine.pk)
-    if round_models() is None:
-        return  # the assessments app has no rounds yet: nobody can be involved
     make_round(mine, facilitator, respondent)
     make_round(mine, facilitator)  # a second round must not duplicate the row
     other_facilitator = UserFactory(role="Facilitator")
     make_round(theirs, other_facilitator)
     assert list(selectors.partnerships_visible_to(facilitator)) == [mine]
-    assert list(selectors.partnerships_visible_to(respondent)) == [mine]
-    assert selectors.partnership_for(respondent, mine.pk) == mine
-    with pytest.raises(Http404):
-        selectors.partnership_for(respondent, theirs.pk)
+    # Issue 13: being invited to a round shows a respondent nothing of the register.
+    assert list(selectors.partnerships_visible_to(respondent)) == []
 
 
 def test_register_rows_carry_partner_sectors_names_and_counts(officer):
@@ -105,16 +97,17 @@ def test_register_rows_carry_partner_sectors_names_and_counts(officer):
 def test_latest_health_checks_come_from_the_assessments_results(monkeypatch):
     from assessments import results
 
-    assert selectors.latest_health_checks([]) == {}
+    viewer = UserFactory(role="Manager")
+    assert selectors.latest_health_checks([], viewer) == {}
     calls = []
 
-    def latest_totals(ids):
-        calls.append(ids)
+    def latest_totals(ids, facilitated_by):
+        calls.append((ids, facilitated_by))
         return {1: (97.5, "Partnership working is good")}
 
     monkeypatch.setattr(results, "latest_totals", latest_totals)
-    assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good")}
-    assert calls == [[1, 2]]
+    assert selectors.latest_health_checks(iter([1, 2]), viewer) == {1: (97.5, "Partnership working is good")}
+    assert calls == [([1, 2], None)]  # a manager sees every round's total
 
 
 def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):
