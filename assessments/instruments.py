@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from assessments import models as assessment_models
 from assessments.scoring import Band as CoreBand
 from assessments.scoring import validate_bands
 
@@ -34,7 +35,7 @@ def _require(data: Any, key: str, kind: type, where: str) -> Any:
         raise InstrumentError(f"{where}.{key}: expected a whole number")
     if not isinstance(value, kind):
         raise InstrumentError(f"{where}.{key}: expected {kind.__name__}, found {type(value).__name__}")
-    if kind is str and not value.strip() and key not in {"introduction", "subtitle"}:
+    if isinstance(value, str) and not value.strip() and key not in {"introduction", "subtitle"}:
         raise InstrumentError(f"{where}.{key}: must not be empty")
     return value
 
@@ -132,9 +133,7 @@ def load_instrument(data: dict, models=None):
     Loading the same slug and version again is refused: published instruments never change under results.
     """
     validate_instrument(data)
-    if models is None:
-        from assessments import models  # noqa: PLC0415 (import cycle, removed by the results app split)
-    m = models
+    m = assessment_models if models is None else models
     with transaction.atomic():
         if m.Instrument.objects.filter(slug=data["slug"], version=data["version"]).exists():
             raise InstrumentError(
@@ -207,6 +206,4 @@ def load_instrument(data: dict, models=None):
 
 def default_instrument():
     """Return the newest loaded version of the Partnership Assessment Tool."""
-    from assessments.models import Instrument  # noqa: PLC0415 (import cycle, removed by the results app split)
-
-    return Instrument.objects.filter(slug="pat-2003").order_by("-version", "-id").first()
+    return assessment_models.Instrument.objects.filter(slug="pat-2003").order_by("-version", "-id").first()

@@ -125,7 +125,7 @@ class Band(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = f"principle {self.principle.number}" if self.principle_id else "total"
+        scope = f"principle {self.principle.number}" if self.principle is not None else "total"
         return f"{scope} {self.min_score}-{self.max_score}"
 
 

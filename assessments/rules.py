@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rules
 
-from partnerships.rules import is_facilitator, is_manager, is_register_admin
+from partnerships.rules import is_facilitator, is_manager
 
 
 @rules.predicate
@@ -41,10 +41,5 @@ rules.add_perm("assessments.start_round_for", is_facilitator & takes_new_rounds)
 rules.add_perm("assessments.see_round", runs | is_manager)
 rules.add_perm("assessments.run_round", runs)
 rules.add_perm("assessments.edit_round", runs & ~round_is_closed)
-rules.add_perm("assessments.view_results", runs | is_manager)
-# A round's total and band as the register shows them (no results page): also register administrators.
-rules.add_perm("assessments.see_summary", runs | is_manager | is_register_admin)
-rules.add_perm("assessments.see_all_summaries", is_manager | is_register_admin)
-rules.add_perm("assessments.plan_actions", runs)
-rules.add_perm("assessments.set_next_review", runs & round_is_closed)
+# The results of a round and its action plan: results/rules.py.
 rules.add_perm("assessments.see_my_assessments", rules.is_authenticated)

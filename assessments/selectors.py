@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import (
+    ActionItem,
+    ActionStatus,
     Answer,
     AnswerOption,
     Band,
@@ -227,6 +231,79 @@ def _instrument_bands(key: tuple[int, str]) -> InstrumentBands:
     return InstrumentBands(principles=principles, total=total)
 
 
+@dataclass(frozen=True)
+class StatementInfo:
+    id: int
+    code: str
+    text: str
+    principle: int
+    element_title: str
+
+
+@dataclass(frozen=True)
+class PrincipleInfo:
+    number: int
+    title: str
+    short_title: str
+    bands: tuple[scoring.Band, ...]
+    statements: tuple[StatementInfo, ...]
+
+
+@dataclass(frozen=True)
+class InstrumentStructure:
+    """An instrument's principles, statements, scale, bands and scenario wording, as plain values."""
+
+    id: int
+    title: str
+    success_statement: str
+    scale: dict[int, str]
+    principles: tuple[PrincipleInfo, ...]
+    total_bands: tuple[scoring.Band, ...]
+    scenario_texts: dict[str, str]
+
+    @property
+    def statements(self) -> list[StatementInfo]:
+        return [s for p in self.principles for s in p.statements]
+
+    def principle(self, number: int) -> PrincipleInfo:
+        return self.principles[number - 1]
+
+
+@lru_cache(maxsize=32)
+def _structure(key: tuple[int, str]) -> InstrumentStructure:
+    instrument = (
+        Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
+        .defer("source")
+        .get(pk=key[0])
+    )
+    bands = instrument_bands(instrument)
+    principles = []
+    for p in instrument.principles.all():
+        statements = tuple(
+            StatementInfo(s.id, s.code, s.text, p.number, s.element.title)
+            for s in sorted(p.statements.all(), key=lambda s: s.position)
+        )
+        principles.append(
+            PrincipleInfo(
+                p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands.principles[p.number])), statements
+            )
+        )
+    return InstrumentStructure(
+        id=instrument.id,
+        title=instrument.title,
+        success_statement=instrument.success_statement,
+        scale={o.value: o.label for o in instrument.answer_options.all()},
+        principles=tuple(principles),
+        total_bands=tuple(scoring.ordered_bands(bands.total)),
+        scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
+    )
+
+
+def instrument_structure(instrument: Instrument) -> InstrumentStructure:
+    """Return the instrument's principles, statements, bands and wording (cached; instruments never change)."""
+    return _structure(_key(instrument))
+
+
 # --- Invitations and responses ----------------------------------------------------------------------------
 
 
@@ -413,3 +490,34 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
         .select_related("round__partnership", "response")
         .order_by("-round__closes_on", "round__title")
     )
+
+
+# --- Before an exit is completed --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExitOutstanding:
+    """What is still open when an exit is completed: the question asked before completing it."""
+
+    open_actions: list[ActionItem]
+    unfinished_rounds: list[Round]
+    review_due: datetime.date | None  # the annual review date, when it is today or earlier
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.open_actions or self.unfinished_rounds or self.review_due)
+
+
+def exit_outstanding(partnership, today: datetime.date | None = None) -> ExitOutstanding:
+    """Return the partnership's open actions, its rounds not yet closed and an overdue annual review."""
+    today = today or timezone.localdate()
+    actions = (
+        ActionItem.objects.filter(
+            round__partnership=partnership, status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
+        )
+        .select_related("round", "principle")
+        .order_by("due_date", "pk")
+    )
+    rounds = Round.objects.filter(partnership=partnership).exclude(state=RoundState.CLOSED).order_by("opens_on")
+    due = partnership.review_due_date
+    return ExitOutstanding(list(actions), list(rounds), due if due is not None and due <= today else None)

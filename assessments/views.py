@@ -34,7 +34,7 @@ from assessments.forms import (
 )
 from assessments.instruments import default_instrument
 from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
-from assessments.results import instrument_structure
+from assessments.selectors import instrument_structure
 from assessments.tokens import token_for
 from config.access import loader, permission_required_or_403
 from config.views import ratelimited

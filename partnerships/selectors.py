@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,7 +11,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q, QuerySet, Value
 from django.utils import timezone
 
-from assessments.models import ActionItem, ActionStatus, Round, RoundState
+from partnerships import gateway as rules
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
     ExitRecord,
@@ -68,16 +67,15 @@ def register_queryset(user) -> QuerySet[Partnership]:
     )
 
 
-def latest_health_checks(partnership_ids: Iterable[int], viewer) -> dict[int, tuple[float, str] | None]:
-    """Return, per partnership id, the mean total and band label of its latest completed health check
-    (a fixed number of queries for any number of partnerships)."""
-    from assessments import results  # the results build on the register, so imported when used  # noqa: PLC0415 (import cycle, removed by the results app split)
-
-    ids = list(partnership_ids)
-    if not ids:
-        return {}
-    facilitated_by = None if viewer.has_perm("assessments.see_all_summaries") else viewer
-    return dict(results.latest_totals(ids, facilitated_by=facilitated_by))
+def register_rows(partnerships: list[Partnership], today: date) -> list[Partnership]:
+    """Add each row's review state and partners' sector labels."""
+    sectors = dict(Sector.choices)
+    for partnership in partnerships:
+        partnership.review_state = rules.review_state(
+            partnership.status, partnership.review_due_date, today, settings.PHC_REVIEW_DUE_SOON_DAYS
+        )
+        partnership.sector_labels = [sectors.get(s, s) for s in getattr(partnership, "partner_sectors", [])]
+    return partnerships
 
 
 def service_areas(user=None) -> list[str]:
@@ -110,34 +108,6 @@ def partnerships_with_records() -> QuerySet[Partnership]:
         "exit_record__completed_by",
         "created_by",
     )
-
-
-@dataclass(frozen=True)
-class ExitOutstanding:
-    """What is still open when an exit is completed: the question asked before completing it."""
-
-    open_actions: list[ActionItem]
-    unfinished_rounds: list[Round]
-    review_due: date | None  # the annual review date, when it is today or earlier
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.open_actions or self.unfinished_rounds or self.review_due)
-
-
-def exit_outstanding(partnership: Partnership, today: date | None = None) -> ExitOutstanding:
-    """Return the partnership's open actions, rounds not yet closed and an overdue annual review."""
-    today = today or timezone.localdate()
-    actions = (
-        ActionItem.objects.filter(
-            round__partnership=partnership, status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
-        )
-        .select_related("round", "principle")
-        .order_by("due_date", "pk")
-    )
-    rounds = Round.objects.filter(partnership=partnership).exclude(state=RoundState.CLOSED).order_by("opens_on")
-    due = partnership.review_due_date
-    return ExitOutstanding(list(actions), list(rounds), due if due is not None and due <= today else None)
 
 
 def partnership_memberships(partnership: Partnership) -> QuerySet[Membership]:

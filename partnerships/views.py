@@ -3,24 +3,19 @@ the form, calls one selector or service, and renders or redirects."""
 
 from __future__ import annotations
 
-import csv
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.results import partnership_health_checks
 from config.access import loader, permission_required_or_403
-from config.exports import csv_cell
 from partnerships import gateway as rules
 from partnerships import selectors, services
-from partnerships.filters import PartnershipFilter, sort_links
+from partnerships.filters import PartnershipFilter, register_filter, sort_links
 from partnerships.forms import (
     ExitRecordForm,
     GatewayDecisionForm,
@@ -35,7 +30,6 @@ from partnerships.models import (
     GatewayStatus,
     OutsideBodyCheck,
     Partnership,
-    Sector,
     Status,
 )
 
@@ -44,26 +38,7 @@ partnership_from_url = loader(selectors.partnerships_with_records)
 
 
 def _register_filter(request: HttpRequest) -> PartnershipFilter:
-    return PartnershipFilter(
-        request.GET,
-        queryset=selectors.register_queryset(request.user),
-        service_areas=selectors.service_areas(request.user),
-        today=timezone.localdate(),
-    )
-
-
-def _decorate(partnerships: list[Partnership], today: date, viewer) -> list[Partnership]:
-    """Add each row's latest health check the viewer may see (one call for all), review state and partners'
-    sector labels."""
-    latest = selectors.latest_health_checks((p.pk for p in partnerships), viewer)
-    sectors = dict(Sector.choices)
-    for partnership in partnerships:
-        partnership.latest_health_check = latest.get(partnership.pk)
-        partnership.review_state = rules.review_state(
-            partnership.status, partnership.review_due_date, today, settings.PHC_REVIEW_DUE_SOON_DAYS
-        )
-        partnership.sector_labels = [sectors.get(s, s) for s in getattr(partnership, "partner_sectors", [])]
-    return partnerships
+    return register_filter(request.GET, request.user)
 
 
 @permission_required_or_403("partnerships.see_register")
@@ -72,7 +47,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     services.exits_close_due()  # the first read after an exit date closes the partnership
     register = _register_filter(request)
     page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _decorate(list(page.object_list), register.today, request.user)
+    rows = selectors.register_rows(list(page.object_list), register.today)
     return render(
         request,
         "partnerships/list.html",
@@ -88,79 +63,11 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-CSV_HEADINGS = (
-    "Reference",
-    "Name",
-    "Status",
-    "Life-cycle stage",
-    "Type of working",
-    "Structure model",
-    "Statutory status",
-    "Service area",
-    "Lead officer",
-    "Senior sponsor",
-    "Risk rating",
-    "Start date",
-    "Review due",
-    "Review overdue",
-    "Partner organisations",
-    "Partner sectors",
-    "Latest health-check total",
-    "Band",
-)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@permission_required_or_403("partnerships.see_register")
-@require_safe
-def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
-    register = _register_filter(request)
-    rows = _decorate(list(register.qs), register.today, request.user)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-        yield writer.writerow(CSV_HEADINGS)
-        for p in rows:
-            health = p.latest_health_check
-            yield writer.writerow(
-                csv_cell(v)
-                for v in (
-                    p.reference,
-                    p.name,
-                    p.get_status_display(),
-                    p.get_lifecycle_stage_display(),
-                    p.get_continuum_display(),
-                    p.get_structure_model_display(),
-                    p.get_statutory_status_display(),
-                    p.service_area,
-                    p.lead_officer,
-                    p.senior_sponsor,
-                    p.get_risk_display(),
-                    p.start_date.isoformat() if p.start_date else "",
-                    p.review_due_date.isoformat() if p.review_due_date else "",
-                    "Yes" if p.review_state == "overdue" else "No",
-                    "; ".join(p.partner_names),
-                    "; ".join(p.sector_labels),
-                    f"{health[0]:.1f}" if health else "",
-                    health[1] if health else "",
-                )
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="partnership-register-{register.today}.csv"'
-    return response
-
-
 @permission_required_or_403("partnerships.see_reviews_due")
 @require_safe
 def reviews(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = _decorate(list(selectors.reviews_due(request.user, today)), today, request.user)
+    rows = selectors.register_rows(list(selectors.reviews_due(request.user, today)), today)
     return render(
         request,
         "partnerships/reviews.html",
@@ -183,7 +90,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if partnership.status == Status.EXITING and services.exits_close_due():
         partnership = selectors.partnerships_with_records().get(pk=pk)  # its exit date has come: now closed
     whole_register = request.user.has_perm("partnerships.see_history")
-    health_checks = partnership_health_checks(partnership, request.user)
     return render(
         request,
         "partnerships/detail.html",
@@ -195,8 +101,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outside_body_check": getattr(partnership, "outside_body_check", None),
             "history": selectors.partnership_history(partnership) if whole_register else None,
             "whole_register": whole_register,
-            "latest_health_check": health_checks.latest_total,
-            "health_checks": health_checks,
             "review_state": rules.review_state(
                 partnership.status,
                 partnership.review_due_date,
@@ -411,7 +315,7 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(
                     request,
                     "partnerships/exit_confirm.html",
-                    {"partnership": partnership, "form": form, "outstanding": selectors.exit_outstanding(partnership)},
+                    {"partnership": partnership, "form": form},
                 )
             if form.is_valid():
                 try:

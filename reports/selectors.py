@@ -19,19 +19,7 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import ActionItem, ActionStatus, Response, ResponseStatus, Round
-from assessments.results import (
-    RoundResults,
-    StatementRow,
-    Summary,
-    instrument_structure,
-    latest_rounds,
-    overdue_actions,
-    partnership_rounds,
-    round_actions,
-    round_results,
-    round_summaries,
-    with_enough_responses,
-)
+from assessments.selectors import instrument_structure
 from partnerships.models import (
     Continuum,
     ExitRecord,
@@ -42,6 +30,18 @@ from partnerships.models import (
     Partnership,
     Status,
     StructureModel,
+)
+from results.selectors import (
+    RoundResults,
+    StatementRow,
+    Summary,
+    latest_rounds,
+    overdue_actions,
+    partnership_rounds,
+    round_actions,
+    round_results,
+    round_summaries,
+    with_enough_responses,
 )
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
@@ -352,8 +352,8 @@ def partnership_report(
     round_ = year_round(partnership, year)
     if viewer is not None:
         # A facilitator of another round of this partnership: the register entry, not others' results.
-        history = [row for row in history if viewer.has_perm("assessments.view_results", row.round)]
-        if round_ is not None and not viewer.has_perm("assessments.view_results", round_):
+        history = [row for row in history if viewer.has_perm("results.view_round", row.round)]
+        if round_ is not None and not viewer.has_perm("results.view_round", round_):
             report.withheld_round, round_ = round_, None
     if round_ is None:
         before = [row for row in history if row.round.closes_on.year < year]

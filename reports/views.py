@@ -1,18 +1,24 @@
-"""Chart downloads, the managers' reports page and the two PDF reports."""
+"""Chart downloads, the managers' reports page, the register's CSV export and the two PDF reports."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
-from assessments import results as results_selectors
-from assessments.results_views import round_from_url
 from config.access import loader, permission_required_or_403
+from config.exports import content_disposition, csv_cell
+from partnerships.filters import register_filter
 from partnerships.models import Partnership
+from partnerships.selectors import register_rows
 from reports import pdf, selectors, services
+from results import selectors as results_selectors
+from results.views import round_from_url
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
@@ -20,7 +26,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 partnership_from_url = loader(Partnership.objects.all)
 
 
-@permission_required_or_403("assessments.view_results", fn=round_from_url)
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Dartboards are available as .svg or .png")
@@ -30,7 +36,7 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("This round does not have enough responses to show a dartboard yet.")
     response = HttpResponse(services.round_dartboard(data, fmt), content_type=CONTENT_TYPES[fmt])
     name = f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-dartboard.{fmt}"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name, attachment=False)
     return response
 
 
@@ -45,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
         (
             r,
             reverse("results:results", args=[r.round.pk])
-            if request.user.has_perm("assessments.view_results", r.round)
+            if request.user.has_perm("results.view_round", r.round)
             else None,
         )
         for r in rows
@@ -90,7 +96,7 @@ def _check_year(year: int) -> None:
 
 def _pdf_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, attachment=True)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -109,3 +115,74 @@ def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
     _check_year(year)
     report = selectors.portfolio_report(year)
     return _pdf_response(pdf.portfolio_report_pdf(report), f"portfolio-report-{year}.pdf")
+
+
+CSV_HEADINGS = (
+    "Reference",
+    "Name",
+    "Status",
+    "Life-cycle stage",
+    "Type of working",
+    "Structure model",
+    "Statutory status",
+    "Service area",
+    "Lead officer",
+    "Senior sponsor",
+    "Risk rating",
+    "Start date",
+    "Review due",
+    "Review overdue",
+    "Partner organisations",
+    "Partner sectors",
+    "Latest health-check total",
+    "Band",
+)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@permission_required_or_403("partnerships.see_register")
+@require_safe
+def register_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The register as CSV, with the filters of the register page and each partnership's latest health check
+    the user may see (a facilitator's own rounds only)."""
+    register = register_filter(request.GET, request.user)
+    rows = register_rows(list(register.qs), register.today)
+    latest = results_selectors.latest_totals((p.pk for p in rows), viewer=request.user)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        yield writer.writerow(CSV_HEADINGS)
+        for p in rows:
+            health = latest.get(p.pk)
+            yield writer.writerow(
+                csv_cell(v)
+                for v in (
+                    p.reference,
+                    p.name,
+                    p.get_status_display(),
+                    p.get_lifecycle_stage_display(),
+                    p.get_continuum_display(),
+                    p.get_structure_model_display(),
+                    p.get_statutory_status_display(),
+                    p.service_area,
+                    p.lead_officer,
+                    p.senior_sponsor,
+                    p.get_risk_display(),
+                    p.start_date.isoformat() if p.start_date else "",
+                    p.review_due_date.isoformat() if p.review_due_date else "",
+                    "Yes" if p.review_state == "overdue" else "No",
+                    "; ".join(p.partner_names),
+                    "; ".join(p.sector_labels),
+                    f"{health[0]:.1f}" if health else "",
+                    health[1] if health else "",
+                )
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"partnership-register-{register.today}.csv", attachment=True)
+    return response

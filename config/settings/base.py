@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "partnerships",
     "assessments",
+    "results",
     "reports",
 ]
 

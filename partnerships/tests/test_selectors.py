@@ -94,22 +94,6 @@ def test_register_rows_carry_partner_sectors_names_and_counts(officer):
     assert rows[lonely.pk].partner_sectors == [] and rows[lonely.pk].partner_count == 0
 
 
-def test_latest_health_checks_come_from_the_assessments_results(monkeypatch):
-    from assessments import results
-
-    viewer = UserFactory(role="Manager")
-    assert selectors.latest_health_checks([], viewer) == {}
-    calls = []
-
-    def latest_totals(ids, facilitated_by):
-        calls.append((ids, facilitated_by))
-        return {1: (97.5, "Partnership working is good")}
-
-    monkeypatch.setattr(results, "latest_totals", latest_totals)
-    assert selectors.latest_health_checks(iter([1, 2]), viewer) == {1: (97.5, "Partnership working is good")}
-    assert calls == [([1, 2], None)]  # a manager sees every round's total
-
-
 def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):
     today = date(2026, 6, 1)
     start = today - timedelta(days=500)

@@ -1,23 +1,21 @@
-"""Selectors and services of stages 3 and 4: a round's results, exports, comparisons and action plan.
+"""Reads of stages 3 and 4: a round's computed results, the summaries of many rounds, and the action plan.
 
 The database work is a fixed number of queries per round, whatever its number of responses: responses carry
-their six principle scores (worked out on submit), the answer distribution is counted in SQL, and the
-instrument's structure is read once per process (instruments are immutable once loaded).
+their principle scores (worked out on submit), the answer distribution is counted in SQL, and the
+instrument's structure is read once per process (instruments are immutable once loaded). A closed round's
+results are computed once and kept in the shared cache under a fingerprint of its responses.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -26,91 +24,16 @@ from assessments.models import (
     ActionItem,
     ActionStatus,
     Answer,
-    Instrument,
+    Invitation,
     Level,
     Response,
     ResponseStatus,
     Round,
     RoundState,
 )
-from assessments.selectors import instrument_bands, round_counts
-from config.exports import csv_cell
+from assessments.selectors import InstrumentStructure, PrincipleInfo, StatementInfo, instrument_structure, round_counts
 
 LEVEL_LABELS = dict(Level.choices)
-
-
-# --- The instrument's structure, read once --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatementInfo:
-    id: int
-    code: str
-    text: str
-    principle: int
-    element_title: str
-
-
-@dataclass(frozen=True)
-class PrincipleInfo:
-    number: int
-    title: str
-    short_title: str
-    bands: tuple[scoring.Band, ...]
-    statements: tuple[StatementInfo, ...]
-
-
-@dataclass(frozen=True)
-class InstrumentStructure:
-    id: int
-    title: str
-    success_statement: str
-    scale: dict[int, str]
-    principles: tuple[PrincipleInfo, ...]
-    total_bands: tuple[scoring.Band, ...]
-    scenario_texts: dict[str, str]
-
-    @property
-    def statements(self) -> list[StatementInfo]:
-        return [s for p in self.principles for s in p.statements]
-
-    def principle(self, number: int) -> PrincipleInfo:
-        return self.principles[number - 1]
-
-
-@lru_cache(maxsize=32)
-def _structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
-    instrument = (
-        Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
-        .defer("source")
-        .get(pk=instrument_id)
-    )
-    bands = instrument_bands(instrument)
-    principles = []
-    for p in instrument.principles.all():
-        statements = tuple(
-            StatementInfo(s.id, s.code, s.text, p.number, s.element.title)
-            for s in sorted(p.statements.all(), key=lambda s: s.position)
-        )
-        principles.append(
-            PrincipleInfo(
-                p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands.principles[p.number])), statements
-            )
-        )
-    return InstrumentStructure(
-        id=instrument.id,
-        title=instrument.title,
-        success_statement=instrument.success_statement,
-        scale={o.value: o.label for o in instrument.answer_options.all()},
-        principles=tuple(principles),
-        total_bands=tuple(scoring.ordered_bands(bands.total)),
-        scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
-    )
-
-
-def instrument_structure(instrument: Instrument) -> InstrumentStructure:
-    """Return the instrument's principles, statements, bands and wording (cached; instruments never change)."""
-    return _structure(instrument.id, instrument.loaded_at.isoformat())
 
 
 # --- Aggregation of responses ----------------------------------------------------------------------------
@@ -316,14 +239,17 @@ def results_visible(round_: Round, submitted: int) -> bool:
     return not round_.anonymous or round_.state == RoundState.CLOSED
 
 
-RESULTS_BODY_VERSION = 1  # bump when the results page's body changes, so cached bodies are not reused
+# Bump when RoundResults (or anything it holds) changes shape, so results cached by older code are not reused.
+RESULTS_VERSION = 2
+RESULTS_CACHE_TIMEOUT = 60 * 60 * 24 * 7
 
 
 def results_fingerprint(round_: Round) -> str | None:
     """Return a key that changes whenever a closed round's results could change, or None for other rounds.
 
-    It covers the round's responses (count and latest change), its state and anonymity, the previous round it
-    is compared with (and that round's responses), and the settings that shape the results.
+    It covers the round's responses (count and latest change), its live invitations (the response rate), its
+    state and anonymity, the previous round it is compared with (and that round's responses), and the settings
+    that shape the results.
     """
     if round_.state != RoundState.CLOSED:
         return None
@@ -339,10 +265,12 @@ def results_fingerprint(round_: Round) -> str | None:
             last=Max("updated_at"),
         )
     }
+    invited = Invitation.objects.filter(round=round_, revoked_at__isnull=True).count()
     parts = (
-        RESULTS_BODY_VERSION,
+        RESULTS_VERSION,
         round_.pk,
         round_.anonymous,
+        invited,
         round_.instrument_id,
         marks.get(round_.pk),
         previous.pk if previous else None,
@@ -375,8 +303,24 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
     """Return everything the results page, workshop and exports show for a round, in a fixed number of queries.
 
     Until ``results_visible`` (enough responses; an anonymous round closed) only the counts are filled in.
-    ``respondents_only`` stops after the respondents' profiles (all the CSV export needs).
+    ``respondents_only`` stops after the respondents' profiles (all the CSV export needs), ``with_detail=False``
+    before the statements. A closed round's results change only with its responses, so they are computed in
+    full once and kept in the shared cache under ``results_fingerprint``; every caller then reads that object.
     """
+    fingerprint = results_fingerprint(round_)
+    if fingerprint is None:
+        return compute_round_results(round_, with_detail=with_detail, respondents_only=respondents_only)
+    key = f"round-results:{fingerprint}"
+    results = cache.get(key)
+    if results is None:
+        results = compute_round_results(round_)
+        cache.set(key, results, timeout=RESULTS_CACHE_TIMEOUT)
+    # The round itself is the caller's: its title or next health check may have changed since.
+    return replace(results, round=round_)
+
+
+def compute_round_results(round_: Round, *, with_detail: bool = True, respondents_only: bool = False) -> RoundResults:
+    """Return the round's results worked out from the database (``round_results`` without the cache)."""
     structure = instrument_structure(round_.instrument)
     counts = round_counts(round_)
     min_responses = settings.PHC_MIN_RESPONSES
@@ -520,9 +464,10 @@ def latest_rounds(partnership_ids, on: date | None = None, facilitated_by=None) 
     return {r.partnership_id: r for r in rounds}
 
 
-def latest_totals(partnership_ids, facilitated_by=None) -> dict[int, tuple[float, str]]:
+def latest_totals(partnership_ids, viewer=None) -> dict[int, tuple[float, str]]:
     """Return {partnership id: (mean total, band label)} of each partnership's latest round with results
-    (among the rounds ``facilitated_by`` facilitates, when given)."""
+    among the rounds ``viewer`` may see the summary of (a facilitator only their own; everyone's when None)."""
+    facilitated_by = None if viewer is None or viewer.has_perm("results.see_all_summaries") else viewer
     latest = latest_rounds(list(partnership_ids), facilitated_by=facilitated_by)
     summaries = round_summaries(list(latest.values()))
     result = {}
@@ -565,8 +510,8 @@ class HealthChecks:
 def partnership_health_checks(partnership, user) -> HealthChecks:
     """Return the partnership's health checks as ``user`` may see them: the rounds whose summary the rules let
     them see (a facilitator only their own), with a results link where they may open the results."""
-    pairs = [(r, s) for r, s in partnership_rounds(partnership) if user.has_perm("assessments.see_summary", r)]
-    rows = [(r, s, user.has_perm("assessments.view_results", r)) for r, s in pairs]
+    pairs = [(r, s) for r, s in partnership_rounds(partnership) if user.has_perm("results.see_summary", r)]
+    rows = [(r, s, user.has_perm("results.view_round", r)) for r, s in pairs]
     with_results = [(r, s) for r, s in reversed(pairs) if s is not None]
     structure = instrument_structure(with_results[-1][0].instrument) if with_results else None
     labels = [r.title for r, _ in with_results]
@@ -581,119 +526,6 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
         round_, summary = max(with_results, key=lambda pair: (pair[0].closes_on, pair[0].pk))
         latest = (round_, [summary.principles[p.number].mean for p in structure.principles], summary)
     return HealthChecks(rows, structure, labels, means, can_start, latest)
-
-
-# --- Exports ---------------------------------------------------------------------------------------------
-
-
-def _band_json(band: scoring.Band) -> dict:
-    return {"min": band.min, "max": band.max, "text": band.text}
-
-
-def results_json(results: RoundResults) -> dict:
-    """Return the round's results in the documented JSON shape (see the issue and /help/)."""
-    round_ = results.round
-    data: dict = {
-        "round": {
-            "id": round_.id,
-            "partnership": round_.partnership.name,
-            "responses": results.submitted,
-            "anonymous": round_.anonymous,
-        },
-        "principles": [],
-        "total": None,
-        "scenario": None,
-        "respondents": [],
-    }
-    if not results.enough or results.summary is None:
-        data["withheld"] = f"Results are shown once {results.min_responses} responses are submitted."
-        return data
-    for row in results.principles:
-        a = row.aggregate
-        data["principles"].append(
-            {
-                "number": row.info.number,
-                "title": row.info.title,
-                "n": a.n,
-                "mean": a.mean,
-                "median": a.median,
-                "min": a.min,
-                "max": a.max,
-                "band": _band_json(a.band),
-                "agreement": a.agreement,
-                "significance_mean": row.significance_mean,
-            }
-        )
-    total = results.summary.total
-    data["total"] = {"mean": total.mean, "band": _band_json(total.band)}
-    data["scenario"] = {"code": results.summary.scenario.code, "reasons": list(results.summary.scenario.reasons)}
-    data["respondents"] = [
-        {
-            "label": r.label,
-            "organisation": r.organisation,
-            "level": r.level,
-            "principles": list(r.principle_scores),
-            "total": r.total,
-        }
-        for r in results.respondents
-    ]
-    return data
-
-
-def responses_csv(results: RoundResults) -> str:
-    """Return one CSV row per submitted response: label, groups, 36 answers, significance, success, comments.
-
-    In an anonymous round there is no name, email or token; organisation and level are blank for groups
-    under the minimum size. Nothing but the header is written until the minimum number of responses is in.
-    """
-    structure = results.structure
-    codes = [s.code for s in structure.statements]
-    header = (
-        ["label", "organisation", "level"]
-        + [f"P{c}" for c in codes]
-        + [f"S{p.number}" for p in structure.principles]
-        + ["success"]
-        + [f"P{c}_comment" for c in codes]
-        + ["success_comment"]
-    )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    if not results.enough:
-        return out.getvalue()
-    ids = [r.response_id for r in results.respondents]
-    # One row per response with its answers, assembled by PostgreSQL in statement id order (no join needed); the
-    # rows are placed by statement below, directly when the ids run in the instrument's order (as loaded).
-    answers = {
-        row["response_id"]: row
-        for row in Answer.objects.filter(response_id__in=ids)
-        .values("response_id")
-        .annotate(
-            values=ArrayAgg("value", order_by="statement_id"),
-            comments=ArrayAgg("comment", order_by="statement_id"),
-            statement_ids=ArrayAgg("statement_id", order_by="statement_id"),
-        )
-    }
-    positions = [s.id for s in structure.statements]
-    for r in results.respondents:
-        mine = answers.get(r.response_id)
-        if mine and mine["statement_ids"] == positions:
-            values, notes = mine["values"], mine["comments"]
-        else:  # an answer row missing: place what there is by statement
-            pairs = zip(mine["values"], mine["comments"], strict=True) if mine else ()
-            found = dict(zip(mine["statement_ids"], pairs, strict=True)) if mine else {}
-            values = [found.get(sid, (None, ""))[0] for sid in positions]
-            notes = [found.get(sid, (None, ""))[1] for sid in positions]
-        sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
-        writer.writerow(
-            [csv_cell(r.label), csv_cell(r.organisation or ""), csv_cell(r.level or "")]
-            + ["" if v is None else v for v in values]
-            + ["" if v is None else v for v in sig]
-            + ["" if r.success is None else r.success]
-            + [csv_cell(n) for n in notes]
-            + [csv_cell(r.success_comment)]
-        )
-    return out.getvalue()
 
 
 def round_actions(round_: Round) -> list[ActionItem]:

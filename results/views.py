@@ -9,46 +9,45 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
-from django.utils.text import slugify
 
-from assessments import results as selectors
-from assessments import services
-from assessments.models import ActionItem, Round
-from assessments.results_forms import ActionItemForm, NextHealthCheckForm
-from assessments.selectors import rounds_with_set_up
+from assessments import scoring
+from assessments.models import ActionItem
+from assessments.selectors import round_counts, rounds_with_set_up
+from assessments.services import ServiceError
 from config.access import loader, permission_required_or_403
+from config.exports import content_disposition
+from results import exporters, selectors, services
+from results.forms import ActionItemForm, NextHealthCheckForm
 
 round_from_url = loader(rounds_with_set_up)
 
 
-@permission_required_or_403("assessments.view_results", fn=round_from_url)
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
-    counts = selectors.round_counts(round_)
+    counts = round_counts(round_)
     context = {
         "round": round_,
         "counts": counts,
         "visible": selectors.results_visible(round_, counts.submitted),
-        # Worked out only if the page body is not already cached for this fingerprint.
-        "results": SimpleLazyObject(lambda: selectors.round_results(round_)),
-        "fingerprint": selectors.results_fingerprint(round_),
+        "results": selectors.round_results(round_),
         "min_group_size": settings.PHC_MIN_GROUP_SIZE,
     }
     return render(request, "assessments/results/results.html", context)
 
 
-@permission_required_or_403("assessments.view_results", fn=round_from_url)
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     data = selectors.round_results(round_, with_detail=False)
     if not data.enough or not 1 <= number <= len(data.respondents):
         raise Http404("No such respondent")
     profile = data.respondents[number - 1]
-    band_for = selectors.scoring.band_for
     scores = profile.principle_scores
-    rows = [(p, scores[p.number - 1], band_for(scores[p.number - 1], p.bands)) for p in data.structure.principles]
-    total_band = selectors.scoring.band_for(profile.total, data.structure.total_bands)
+    rows = [
+        (p, scores[p.number - 1], scoring.band_for(scores[p.number - 1], p.bands)) for p in data.structure.principles
+    ]
+    total_band = scoring.band_for(profile.total, data.structure.total_bands)
     return render(
         request,
         "assessments/results/profile.html",
@@ -59,7 +58,7 @@ def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpRespon
 WORKSHOP_SCREENS = 8  # overview, six principles, priorities and scenario
 
 
-@permission_required_or_403("assessments.view_results", fn=round_from_url)
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     try:
@@ -82,38 +81,38 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/results/workshop.html", context)
 
 
-def _filename(round_: Round, suffix: str) -> str:
-    return f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-{suffix}"
-
-
-@permission_required_or_403("assessments.view_results", fn=round_from_url)
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def results_json(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
-    body = json.dumps(selectors.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
+    body = json.dumps(exporters.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
     response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = f'inline; filename="{_filename(round_, "results.json")}"'
+    response["Content-Disposition"] = content_disposition(
+        exporters.export_filename(round_, "results.json"), attachment=False
+    )
     return response
 
 
-@permission_required_or_403("assessments.view_results", fn=round_from_url)
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     fingerprint = selectors.results_fingerprint(round_)
     key = f"responses-csv:{round_.pk}:{fingerprint}"
     body = cache.get(key) if fingerprint else None  # a closed round's CSV changes only with its responses
     if body is None:
-        body = selectors.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
+        body = exporters.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
         if fingerprint:
-            cache.set(key, body, timeout=60 * 60 * 24 * 7)
+            cache.set(key, body, timeout=selectors.RESULTS_CACHE_TIMEOUT)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "responses.csv")}"'
+    response["Content-Disposition"] = content_disposition(
+        exporters.export_filename(round_, "responses.csv"), attachment=True
+    )
     return response
 
 
-@permission_required_or_403("assessments.view_results", fn=round_from_url, post="assessments.plan_actions")
+@permission_required_or_403("results.view_round", fn=round_from_url, post="results.plan_actions")
 def actions(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
-    can_plan = request.user.has_perm("assessments.plan_actions", round_)
+    can_plan = request.user.has_perm("results.plan_actions", round_)
     action_form = ActionItemForm(instrument=round_.instrument, prefix="action")
     date_form = NextHealthCheckForm(initial={"next_health_check": round_.next_health_check}, prefix="next")
     if request.method == "POST":
@@ -131,7 +130,7 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
             if date_form.is_valid():
                 try:
                     services.round_set_next_health_check(round_, date_form.cleaned_data["next_health_check"])
-                except services.ServiceError as exc:
+                except ServiceError as exc:
                     date_form.add_error(None, exc.message)
                 else:
                     messages.success(
@@ -148,12 +147,12 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
             "action_form": action_form,
             "date_form": date_form,
             "can_plan": can_plan,
-            "can_set_next_review": request.user.has_perm("assessments.set_next_review", round_),
+            "can_set_next_review": request.user.has_perm("results.set_next_review", round_),
         },
     )
 
 
-@permission_required_or_403("assessments.plan_actions", fn=round_from_url)
+@permission_required_or_403("results.plan_actions", fn=round_from_url)
 def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     action = get_object_or_404(ActionItem, pk=action_id, round=round_)
