@@ -30,12 +30,14 @@ from assessments.models import (
 )
 from assessments.tokens import hash_token
 
-# The respondent's journey: six principle sheets, then significance, then success. The welcome and review
-# pages sit outside the count.
+# The respondent's journey, as numbered steps: the welcome page, six principle sheets (steps 1 to 6), then
+# significance, then success, then the review page. Only the sheets, significance and success are counted.
+WELCOME_STEP = 0
 PRINCIPLE_STEPS = 6
-SIGNIFICANCE_STEP = 7
-SUCCESS_STEP = 8
-STEP_COUNT = 8
+SIGNIFICANCE_STEP = PRINCIPLE_STEPS + 1
+SUCCESS_STEP = PRINCIPLE_STEPS + 2
+STEP_COUNT = SUCCESS_STEP
+REVIEW_STEP = STEP_COUNT + 1
 
 
 # --- Rounds -----------------------------------------------------------------------------------------------
@@ -53,14 +55,14 @@ def rounds_for_user(user) -> QuerySet[Round]:
         rounds = rounds.filter(facilitator=user) if user.has_perm("assessments.see_rounds") else rounds.none()
 
     # Correlated subqueries: joining invitations and responses together would multiply their rows.
-    def count(model, **conditions):
-        rows = model.objects.filter(round=OuterRef("pk"), **conditions).order_by().values("round")
+    def count(rows: QuerySet) -> Coalesce:
+        rows = rows.filter(round=OuterRef("pk")).order_by().values("round")
         return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), 0)
 
     return rounds.annotate(
-        invited_count=count(Invitation, revoked_at__isnull=True),
-        started_count=count(Response),
-        submitted_count=count(Response, status=ResponseStatus.SUBMITTED),
+        invited_count=count(Invitation.objects.live()),
+        started_count=count(Response.objects.all()),
+        submitted_count=count(Response.objects.submitted()),
     )
 
 
@@ -105,16 +107,12 @@ def round_invitations(round_: Round) -> QuerySet[Invitation]:
 
 def round_not_responded(round_: Round) -> QuerySet[Invitation]:
     """Return the live invitations without a submitted response: all an anonymous round may show by name."""
-    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
-    return (
-        Invitation.objects.filter(round=round_, revoked_at__isnull=True)
-        .exclude(Exists(submitted))
-        .order_by("organisation", "name")
-    )
+    submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
+    return Invitation.objects.live().filter(round=round_).exclude(Exists(submitted)).order_by("organisation", "name")
 
 
 def round_revoked_invitations(round_: Round) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(round=round_, revoked_at__isnull=False).order_by("name")
+    return Invitation.objects.revoked().filter(round=round_).order_by("name")
 
 
 def round_submitted_responses(round_: Round) -> QuerySet[Response]:
@@ -124,11 +122,7 @@ def round_submitted_responses(round_: Round) -> QuerySet[Response]:
     when its invitation is revoked after it was submitted: revoking only stops the link working. In an
     anonymous round, callers must not show ``invitation.name`` or ``invitation.email`` beside answers.
     """
-    return (
-        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
-        .select_related("invitation")
-        .order_by("submitted_at", "id")
-    )
+    return Response.objects.submitted().filter(round=round_).select_related("invitation").order_by("submitted_at", "id")
 
 
 def round_reopenings(round_: Round) -> QuerySet[Reopening]:
@@ -165,17 +159,23 @@ def answer_options(instrument: Instrument) -> list[AnswerOption]:
     return list(_answer_options(_key(instrument)))
 
 
+@dataclass(frozen=True)
+class PrincipleSheet:
+    """One principle's sheet of the journey: the principle and its statements in order, each with its element."""
+
+    principle: Principle
+    statements: tuple[Statement, ...]
+
+
 @lru_cache(maxsize=256)
-def _principle_sheet(key: tuple[int, str], number: int) -> Principle:
+def _principle_sheet(key: tuple[int, str], number: int) -> PrincipleSheet:
     principle = Principle.objects.get(instrument_id=key[0], number=number)
-    principle.sheet_statements = list(
-        Statement.objects.filter(principle=principle).select_related("element").order_by("position")
-    )
-    return principle
+    statements = Statement.objects.filter(principle=principle).select_related("element").order_by("position")
+    return PrincipleSheet(principle, tuple(statements))
 
 
-def principle_sheet(instrument: Instrument, number: int) -> Principle:
-    """Return principle ``number`` with ``sheet_statements``: its statements in order, each with its element.
+def principle_sheet(instrument: Instrument, number: int) -> PrincipleSheet:
+    """Return the sheet of principle ``number``: the principle and its statements in order.
 
     The same read-only object is shared by every request of the process."""
     return _principle_sheet(_key(instrument), number)
@@ -485,7 +485,8 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
     if user.email:
         mine |= Q(email__iexact=user.email)
     return (
-        Invitation.objects.filter(mine, revoked_at__isnull=True)
+        Invitation.objects.live()
+        .filter(mine)
         .exclude(round__state=RoundState.DRAFT)
         .select_related("round__partnership", "response")
         .order_by("-round__closes_on", "round__title")

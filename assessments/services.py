@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Literal, overload
 
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -34,6 +33,9 @@ from assessments.models import (
 )
 from assessments.selectors import MissingItem, find_missing, instrument_principles, instrument_statements
 from assessments.tokens import issue_token, token_for
+from outbox import services as outbox
+from outbox.models import Purpose
+from results.tasks import round_results_prepare
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -140,6 +142,8 @@ def round_close(round_: Round) -> Round:
         raise ServiceError(f"Only an open round can be closed; this one is {locked.get_state_display().lower()}.")
     locked.close()  # the transition sets closed_at and records the partnership's review
     locked.save(update_fields=["state", "closed_at"])
+    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
+    transaction.on_commit(lambda: round_results_prepare.enqueue(locked.pk))
     return locked
 
 
@@ -224,48 +228,38 @@ def respond_link(base_url: str, invitation: Invitation) -> str:
     return base_url.rstrip("/") + reverse("assessments:respond", args=[token_for(invitation)])
 
 
-def _send(round_: Round, kind: emails.Kind, invitations: Sequence[Invitation], base_url: str) -> None:
-    messages = [
-        emails.build_message(
-            round_, kind, name=invitation.name, email=invitation.email, link=respond_link(base_url, invitation)
-        )
-        for invitation in invitations
-    ]
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-
-
 @transaction.atomic
-def invitations_send(round_: Round, *, base_url: str) -> int:
-    """Email every live invitation not yet emailed; return how many were sent. The round must be open."""
+def invitations_send(round_: Round, *, base_url: str = "") -> int:
+    """Queue an email to every live invitation not yet emailed; return how many. The round must be open.
+
+    Links are built from SITE_URL by the worker; ``base_url`` is no longer used.
+    """
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
     pending = list(
-        Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=True)
-        .order_by("id")
+        Invitation.objects.select_for_update().live().filter(round=round_, invited_at__isnull=True).order_by("id")
     )
     now = timezone.now()
     for invitation in pending:
         invitation.invited_at = now
     Invitation.objects.bulk_update(pending, ["invited_at"])
-    # Sent last, so a failure to send rolls back the "emailed" marks rather than leaving them wrong.
-    _send(round_, "invitation", pending, base_url)
+    # Queued in the same transaction: each email is then sent once by a worker, never inside this request.
+    outbox.emails_queue(round_, Purpose.INVITATION, pending)
     return len(pending)
 
 
 @transaction.atomic
-def reminders_send(round_: Round, *, base_url: str) -> int:
+def reminders_send(round_: Round, *, base_url: str = "") -> int:
     """Remind every emailed, live invitation without a submitted response (and not reminded in the last few
     minutes); return how many were sent."""
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
-    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+    submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
     now = timezone.now()
     due = list(
         Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=False)
+        .live()
+        .filter(round=round_, invited_at__isnull=False)
         .exclude(Exists(submitted))
         # A second click (or a resent form) within minutes does not remind the same people again.
         .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
@@ -275,7 +269,7 @@ def reminders_send(round_: Round, *, base_url: str) -> int:
         invitation.reminded_at = now
         invitation.reminder_count += 1
     Invitation.objects.bulk_update(due, ["reminded_at", "reminder_count"])
-    _send(round_, "reminder", due, base_url)
+    outbox.emails_queue(round_, Purpose.REMINDER, due)
     return len(due)
 
 
@@ -477,9 +471,7 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
         raise ValidationError({"reason": "Give the reason for reopening."})
     if invitation.round.state != RoundState.OPEN:
         raise RoundNotOpen("Only responses in an open round can be reopened.")
-    response = (
-        Response.objects.select_for_update().filter(invitation=invitation, status=ResponseStatus.SUBMITTED).first()
-    )
+    response = Response.objects.select_for_update().submitted().filter(invitation=invitation).first()
     if response is None:
         return None
     return response_reopen(response, by=by, reason=reason)

@@ -13,7 +13,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from config.states import ProtectedStateModel
-from partnerships.gateway import QUESTIONS_BY_CODE, review_due_after_approval
+from partnerships.gateway import QUESTIONS_BY_CODE, review_due_after_approval, review_state
 
 
 class Sector(models.TextChoices):
@@ -199,6 +199,11 @@ class Partnership(ProtectedStateModel, models.Model):
     )
     def close(self) -> None:
         """Exiting to closed: only with a completed exit record, once its exit date has come."""
+
+    @property
+    def review_state(self) -> str:
+        """Return "overdue", "due_soon", "scheduled" or "" (not under annual review) as of today."""
+        return review_state(self.status, self.review_due_date, timezone.localdate(), settings.PHC_REVIEW_DUE_SOON_DAYS)
 
     @property
     def needs_legal_and_financial_advice_to_exit(self) -> bool:

@@ -7,7 +7,8 @@ web requests.
 
 Colours are a single-hue blue ramp whose lightness alone tells the bands apart (darkest = healthiest, so "a
 fuller, darker board is healthier" survives greyscale printing and colour-blind viewing); the lowest band is
-also hatched.
+also hatched. The lighter colours are under 3:1 against white, so every shaded area (dartboard segment, answer
+bar, band bar) has a dark outline (WCAG 2.2, 1.4.11), and every line is at least 3:1 against white.
 """
 
 from __future__ import annotations
@@ -151,8 +152,9 @@ _RING = "#8a8a8a"
 ANSWER_LABELS: dict[int, str] = {4: "Strongly agree", 3: "Agree", 2: "Disagree", 1: "Strongly disagree"}
 ANSWER_COLOURS: dict[int, str] = {4: "#08519c", 3: "#6baed6", 2: "#fdd0a2", 1: "#e6550d"}
 
-# Okabe-Ito colours, one per principle, paired with distinct marker shapes.
-PRINCIPLE_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+# One colour per principle, paired with distinct marker shapes: Okabe-Ito's blue and vermilion, and darker
+# stand-ins for its orange, green, pink and sky blue, so that every line is 3:1 or more against white.
+PRINCIPLE_COLOURS: tuple[str, ...] = ("#0072B2", "#9E6A00", "#00805C", "#B8407A", "#6A4C93", "#D55E00")
 PRINCIPLE_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
 
 _SVG_RC: dict[str, Any] = {"svg.fonttype": "none", "svg.hashsalt": "partnership-health-check"}
@@ -341,7 +343,8 @@ def dartboard(
                     90 - end,
                     90 - start,
                     facecolor=BAND_COLOURS[band],
-                    edgecolor="none",
+                    edgecolor=_INK,
+                    linewidth=1.0,
                     hatch=LOWEST_BAND_HATCH if band == 0 else None,
                     hatchcolor=_HATCH_COLOUR,
                     zorder=1,
@@ -441,8 +444,8 @@ def dartboard(
     band_handles = [
         Patch(
             facecolor=colour,
-            edgecolor=_GRID,
-            linewidth=0.6,
+            edgecolor=_INK,
+            linewidth=0.8,
             hatch=LOWEST_BAND_HATCH if band == 0 else None,
             hatchcolor=_HATCH_COLOUR,
             label=_band_words(band, RING_LIMITS)[0],
@@ -596,7 +599,7 @@ def statement_bars(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=ANSWER_COLOURS[answer], edgecolor=_GRID, linewidth=0.5, label=ANSWER_LABELS[answer])
+        Patch(facecolor=ANSWER_COLOURS[answer], edgecolor=_INK, linewidth=0.7, label=ANSWER_LABELS[answer])
         for answer in (1, 2, 3, 4)
     ]
     if any(divided for _, _, divided in rows):
@@ -629,7 +632,8 @@ def _bar_piece(ax: Axes, y: int, left: float, width: float, answer: int, count: 
     if width <= 0:
         return
     colour = ANSWER_COLOURS[answer]
-    ax.barh(y, width, left=left, height=0.74, color=colour, edgecolor="white", linewidth=0.6, zorder=2)
+    # A dark outline separates each answer from white and from its neighbours (the lighter colours are < 3:1).
+    ax.barh(y, width, left=left, height=0.74, color=colour, edgecolor=_INK, linewidth=0.7, zorder=2)
     if width >= 7:
         ax.text(
             left + width / 2,

@@ -15,7 +15,6 @@ from config.access import loader, permission_required_or_403
 from config.exports import content_disposition, csv_cell
 from partnerships.filters import register_filter
 from partnerships.models import Partnership
-from partnerships.selectors import register_rows
 from reports import pdf, selectors, services
 from results import selectors as results_selectors
 from results.views import round_from_url
@@ -150,7 +149,7 @@ def register_export(request: HttpRequest) -> StreamingHttpResponse:
     """The register as CSV, with the filters of the register page and each partnership's latest health check
     the user may see (a facilitator's own rounds only)."""
     register = register_filter(request.GET, request.user)
-    rows = register_rows(list(register.qs), register.today)
+    rows = list(register.qs)
     latest = results_selectors.latest_totals((p.pk for p in rows), viewer=request.user)
     writer = csv.writer(_Echo())
 

@@ -9,12 +9,15 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import ActionItem, Element, Principle
-from config.forms import DateInput
+from config.forms import DateField, DateInput, GovukErrorsMixin
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
+    error_subject = "the action's"
+
     class Meta:
         model = ActionItem
+        field_classes = {"due_date": DateField}
         fields = ["principle", "element", "description", "owner", "due_date", "status"]
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"element": "Optional: the element of the principle this action addresses."}
@@ -39,10 +42,9 @@ class ActionItemForm(forms.ModelForm):
         return cleaned
 
 
-class NextHealthCheckForm(forms.Form):
-    next_health_check = forms.DateField(
+class NextHealthCheckForm(GovukErrorsMixin, forms.Form):
+    next_health_check = DateField(
         label="Date of the next health check",
-        widget=DateInput(),
         help_text="This becomes the partnership's review due date.",
     )
 

@@ -30,7 +30,7 @@ def signed_in(user) -> Client:
 
 
 def staff(role: str, username: str):
-    user = UserFactory(username=username, role=role)
+    user = UserFactory(username=username, roles=[role])
     user.is_staff = True
     user.save()
     return user
@@ -46,7 +46,7 @@ def superuser():
 def closed_round(partnership=None, facilitator=None, *, anonymous: bool = True, responses: int = 3, **fields):
     round_ = RoundFactory(
         partnership=partnership or PartnershipFactory(active=True),
-        facilitator=facilitator or UserFactory(role=FACILITATOR),
+        facilitator=facilitator or UserFactory(roles=[FACILITATOR]),
         anonymous=anonymous,
         **fields,
     )
@@ -72,7 +72,7 @@ def test_a_staff_facilitator_cannot_change_a_round_in_the_admin():
 
 def test_even_a_superuser_cannot_change_a_rounds_state_anonymity_or_facilitator_in_the_admin():
     round_ = closed_round()
-    other = UserFactory(role=FACILITATOR)
+    other = UserFactory(roles=[FACILITATOR])
     client = signed_in(superuser())
     page = client.get(f"/admin/assessments/round/{round_.pk}/change/").content.decode()
     for field in ("state", "anonymous", "facilitator"):
@@ -134,7 +134,7 @@ def _submitted_gateway(by):
 
 def test_a_register_administrator_cannot_approve_a_gateway_anywhere():
     officer = staff(REGISTER_ADMIN, "staff-officer")
-    review = _submitted_gateway(UserFactory(role=REGISTER_ADMIN))
+    review = _submitted_gateway(UserFactory(roles=[REGISTER_ADMIN]))
     client = signed_in(officer)
     client.post(f"/admin/partnerships/gatewayreview/{review.pk}/change/", {"status": "approved"})
     client.post(f"/admin/partnerships/partnership/{review.partnership_id}/change/", {"status": "active"})
@@ -149,8 +149,8 @@ def test_a_register_administrator_cannot_approve_a_gateway_anywhere():
 
 
 def test_the_four_eyes_rule_is_the_gateway_transitions_own():
-    submitter = UserFactory(role=MANAGER)
-    other_manager = UserFactory(role=MANAGER)
+    submitter = UserFactory(roles=[MANAGER])
+    other_manager = UserFactory(roles=[MANAGER])
     review = _submitted_gateway(submitter)
     assert not has_transition_perm(review.approve, submitter)
     assert not has_transition_perm(review.send_back, submitter)
@@ -162,7 +162,7 @@ def test_the_four_eyes_rule_is_the_gateway_transitions_own():
 
 
 def test_the_admin_cannot_assign_a_gateway_or_partnership_status():
-    review = _submitted_gateway(UserFactory(role=REGISTER_ADMIN))
+    review = _submitted_gateway(UserFactory(roles=[REGISTER_ADMIN]))
     client = signed_in(superuser())
     page = client.get(f"/admin/partnerships/gatewayreview/{review.pk}/change/").content.decode()
     assert 'name="status"' not in page
@@ -176,7 +176,7 @@ def test_the_admin_cannot_assign_a_gateway_or_partnership_status():
 def test_a_draft_round_gives_no_view_of_other_facilitators_rounds_anywhere():
     partnership = PartnershipFactory(active=True, name="Shared Partnership")
     theirs = closed_round(partnership, title="Their health check")
-    newcomer = UserFactory(role=FACILITATOR)
+    newcomer = UserFactory(roles=[FACILITATOR])
     draft = RoundFactory(partnership=partnership, facilitator=newcomer, state=RoundState.DRAFT, title="My draft")
     client = signed_in(newcomer)
     page = client.get(f"/partnerships/{partnership.pk}/").content.decode()
@@ -206,7 +206,7 @@ def test_the_partnership_report_and_page_agree_for_a_facilitator():
 
     partnership = PartnershipFactory(active=True)
     theirs = closed_round(partnership)
-    newcomer = UserFactory(role=FACILITATOR)
+    newcomer = UserFactory(roles=[FACILITATOR])
     mine = closed_round(partnership, newcomer)
     report = partnership_report(partnership, theirs.closes_on.year, viewer=newcomer)
     assert all(row.round.pk == mine.pk for row in report.trend + ([report.earlier] if report.earlier else []))
@@ -217,7 +217,7 @@ def test_the_partnership_report_and_page_agree_for_a_facilitator():
 
 
 def test_a_respondent_reads_no_register_entry_and_no_results():
-    respondent = UserFactory(role=RESPONDENT, email="sam@partner.example")
+    respondent = UserFactory(roles=[RESPONDENT], email="sam@partner.example")
     partnership = PartnershipFactory(active=True, risk="high")
     MembershipFactory(partnership=partnership, financial_contribution=25000)
     round_ = closed_round(partnership)
@@ -285,7 +285,7 @@ EXIT = {
 
 
 def test_completing_an_exit_asks_first_with_open_actions_and_outstanding_reviews():
-    officer = UserFactory(role=REGISTER_ADMIN)
+    officer = UserFactory(roles=[REGISTER_ADMIN])
     partnership = PartnershipFactory(active=True)
     round_ = closed_round(partnership)
     ActionItem.objects.create(
@@ -307,7 +307,7 @@ def test_completing_an_exit_asks_first_with_open_actions_and_outstanding_reviews
 
 
 def test_a_completed_exit_stays_exiting_until_its_date_then_closes():
-    officer = UserFactory(role=REGISTER_ADMIN)
+    officer = UserFactory(roles=[REGISTER_ADMIN])
     partnership = PartnershipFactory(active=True)
     later = timezone.localdate() + timedelta(days=120)
     client = signed_in(officer)
@@ -327,7 +327,7 @@ def test_a_completed_exit_stays_exiting_until_its_date_then_closes():
 
 
 def test_the_first_read_after_the_exit_date_closes_the_partnership():
-    officer = UserFactory(role=REGISTER_ADMIN)
+    officer = UserFactory(roles=[REGISTER_ADMIN])
     partnership = PartnershipFactory(active=True)
     later = timezone.localdate() + timedelta(days=30)
     services.exit_save(partnership, values={**EXIT, "exit_date": later}, by=officer, complete=True)

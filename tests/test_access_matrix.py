@@ -157,11 +157,11 @@ def test_a_url_without_a_rule_fails_the_matrix(monkeypatch):
 
 @pytest.fixture
 def world():
-    facilitator = UserFactory(username="matrix-facilitator", role=FACILITATOR)
-    other = UserFactory(username="matrix-other", role=FACILITATOR)
-    respondent = UserFactory(username="matrix-respondent", role=RESPONDENT, email="resp@partner.example")
-    manager = UserFactory(username="matrix-manager", role=MANAGER)
-    officer = UserFactory(username="matrix-officer", role=REGISTER_ADMIN)
+    facilitator = UserFactory(username="matrix-facilitator", roles=[FACILITATOR])
+    other = UserFactory(username="matrix-other", roles=[FACILITATOR])
+    respondent = UserFactory(username="matrix-respondent", roles=[RESPONDENT], email="resp@partner.example")
+    manager = UserFactory(username="matrix-manager", roles=[MANAGER])
+    officer = UserFactory(username="matrix-officer", roles=[REGISTER_ADMIN])
     partnership = PartnershipFactory(active=True, is_outside_body=True)
     open_round = RoundFactory(partnership=partnership, facilitator=facilitator, state=RoundState.OPEN)
     invitation = InvitationFactory(round=open_round, user=respondent, email=respondent.email)
