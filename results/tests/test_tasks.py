@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from assessments.tests.results_data import add_responses, make_round, uniform
 
 from assessments import services
+from assessments.tests.factories import add_responses, make_round, uniform
 
 pytestmark = pytest.mark.django_db
 
