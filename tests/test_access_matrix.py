@@ -89,6 +89,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "rounds/<int:pk>/invitations/remind/": ("LDNDDD", ROUND_RUNNER),
     "rounds/<int:pk>/invitations/emails/": ("LDNDDD", ROUND_RUNNER),
     "rounds/<int:pk>/invitations/<int:invitation_pk>/revoke/": ("LDNDDD", ROUND_RUNNER),
+    "rounds/<int:pk>/emails/<int:email_pk>/resend/": ("LDNDDD", ROUND_RUNNER),
     # The respondent's journey: the personal link is the key, for whoever holds it (no sign-in).
     "respond/<str:token>/": (ANYONE, ANYONE),
     "respond/<str:token>/welcome/": (ANYONE, ANYONE),
@@ -209,14 +210,17 @@ def concrete_url(route: str, pattern: URLPattern, world: dict) -> str:
         "number": 1,
         "invitation_pk": world["invitation"].pk,
         "action_id": world["action"].pk,
+        "uidb64": "MQ",  # a password-reset link that is not valid: the page says so to anyone
+        "email_pk": 999999,  # none: the round's facilitator gets "not found", anyone else 403
         "year": timezone.localdate().year,
         "fmt": "svg",
     }
     url = "/" + route
     for name in pattern.pattern.converters:
-        placeholder = next(p for p in (f"<{kind}:{name}>" for kind in ("int", "str", "slug", "path")) if p in url)
+        candidates = [f"<{kind}:{name}>" for kind in ("int", "str", "slug", "path")] + [f"<{name}>"]
+        placeholder = next(p for p in candidates if p in url)
         url = url.replace(placeholder, str(values[name]))
-    return url.replace("<uidb64>", "MQ").replace("<token>", "set-password")
+    return url
 
 
 def outcome(response) -> str:
