@@ -10,7 +10,10 @@ The rules in the users' words are in ``partnerships.rules`` and on the help page
 
 from __future__ import annotations
 
+from typing import cast
+
 import rules
+from rules import Predicate
 
 from partnerships.rules import is_facilitator, is_manager
 
@@ -42,4 +45,4 @@ rules.add_perm("assessments.see_round", runs | is_manager)
 rules.add_perm("assessments.run_round", runs)
 rules.add_perm("assessments.edit_round", runs & ~round_is_closed)
 # The results of a round and its action plan: results/rules.py.
-rules.add_perm("assessments.see_my_assessments", rules.is_authenticated)
+rules.add_perm("assessments.see_my_assessments", cast(Predicate, rules.is_authenticated))

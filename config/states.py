@@ -15,5 +15,5 @@ class ProtectedStateModel(FSMModelMixin):
     """
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
-        protected = {f.name for f in self._meta.concrete_fields if isinstance(f, FSMFieldMixin) and f.protected}  # type: ignore[attr-defined]
-        super().clean_fields(exclude={*(exclude or ()), *protected})  # type: ignore[misc]
+        protected = {f.name for f in self._meta.concrete_fields if isinstance(f, FSMFieldMixin) and f.protected}
+        super().clean_fields(exclude={*(exclude or ()), *protected})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -86,25 +87,25 @@ class Organisation(models.Model):
         return self.name
 
 
-def has_approved_gateway(partnership: Partnership) -> bool:
+def has_approved_gateway(partnership: models.Model) -> bool:
     """A partnership becomes active only through its approved gateway (SPEC section 4)."""
     gateway = getattr(partnership, "gateway", None)
     return gateway is not None and gateway.status == GatewayStatus.APPROVED
 
 
-def has_completed_exit(partnership: Partnership) -> bool:
+def has_completed_exit(partnership: models.Model) -> bool:
     """A partnership is closed only with a completed exit record."""
     record = getattr(partnership, "exit_record", None)
     return record is not None and record.is_complete
 
 
-def exit_date_reached(partnership: Partnership) -> bool:
+def exit_date_reached(partnership: models.Model) -> bool:
     """It stays "exiting" until the date the council's involvement ends (issue 16, point 4)."""
     record = getattr(partnership, "exit_record", None)
     return record is not None and record.exit_date is not None and record.exit_date <= timezone.localdate()
 
 
-def exit_not_completed(partnership: Partnership) -> bool:
+def exit_not_completed(partnership: models.Model) -> bool:
     return not has_completed_exit(partnership)
 
 
@@ -259,12 +260,13 @@ class GatewayStatus(models.TextChoices):
     RETURNED = "returned", "Returned for more work"
 
 
-def partnership_is_proposed(review: GatewayReview) -> bool:
-    return review.partnership.status == Status.PROPOSED
+def partnership_is_proposed(review: models.Model) -> bool:
+    return cast(GatewayReview, review).partnership.status == Status.PROPOSED
 
 
-def may_decide_gateway(review: GatewayReview, user) -> bool:
+def may_decide_gateway(instance: models.Model, user: Any) -> bool:
     """The four-eyes rule: whoever submitted a gateway cannot decide it; and only those the rules let decide."""
+    review = cast(GatewayReview, instance)
     if review.submitted_by_id is not None and review.submitted_by_id == user.pk:
         return False
     return user.has_perm("partnerships.decide_gateway", review.partnership)
