@@ -220,6 +220,12 @@ class Round(ProtectedStateModel, models.Model):
     reminder_body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    risks_reviewed_at = models.DateTimeField(
+        "risk register reviewed",
+        null=True,
+        blank=True,
+        help_text="When the facilitator confirmed, at the close, that the partnership's risks were reviewed.",
+    )
     history = HistoricalRecords()
 
     objects = RoundQuerySet.as_manager()
@@ -244,6 +250,18 @@ class Round(ProtectedStateModel, models.Model):
     @property
     def year(self) -> int:
         return self.closes_on.year
+
+    @property
+    def closed_on(self) -> datetime.date | None:
+        """The day the round actually closed (it may close early or late), or None while it is not closed."""
+        if self.state != RoundState.CLOSED or self.closed_at is None:
+            return None
+        return timezone.localdate(self.closed_at)
+
+    @property
+    def ends_on(self) -> datetime.date:
+        """The date that dates the round: the day it actually closed, or the planned close date until then."""
+        return self.closed_on or self.closes_on
 
     @property
     def is_open(self) -> bool:

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assessments import scoring
+from assessments import partners, scoring
 from assessments.models import (
     ActionItem,
     ActionStatus,
@@ -20,6 +21,7 @@ from assessments.models import (
     Band,
     Instrument,
     Invitation,
+    Level,
     Principle,
     Reopening,
     Response,
@@ -29,6 +31,7 @@ from assessments.models import (
     Statement,
 )
 from assessments.tokens import hash_token
+from partnerships.models import Membership
 
 # The respondent's journey, as numbered steps: the welcome page, six principle sheets (steps 1 to 6), then
 # significance, then success, then the review page. Only the sheets, significance and success are counted.
@@ -109,6 +112,31 @@ def round_not_responded(round_: Round) -> QuerySet[Invitation]:
     """Return the live invitations without a submitted response: all an anonymous round may show by name."""
     submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
     return Invitation.objects.live().filter(round=round_).exclude(Exists(submitted)).order_by("organisation", "name")
+
+
+def round_reminder_due(round_: Round) -> QuerySet[Invitation]:
+    """Return whom a reminder would go to: the people emailed, with a live link, who have not submitted."""
+    return round_not_responded(round_).filter(invited_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class LastReminders:
+    """The latest round of reminders: when it went and to whom (the people, in name order)."""
+
+    sent_at: datetime.datetime
+    names: list[str]
+
+
+def round_last_reminders(round_: Round) -> LastReminders | None:
+    """Return when the round's last reminders went and to whom, or None if none went (two queries).
+
+    A round of reminders marks everyone it reaches with the same moment, so "to whom" is everyone marked then.
+    """
+    latest = Invitation.objects.filter(round=round_).aggregate(latest=Max("reminded_at"))["latest"]
+    if latest is None:
+        return None
+    names = Invitation.objects.filter(round=round_, reminded_at=latest).order_by("name").values_list("name", flat=True)
+    return LastReminders(latest, list(names))
 
 
 def round_revoked_invitations(round_: Round) -> QuerySet[Invitation]:
@@ -355,6 +383,16 @@ class Progress:
 
     complete_steps: frozenset[int]
     missing: list[MissingItem] = field(default_factory=list)
+    # How many items each step asks for (six statements, six ratings, one success statement).
+    items_by_step: dict[int, int] = field(default_factory=dict)
+
+    def left_on(self, step: int) -> int:
+        """Return how many items of ``step`` are not answered yet."""
+        return sum(1 for item in self.missing if item.step == step)
+
+    def is_started(self, step: int) -> bool:
+        """Return True when something on ``step`` is answered."""
+        return self.left_on(step) < self.items_by_step.get(step, 0)
 
     def first_incomplete_step(self) -> int | None:
         """Return the first step (1..8) with something unanswered, or None when all are answered."""
@@ -406,7 +444,12 @@ def find_missing(
         incomplete.add(SUCCESS_STEP)
         missing.append(MissingItem(SUCCESS_STEP, "success", "The success statement", "the success statement"))
     complete = frozenset(set(range(1, STEP_COUNT + 1)) - incomplete)
-    return Progress(complete_steps=complete, missing=missing)
+    items = {p.number: 0 for p in principles}
+    for statement in statements:
+        items[statement.principle.number] = items.get(statement.principle.number, 0) + 1
+    items[SIGNIFICANCE_STEP] = len(principles)
+    items[SUCCESS_STEP] = 1
+    return Progress(complete_steps=complete, missing=missing, items_by_step=items)
 
 
 def response_progress(response: Response | None, instrument: Instrument) -> Progress:
@@ -522,3 +565,19 @@ def exit_outstanding(partnership, today: datetime.date | None = None) -> ExitOut
     rounds = Round.objects.filter(partnership=partnership).exclude(state=RoundState.CLOSED).order_by("opens_on")
     due = partnership.review_due_date
     return ExitOutstanding(list(actions), list(rounds), due if due is not None and due <= today else None)
+
+
+def partner_organisation_names(round_: Round) -> list[str]:
+    """Return the names of the round's partnership's partner organisations, alphabetically (one query)."""
+    return list(
+        Membership.objects.filter(partnership_id=round_.partnership_id)
+        .order_by("organisation__name")
+        .values_list("organisation__name", flat=True)
+    )
+
+
+def invitations_below_minimum(round_: Round) -> list[partners.SmallGroup]:
+    """Return the organisations and levels of the round's current invitations that are too small to be shown
+    separately in its results (settings.PHC_MIN_GROUP_SIZE)."""
+    rows = Invitation.objects.filter(round=round_).live().values_list("organisation", "level")
+    return partners.groups_below_minimum(rows, settings.PHC_MIN_GROUP_SIZE, dict(Level.choices))

@@ -23,7 +23,7 @@ def superusers_only(request: HttpRequest) -> bool:
 admin.site.has_permission = superusers_only  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("reports.home_urls")),  # the home page lists what waits for each role
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
     # Sign-in (here and in the admin) is throttled by django-axes, per account and per client.

@@ -89,3 +89,8 @@ rules.add_perm("partnerships.see_outside_body", sees_whole_register)
 rules.add_perm("partnerships.edit_outside_body", is_register_admin & is_outside_body & ~is_closed)
 rules.add_perm("partnerships.see_exit", sees_whole_register)
 rules.add_perm("partnerships.edit_exit", is_register_admin & ~is_closed & ~exit_is_completed)
+# The risk register: register administrators keep it; managers read every partnership's risks; facilitators
+# those of the partnerships whose rounds they facilitate (like the register entry); respondents none.
+rules.add_perm("partnerships.see_risks", sees_whole_register | (is_facilitator & facilitates_a_round_of))
+rules.add_perm("partnerships.see_risk_list", sees_whole_register | is_facilitator)
+rules.add_perm("partnerships.edit_risks", is_register_admin)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -22,7 +23,10 @@ from partnerships.forms import (
     GatewayForm,
     OutsideBodyCheckForm,
     PartnershipForm,
+    RiskFilterForm,
+    RiskForm,
     membership_formset,
+    risk_action_formset,
 )
 from partnerships.models import (
     ExitRecord,
@@ -30,8 +34,11 @@ from partnerships.models import (
     GatewayStatus,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskCategory,
     Status,
 )
+from partnerships.risks import heat_map_alt_text
 
 PAGE_SIZE = 25
 partnership_from_url = loader(selectors.partnerships_with_records)
@@ -90,10 +97,18 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if partnership.status == Status.EXITING and services.exits_close_due():
         partnership = selectors.partnerships_with_records().get(pk=pk)  # its exit date has come: now closed
     whole_register = request.user.has_perm("partnerships.see_history")
+    heat_map = (
+        selectors.risk_heat_map(partnership=partnership)
+        if request.user.has_perm("partnerships.see_risks", partnership)
+        else None
+    )
     return render(
         request,
         "partnerships/detail.html",
         {
+            "heat_map": heat_map,
+            "heat_map_text": heat_map_alt_text(heat_map) if heat_map else "",
+            "cell_url": reverse("partnerships:risks", args=[partnership.pk]),
             "partnership": partnership,
             "memberships": selectors.partnership_memberships(partnership),
             "gateway": getattr(partnership, "gateway", None),
@@ -226,6 +241,17 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
         and request.user.has_perm("partnerships.decide_gateway", partnership)
         and not can_decide
     )
+    summary = rules.answer_summary({c: a.answer for c, a in answers.items()})
+    numbers = {q.code: n for n, q in enumerate(rules.QUESTIONS, start=1)}
+    ordered = rules.needing_attention_first(
+        [(q.code, answers[q.code].answer) for q in rules.QUESTIONS if q.code in answers]
+    )
+    # The Partly and No answers, with their evidence, come first beside the decision: they are what is weighed.
+    attention = [
+        (numbers[code], rules.QUESTIONS_BY_CODE[code], answers[code])
+        for code, answer in ordered
+        if answer in (rules.PARTLY, rules.NO)
+    ]
     return render(
         request,
         "partnerships/gateway.html",
@@ -234,9 +260,13 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
             "review": review,
             "form": form,
             "sections": _numbered_sections(answers),
-            "summary": rules.answer_summary({c: a.answer for c, a in answers.items()}),
+            "summary": summary,
+            "summary_text": rules.answer_summary_text(summary),
+            "attention": attention,
             "decision_form": decision_form if can_decide or decision_form.is_bound else None,
             "own_submission": waiting_for_another,
+            "risks": selectors.partnership_risks(partnership, include_closed=False),
+            "can_add_risk": request.user.has_perm("partnerships.edit_risks", partnership) and not partnership.is_closed,
         },
     )
 
@@ -304,6 +334,8 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
         completing = request.POST.get("action") == "complete"
         form = ExitRecordForm(request.POST or None, instance=record, partnership=partnership, completing=completing)
         if request.method == "POST":
+            if form.is_valid() and completing and not selectors.risk_count(partnership, RiskCategory.EXIT):
+                form.add_error(None, rules.WITHDRAWAL_RISKS_MISSING)  # asked before the confirmation page
             if form.is_valid() and completing and request.POST.get("confirmed") != "yes":
                 # Completing cannot be undone: ask first, with what is still open.
                 return render(
@@ -329,4 +361,124 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
                         return redirect(partnership)
                     messages.success(request, "The exit record is saved as a draft.")
                     return redirect("partnerships:exit", pk=partnership.pk)
-    return render(request, "partnerships/exit.html", {"partnership": partnership, "record": record, "form": form})
+    return render(
+        request,
+        "partnerships/exit.html",
+        {
+            "partnership": partnership,
+            "record": record,
+            "form": form,
+            "exit_risks": selectors.partnership_risks(partnership, category=RiskCategory.EXIT),
+            "can_add_risk": request.user.has_perm("partnerships.edit_risks", partnership) and not partnership.is_closed,
+        },
+    )
+
+
+# --- Risk register ---------------------------------------------------------------------------------------
+
+# Where a risk form may send the person back to (never a URL from the request: no open redirect).
+RISK_RETURNS = {"exit": "partnerships:exit", "gateway": "partnerships:gateway"}
+
+
+@permission_required_or_403("partnerships.see_risks", fn=partnership_from_url)
+@require_safe
+def risk_register(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = partnership_from_url(request, pk=pk)
+    can_edit = request.user.has_perm("partnerships.edit_risks", partnership) and not partnership.is_closed
+    filters = RiskFilterForm(request.GET)
+    chosen = filters.filters()
+    heat_map = selectors.risk_heat_map(partnership=partnership)
+    return render(
+        request,
+        "partnerships/risks.html",
+        {
+            "partnership": partnership,
+            "risks": selectors.partnership_risks(partnership, **chosen),
+            "filters": filters,
+            "chosen": chosen,
+            "heat_map": heat_map,
+            "heat_map_text": heat_map_alt_text(heat_map),
+            "cell_url": reverse("partnerships:risks", args=[partnership.pk]),
+            "can_add": can_edit,
+            "can_change": can_edit,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permission_required_or_403("partnerships.see_risk_list")
+@require_safe
+def portfolio_risks(request: HttpRequest) -> HttpResponse:
+    filters = RiskFilterForm(request.GET)
+    chosen = filters.filters()
+    page = Paginator(selectors.portfolio_risks(request.user, **chosen), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/portfolio_risks.html",
+        {"page": page, "filters": filters, "chosen": chosen, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+def _risk_form_page(request: HttpRequest, partnership: Partnership, risk: Risk | None) -> HttpResponse:
+    if partnership.is_closed:
+        messages.info(request, "This partnership is closed: its risk register can be read but no longer changed.")
+        return redirect("partnerships:risks", pk=partnership.pk)
+    return_to = request.GET.get("return", "")
+    formset_class = risk_action_formset(extra=1 if risk else 2)
+    instance = risk or Risk(partnership=partnership)
+    if request.method == "POST":
+        form = RiskForm(request.POST, instance=instance)
+        formset = formset_class(request.POST, instance=instance, prefix="actions")
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = services.risk_save(
+                    partnership, values=form.values, actions=formset.action_inputs(), by=request.user, risk=risk
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                rating = saved.partnership.get_risk_display().lower()
+                messages.success(
+                    request,
+                    f"The risk “{saved.title}” is saved (score {saved.score}). "
+                    f"The partnership's risk rating is {rating}.",
+                )
+                if return_to in RISK_RETURNS:
+                    return redirect(RISK_RETURNS[return_to], pk=partnership.pk)
+                return redirect("partnerships:risks", pk=partnership.pk)
+    else:
+        initial = {}
+        category = request.GET.get("category", "")
+        if risk is None and category in RiskCategory.values:
+            initial["category"] = category
+        if risk is None:
+            initial["owner"] = partnership.lead_officer
+        form = RiskForm(instance=instance, initial=initial)
+        formset = formset_class(instance=instance, prefix="actions", queryset=selectors.risk_actions(risk))
+    return render(
+        request,
+        "partnerships/risk_form.html",
+        {
+            "partnership": partnership,
+            "risk": risk,
+            "form": form,
+            "formset": formset,
+            "return_to": return_to if return_to in RISK_RETURNS else "",
+            "history": selectors.risk_history(risk.history.select_related("history_user")) if risk else [],
+        },
+    )
+
+
+@permission_required_or_403("partnerships.edit_risks", fn=partnership_from_url)
+@require_http_methods(["GET", "POST"])
+def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _risk_form_page(request, partnership_from_url(request, pk=pk), None)
+
+
+@permission_required_or_403("partnerships.edit_risks", fn=partnership_from_url)
+@require_http_methods(["GET", "POST"])
+def risk_edit(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    partnership = partnership_from_url(request, pk=pk)
+    return _risk_form_page(request, partnership, selectors.risk_for(partnership, risk_pk))

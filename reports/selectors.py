@@ -20,6 +20,8 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.models import ActionItem, ActionStatus, Response, Round
 from assessments.selectors import instrument_structure
+from partnerships import risks as risk_rules
+from partnerships import selectors as register_selectors
 from partnerships.models import (
     Continuum,
     ExitRecord,
@@ -182,10 +184,26 @@ class PortfolioReport:
     overdue_reviews: list[Partnership]
     pending_gateways: list[tuple[Partnership, str]]
     exits: list[tuple[Partnership, ExitRecord]]
+    risk_heat_map: risk_rules.HeatMap | None = None
+    high_risks: list = field(default_factory=list)
+
+    @property
+    def risk_heat_map_text(self) -> str:
+        return risk_rules.heat_map_alt_text(self.risk_heat_map) if self.risk_heat_map else ""
 
     @property
     def with_results(self) -> list[PortfolioRow]:
         return [r for r in self.rows if r.summary]
+
+    @property
+    def gateways_awaiting_approval(self) -> list[tuple[Partnership, str]]:
+        """Gateways submitted and waiting for a manager's decision."""
+        return [(p, state) for p, state in self.pending_gateways if state == GatewayStatus.SUBMITTED.label]
+
+    @property
+    def gateways_in_preparation(self) -> list[tuple[Partnership, str]]:
+        """Proposed partnerships whose gateway is not started, a draft or returned for more work."""
+        return [(p, state) for p, state in self.pending_gateways if state != GatewayStatus.SUBMITTED.label]
 
     @property
     def health_totals(self) -> list[tuple[str, float]]:
@@ -249,6 +267,7 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
     partnerships = portfolio_partnerships(year)
     rows = portfolio_rows(partnerships, latest_rounds(None, as_of))
     structure = next((instrument_structure(r.round.instrument) for r in rows if r.round), None)
+    risks = register_selectors.open_risks(p.pk for p in partnerships)
     exits = [
         (p, record)
         for p in partnerships
@@ -272,6 +291,8 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
         overdue_reviews=overdue_reviews(partnerships, today),
         pending_gateways=pending_gateways(partnerships),
         exits=sorted(exits, key=lambda e: (e[1].exit_date, e[0].name)),
+        risk_heat_map=risk_rules.heat_map(Counter((r.likelihood, r.impact) for r in risks)),
+        high_risks=[r for r in risks if risk_rules.rating_for_score(r.score) == risk_rules.HIGH],
     )
 
 
@@ -285,7 +306,7 @@ class TrendRow:
 
     @property
     def label(self) -> str:
-        return f"{self.round.closes_on:%b %Y}"
+        return f"{self.round.ends_on:%b %Y}"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from assessments.models import ActionItem
 from assessments.selectors import round_counts, rounds_with_set_up
 from assessments.services import ServiceError
 from config.access import loader, permission_required_or_403
-from config.exports import content_disposition
+from config.exports import CSV_BOM, CSV_CONTENT_TYPE, as_attachment
 from results import exporters, selectors, services
 from results.forms import ActionItemForm, NextHealthCheckForm
 
@@ -59,7 +59,9 @@ WORKSHOP_SCREENS = 8  # overview, six principles, priorities and scenario
 
 
 @permission_required_or_403("results.view_round", fn=round_from_url)
-def workshop(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop(request: HttpRequest, pk: int, *, present: bool = False) -> HttpResponse:
+    """The workshop screens; with ``present``, the projector's full-screen version without the site's
+    navigation, each screen fitting 1366x768 and larger without scrolling."""
     round_ = round_from_url(request, pk=pk)
     try:
         screen = int(request.GET.get("screen", "0"))
@@ -78,7 +80,15 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     if data.enough and 1 <= screen <= 6:
         context["principle"] = data.principles[screen - 1]
         context["statements"] = data.principle_statements(screen)
-    return render(request, "assessments/results/workshop.html", context)
+        # A projector has room for a few comments; the results page has them all.
+        context["principle_comments"] = [text for s in context["statements"] for text, _ in s.comments][:3]
+    template = "assessments/results/present.html" if present else "assessments/results/workshop.html"
+    return render(request, template, context)
+
+
+@permission_required_or_403("results.view_round", fn=round_from_url)
+def workshop_present(request: HttpRequest, pk: int) -> HttpResponse:
+    return workshop.__wrapped__(request, pk, present=True)
 
 
 @permission_required_or_403("results.view_round", fn=round_from_url)
@@ -86,10 +96,7 @@ def results_json(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     body = json.dumps(exporters.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
     response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = content_disposition(
-        exporters.export_filename(round_, "results.json"), attachment=False
-    )
-    return response
+    return as_attachment(response, exporters.export_filename(round_, "results", "json"))
 
 
 @permission_required_or_403("results.view_round", fn=round_from_url)
@@ -102,18 +109,18 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
         body = exporters.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
         if fingerprint:
             cache.set(key, body, timeout=selectors.RESULTS_CACHE_TIMEOUT)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition(
-        exporters.export_filename(round_, "responses.csv"), attachment=True
-    )
-    return response
+    response = HttpResponse(CSV_BOM + body, content_type=CSV_CONTENT_TYPE)
+    return as_attachment(response, exporters.export_filename(round_, "responses", "csv"))
 
 
 @permission_required_or_403("results.view_round", fn=round_from_url, post="results.plan_actions")
 def actions(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     can_plan = request.user.has_perm("results.plan_actions", round_)
-    action_form = ActionItemForm(instrument=round_.instrument, prefix="action")
+    # ?principle=N (from a workshop screen) chooses the principle, so only its elements are offered.
+    asked = request.GET.get("principle", "")
+    chosen = round_.instrument.principles.filter(number=int(asked)).first() if asked.isdigit() else None
+    action_form = ActionItemForm(instrument=round_.instrument, prefix="action", initial={"principle": chosen})
     date_form = NextHealthCheckForm(initial={"next_health_check": round_.next_health_check}, prefix="next")
     if request.method == "POST":
         if "save_action" in request.POST:

@@ -28,7 +28,7 @@ from assessments.models import ActionItem, RoundState
 from assessments.services import round_close
 from assessments.tests.factories import InvitationFactory, RoundFactory, submitted_response
 from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT
-from partnerships.tests.factories import PartnershipFactory, UserFactory
+from partnerships.tests.factories import PartnershipFactory, RiskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ ROUND_RUNNER = "LDADDD"
 
 EXPECTED: dict[str, tuple[str, str]] = {
     # route: (GET, POST)
-    "": (ANYONE, ANYONE),
+    "": (ANYONE, NOT_ALLOWED),  # the home page (what waits for each role) is GET only
     "help/": (ANYONE, ANYONE),
     "healthz": (ANYONE, ANYONE),
     "accounts/login/": (ANYONE, ANYONE),
@@ -73,6 +73,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "partnerships/<int:pk>/outside-body/": (WHOLE_REGISTER, REGISTER_KEEPERS),
     "partnerships/<int:pk>/exit/": (WHOLE_REGISTER, REGISTER_KEEPERS),
     "partnerships/export.csv": (REGISTER_READERS, "LDNNNN"),
+    "partnerships/export.xlsx": (REGISTER_READERS, "LDNNNN"),
+    # The risk register: administrators keep it, managers and the facilitators of P's rounds read it.
+    "partnerships/risks/": (REGISTER_READERS, "LDNNNN"),
+    "partnerships/<int:pk>/risks/": (REGISTER_READERS, "LDNNNN"),
+    "partnerships/<int:pk>/risks/new/": (REGISTER_KEEPERS, REGISTER_KEEPERS),
+    "partnerships/<int:pk>/risks/<int:risk_pk>/": (REGISTER_KEEPERS, REGISTER_KEEPERS),
     # Rounds (assessments/rules.py).
     "rounds/": (FACILITATORS_AND_MANAGERS, FACILITATORS_AND_MANAGERS),
     "rounds/new/": (FACILITATORS, FACILITATORS),
@@ -86,9 +92,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "rounds/<int:pk>/invitations/import/": ("LDNDDD", ROUND_RUNNER),
     "rounds/<int:pk>/invitations/import/confirm/": ("LDNDDD", ROUND_RUNNER),
     "rounds/<int:pk>/invitations/send/": ("LDNDDD", ROUND_RUNNER),
-    "rounds/<int:pk>/invitations/remind/": ("LDNDDD", ROUND_RUNNER),
+    "rounds/<int:pk>/invitations/remind/": (ROUND_RUNNER, ROUND_RUNNER),  # GET: the confirmation page
     "rounds/<int:pk>/invitations/emails/": ("LDNDDD", ROUND_RUNNER),
     "rounds/<int:pk>/invitations/<int:invitation_pk>/revoke/": ("LDNDDD", ROUND_RUNNER),
+    "rounds/<int:pk>/invitations/<int:invitation_pk>/resend/": ("LDNDDD", ROUND_RUNNER),
     "rounds/<int:pk>/emails/<int:email_pk>/resend/": ("LDNDDD", ROUND_RUNNER),
     # The respondent's journey: the personal link is the key, for whoever holds it (no sign-in).
     "respond/<str:token>/": (ANYONE, ANYONE),
@@ -105,12 +112,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "rounds/<int:pk>/results/": (ROUND_READERS, ROUND_READERS),
     "rounds/<int:pk>/results/respondents/<int:number>/": (ROUND_READERS, ROUND_READERS),
     "rounds/<int:pk>/workshop/": (ROUND_READERS, ROUND_READERS),
+    "rounds/<int:pk>/workshop/present/": (ROUND_READERS, ROUND_READERS),
     "rounds/<int:pk>/results.json": (ROUND_READERS, ROUND_READERS),
     "rounds/<int:pk>/responses.csv": (ROUND_READERS, ROUND_READERS),
     "rounds/<int:pk>/actions/": (ROUND_READERS, ROUND_RUNNER),
     "rounds/<int:pk>/actions/<int:action_id>/edit/": (ROUND_RUNNER, ROUND_RUNNER),
     # Reports (reports/rules.py).
     "rounds/<int:pk>/dartboard.<str:fmt>": (ROUND_READERS, ROUND_READERS),
+    "rounds/<int:pk>/results.xlsx": (ROUND_READERS, ROUND_READERS),
     "reports/": (FACILITATORS_AND_MANAGERS, FACILITATORS_AND_MANAGERS),
     "reports/portfolio/<int:year>.pdf": (MANAGERS, MANAGERS),
     # Both facilitators have a round on P: the report gives each only their own rounds' results.
@@ -180,6 +189,7 @@ def world():
         owner="Board",
         due_date=timezone.localdate() + timedelta(days=30),
     )
+    risk = RiskFactory(partnership=partnership)
     return {
         "users": {
             "signed_out": None,
@@ -194,6 +204,7 @@ def world():
         "closed_round": closed,
         "invitation": invitation,
         "action": action,
+        "risk": risk,
     }
 
 
@@ -210,6 +221,7 @@ def concrete_url(route: str, pattern: URLPattern, world: dict) -> str:
         "number": 1,
         "invitation_pk": world["invitation"].pk,
         "action_id": world["action"].pk,
+        "risk_pk": world["risk"].pk,
         "uidb64": "MQ",  # a password-reset link that is not valid: the page says so to anyone
         "email_pk": 999999,  # none: the round's facilitator gets "not found", anyone else 403
         "year": timezone.localdate().year,

@@ -6,11 +6,12 @@ import importlib
 import pkgutil
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import cast
 
 import factory
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from config.roles import ROLES
@@ -22,6 +23,8 @@ from partnerships.models import (
     Organisation,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskAction,
     Sector,
 )
 from partnerships.services import partnership_bring_to
@@ -48,9 +51,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create: bool, extracted: Sequence[str] | None, **kwargs: object) -> None:
         if not create:
             return
+        user = cast(User, self)  # factory_boy calls this on the user it made
         for name in extracted or ():
             group, _ = Group.objects.get_or_create(name=name)
-            self.groups.add(group)
+            user.groups.add(group)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -132,6 +136,28 @@ class ExitRecordFactory(factory.django.DjangoModelFactory):
 
     partnership = factory.SubFactory(PartnershipFactory)
     reason = "Objectives met."
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    category = "delivery"
+    likelihood = 3
+    impact = 3
+    owner = "Alex Lead"
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+
+
+class RiskActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskAction
+
+    risk = factory.SubFactory(RiskFactory)
+    description = "Agree a joint plan"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
 
 
 def restore_roles() -> None:

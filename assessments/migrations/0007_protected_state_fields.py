@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_permissions'),
+        ('assessments', '0006_invitation_organisation_is_a_partner'),
     ]
 
     operations = [

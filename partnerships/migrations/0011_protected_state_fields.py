@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0006_organisation_history'),
+        ('partnerships', '0010_exit_risks_in_the_register'),
     ]
 
     operations = [
