@@ -18,7 +18,7 @@ from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT
 from partnerships import gateway as gateway_rules
 from partnerships import services
 from partnerships.models import ExitRecord, GatewayStatus, Partnership, Status
-from partnerships.tests.factories import MembershipFactory, PartnershipFactory, UserFactory
+from partnerships.tests.factories import MembershipFactory, PartnershipFactory, RiskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,7 @@ def test_role_accounts_read_no_response_in_the_admin_and_superusers_none_that_wo
 
 def _submitted_gateway(by):
     partnership = PartnershipFactory()
+    RiskFactory(partnership=partnership)  # a gateway is submitted with its initial risk assessment
     answers = {q.code: gateway_rules.AnswerInput("no", "Not yet") for q in gateway_rules.QUESTIONS}
     return services.gateway_save(partnership, answers=answers, by=by, submit=True)
 
@@ -291,6 +292,7 @@ EXIT = {
 def test_completing_an_exit_asks_first_with_open_actions_and_outstanding_reviews():
     officer = UserFactory(roles=[REGISTER_ADMIN])
     partnership = PartnershipFactory(active=True)
+    RiskFactory(partnership=partnership, category="exit")  # the risk analysis of withdrawal
     round_ = closed_round(partnership)
     ActionItem.objects.create(
         round=round_,
@@ -313,6 +315,7 @@ def test_completing_an_exit_asks_first_with_open_actions_and_outstanding_reviews
 def test_a_completed_exit_stays_exiting_until_its_date_then_closes():
     officer = UserFactory(roles=[REGISTER_ADMIN])
     partnership = PartnershipFactory(active=True)
+    RiskFactory(partnership=partnership, category="exit")  # the risk analysis of withdrawal
     later = timezone.localdate() + timedelta(days=120)
     client = signed_in(officer)
     response = client.post(
@@ -333,6 +336,7 @@ def test_a_completed_exit_stays_exiting_until_its_date_then_closes():
 def test_the_first_read_after_the_exit_date_closes_the_partnership():
     officer = UserFactory(roles=[REGISTER_ADMIN])
     partnership = PartnershipFactory(active=True)
+    RiskFactory(partnership=partnership, category="exit")  # the risk analysis of withdrawal
     later = timezone.localdate() + timedelta(days=30)
     services.exit_save(partnership, values={**EXIT, "exit_date": later}, by=officer, complete=True)
     assert Partnership.objects.get(pk=partnership.pk).status == Status.EXITING
