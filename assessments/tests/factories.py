@@ -24,6 +24,7 @@ from factory.django import DjangoModelFactory
 from assessments import scoring, services, unlinking
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import Answer, Invitation, Level, Response, ResponseStatus, Round, RoundState, Statement
+from assessments.services import round_bring_to
 from assessments.tokens import issue_token
 from config.roles import FACILITATOR
 from partnerships.models import Partnership
@@ -58,6 +59,12 @@ class RoundFactory(DjangoModelFactory):
             else None
         )
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Created as a draft, then opened (and closed) through its transitions.
+        state = kwargs.pop("state")
+        return round_bring_to(model_class.objects.create(*args, **kwargs), state)
 
 
 class InvitationFactory(DjangoModelFactory):
@@ -172,7 +179,8 @@ def partnership(**kwargs: object) -> Partnership:
         "statutory_status": "non_statutory",
         "lifecycle_stage": "functioning",
         "status": "active",
-        "start_date": None,
+        # Active since before any year a test reports on (activation would otherwise start it today).
+        "start_date": date(2020, 1, 1),
         "review_due_date": timezone.localdate() + timedelta(days=200),
     }
     fields.update(kwargs)
@@ -183,7 +191,8 @@ def make_round(
     facilitator: User | None = None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs
 ) -> Round:
     closes_on = closes_on or timezone.localdate()
-    return Round.objects.create(
+    state = kwargs.pop("state", RoundState.CLOSED)
+    round_ = Round.objects.create(
         partnership=kwargs.pop("partnership", None) or partnership(),
         instrument=default_instrument(),
         title=kwargs.pop("title", f"Health check {closes_on.year}"),
@@ -191,9 +200,10 @@ def make_round(
         opens_on=closes_on - timedelta(days=30),
         closes_on=closes_on,
         anonymous=anonymous,
-        state=kwargs.pop("state", RoundState.CLOSED),
         **kwargs,
     )
+    # Closed through its transitions before its responses are added (no review date is recorded then).
+    return round_bring_to(round_, state)
 
 
 def add_responses(

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from assessments.selectors import (
     instrument_structure,
 )
 from assessments.tokens import token_for
+from config.access import permission_required_or_403
 from config.clients import client_ip
 from config.throttle import Throttle
 from config.views import ratelimited
@@ -394,7 +394,7 @@ def respond_thanks(request: HttpRequest, invitation: Invitation, response: Respo
 # --- My assessments ---------------------------------------------------------------------------------------
 
 
-@login_required
+@permission_required_or_403("assessments.see_my_assessments")
 def my_assessments(request: HttpRequest) -> HttpResponse:
     open_rows, done_rows, missed_rows = [], [], []
     for invitation in selectors.invitations_for_user(request.user):

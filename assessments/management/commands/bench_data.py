@@ -27,6 +27,8 @@ from assessments.models import ActionItem, GroupTally, Invitation, Response, Rou
 from config.roles import FACILITATOR, MANAGER
 from partnerships.models import (
     Continuum,
+    GatewayReview,
+    GatewayStatus,
     LifecycleStage,
     Membership,
     Organisation,
@@ -150,6 +152,15 @@ class Command(BaseCommand):
                     for i in range(partnerships)
                 ]
             )
+            # The documented bulk construction path (see partnerships.services.partnership_bring_to): an active
+            # partnership always comes with its approved gateway, as if it had gone through the transitions.
+            now = timezone.now()
+            GatewayReview.objects.bulk_create(
+                [
+                    GatewayReview(partnership=p, status=GatewayStatus.APPROVED, submitted_at=now, decided_at=now)
+                    for p in parts
+                ]
+            )
             memberships = []
             for p in parts:
                 for org in rng.sample(organisations, 3):
@@ -167,7 +178,9 @@ class Command(BaseCommand):
                         opens_on=date(today.year - years + y, 2, 1),
                         closes_on=date(today.year - years + y, 3, 31),
                         anonymous=True,
+                        # Closed rounds of earlier years, as round_bring_to would leave them (with a close time).
                         state="closed",
+                        closed_at=now,
                     )
                     for p in parts
                     for y in range(years)
