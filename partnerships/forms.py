@@ -440,6 +440,7 @@ class RiskForm(GovukErrorsMixin, forms.ModelForm):
 class RiskActionForm(GovukErrorsMixin, forms.ModelForm):
     class Meta:
         model = RiskAction
+        field_classes = {"due_date": DateField, "done_on": DateField}
         fields = ("description", "due_date", "done_on")
         labels = {"description": "Further action", "due_date": "Due by", "done_on": "Done on"}
         widgets = {"due_date": DateInput(), "done_on": DateInput()}
