@@ -414,6 +414,7 @@ class RiskForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Risk
+        field_classes = {"review_date": DateField, "closed_on": DateField}
         fields = RISK_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
