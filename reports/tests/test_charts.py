@@ -297,3 +297,16 @@ def test_dollar_signs_in_labels_are_drawn_as_typed():
     labels = ["Need $1", "Clarity", "Commitment", "Trust", "Arrangements", "Monitor"]
     assert b"<svg" in dartboard([12, 13, 14, 15, 16, 17], labels)
     assert b"<svg" in trend_lines(["Review $x^$", "2026 $"], {1: [12.0, 13.0]}, labels)
+
+
+def test_priority_map_draws_and_says_what_it_shows():
+    from reports.priorities import HIGH_VALUE_FROM, QUADRANT_LABELS, VALUE_MAX
+
+    points = [("P-1", 2, 50.0, "low_value_poor_health"), ("P-2", 8, 120.0, "high_value_good_health")]
+    kwargs = {"value_max": VALUE_MAX, "high_value_from": HIGH_VALUE_FROM, "lowest_total": 36, "highest_total": 144}
+    svg = charts.priority_map(points, poor_health_up_to=72, **kwargs)
+    assert svg.startswith(b"<?xml") and b"P-1" in svg
+    assert charts.priority_map(points, poor_health_up_to=72, fmt="png", **kwargs).startswith(b"\x89PNG")
+    text = charts.priority_map_alt_text(points, value_max=VALUE_MAX, quadrant_labels=QUADRANT_LABELS)
+    assert "2 significant partnerships" in text
+    assert "candidate for review or withdrawal: 1: P-1 (value 2, total 50.0)" in text
