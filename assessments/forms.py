@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
-from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState
+from assessments.models import Instrument, Invitation, Level, Round, RoundState
+from assessments.readmodel import InstrumentStructure, PrincipleInfo, ScaleOption, StatementInfo
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
 from config.forms import DateInput
 from config.roles import FACILITATOR
@@ -329,19 +330,20 @@ class AnswerRadio(forms.RadioSelect):
 
 @dataclass
 class SheetRow:
-    statement: object
+    statement: StatementInfo
     answer: forms.BoundField
     comment: forms.BoundField
 
 
 class PrincipleSheetForm(forms.Form):
-    """One principle's six statements: a 4-point answer each (may be left for later) and a comment each."""
+    """One principle's statements: an answer on the instrument's scale each (may be left for later) and a
+    comment each."""
 
-    def __init__(self, *args, principle: Principle, options: Sequence[AnswerOption], **kwargs) -> None:
+    def __init__(self, *args, principle: PrincipleInfo, options: Sequence[ScaleOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.principle = principle
         choices = [(str(o.value), o.label) for o in options]
-        for statement in principle.sheet_statements:
+        for statement in principle.statements:
             self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(
                 label=f"{statement.code}. {statement.text}",
                 choices=choices,
@@ -358,29 +360,31 @@ class PrincipleSheetForm(forms.Form):
             )
 
     def rows(self) -> list[SheetRow]:
-        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.sheet_statements]
+        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.statements]
 
     def answers(self) -> list[AnswerInput]:
         return [
             AnswerInput(s.pk, self.cleaned_data[f"answer_{s.pk}"], self.cleaned_data[f"comment_{s.pk}"])
-            for s in self.principle.sheet_statements
+            for s in self.principle.statements
         ]
 
 
 class SignificanceForm(forms.Form):
-    """The relative significance of the six principles, 1 (less significant) to 5 (more significant)."""
+    """The relative significance of each principle, 1 (less significant) to 5 (more significant) on the PAT."""
 
-    def __init__(self, *args, principles: Sequence[Principle], instrument: Instrument, **kwargs) -> None:
+    def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.principles = list(principles)
-        low, high = instrument.significance_min, instrument.significance_max
+        self.principles = list(structure.principles)
+        scale = structure.significance
+        if scale is None:
+            raise ValueError("The instrument has no significance scale.")
         choices = []
-        for value in range(low, high + 1):
+        for value in scale.values:
             label = str(value)
-            if value == low:
-                label = f"{value} – {instrument.significance_min_label}"
-            elif value == high:
-                label = f"{value} – {instrument.significance_max_label}"
+            if value == scale.min:
+                label = f"{value} – {scale.min_label}"
+            elif value == scale.max:
+                label = f"{value} – {scale.max_label}"
             choices.append((str(value), label))
         for principle in self.principles:
             self.fields[f"significance_{principle.number}"] = forms.TypedChoiceField(
@@ -392,7 +396,7 @@ class SignificanceForm(forms.Form):
                 widget=AnswerRadio(),
             )
 
-    def rows(self) -> list[tuple[Principle, forms.BoundField]]:
+    def rows(self) -> list[tuple[PrincipleInfo, forms.BoundField]]:
         return [(p, self[f"significance_{p.number}"]) for p in self.principles]
 
     def values(self) -> list[int | None]:
@@ -407,8 +411,8 @@ class SuccessForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
     )
 
-    def __init__(self, *args, instrument: Instrument, options: Sequence[AnswerOption], **kwargs) -> None:
+    def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["success"].choices = [(str(o.value), o.label) for o in options]
-        self.fields["success"].label = instrument.success_statement
-        self.fields["success_comment"].label = instrument.success_comment_prompt
+        self.fields["success"].choices = [(str(o.value), o.label) for o in structure.scale_options]
+        self.fields["success"].label = structure.success_statement
+        self.fields["success_comment"].label = structure.success_comment_prompt

@@ -14,7 +14,6 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -26,92 +25,18 @@ from assessments.models import (
     ActionItem,
     ActionStatus,
     Answer,
-    Instrument,
     Level,
     Response,
     ResponseStatus,
     Round,
     RoundState,
 )
-from assessments.selectors import instrument_bands, round_counts
+from assessments.readmodel import InstrumentStructure, PrincipleInfo, StatementInfo
+from assessments.selectors import instrument_structure, round_counts
 from config.exports import csv_cell
 from config.roles import is_manager, user_roles
 
 LEVEL_LABELS = dict(Level.choices)
-
-
-# --- The instrument's structure, read once --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatementInfo:
-    id: int
-    code: str
-    text: str
-    principle: int
-    element_title: str
-
-
-@dataclass(frozen=True)
-class PrincipleInfo:
-    number: int
-    title: str
-    short_title: str
-    bands: tuple[scoring.Band, ...]
-    statements: tuple[StatementInfo, ...]
-
-
-@dataclass(frozen=True)
-class InstrumentStructure:
-    id: int
-    title: str
-    success_statement: str
-    scale: dict[int, str]
-    principles: tuple[PrincipleInfo, ...]
-    total_bands: tuple[scoring.Band, ...]
-    scenario_texts: dict[str, str]
-
-    @property
-    def statements(self) -> list[StatementInfo]:
-        return [s for p in self.principles for s in p.statements]
-
-    def principle(self, number: int) -> PrincipleInfo:
-        return self.principles[number - 1]
-
-
-@lru_cache(maxsize=32)
-def _structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
-    instrument = (
-        Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
-        .defer("source")
-        .get(pk=instrument_id)
-    )
-    bands = instrument_bands(instrument)
-    principles = []
-    for p in instrument.principles.all():
-        statements = tuple(
-            StatementInfo(s.id, s.code, s.text, p.number, s.element.title)
-            for s in sorted(p.statements.all(), key=lambda s: s.position)
-        )
-        principles.append(
-            PrincipleInfo(
-                p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands.principles[p.number])), statements
-            )
-        )
-    return InstrumentStructure(
-        id=instrument.id,
-        title=instrument.title,
-        success_statement=instrument.success_statement,
-        scale={o.value: o.label for o in instrument.answer_options.all()},
-        principles=tuple(principles),
-        total_bands=tuple(scoring.ordered_bands(bands.total)),
-        scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
-    )
-
-
-def instrument_structure(instrument: Instrument) -> InstrumentStructure:
-    """Return the instrument's principles, statements, bands and wording (cached; instruments never change)."""
-    return _structure(instrument.id, instrument.loaded_at.isoformat())
 
 
 # --- Permissions -----------------------------------------------------------------------------------------
@@ -173,21 +98,20 @@ class Summary:
 
 
 def _sig_means(rows: list[RespondentProfile], structure: InstrumentStructure) -> dict[int, float]:
-    means = {}
-    for p in structure.principles:
-        values = [r.significance[p.number - 1] for r in rows if len(r.significance) >= p.number]
-        values = [v for v in values if v is not None]
-        if values:
-            means[p.number] = scoring.mean_one_decimal(values)
-    return means
+    by_number: dict[int, list[int]] = defaultdict(list)
+    for r in rows:
+        for number, value in zip(structure.principle_numbers, r.significance, strict=False):
+            if value is not None:
+                by_number[number].append(value)
+    return {n: scoring.mean_one_decimal(by_number[n]) for n in structure.principle_numbers if by_number[n]}
 
 
 def summarise(round_id: int, rows: list[RespondentProfile], structure: InstrumentStructure) -> Summary:
     """Aggregate submitted respondents' scores with the pure core: totals, principles, scenario."""
     total = scoring.aggregate_total([r.total for r in rows], structure.total_bands)
+    columns = dict(zip(structure.principle_numbers, zip(*(r.principle_scores for r in rows), strict=True), strict=True))
     principles = {
-        p.number: scoring.aggregate_principle(p.number, [r.principle_scores[p.number - 1] for r in rows], p.bands)
-        for p in structure.principles
+        p.number: scoring.aggregate_principle(p.number, list(columns[p.number]), p.bands) for p in structure.principles
     }
     sig = _sig_means(rows, structure)
     result = scoring.scenario(
@@ -195,6 +119,7 @@ def summarise(round_id: int, rows: list[RespondentProfile], structure: Instrumen
         {n: a.mean for n, a in principles.items()},
         sig,
         {n: a.agreement for n, a in principles.items()},
+        structure.scenario_rules,
     )
     return Summary(round_id, len(rows), total, principles, sig, result)
 
@@ -417,7 +342,7 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
     summary = summarise(round_.id, profiles, structure)
     results.summary = summary
     results.priorities = scoring.priority_ranking(
-        {n: a.mean for n, a in summary.principles.items()}, summary.significance_means
+        {n: a.mean for n, a in summary.principles.items()}, summary.significance_means, structure.principle_max
     )
     ranks = {p.number: (i, p.weight) for i, p in enumerate(results.priorities, start=1)}
 
@@ -445,7 +370,9 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
             grouped, key, settings.PHC_MIN_GROUP_SIZE, bands=bands_by_number, total_bands=structure.total_bands
         )
         setattr(results, f"by_{key}", breakdown)
-    results.success_distribution = scoring.answer_distribution([r.success for r in profiles if r.success])
+    results.success_distribution = scoring.answer_distribution(
+        [r.success for r in profiles if r.success is not None], structure.answer_scale
+    )
     names = {p.response_id: (None if round_.anonymous else p.label) for p in profiles}
     results.success_comments = [
         (p.success_comment, names[p.response_id]) for p in profiles if p.success_comment.strip()
@@ -461,7 +388,8 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
 
 def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[int, str | None]) -> list[StatementRow]:
     submitted = Q(response__round=round_, response__status=ResponseStatus.SUBMITTED)
-    counts: dict[int, dict[int, int]] = defaultdict(lambda: {4: 0, 3: 0, 2: 0, 1: 0})
+    scale = structure.answer_scale
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: dict.fromkeys(scale.descending(), 0))
     for row in (
         Answer.objects.filter(submitted, value__isnull=False).values("statement_id", "value").annotate(n=Count("id"))
     ):
@@ -477,7 +405,7 @@ def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[i
     rows = []
     for s in structure.statements:
         distribution = counts[s.id]
-        divided = scoring.is_divided_distribution(distribution)
+        divided = scoring.is_divided_distribution(distribution, scale)
         rows.append(StatementRow(s, dict(distribution), sum(distribution.values()), divided, comments[s.id]))
     return rows
 
@@ -655,7 +583,7 @@ def results_json(results: RoundResults) -> dict:
 
 
 def responses_csv(results: RoundResults) -> str:
-    """Return one CSV row per submitted response: label, groups, 36 answers, significance, success, comments.
+    """Return one CSV row per submitted response: label, groups, every answer, significance, success, comments.
 
     In an anonymous round there is no name, email or token; organisation and level are blank for groups
     under the minimum size. Nothing but the header is written until the minimum number of responses is in.

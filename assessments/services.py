@@ -33,7 +33,8 @@ from assessments.models import (
     Round,
     RoundState,
 )
-from assessments.selectors import MissingItem, find_missing, instrument_principles, instrument_statements
+from assessments.readmodel import InstrumentStructure
+from assessments.selectors import MissingItem, find_missing, instrument_structure
 from assessments.tokens import issue_token, token_for
 from partnerships.services import partnership_review_recorded
 
@@ -311,9 +312,11 @@ class AnswerInput:
     comment: str = ""
 
 
-def _check_answer_value(value: int | None) -> None:
-    if value is not None and value not in scoring.ANSWER_VALUES:
-        raise ValueError(f"Answer {value!r} is not on the scale {scoring.ANSWER_VALUES}.")
+def _check_answer_value(value: int | None, structure: InstrumentStructure) -> None:
+    # The database only knows an answer is a small whole number; which numbers are on the scale is the
+    # instrument's (1 to 4 on the PAT, 0 to 3 on another), so it is checked here against the read model.
+    if value is not None and value not in structure.answer_scale.values:
+        raise ValueError(f"Answer {value!r} is not on the scale {structure.answer_scale.values}.")
 
 
 def _check_can_answer(invitation: Invitation, require_open: bool) -> None:
@@ -346,9 +349,13 @@ def response_save_sheet(
     ``require_open=False`` lets the demo and the test factories build the history of closed rounds.
     """
     _check_can_answer(invitation, require_open)
-    response = _locked_response(invitation, create=True)
+    structure = instrument_structure(invitation.round.instrument)
+    statement_ids = {s.id for s in structure.statements}
     for item in answers:
-        _check_answer_value(item.value)
+        _check_answer_value(item.value, structure)
+        if item.statement_id not in statement_ids:
+            raise ValueError(f"Statement {item.statement_id} is not part of the round's instrument.")
+    response = _locked_response(invitation, create=True)
     Answer.objects.bulk_create(
         [
             Answer(response=response, statement_id=a.statement_id, value=a.value, comment=a.comment.strip())
@@ -366,13 +373,14 @@ def response_save_sheet(
 def response_save_significance(
     invitation: Invitation, values: Sequence[int | None], *, require_open: bool = True
 ) -> Response:
-    """Save the significance of principles 1..6 (None where not given yet); return the response."""
+    """Save the significance of each principle in order (None where not given yet); return the response."""
     _check_can_answer(invitation, require_open)
-    if len(values) != scoring.PRINCIPLE_COUNT:
-        raise ValueError(f"Expected {scoring.PRINCIPLE_COUNT} significance values, got {len(values)}.")
+    structure = instrument_structure(invitation.round.instrument)
+    if len(values) != structure.principle_count:
+        raise ValueError(f"Expected {structure.principle_count} significance values, got {len(values)}.")
     for value in values:
         if value is not None:
-            scoring.check_significance(value)
+            scoring.check_significance(value, structure.significance_values)
     response = _locked_response(invitation, create=True)
     response.significance = list(values)
     response.save(update_fields=["significance", "updated_at"])
@@ -385,7 +393,7 @@ def response_save_success(
 ) -> Response:
     """Save the answer to the success statement and the comments on performance; return the response."""
     _check_can_answer(invitation, require_open)
-    _check_answer_value(value)
+    _check_answer_value(value, instrument_structure(invitation.round.instrument))
     response = _locked_response(invitation, create=True)
     response.success = value
     response.success_comment = comment.strip()
@@ -393,16 +401,19 @@ def response_save_success(
     return response
 
 
-def profile_scores(values_by_principle: Mapping[int, Sequence[int | None]]) -> tuple[list[int | None], int | None]:
-    """Return the six principle scores (None where a principle is incomplete) and the total (or None).
+def profile_scores(
+    values_by_principle: Mapping[int, Sequence[int | None]], structure: InstrumentStructure
+) -> tuple[list[int | None], int | None]:
+    """Return the principle scores in order (None where a principle is incomplete) and the total (or None).
 
-    ``values_by_principle`` maps principle numbers 1..6 to that principle's six answer values.
+    ``values_by_principle`` maps principle numbers (1..6 on the PAT) to that principle's answer values.
     """
+    count = structure.statements_per_principle
     scores = [
-        scoring.principle_score(list(values_by_principle.get(number, [None] * scoring.STATEMENTS_PER_PRINCIPLE)))
-        for number in range(1, scoring.PRINCIPLE_COUNT + 1)
+        scoring.principle_score(list(values_by_principle.get(number, [None] * count)), structure.answer_scale, count)
+        for number in structure.principle_numbers
     ]
-    return scores, scoring.total_score(scores)
+    return scores, scoring.total_score(scores, structure.principle_count, structure.principle_range)
 
 
 @dataclass(frozen=True)
@@ -424,25 +435,22 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
         response = _locked_response(invitation, create=False)
     except ResponseAlreadySubmitted as exc:
         return SubmitResult(exc.response, already_submitted=True)
-    statements = instrument_statements(invitation.round.instrument)  # read once per process
+    structure = instrument_structure(invitation.round.instrument)  # read once per process
     values = (
         dict(Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", "value"))
         if response
         else {}
     )
     progress = find_missing(
-        statements,
+        structure,
         set(values),
         response.significance if response else [],
         response.success if response else None,
-        instrument_principles(invitation.round.instrument),
     )
     if progress.missing or response is None:
         raise ResponseIncomplete(progress.missing)
-    by_principle: dict[int, list[int | None]] = {}
-    for statement in statements:
-        by_principle.setdefault(statement.principle.number, []).append(values.get(statement.pk))
-    scores, total = profile_scores(by_principle)
+    by_principle = {p.number: [values.get(s.id) for s in p.statements] for p in structure.principles}
+    scores, total = profile_scores(by_principle, structure)
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.principle_scores = scores

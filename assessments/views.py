@@ -35,7 +35,6 @@ from assessments.forms import (
 )
 from assessments.instruments import default_instrument
 from assessments.models import Invitation, Level, ResponseStatus, Round, RoundState
-from assessments.results import instrument_structure
 from assessments.tokens import token_for
 from config.views import ratelimited
 
@@ -442,28 +441,43 @@ def journey(allow_closed: bool = False) -> Callable:
     return decorate
 
 
-def _step_url(token: str, step: int) -> str:
+def _steps(invitation: Invitation) -> selectors.JourneySteps:
+    return selectors.journey_steps(selectors.instrument_structure(invitation.round.instrument))
+
+
+def _step_url(token: str, step: int, steps: selectors.JourneySteps) -> str:
     if step <= 0:
         return reverse("assessments:respond_welcome", args=[token])
-    if step <= selectors.PRINCIPLE_STEPS:
+    if step <= steps.principles:
         return reverse("assessments:respond_principle", args=[token, step])
-    if step == selectors.SIGNIFICANCE_STEP:
+    if step == steps.significance:
         return reverse("assessments:respond_significance", args=[token])
-    if step == selectors.SUCCESS_STEP:
+    if step == steps.success:
         return reverse("assessments:respond_success", args=[token])
     return reverse("assessments:respond_review", args=[token])
 
 
 def _journey_context(invitation: Invitation, response, token: str, step: int | None) -> dict:
     instrument = invitation.round.instrument
+    structure = selectors.instrument_structure(instrument)
+    journey = selectors.journey_steps(structure)
     progress = selectors.response_progress(response, instrument)
-    principles = selectors.instrument_principles(instrument)
     steps = [
-        {"number": p.number, "label": f"Principle {p.number}: {p.short_title}", "url": _step_url(token, p.number)}
-        for p in principles
+        {
+            "number": p.number,
+            "label": f"Principle {p.number}: {p.short_title}",
+            "url": _step_url(token, p.number, journey),
+        }
+        for p in structure.principles
     ]
-    steps.append({"number": selectors.SIGNIFICANCE_STEP, "label": "Significance", "url": _step_url(token, 7)})
-    steps.append({"number": selectors.SUCCESS_STEP, "label": "Success", "url": _step_url(token, 8)})
+    steps.append(
+        {
+            "number": journey.significance,
+            "label": "Significance",
+            "url": _step_url(token, journey.significance, journey),
+        }
+    )
+    steps.append({"number": journey.success, "label": "Success", "url": _step_url(token, journey.success, journey)})
     for item in steps:
         item["complete"] = item["number"] in progress.complete_steps
         item["current"] = item["number"] == step
@@ -471,26 +485,28 @@ def _journey_context(invitation: Invitation, response, token: str, step: int | N
         "invitation": invitation,
         "round": invitation.round,
         "instrument": instrument,
+        "structure": structure,
+        "journey": journey,
         "token": token,
         "step": step,
-        "step_count": selectors.STEP_COUNT,
+        "step_count": journey.count,
         "steps": steps,
         "progress": progress,
     }
 
 
-def _after_save(request: HttpRequest, token: str, step: int) -> HttpResponse:
+def _after_save(request: HttpRequest, token: str, step: int, steps: selectors.JourneySteps) -> HttpResponse:
     goto = request.POST.get("goto", "")
     if goto == "review":
         return redirect("assessments:respond_review", token=token)
-    if goto.isdigit() and 1 <= int(goto) <= selectors.STEP_COUNT:
-        return redirect(_step_url(token, int(goto)))
+    if goto.isdigit() and 1 <= int(goto) <= steps.count:
+        return redirect(_step_url(token, int(goto), steps))
     action = request.POST.get("action", "next")
     if action == "later":
         return redirect("assessments:respond_saved", token=token)
     if action == "previous":
-        return redirect(_step_url(token, step - 1))
-    return redirect(_step_url(token, step + 1))
+        return redirect(_step_url(token, step - 1, steps))
+    return redirect(_step_url(token, step + 1, steps))
 
 
 def _already_submitted(request: HttpRequest, token: str) -> HttpResponse:
@@ -509,26 +525,28 @@ def respond(request: HttpRequest, invitation: Invitation, response, token: str) 
         if response.is_submitted:
             return redirect("assessments:respond_thanks", token=token)
         step = selectors.response_progress(response, invitation.round.instrument).first_incomplete_step()
-        return redirect(_step_url(token, step if step is not None else selectors.STEP_COUNT + 1))
+        steps = _steps(invitation)
+        return redirect(_step_url(token, step if step is not None else steps.count + 1, steps))
     return respond_welcome.__wrapped__(request, invitation, response, token)
 
 
 @journey()
 def respond_welcome(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
     context = _journey_context(invitation, response, token, None)
-    context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or 9)
+    journey = context["journey"]
+    context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or journey.count + 1, journey)
     return render(request, "assessments/respond/welcome.html", context)
 
 
 @journey()
 def respond_principle(request: HttpRequest, invitation: Invitation, response, token: str, number: int) -> HttpResponse:
-    if not 1 <= number <= selectors.PRINCIPLE_STEPS:
+    structure = selectors.instrument_structure(invitation.round.instrument)
+    if number not in structure.principle_numbers:
         raise Http404("No such sheet.")
     if response is not None and response.is_submitted:
         return _already_submitted(request, token)
-    instrument = invitation.round.instrument
-    principle = selectors.principle_sheet(instrument, number)
-    options = selectors.answer_options(instrument)
+    principle = structure.principle(number)
+    options = structure.scale_options
     if request.method == "POST":
         form = PrincipleSheetForm(request.POST, principle=principle, options=options)
         if form.is_valid():
@@ -538,11 +556,11 @@ def respond_principle(request: HttpRequest, invitation: Invitation, response, to
                 return _already_submitted(request, token)
             except services.RoundNotOpen:
                 return _round_closed(request, invitation)
-            return _after_save(request, token, number)
+            return _after_save(request, token, number, selectors.journey_steps(structure))
     else:
-        saved = selectors.response_answers(response, principle.sheet_statements)
+        saved = selectors.response_answers(response, principle.statements)
         initial = {}
-        for statement in principle.sheet_statements:
+        for statement in principle.statements:
             answer = saved.get(statement.pk)
             if answer is not None:
                 initial[f"answer_{statement.pk}"] = answer.value
@@ -557,10 +575,10 @@ def respond_principle(request: HttpRequest, invitation: Invitation, response, to
 def respond_significance(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
     if response is not None and response.is_submitted:
         return _already_submitted(request, token)
-    instrument = invitation.round.instrument
-    principles = selectors.instrument_principles(instrument)
+    structure = selectors.instrument_structure(invitation.round.instrument)
+    steps = selectors.journey_steps(structure)
     if request.method == "POST":
-        form = SignificanceForm(request.POST, principles=principles, instrument=instrument)
+        form = SignificanceForm(request.POST, structure=structure)
         if form.is_valid():
             try:
                 services.response_save_significance(invitation, form.values())
@@ -568,12 +586,12 @@ def respond_significance(request: HttpRequest, invitation: Invitation, response,
                 return _already_submitted(request, token)
             except services.RoundNotOpen:
                 return _round_closed(request, invitation)
-            return _after_save(request, token, selectors.SIGNIFICANCE_STEP)
+            return _after_save(request, token, steps.significance, steps)
     else:
         saved = list(response.significance) if response and response.significance else []
-        initial = {f"significance_{p.number}": saved[p.number - 1] for p in principles if p.number <= len(saved)}
-        form = SignificanceForm(initial=initial, principles=principles, instrument=instrument)
-    context = _journey_context(invitation, response, token, selectors.SIGNIFICANCE_STEP)
+        initial = {f"significance_{n}": value for n, value in zip(structure.principle_numbers, saved, strict=False)}
+        form = SignificanceForm(initial=initial, structure=structure)
+    context = _journey_context(invitation, response, token, steps.significance)
     context["form"] = form
     return render(request, "assessments/respond/significance.html", context)
 
@@ -582,10 +600,10 @@ def respond_significance(request: HttpRequest, invitation: Invitation, response,
 def respond_success(request: HttpRequest, invitation: Invitation, response, token: str) -> HttpResponse:
     if response is not None and response.is_submitted:
         return _already_submitted(request, token)
-    instrument = invitation.round.instrument
-    options = selectors.answer_options(instrument)
+    structure = selectors.instrument_structure(invitation.round.instrument)
+    steps = selectors.journey_steps(structure)
     if request.method == "POST":
-        form = SuccessForm(request.POST, instrument=instrument, options=options)
+        form = SuccessForm(request.POST, structure=structure)
         if form.is_valid():
             try:
                 services.response_save_success(
@@ -595,24 +613,25 @@ def respond_success(request: HttpRequest, invitation: Invitation, response, toke
                 return _already_submitted(request, token)
             except services.RoundNotOpen:
                 return _round_closed(request, invitation)
-            return _after_save(request, token, selectors.SUCCESS_STEP)
+            return _after_save(request, token, steps.success, steps)
     else:
         initial = {"success": response.success, "success_comment": response.success_comment} if response else {}
-        form = SuccessForm(initial=initial, instrument=instrument, options=options)
-    context = _journey_context(invitation, response, token, selectors.SUCCESS_STEP)
+        form = SuccessForm(initial=initial, structure=structure)
+    context = _journey_context(invitation, response, token, steps.success)
     context["form"] = form
     return render(request, "assessments/respond/success.html", context)
 
 
-def _missing_groups(token: str, missing: list[selectors.MissingItem], steps: list[dict]) -> list[dict]:
+def _missing_groups(
+    token: str, missing: list[selectors.MissingItem], steps: list[dict], journey: selectors.JourneySteps
+) -> list[dict]:
     """Return the missing items grouped by step, each with a link to its place on the step's page."""
     titles = {s["number"]: s["label"] for s in steps}
     groups: dict[int, dict] = {}
     for item in missing:
         group = groups.setdefault(item.step, {"title": titles.get(item.step, ""), "items": []})
-        group["items"].append(
-            {"label": item.label, "short": item.short, "url": f"{_step_url(token, item.step)}#{item.anchor}"}
-        )
+        url = _step_url(token, item.step, journey)
+        group["items"].append({"label": item.label, "short": item.short, "url": f"{url}#{item.anchor}"})
     return list(groups.values())
 
 
@@ -638,24 +657,21 @@ def respond_review(request: HttpRequest, invitation: Invitation, response, token
     elif response is not None and response.is_submitted:
         return redirect("assessments:respond_thanks", token=token)
     instrument = invitation.round.instrument
-    options = selectors.answer_options(instrument)
     context = _journey_context(invitation, response, token, None)
-    principles = selectors.instrument_principles(instrument)
-    significance = list(response.significance) if response and response.significance else []
+    structure, journey = context["structure"], context["journey"]
+    significance = dict(zip(structure.principle_numbers, response.significance or [], strict=False)) if response else {}
     context.update(
         {
             "sheets": selectors.response_review(response, instrument),
-            "labels": selectors.labels_by_value(options),
-            "significance_rows": [
-                (p, significance[p.number - 1] if p.number <= len(significance) else None) for p in principles
-            ],
+            "labels": structure.scale,
+            "significance_rows": [(p, significance.get(p.number)) for p in structure.principles],
             "response": response,
             "missing": missing,
             "missing_groups": _missing_groups(
-                token, missing if missing is not None else context["progress"].missing, context["steps"]
+                token, missing if missing is not None else context["progress"].missing, context["steps"], journey
             ),
-            "previous_url": _step_url(token, selectors.SUCCESS_STEP),
-            "step_urls": {n: _step_url(token, n) for n in range(1, selectors.STEP_COUNT + 1)},
+            "previous_url": _step_url(token, journey.success, journey),
+            "step_urls": {n: _step_url(token, n, journey) for n in journey.numbers},
         }
     )
     return render(request, "assessments/respond/review.html", context)
@@ -682,7 +698,7 @@ def respond_thanks(request: HttpRequest, invitation: Invitation, response, token
             "round": invitation.round,
             "response": response,
             "profile": selectors.response_profile(response, instrument),
-            "structure": instrument_structure(instrument),
+            "structure": selectors.instrument_structure(instrument),
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import results as results_selectors
+from assessments.readmodel import InstrumentStructure
 from assessments.results_views import round_for_viewer
 from partnerships.models import Partnership
 from reports import pdf, selectors, services
@@ -56,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "overview": overview,
         "rows": table,
-        "columns": sort_columns(overview.principles, sort),
+        "columns": sort_columns(overview.principles, sort, overview.structure),
         "sort": sort,
         "can_download_portfolio": selectors.can_download_portfolio(request.user),
         "this_year": timezone.localdate().year,
@@ -64,12 +65,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", context)
 
 
-def sort_columns(principles: list[tuple[int, str]], sort: str) -> list[dict]:
+def sort_columns(principles: list[tuple[int, str]], sort: str, structure: InstrumentStructure | None) -> list[dict]:
     """Return the sortable columns of the overview with, for each, its aria-sort and the ?sort= a click asks for
     (a sorted column's link reverses it)."""
     columns = [("name", "Partnership", "")]
     columns += [(f"p{n}", f"P{n}", title) for n, title in principles]
-    columns.append(("total", "Total", "Mean total, 36 to 144"))
+    span = f", {structure.total_min} to {structure.total_max}" if structure else ""
+    columns.append(("total", "Total", f"Mean total{span}"))
     result = []
     for key, label, title in columns:
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"

@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from assessments import scoring
 from assessments.instruments import default_instrument
 from assessments.models import Answer, Invitation, Response, ResponseStatus, Round, RoundState, Statement
+from assessments.selectors import instrument_structure
+from assessments.services import profile_scores
 from partnerships.models import Partnership
 
 _counter = itertools.count(1)
@@ -66,11 +67,13 @@ def add_responses(
     *,
     organisations: Sequence[str] | None = None,
     levels: Sequence[str] | None = None,
-    significance: Sequence[int] = (3, 3, 3, 3, 3, 3),
+    significance: Sequence[int] | None = None,
     success: int = 3,
     comment: str = "",
 ) -> list[Response]:
-    """Create one submitted response per answer set (36 values in statement order), in bulk."""
+    """Create one submitted response per answer set (a value per statement, in order), in bulk.
+
+    ``significance`` defaults to 3 for every principle."""
     statements = list(Statement.objects.filter(principle__instrument=round_.instrument).order_by("position"))
     start = Invitation.objects.filter(round=round_).count()
     invitations = Invitation.objects.bulk_create(
@@ -89,18 +92,22 @@ def add_responses(
     )
     now = timezone.now()
     responses = []
+    structure = instrument_structure(round_.instrument)
     for invitation, answers in zip(invitations, answer_sets, strict=True):
-        scores = [scoring.principle_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
+        by_principle: dict[int, list[int | None]] = {}
+        for statement, value in zip(structure.statements, answers, strict=True):
+            by_principle.setdefault(statement.principle, []).append(value)
+        scores, _total = profile_scores(by_principle, structure)
         responses.append(
             Response(
                 invitation=invitation,
                 round=round_,
                 status=ResponseStatus.SUBMITTED,
-                significance=list(significance),
+                significance=list(significance) if significance is not None else [3] * structure.principle_count,
                 success=success,
                 success_comment=comment,
                 principle_scores=scores,
-                total=sum(scores),
+                total=sum(s or 0 for s in scores),
                 submitted_at=now,
             )
         )
@@ -115,5 +122,6 @@ def add_responses(
     return responses
 
 
-def uniform(value: int) -> list[int]:
-    return [value] * 36
+def uniform(value: int, statements: int = 36) -> list[int]:
+    """Return the same answer to every statement (36 on the PAT)."""
+    return [value] * statements

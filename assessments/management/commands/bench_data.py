@@ -19,9 +19,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments import scoring, tokens
+from assessments import tokens
 from assessments.instruments import default_instrument
 from assessments.models import ActionItem, Answer, Invitation, Response, Round, Statement
+from assessments.selectors import instrument_structure
+from assessments.services import profile_scores
 from config.roles import FACILITATOR, MANAGER
 from partnerships.models import (
     Continuum,
@@ -210,13 +212,18 @@ class Command(BaseCommand):
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM assessments_response")
             next_id = cursor.fetchone()[0] + 1
         response_rows, answer_rows = [], []
+        structure = instrument_structure(rounds[0].instrument)
+        low, high = structure.answer_scale.min, structure.answer_scale.max
         for r in rounds:
             centre = rng.uniform(1.8, 3.6)  # each round its own health
             spread = rng.choice([0.4, 0.7, 1.1])  # consensus ... conflict
             for inv in by_round[r.id]:
                 lean = rng.gauss(0, spread)
-                answers = [min(4, max(1, round(centre + lean + rng.gauss(0, 0.6)))) for _ in statements]
-                scores = [scoring.principle_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
+                answers = [min(high, max(low, round(centre + lean + rng.gauss(0, 0.6)))) for _ in statements]
+                by_principle: dict[int, list[int | None]] = {}
+                for statement, value in zip(structure.statements, answers, strict=True):
+                    by_principle.setdefault(statement.principle, []).append(value)
+                scores, _total = profile_scores(by_principle, structure)
                 comment = rng.choice(COMMENTS)
                 response_rows.append(
                     (
@@ -224,8 +231,8 @@ class Command(BaseCommand):
                         inv.id,
                         r.id,
                         "submitted",
-                        [rng.randint(1, 5) for _ in range(6)],
-                        rng.randint(1, 4),
+                        [rng.choice(structure.significance_values) for _ in structure.principles],
+                        rng.randint(low, high),
                         comment,
                         scores,
                         sum(scores),
