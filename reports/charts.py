@@ -171,6 +171,7 @@ def band_colours(bands: int) -> tuple[str, ...]:
         return _BLUES[1:2] * bands
     return tuple(_BLUES[round(1 + 6 * i / (bands - 1))] for i in range(bands))
 
+
 LOWEST_BAND_HATCH = "////"
 _HATCH_COLOUR = "#2c5f8a"
 _INK = "#1a1a1a"
@@ -248,6 +249,14 @@ def _format_score(score: Number) -> str:
 def _plain(text: str) -> str:
     """Return text that matplotlib draws as typed: a "$" would otherwise start mathematical notation."""
     return text.replace("$", r"\$")
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _in_words(count: int) -> str:
+    """Return a small count in words, as the text alternatives write it ("six principles")."""
+    return _WORDS[count] if 0 <= count < len(_WORDS) else str(count)
 
 
 def _principle_label(number: int, title: str) -> str:
@@ -574,7 +583,7 @@ def dartboard_alt_text(
     _check_count(marks, "marks", segments)
     _check_count(outline, "outline", segments)
     parts = [
-        f"Dartboard of {segments} principles, each scored {limits[0]} to {limits[-1]}; "
+        f"Dartboard of {_in_words(segments)} principles, each scored {limits[0]} to {limits[-1]}; "
         "a fuller segment is healthier."
     ]
     for i in range(segments):
@@ -671,8 +680,7 @@ def statement_bars(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=colours[answer], edgecolor=_GRID, linewidth=0.5, label=label)
-        for answer, label in sorted(scale)
+        Patch(facecolor=colours[answer], edgecolor=_GRID, linewidth=0.5, label=label) for answer, label in sorted(scale)
     ]
     if any(divided for _, _, divided in rows):
         # Second in a column-major legend of four columns: it sits alone on a second row, under the first.
