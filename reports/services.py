@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 
@@ -98,7 +99,7 @@ def statement_bars_chart(structure, statement_rows) -> Chart:
 
 
 def trend_chart(structure, round_labels: list[str], means: dict[int, list[float | None]]) -> Chart:
-    params = {
+    params: dict[str, Any] = {
         "round_labels": round_labels,
         "means": means,
         "labels": _labels(structure),

@@ -12,13 +12,14 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.instruments import load_instrument, read_instrument_file
-from assessments.models import Instrument, Response, ResponseStatus
+from assessments.models import Instrument, Response, ResponseStatus, Round
 from assessments.results import round_results
 from assessments.tests.factories import InvitationFactory, RoundFactory, UserFactory
 from config.roles import MANAGER
@@ -64,7 +65,9 @@ def test_the_read_model_takes_its_shape_from_the_file(instrument: Instrument) ->
     assert selectors.journey_steps(structure).count == 6
 
 
-def answer_through_the_pages(client, invitation, answers: list[int], significance: list[int], success: int) -> None:
+def answer_through_the_pages(
+    client: Any, invitation: Any, answers: list[int], significance: list[int], success: int
+) -> None:
     structure = selectors.instrument_structure(invitation.round.instrument)
     token = invitation.token
     page = client.get(reverse("assessments:respond", args=[token]))
@@ -94,8 +97,8 @@ def answer_through_the_pages(client, invitation, answers: list[int], significanc
     assert page.status_code == 302 and page["Location"] == reverse("assessments:respond_thanks", args=[token])
 
 
-def test_a_four_section_instrument_goes_through_the_whole_chain(client, instrument: Instrument) -> None:
-    round_ = RoundFactory(instrument=instrument, anonymous=False, title="Self-assessment 2026")
+def test_a_four_section_instrument_goes_through_the_whole_chain(client: Any, instrument: Instrument) -> None:
+    round_ = cast(Round, RoundFactory(instrument=instrument, anonymous=False, title="Self-assessment 2026"))
     for name, (answers, significance, success) in ANSWERS.items():
         invitation = InvitationFactory(round=round_, name=name, organisation="Council")
         answer_through_the_pages(client, invitation, answers, significance, success)
@@ -120,6 +123,7 @@ def test_a_four_section_instrument_goes_through_the_whole_chain(client, instrume
     assert "Resources: weak" in page  # the mean 1.0 bands as 1-5
 
     results = round_results(round_)
+    assert results.summary is not None
     assert [row.aggregate.mean for row in results.principles] == [14.0, 9.0, 1.0, 5.7]
     assert results.summary.total.mean == 29.7 and results.summary.total.band.label == "21-40"
     # Not C: only principle 3 has a mean of 5 or below (weak_max, read off the band 1-5; 5.7 rounds to 6), the

@@ -37,7 +37,7 @@ def _drop(path: str) -> Callable[[dict], None]:
         node: object = data
         for part in parents:
             node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
-        del node[last]  # type: ignore[arg-type]
+        del node[last]  # type: ignore[attr-defined]
 
     return change
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import statistics
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import pytest
@@ -33,6 +34,7 @@ from assessments.scoring import (
     PrincipleChange,
     Priority,
     RespondentScores,
+    ScenarioResult,
     ScenarioRules,
     aggregate_principle,
     aggregate_total,
@@ -78,31 +80,37 @@ STATEMENTS, PRINCIPLES, PRINCIPLE_MAX = 6, 6, 24
 PAT_RULES = ScenarioRules.from_bands(PRINCIPLE_1_BANDS, TOTAL_BANDS, SIGNIFICANCE_VALUES)
 
 
-def principle_score(answers):
+def principle_score(answers: Sequence[int | None]) -> int | None:
     return core.principle_score(answers, PAT_SCALE, STATEMENTS)
 
 
-def total_score(scores):
+def total_score(scores: Sequence[int | None]) -> int | None:
     return core.total_score(scores, PRINCIPLES, range(6, PRINCIPLE_MAX + 1))
 
 
-def mean_significance(values):
+def mean_significance(values: Sequence[int]) -> float:
     return core.mean_significance(values, SIGNIFICANCE_VALUES)
 
 
-def answer_distribution(answers):
+def answer_distribution(answers: Sequence[int]) -> dict[int, int]:
     return core.answer_distribution(answers, PAT_SCALE)
 
 
-def is_divided(answers):
+def is_divided(answers: Sequence[int]) -> bool:
     return core.is_divided(answers, PAT_SCALE)
 
 
-def scenario(total, means, significance, agreements, rules=None):
+def scenario(
+    total: float,
+    means: Mapping[int, float],
+    significance: Mapping[int, float],
+    agreements: Mapping[int, str],
+    rules: ScenarioRules | None = None,
+) -> ScenarioResult:
     return core.scenario(total, means, significance, agreements, rules or PAT_RULES)
 
 
-def priority_ranking(means, significance):
+def priority_ranking(means: Mapping[int, float], significance: Mapping[int, float]) -> list[Priority]:
     return core.priority_ranking(means, significance, PRINCIPLE_MAX)
 
 
