@@ -109,7 +109,7 @@ def test_a_four_section_instrument_goes_through_the_whole_chain(client: Any, ins
         for r in Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).select_related("invitation")
     }
     assert scores == {"Ann": ([15, 10, 0, 9], 34), "Bob": ([14, 9, 1, 8], 32), "Cat": ([13, 8, 2, 0], 23)}
-    thanks = client.get(reverse("assessments:respond_thanks", args=[invitation.token])).content.decode()
+    thanks = client.get(reverse("assessments:respond_thanks", args=[invitation.token])).content.decode()  # type: ignore[attr-defined]
     assert "Each principle scores from 0 to 15" in thanks and "runs from 0 to 60" in thanks
     assert "Dartboard of four principles, each scored 0 to 15" in thanks
 
