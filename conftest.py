@@ -103,7 +103,7 @@ def sign_in(page, live_server, username: str, password: str, next_path: str = "/
     page.wait_for_load_state("load")
 
 
-PROJECT_APPS = ("partnerships", "assessments", "reports")
+PROJECT_APPS = ("partnerships", "assessments", "results", "reports")
 
 
 def restore_reference_data() -> None:
@@ -152,3 +152,67 @@ def django_db_setup(django_db_setup, django_db_blocker):
     put the reference data back once per session."""
     with django_db_blocker.unblock():
         restore_reference_data()
+
+
+# --- Users of each role, and clients signed in as them (shared by every app's tests) -----------------------
+
+
+def _user(username: str, role: str | None = None, **fields):
+    from partnerships.tests.factories import UserFactory
+
+    return UserFactory(username=username, role=role, **fields)
+
+
+@pytest.fixture
+def officer(db):
+    """A register administrator."""
+    from config.roles import REGISTER_ADMIN
+
+    return _user("officer", REGISTER_ADMIN, first_name="Priya", last_name="Shah")
+
+
+@pytest.fixture
+def manager(db):
+    from config.roles import MANAGER
+
+    return _user("manager", MANAGER, first_name="Helen", last_name="Marsh")
+
+
+@pytest.fixture
+def second_manager(db):
+    from config.roles import MANAGER
+
+    return _user("manager2", MANAGER)
+
+
+@pytest.fixture
+def facilitator(db):
+    from config.roles import FACILITATOR
+
+    return _user("facilitator", FACILITATOR)
+
+
+@pytest.fixture
+def respondent(db):
+    from config.roles import RESPONDENT
+
+    return _user("respondent", RESPONDENT)
+
+
+@pytest.fixture
+def nobody(db):
+    """A signed-in user with no role."""
+    return _user("nobody")
+
+
+@pytest.fixture
+def as_user():
+    """Return a client signed in as the given user."""
+    from django.test import Client
+
+    def sign_in(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return sign_in

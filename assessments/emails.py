@@ -31,7 +31,8 @@ class RenderedEmail:
 
 def default_source(kind: Kind, part: str) -> str:
     """Return the text of the default template for ``kind`` ("invitation" or "reminder") and ``part``."""
-    return get_template(f"assessments/emails/{kind}_{part}.txt").template.source
+    template = get_template(f"assessments/emails/{kind}_{part}.txt")
+    return template.template.source  # type: ignore[attr-defined]  # the Django engine's template keeps its source
 
 
 def template_source(round_, kind: Kind, part: str) -> str:

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -63,25 +64,31 @@ class RoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         User = get_user_model()
         current = self.instance.facilitator_id if self.instance.pk else None
-        self.fields["facilitator"].queryset = (
+        facilitator_field = cast(forms.ModelChoiceField, self.fields["facilitator"])
+        facilitator_field.queryset = (
             User.objects.filter(Q(groups__name=FACILITATOR) | Q(is_superuser=True) | Q(pk=current), is_active=True)
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
-        self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        facilitator_field.label_from_instance = lambda u: (  # type: ignore[method-assign,assignment]  # Django's documented hook
+            u.get_full_name() or u.get_username()
+        )
         partnerships = Partnership.objects.exclude(status=Status.CLOSED)
         if self.instance.pk:
             partnerships = partnerships | Partnership.objects.filter(pk=self.instance.partnership_id)
-        self.fields["partnership"].queryset = partnerships.order_by("name")
-        self.fields["instrument"].queryset = Instrument.objects.order_by("slug", "-version")
+        partnership_field = cast(forms.ModelChoiceField, self.fields["partnership"])
+        partnership_field.queryset = partnerships.order_by("name")
+        instrument_field = cast(forms.ModelChoiceField, self.fields["instrument"])
+        instrument_field.queryset = Instrument.objects.order_by("slug", "-version")
         if self.instance.pk and self.instance.state != RoundState.DRAFT:
             # Answers already given belong to this partnership and instrument.
             for name in ("partnership", "instrument"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Fixed once the round has opened."
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The close date cannot be before the open date.")
@@ -105,11 +112,12 @@ class RoundEmailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
             kind, part = name.split("_")
-            form_field.widget.attrs["placeholder"] = emails.default_source(kind, part).strip()
+            form_field.widget.attrs["placeholder"] = emails.default_source(cast(emails.Kind, kind), part).strip()
             form_field.help_text = "Leave blank to use the default shown."
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for name, source in list(cleaned.items()):
             try:
                 emails.check_template(source or "", needs_link=name.endswith("_body"))
@@ -146,7 +154,8 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.round = round_
         if round_.levels:
-            self.fields["level"].choices = [(v, label) for v, label in Level.choices if v in round_.levels]
+            level_field = cast(forms.ChoiceField, self.fields["level"])
+            level_field.choices = [(v, label) for v, label in Level.choices if v in round_.levels]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -247,7 +256,7 @@ def parse_invitations_csv(  # noqa: C901
         if reasons:
             preview.bad.append(BadRow(line, ",".join(record), reasons))
         else:
-            preview.good.append((line, InvitationRow(name, email, organisation, level)))
+            preview.good.append((line, InvitationRow(name, email, organisation, level or "")))
     return preview
 
 
@@ -267,8 +276,9 @@ class InvitationImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload = cleaned.get("csv_file")
         pasted = cleaned.get("csv_text") or ""
         limit = settings.MAX_CSV_UPLOAD_BYTES
@@ -316,8 +326,11 @@ class ReopenForm(forms.Form):
 
     def __init__(self, *args, invitations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = invitations
-        self.fields["invitation"].label_from_instance = lambda i: f"{i.name} ({i.organisation})"
+        invitation_field = cast(forms.ModelChoiceField, self.fields["invitation"])
+        invitation_field.queryset = invitations
+        invitation_field.label_from_instance = lambda i: (  # type: ignore[method-assign,assignment]  # Django's documented hook
+            f"{i.name} ({i.organisation})"
+        )
 
 
 # --- The respondent's journey -----------------------------------------------------------------------------
@@ -413,6 +426,7 @@ class SuccessForm(forms.Form):
 
     def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["success"].choices = [(str(o.value), o.label) for o in structure.scale_options]
+        success_field = cast(forms.ChoiceField, self.fields["success"])
+        success_field.choices = [(str(o.value), o.label) for o in structure.scale_options]
         self.fields["success"].label = structure.success_statement
         self.fields["success_comment"].label = structure.success_comment_prompt

@@ -15,15 +15,14 @@ from django.db import transaction
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from assessments import models as assessment_models
+from assessments.readmodel import SCALE_LIMIT
 from assessments.scoring import Band as CoreBand
 from assessments.scoring import ordered_bands, validate_bands
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 DEFAULT_INSTRUMENT_FILE = INSTRUMENTS_DIR / "partnership_assessment_tool_2003.json"
 DEFAULT_INSTRUMENT_SLUG = "pat-2003"
-# Any instrument's answers and significance ratings are small whole numbers; the database checks this much
-# (assessments.models), the services check the instrument's own scale.
-SCALE_LIMIT = 10
 SCENARIO_CODES = ("A", "B", "C")
 
 
@@ -225,9 +224,7 @@ def load_instrument(data: dict, models=None):
     Loading the same slug and version again is refused: published instruments never change under results.
     """
     validate_instrument(data)
-    if models is None:
-        from assessments import models  # noqa: PLC0415 (import cycle, removed by the results app split)
-    m = models
+    m = assessment_models if models is None else models
     with transaction.atomic():
         if m.Instrument.objects.filter(slug=data["slug"], version=data["version"]).exists():
             raise InstrumentError(
@@ -300,6 +297,4 @@ def load_instrument(data: dict, models=None):
 
 def default_instrument():
     """Return the newest loaded version of the Partnership Assessment Tool."""
-    from assessments.models import Instrument  # noqa: PLC0415 (import cycle, removed by the results app split)
-
-    return Instrument.objects.filter(slug=DEFAULT_INSTRUMENT_SLUG).order_by("-version", "-id").first()
+    return assessment_models.Instrument.objects.filter(slug=DEFAULT_INSTRUMENT_SLUG).order_by("-version", "-id").first()

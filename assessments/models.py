@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from assessments.instruments import SCALE_LIMIT
+from assessments.readmodel import SCALE_LIMIT
 
 # ---------------------------------------------------------------------------------------------------------
 # The instrument as data: loaded from a versioned file (assessments/instruments/*.json), never edited by hand.
@@ -124,7 +124,7 @@ class Band(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = f"principle {self.principle.number}" if self.principle_id else "total"
+        scope = f"principle {self.principle.number}" if self.principle is not None else "total"
         return f"{scope} {self.min_score}-{self.max_score}"
 
 

@@ -16,6 +16,10 @@ from functools import cached_property
 
 from assessments.scoring import AnswerScale, Band, ScenarioRules, ordered_bands
 
+# Any instrument's answers and significance ratings are small whole numbers from 0 to this: the file's schema
+# and the database check this much; the services check each answer against its instrument's own scale.
+SCALE_LIMIT = 10
+
 
 @dataclass(frozen=True)
 class ScaleOption:

@@ -8,10 +8,10 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from assessments import emails, scoring
 from assessments.models import (
-    ActionItem,
     Answer,
     Invitation,
     Level,
@@ -326,6 +325,10 @@ def _check_can_answer(invitation: Invitation, require_open: bool) -> None:
         raise RoundNotOpen("This round is not open for answers.")
 
 
+@overload
+def _locked_response(invitation: Invitation, *, create: Literal[True]) -> Response: ...
+@overload
+def _locked_response(invitation: Invitation, *, create: bool) -> Response | None: ...
 def _locked_response(invitation: Invitation, *, create: bool) -> Response | None:
     """Return the invitation's response locked for this transaction (created if asked), or None."""
     response = Response.objects.select_for_update().filter(invitation=invitation).first()
@@ -496,41 +499,3 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
     if response is None:
         return None
     return response_reopen(response, by=by, reason=reason)
-
-
-# --- Stage 4: the action plan ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def action_item_create(round_: Round, **fields) -> tuple[ActionItem, bool]:
-    """Add an action to the round's plan; return it and whether it is new.
-
-    The same action sent twice within a couple of minutes (a double click, a resent form) is not added again.
-    """
-    Round.objects.select_for_update().filter(pk=round_.pk).first()  # one writer per round at a time
-    existing = ActionItem.objects.filter(
-        round=round_, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
-    ).first()
-    if existing is not None:
-        return existing, False
-    return ActionItem.objects.create(round=round_, **fields), True
-
-
-@transaction.atomic
-def action_item_update(action: ActionItem, **fields) -> ActionItem:
-    """Change an action of the plan (its history is kept)."""
-    for name, value in fields.items():
-        setattr(action, name, value)
-    action.save()
-    return action
-
-
-@transaction.atomic
-def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
-    """Record the date of the next health check; it becomes the partnership's review due date."""
-    round_.next_health_check = when
-    round_.save(update_fields=["next_health_check"])
-    partnership = round_.partnership
-    partnership.review_due_date = when
-    partnership.save(update_fields=["review_due_date", "updated_at"])
-    return round_

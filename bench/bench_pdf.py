@@ -281,6 +281,7 @@ def run_child(kind: str, pk: int, year: int, repeat: int) -> tuple[dict, int]:
         stdout=subprocess.PIPE,
         env=os.environ.copy(),
     )
+    assert process.stdout is not None
     out = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -43,6 +43,7 @@ def prepare(label: str) -> tuple[int, list[str], dict[str, list[int]]]:
     if not Partnership.objects.filter(reference__startswith="BENCH-").exists():
         call_command("bench_data", partnerships=50, years=2, respondents=12, seed=2026)
     base = Round.objects.filter(partnership__reference="BENCH-00004").first()
+    assert base is not None, "bench_data did not create BENCH-00004"
     stamp = int(time.time())
     round_ = Round.objects.create(
         partnership=base.partnership,
@@ -101,7 +102,7 @@ def wait_for(url: str, seconds: float) -> bool:
 
 
 def restart_database_midway(pgdata: Path) -> None:
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     time.sleep(DURATION / 2)
     user = "pgserver" if os.geteuid() == 0 else None

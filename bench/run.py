@@ -147,6 +147,7 @@ def big_round():
     if existing:
         return existing
     base = Round.objects.filter(partnership__reference="BENCH-00000").order_by("-closes_on").first()
+    assert base is not None, "run bench_data first"
     round_ = Round.objects.create(
         partnership=base.partnership,
         instrument=base.instrument,
@@ -323,8 +324,8 @@ def register_and_portfolio(repeat: int, n: int) -> None:
 def dartboards(repeat: int) -> None:
     from django.core.cache import cache
 
-    from assessments import results as selectors
     from reports import charts, services
+    from results import selectors
 
     print("Dartboard", flush=True)
     data = selectors.round_results(big_round(), with_detail=False)

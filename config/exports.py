@@ -1,6 +1,10 @@
-"""Shared helpers for the CSV exports."""
+"""Shared helpers for downloads: CSV cells and the Content-Disposition header."""
 
 from __future__ import annotations
+
+from typing import cast
+
+from django.utils.http import content_disposition_header
 
 FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
 
@@ -17,3 +21,10 @@ def csv_cell(value: object) -> str:
         return str(value)
     text = str(value)
     return "'" + text if text.lstrip(" ")[:1] in FORMULA_STARTS or text[:1] in ("\t", "\r") else text
+
+
+def content_disposition(filename: str, *, attachment: bool = True) -> str:
+    """Return the Content-Disposition header of a download named ``filename``: "attachment" (saved) or "inline"
+    (shown in the browser), the name quoted and, when it is not ASCII, encoded by Django."""
+    # Django returns None only for an inline response without a file name, which never happens here.
+    return cast(str, content_disposition_header(attachment, filename))

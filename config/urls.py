@@ -25,7 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("assessments.urls")),
-    path("", include("assessments.results_urls")),
+    path("", include("results.urls")),
     path("", include("reports.urls")),
 ]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import django_filters
 from django import forms
@@ -11,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from partnerships import selectors
 from partnerships.models import (
     Continuum,
     LifecycleStage,
@@ -23,7 +26,7 @@ from partnerships.models import (
 )
 
 # Sort keys offered by the column headings: key -> (heading, ordering expression).
-SORTS: dict[str, tuple[str, object]] = {
+SORTS: dict[str, tuple[str, Any]] = {
     "name": ("Partnership", F("name")),
     "reference": ("Reference", F("reference")),
     "status": ("Status", F("status")),
@@ -35,7 +38,7 @@ SORTS: dict[str, tuple[str, object]] = {
 DEFAULT_SORT = "name"
 
 
-def _ordering(key: str) -> list:
+def _ordering(key: str) -> list[Any]:
     descending = key.startswith("-")
     expression = SORTS[key.lstrip("-")][1]
     first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
@@ -70,7 +73,7 @@ class PartnershipFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, service_areas: list[str] = (), today: date | None = None, **kwargs) -> None:
+    def __init__(self, *args, service_areas: Sequence[str] = (), today: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.filters["service_area"].extra["choices"] = [(area, area) for area in service_areas]
@@ -139,3 +142,13 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
         query["sort"] = target
         links[key] = SortLink(key, heading, query.urlencode(), state)
     return links
+
+
+def register_filter(data: QueryDict, user) -> PartnershipFilter:
+    """Return the register's filter over the partnerships ``user`` may read, as asked by ``data`` (a GET)."""
+    return PartnershipFilter(
+        data,
+        queryset=selectors.register_queryset(user),
+        service_areas=selectors.service_areas(user),
+        today=timezone.localdate(),
+    )

@@ -3,6 +3,8 @@ check the register's rules again when saving."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
@@ -52,7 +54,8 @@ class PartnershipForm(forms.ModelForm):
         self.fields["reference"].widget.attrs["autocapitalize"] = "characters"
         current = self.instance.status if self.instance.pk else None
         if current and len(rules.statuses_on_edit(current)) > 1:
-            self.fields["status"].choices = [(s, Status(s).label) for s in rules.statuses_on_edit(current)]
+            status_field = cast(forms.ChoiceField, self.fields["status"])
+            status_field.choices = [(s, Status(s).label) for s in rules.statuses_on_edit(current)]
             self.fields["status"].required = self.fields["status"].widget.is_required = True
             self.fields["status"].help_text = (
                 "An active partnership that the council is leaving is exiting; it is closed by completing "
@@ -64,8 +67,9 @@ class PartnershipForm(forms.ModelForm):
     def clean_reference(self) -> str:
         return self.cleaned_data["reference"].strip().upper()
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, review = cleaned.get("start_date"), cleaned.get("review_due_date")
         if start and review and review < start:
             self.add_error("review_due_date", "The review due date cannot be before the start date.")
@@ -110,7 +114,7 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, organisation_choices=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        organisation = self.fields["organisation"]
+        organisation = cast(forms.ChoiceField, self.fields["organisation"])
         organisation.required = False
         if organisation_choices is not None:
             # Shared by every row: one query for the whole formset rather than one per row.
@@ -119,8 +123,9 @@ class MembershipForm(forms.ModelForm):
         contribution.validators.append(MinValueValidator(0, "A contribution cannot be negative."))
         contribution.widget.attrs.update({"min": "0", "step": "0.01"})
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("DELETE"):
             return cleaned
         organisation = cleaned.get("organisation")
@@ -201,7 +206,7 @@ class BaseMembershipFormSet(BaseInlineFormSet):
         for form in self.forms:
             if not form.has_changed() and form.instance.pk is None:
                 continue
-            rows.append(form.partner_input())
+            rows.append(cast(MembershipForm, form).partner_input())
         return rows
 
 
@@ -256,8 +261,9 @@ class GatewayForm(forms.Form):
             for q in rules.QUESTIONS
         }
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.submitting:
             for code, problem in rules.gateway_problems(self.answers()).items():
                 self.add_error(f"{code}-{problem.part}", problem.message)
@@ -287,8 +293,9 @@ class GatewayDecisionForm(forms.Form):
         help_text="Needed when you return it: what must be done before you can approve it.",
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == self.RETURN and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "Say why you are returning the gateway.")
         return cleaned
@@ -307,7 +314,7 @@ class OutsideBodyCheckForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in OutsideBodyCheck.CHECK_FIELDS:
-            field = self.fields[name]
+            field = cast(forms.ChoiceField, self.fields[name])
             field.choices = CheckAnswer.choices
             field.label = str(field.label)[0].upper() + str(field.label)[1:]
 
@@ -343,15 +350,17 @@ class ExitRecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.completing = completing
-        self.fields["objectives_met"].choices = Answer.choices
+        objectives_met_field = cast(forms.ChoiceField, self.fields["objectives_met"])
+        objectives_met_field.choices = Answer.choices
         if partnership.needs_legal_and_financial_advice_to_exit:
             for name in rules.EXIT_ADVICE_REQUIRED:
                 self.fields[
                     name
                 ].help_text = f"Required: this partnership is {partnership.get_statutory_status_display().lower()}."
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         exit_date, start = cleaned.get("exit_date"), self.partnership.start_date
         if exit_date and start and exit_date < start:
             self.add_error("exit_date", "The exit date cannot be before the partnership started.")

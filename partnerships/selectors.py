@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+from partnerships import gateway as rules
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
     ExitRecord,
@@ -88,13 +88,15 @@ def register_queryset(user) -> QuerySet[Partnership]:
     )
 
 
-def latest_health_checks(partnership_ids: Iterable[int]) -> dict[int, tuple[float, str] | None]:
-    """Return, per partnership id, the mean total and band label of its latest completed health check
-    (a fixed number of queries for any number of partnerships)."""
-    from assessments import results  # the results build on the register, so imported when used  # noqa: PLC0415 (import cycle, removed by the results app split)
-
-    ids = list(partnership_ids)
-    return dict(results.latest_totals(ids)) if ids else {}
+def register_rows(partnerships: list[Partnership], today: date) -> list[Partnership]:
+    """Add each row's review state and partners' sector labels."""
+    sectors = dict(Sector.choices)
+    for partnership in partnerships:
+        partnership.review_state = rules.review_state(
+            partnership.status, partnership.review_due_date, today, settings.PHC_REVIEW_DUE_SOON_DAYS
+        )
+        partnership.sector_labels = [sectors.get(s, s) for s in getattr(partnership, "partner_sectors", [])]
+    return partnerships
 
 
 def service_areas(user=None) -> list[str]:

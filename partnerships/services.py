@@ -102,9 +102,10 @@ def organisation_get_or_create(*, name: str, sector: str) -> Organisation:
 
 def _details(details: Mapping[str, object]) -> dict[str, object]:
     values = {k: details[k] for k in DETAIL_FIELDS if k in details}
-    if isinstance(values.get("reference"), str):
+    reference = values.get("reference")
+    if isinstance(reference, str):
         # References are codes: one spelling, so "p-2024-017" and "P-2024-017" are the same partnership.
-        values["reference"] = values["reference"].strip().upper()
+        values["reference"] = reference.strip().upper()
     return values
 
 
@@ -122,7 +123,7 @@ def _apply_partners(partnership: Partnership, partners: list[PartnerInput], by) 
         organisation = row.organisation or organisation_get_or_create(
             name=row.new_organisation_name, sector=row.new_organisation_sector
         )
-        membership = memberships.get(row.membership_id) or Membership(partnership=partnership)
+        membership = (row.membership_id and memberships.get(row.membership_id)) or Membership(partnership=partnership)
         values = {
             "organisation": organisation,
             "role": row.role,

@@ -7,7 +7,6 @@ from partnerships import views
 app_name = "partnerships"
 urlpatterns = [
     path("partnerships/", views.partnership_list, name="list"),
-    path("partnerships/export.csv", views.partnership_export, name="export"),
     path("partnerships/new/", views.partnership_create, name="create"),
     path("partnerships/reviews/", views.reviews, name="reviews"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="detail"),

@@ -4,24 +4,19 @@ use are refused with 403."""
 
 from __future__ import annotations
 
-import csv
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.results import partnership_health_checks
-from config.exports import csv_cell
 from partnerships import gateway as rules
 from partnerships import selectors, services
-from partnerships.filters import PartnershipFilter, sort_links
+from partnerships.filters import PartnershipFilter, register_filter, sort_links
 from partnerships.forms import (
     ExitRecordForm,
     GatewayDecisionForm,
@@ -36,7 +31,6 @@ from partnerships.models import (
     GatewayStatus,
     OutsideBodyCheck,
     Partnership,
-    Sector,
     Status,
 )
 
@@ -49,25 +43,7 @@ def _require(request: HttpRequest, *perms: str) -> None:
 
 
 def _register_filter(request: HttpRequest) -> PartnershipFilter:
-    return PartnershipFilter(
-        request.GET,
-        queryset=selectors.register_queryset(request.user),
-        service_areas=selectors.service_areas(request.user),
-        today=timezone.localdate(),
-    )
-
-
-def _decorate(partnerships: list[Partnership], today: date) -> list[Partnership]:
-    """Add each row's latest health check (one call for all), review state and partners' sector labels."""
-    latest = selectors.latest_health_checks(p.pk for p in partnerships)
-    sectors = dict(Sector.choices)
-    for partnership in partnerships:
-        partnership.latest_health_check = latest.get(partnership.pk)
-        partnership.review_state = rules.review_state(
-            partnership.status, partnership.review_due_date, today, settings.PHC_REVIEW_DUE_SOON_DAYS
-        )
-        partnership.sector_labels = [sectors.get(s, s) for s in getattr(partnership, "partner_sectors", [])]
-    return partnerships
+    return register_filter(request.GET, request.user)
 
 
 @login_required
@@ -76,7 +52,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     _require(request, "partnerships.view_partnership")
     register = _register_filter(request)
     page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _decorate(list(page.object_list), register.today)
+    rows = selectors.register_rows(list(page.object_list), register.today)
     return render(
         request,
         "partnerships/list.html",
@@ -92,82 +68,13 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-CSV_HEADINGS = (
-    "Reference",
-    "Name",
-    "Status",
-    "Life-cycle stage",
-    "Type of working",
-    "Structure model",
-    "Statutory status",
-    "Service area",
-    "Lead officer",
-    "Senior sponsor",
-    "Risk rating",
-    "Start date",
-    "Review due",
-    "Review overdue",
-    "Partner organisations",
-    "Partner sectors",
-    "Latest health-check total",
-    "Band",
-)
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@login_required
-@require_safe
-def partnership_export(request: HttpRequest) -> StreamingHttpResponse:
-    _require(request, "partnerships.view_partnership")
-    register = _register_filter(request)
-    rows = _decorate(list(register.qs), register.today)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-        yield writer.writerow(CSV_HEADINGS)
-        for p in rows:
-            health = p.latest_health_check
-            yield writer.writerow(
-                csv_cell(v)
-                for v in (
-                    p.reference,
-                    p.name,
-                    p.get_status_display(),
-                    p.get_lifecycle_stage_display(),
-                    p.get_continuum_display(),
-                    p.get_structure_model_display(),
-                    p.get_statutory_status_display(),
-                    p.service_area,
-                    p.lead_officer,
-                    p.senior_sponsor,
-                    p.get_risk_display(),
-                    p.start_date.isoformat() if p.start_date else "",
-                    p.review_due_date.isoformat() if p.review_due_date else "",
-                    "Yes" if p.review_state == "overdue" else "No",
-                    "; ".join(p.partner_names),
-                    "; ".join(p.sector_labels),
-                    f"{health[0]:.1f}" if health else "",
-                    health[1] if health else "",
-                )
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="partnership-register-{register.today}.csv"'
-    return response
-
-
 @login_required
 @require_safe
 def reviews(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_whole_register(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    rows = _decorate(list(selectors.reviews_due(request.user, today)), today)
+    rows = selectors.register_rows(list(selectors.reviews_due(request.user, today)), today)
     return render(
         request,
         "partnerships/reviews.html",
@@ -189,7 +96,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "partnerships.view_partnership")
     partnership = selectors.partnership_for(request.user, pk)
     whole_register = selectors.sees_whole_register(request.user)
-    health_checks = partnership_health_checks(partnership, request.user)
     return render(
         request,
         "partnerships/detail.html",
@@ -201,8 +107,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outside_body_check": getattr(partnership, "outside_body_check", None),
             "history": selectors.partnership_history(partnership) if whole_register else None,
             "whole_register": whole_register,
-            "latest_health_check": health_checks.latest_total,
-            "health_checks": health_checks,
             "review_state": rules.review_state(
                 partnership.status,
                 partnership.review_due_date,

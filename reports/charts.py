@@ -24,7 +24,7 @@ import numbers
 import textwrap
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal, cast
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -34,6 +34,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Wedge
+from matplotlib.ticker import MaxNLocator
 
 from assessments.scoring import one_decimal, whole_mean
 
@@ -210,7 +211,7 @@ PRINCIPLE_COLOURS: tuple[str, ...] = (
 )
 PRINCIPLE_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
 
-_SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "partnership-health-check"}
+_SVG_RC: dict[str, Any] = {"svg.fonttype": "none", "svg.hashsalt": "partnership-health-check"}
 # rc_context swaps the process-wide rcParams; the lock stops two threads interleaving enter/exit (which would
 # leave one thread's settings behind). Only the save, where the SVG settings are read, runs under it.
 _RC_LOCK = threading.Lock()
@@ -272,7 +273,7 @@ def _render(fig: Figure, fmt: Fmt, dpi: int) -> bytes:
     buffer = io.BytesIO()
     if fmt == "svg":
         FigureCanvasSVG(fig)
-        with _RC_LOCK, matplotlib.rc_context(_SVG_RC):
+        with _RC_LOCK, matplotlib.rc_context(cast(Any, _SVG_RC)):
             fig.savefig(buffer, format="svg", metadata={"Date": None})
     else:
         FigureCanvasAgg(fig)
@@ -887,7 +888,7 @@ def register_health(
     ax.set_yticks(ys, [_band_words(band, limits)[0] for band in bands], fontsize=10)
     ax.set_ylim(len(ys) - 0.5, -0.5)
     ax.set_xlim(0, peak * 1.22)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="x", labelsize=9)
     ax.set_xlabel(f"Partnerships (of {whole}) by latest total", fontsize=10, color=_INK)
     ax.set_ylabel("Total band", fontsize=10, color=_INK)

@@ -119,7 +119,7 @@ def method_html(min_responses: int | None = None) -> SafeString:
 
     Taken from ``help.html`` itself, so the report and the page can never say different things.
     """
-    template = get_template("help.html").template
+    template = get_template("help.html").template  # type: ignore[attr-defined]  # the Django engine's Template
     extends = next(node for node in template.nodelist if isinstance(node, ExtendsNode))
     content = extends.blocks["content"].nodelist.render(
         Context({"min_responses": min_responses or settings.PHC_MIN_RESPONSES})

@@ -20,21 +20,7 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.models import ActionItem, ActionStatus, Response, ResponseStatus, Round
 from assessments.readmodel import InstrumentStructure
-from assessments.results import (
-    RoundResults,
-    StatementRow,
-    Summary,
-    can_view_results,
-    instrument_structure,
-    latest_rounds,
-    overdue_actions,
-    partnership_rounds,
-    round_actions,
-    round_results,
-    round_summaries,
-    with_enough_responses,
-)
-from assessments.selectors import default_structure
+from assessments.selectors import default_structure, instrument_structure
 from config.roles import FACILITATOR, is_manager, user_roles
 from partnerships.models import (
     Continuum,
@@ -46,6 +32,19 @@ from partnerships.models import (
     Partnership,
     Status,
     StructureModel,
+)
+from results.selectors import (
+    RoundResults,
+    StatementRow,
+    Summary,
+    can_view_results,
+    latest_rounds,
+    overdue_actions,
+    partnership_rounds,
+    round_actions,
+    round_results,
+    round_summaries,
+    with_enough_responses,
 )
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)

@@ -8,6 +8,8 @@ app_name = "reports"
 urlpatterns = [
     path("rounds/<int:pk>/dartboard.<str:fmt>", views.dartboard, name="dartboard"),
     path("reports/", views.index, name="index"),
+    # Under the register's address: it is the register page's download, with the register's filters.
+    path("partnerships/export.csv", views.register_export, name="register_export"),
     path("reports/portfolio/<int:year>.pdf", views.portfolio_report, name="portfolio"),
     path("reports/partnerships/<int:pk>/<int:year>.pdf", views.partnership_report, name="partnership"),
 ]

@@ -1,20 +1,26 @@
-"""Chart downloads, the managers' reports page and the two PDF reports."""
+"""Chart downloads, the managers' reports page, the register's CSV export and the two PDF reports."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
-from assessments import results as results_selectors
 from assessments.readmodel import InstrumentStructure
-from assessments.results_views import round_for_viewer
+from config.exports import content_disposition, csv_cell
+from partnerships.filters import register_filter
 from partnerships.models import Partnership
+from partnerships.selectors import register_rows
 from reports import pdf, selectors, services
+from results import selectors as results_selectors
+from results.views import round_for_viewer
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
@@ -31,7 +37,7 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("This round does not have enough responses to show a dartboard yet.")
     response = HttpResponse(services.round_dartboard(data, fmt), content_type=CONTENT_TYPES[fmt])
     name = f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-dartboard.{fmt}"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name, attachment=False)
     return response
 
 
@@ -94,7 +100,7 @@ def _check_year(year: int) -> None:
 
 def _pdf_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, attachment=True)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -118,3 +124,75 @@ def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
         raise PermissionDenied
     report = selectors.portfolio_report(year)
     return _pdf_response(pdf.portfolio_report_pdf(report), f"portfolio-report-{year}.pdf")
+
+
+CSV_HEADINGS = (
+    "Reference",
+    "Name",
+    "Status",
+    "Life-cycle stage",
+    "Type of working",
+    "Structure model",
+    "Statutory status",
+    "Service area",
+    "Lead officer",
+    "Senior sponsor",
+    "Risk rating",
+    "Start date",
+    "Review due",
+    "Review overdue",
+    "Partner organisations",
+    "Partner sectors",
+    "Latest health-check total",
+    "Band",
+)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_safe
+def register_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The register as CSV, with the filters of the register page and each partnership's latest health check."""
+    if not request.user.has_perm("partnerships.view_partnership"):
+        raise PermissionDenied
+    register = register_filter(request.GET, request.user)
+    rows = register_rows(list(register.qs), register.today)
+    latest = results_selectors.latest_totals(p.pk for p in rows)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        yield writer.writerow(CSV_HEADINGS)
+        for p in rows:
+            health = latest.get(p.pk)
+            yield writer.writerow(
+                csv_cell(v)
+                for v in (
+                    p.reference,
+                    p.name,
+                    p.get_status_display(),
+                    p.get_lifecycle_stage_display(),
+                    p.get_continuum_display(),
+                    p.get_structure_model_display(),
+                    p.get_statutory_status_display(),
+                    p.service_area,
+                    p.lead_officer,
+                    p.senior_sponsor,
+                    p.get_risk_display(),
+                    p.start_date.isoformat() if p.start_date else "",
+                    p.review_due_date.isoformat() if p.review_due_date else "",
+                    "Yes" if p.review_state == "overdue" else "No",
+                    "; ".join(p.partner_names),
+                    "; ".join(p.sector_labels),
+                    f"{health[0]:.1f}" if health else "",
+                    health[1] if health else "",
+                )
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"partnership-register-{register.today}.csv", attachment=True)
+    return response

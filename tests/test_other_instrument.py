@@ -20,9 +20,9 @@ from django.urls import reverse
 from assessments import selectors, services
 from assessments.instruments import load_instrument, read_instrument_file
 from assessments.models import Instrument, Response, ResponseStatus, Round
-from assessments.results import round_results
 from assessments.tests.factories import InvitationFactory, RoundFactory, UserFactory
 from config.roles import MANAGER
+from results.selectors import round_results
 
 pytestmark = pytest.mark.django_db
 

@@ -102,21 +102,6 @@ def test_register_rows_carry_partner_sectors_names_and_counts(officer):
     assert rows[lonely.pk].partner_sectors == [] and rows[lonely.pk].partner_count == 0
 
 
-def test_latest_health_checks_come_from_the_assessments_results(monkeypatch):
-    from assessments import results
-
-    assert selectors.latest_health_checks([]) == {}
-    calls = []
-
-    def latest_totals(ids):
-        calls.append(ids)
-        return {1: (97.5, "Partnership working is good")}
-
-    monkeypatch.setattr(results, "latest_totals", latest_totals)
-    assert selectors.latest_health_checks(iter([1, 2])) == {1: (97.5, "Partnership working is good")}
-    assert calls == [[1, 2]]
-
-
 def test_reviews_due_lists_overdue_and_soon_active_partnerships(manager):
     today = date(2026, 6, 1)
     start = today - timedelta(days=500)

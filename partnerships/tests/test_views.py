@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 import pytest
@@ -217,49 +215,6 @@ def test_pages_of_25_with_count(officer, as_user):
     assert 'aria-label="Pages of the register"' in page
     second = register(client, page=2)
     assert second.count('<td class="text-nowrap">P-TEST-') == 5
-
-
-def test_register_shows_latest_health_check_when_provided(officer, as_user, monkeypatch):
-    from assessments import results
-
-    partnership = PartnershipFactory(name="Scored Partnership")
-    monkeypatch.setattr(results, "latest_totals", lambda ids: {partnership.pk: (101.5, "Good")})
-    page = register(as_user(officer))
-    assert "101.5" in page and "Good" in page
-
-
-# --- CSV export ---------------------------------------------------------------------------------------------
-
-
-def read_csv(response) -> list[list[str]]:
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def test_csv_export_uses_the_same_filters(officer, as_user):
-    partnership = PartnershipFactory(name="Exported", reference="EX-1", active=True)
-    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(name="Demo Police"))
-    PartnershipFactory(name="Not Exported")
-    rows = read_csv(as_user(officer).get("/partnerships/export.csv", {"status": "active"}))
-    assert rows[0][:3] == ["Reference", "Name", "Status"]
-    assert len(rows) == 2
-    row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["Name"] == "Exported" and row["Status"] == "Active" and row["Partner organisations"] == "Demo Police"
-    assert row["Partner sectors"] == "Public" and row["Review overdue"] == "No"
-
-
-def test_csv_export_neutralises_formulas(officer, as_user):
-    PartnershipFactory(name='=HYPERLINK("http://evil")', lead_officer="+44 1234")
-    rows = read_csv(as_user(officer).get("/partnerships/export.csv"))
-    assert rows[1][1].startswith("'=") and rows[1][rows[0].index("Lead officer")] == "'+44 1234"
-
-
-def test_csv_export_of_a_facilitator_holds_only_their_partnerships(facilitator, as_user):
-    PartnershipFactory(name="Not Theirs")
-    rows = read_csv(as_user(facilitator).get("/partnerships/export.csv"))
-    assert len(rows) == 1
 
 
 # --- Query counts -------------------------------------------------------------------------------------------

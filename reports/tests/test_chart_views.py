@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from assessments import results as selectors
 from assessments.tests.results_data import add_responses, make_round, uniform, user
 from reports import charts, services
+from results import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import results
 from assessments.models import ActionItem, ActionStatus, Principle
 from assessments.scoring import ScenarioRules
 from assessments.tests.results_data import add_responses, make_round, partnership, uniform, user
@@ -17,6 +16,7 @@ from partnerships.models import GatewayReview, GatewayStatus, Status
 from partnerships.services import exit_save
 from reports import pdf, selectors
 from reports.tests.test_pdf import answers
+from results import selectors as results
 
 pytestmark = pytest.mark.django_db
 

@@ -1,22 +1,21 @@
-"""Selectors and services of stages 3 and 4: a round's results, exports, comparisons and action plan.
+"""Reads of stages 3 and 4: a round's computed results, the summaries of many rounds, and the action plan.
 
 The database work is a fixed number of queries per round, whatever its number of responses: responses carry
-their six principle scores (worked out on submit), the answer distribution is counted in SQL, and the
-instrument's structure is read once per process (instruments are immutable once loaded).
+their principle scores (worked out on submit), the answer distribution is counted in SQL, and the
+instrument's structure is read once per process (instruments are immutable once loaded). A closed round's
+results are computed once and kept in the shared cache under a fingerprint of its responses.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from assessments.models import (
     ActionItem,
     ActionStatus,
     Answer,
+    Invitation,
     Level,
     Response,
     ResponseStatus,
@@ -33,8 +33,7 @@ from assessments.models import (
 )
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, StatementInfo
 from assessments.selectors import instrument_structure, round_counts
-from config.exports import csv_cell
-from config.roles import is_manager, user_roles
+from config.roles import FACILITATOR, is_manager, user_roles
 
 LEVEL_LABELS = dict(Level.choices)
 
@@ -257,14 +256,17 @@ def results_visible(round_: Round, submitted: int) -> bool:
     return not round_.anonymous or round_.state == RoundState.CLOSED
 
 
-RESULTS_BODY_VERSION = 1  # bump when the results page's body changes, so cached bodies are not reused
+# Bump when RoundResults (or anything it holds) changes shape, so results cached by older code are not reused.
+RESULTS_VERSION = 2
+RESULTS_CACHE_TIMEOUT = 60 * 60 * 24 * 7
 
 
 def results_fingerprint(round_: Round) -> str | None:
     """Return a key that changes whenever a closed round's results could change, or None for other rounds.
 
-    It covers the round's responses (count and latest change), its state and anonymity, the previous round it
-    is compared with (and that round's responses), and the settings that shape the results.
+    It covers the round's responses (count and latest change), its live invitations (the response rate), its
+    state and anonymity, the previous round it is compared with (and that round's responses), and the settings
+    that shape the results.
     """
     if round_.state != RoundState.CLOSED:
         return None
@@ -280,10 +282,12 @@ def results_fingerprint(round_: Round) -> str | None:
             last=Max("updated_at"),
         )
     }
+    invited = Invitation.objects.filter(round=round_, revoked_at__isnull=True).count()
     parts = (
-        RESULTS_BODY_VERSION,
+        RESULTS_VERSION,
         round_.pk,
         round_.anonymous,
+        invited,
         round_.instrument_id,
         marks.get(round_.pk),
         previous.pk if previous else None,
@@ -316,8 +320,24 @@ def round_results(round_: Round, *, with_detail: bool = True, respondents_only: 
     """Return everything the results page, workshop and exports show for a round, in a fixed number of queries.
 
     Until ``results_visible`` (enough responses; an anonymous round closed) only the counts are filled in.
-    ``respondents_only`` stops after the respondents' profiles (all the CSV export needs).
+    ``respondents_only`` stops after the respondents' profiles (all the CSV export needs), ``with_detail=False``
+    before the statements. A closed round's results change only with its responses, so they are computed in
+    full once and kept in the shared cache under ``results_fingerprint``; every caller then reads that object.
     """
+    fingerprint = results_fingerprint(round_)
+    if fingerprint is None:
+        return compute_round_results(round_, with_detail=with_detail, respondents_only=respondents_only)
+    key = f"round-results:{fingerprint}"
+    results = cache.get(key)
+    if results is None:
+        results = compute_round_results(round_)
+        cache.set(key, results, timeout=RESULTS_CACHE_TIMEOUT)
+    # The round itself is the caller's: its title or next health check may have changed since.
+    return replace(results, round=round_)
+
+
+def compute_round_results(round_: Round, *, with_detail: bool = True, respondents_only: bool = False) -> RoundResults:
+    """Return the round's results worked out from the database (``round_results`` without the cache)."""
     structure = instrument_structure(round_.instrument)
     counts = round_counts(round_)
     min_responses = settings.PHC_MIN_RESPONSES
@@ -504,8 +524,6 @@ class HealthChecks:
 
 def partnership_health_checks(partnership, user) -> HealthChecks:
     """Return the partnership's health checks as ``user`` may see them (results links for those allowed)."""
-    from config.roles import FACILITATOR  # noqa: PLC0415 (import cycle, removed by the results app split)
-
     pairs = partnership_rounds(partnership)
     rows = [(r, s, can_view_results(user, r)) for r, s in pairs]
     with_results = [(r, s) for r, s in reversed(pairs) if s is not None]
@@ -523,119 +541,6 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
         round_, summary = max(with_results, key=lambda pair: (pair[0].closes_on, pair[0].pk))
         latest = (round_, [summary.principles[p.number].mean for p in structure.principles], summary)
     return HealthChecks(rows, structure, labels, means, can_start, latest)
-
-
-# --- Exports ---------------------------------------------------------------------------------------------
-
-
-def _band_json(band: scoring.Band) -> dict:
-    return {"min": band.min, "max": band.max, "text": band.text}
-
-
-def results_json(results: RoundResults) -> dict:
-    """Return the round's results in the documented JSON shape (see the issue and /help/)."""
-    round_ = results.round
-    data: dict = {
-        "round": {
-            "id": round_.id,
-            "partnership": round_.partnership.name,
-            "responses": results.submitted,
-            "anonymous": round_.anonymous,
-        },
-        "principles": [],
-        "total": None,
-        "scenario": None,
-        "respondents": [],
-    }
-    if not results.enough or results.summary is None:
-        data["withheld"] = f"Results are shown once {results.min_responses} responses are submitted."
-        return data
-    for row in results.principles:
-        a = row.aggregate
-        data["principles"].append(
-            {
-                "number": row.info.number,
-                "title": row.info.title,
-                "n": a.n,
-                "mean": a.mean,
-                "median": a.median,
-                "min": a.min,
-                "max": a.max,
-                "band": _band_json(a.band),
-                "agreement": a.agreement,
-                "significance_mean": row.significance_mean,
-            }
-        )
-    total = results.summary.total
-    data["total"] = {"mean": total.mean, "band": _band_json(total.band)}
-    data["scenario"] = {"code": results.summary.scenario.code, "reasons": list(results.summary.scenario.reasons)}
-    data["respondents"] = [
-        {
-            "label": r.label,
-            "organisation": r.organisation,
-            "level": r.level,
-            "principles": list(r.principle_scores),
-            "total": r.total,
-        }
-        for r in results.respondents
-    ]
-    return data
-
-
-def responses_csv(results: RoundResults) -> str:
-    """Return one CSV row per submitted response: label, groups, every answer, significance, success, comments.
-
-    In an anonymous round there is no name, email or token; organisation and level are blank for groups
-    under the minimum size. Nothing but the header is written until the minimum number of responses is in.
-    """
-    structure = results.structure
-    codes = [s.code for s in structure.statements]
-    header = (
-        ["label", "organisation", "level"]
-        + [f"P{c}" for c in codes]
-        + [f"S{p.number}" for p in structure.principles]
-        + ["success"]
-        + [f"P{c}_comment" for c in codes]
-        + ["success_comment"]
-    )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    if not results.enough:
-        return out.getvalue()
-    ids = [r.response_id for r in results.respondents]
-    # One row per response with its answers, assembled by PostgreSQL in statement id order (no join needed); the
-    # rows are placed by statement below, directly when the ids run in the instrument's order (as loaded).
-    answers = {
-        row["response_id"]: row
-        for row in Answer.objects.filter(response_id__in=ids)
-        .values("response_id")
-        .annotate(
-            values=ArrayAgg("value", order_by="statement_id"),
-            comments=ArrayAgg("comment", order_by="statement_id"),
-            statement_ids=ArrayAgg("statement_id", order_by="statement_id"),
-        )
-    }
-    positions = [s.id for s in structure.statements]
-    for r in results.respondents:
-        mine = answers.get(r.response_id)
-        if mine and mine["statement_ids"] == positions:
-            values, notes = mine["values"], mine["comments"]
-        else:  # an answer row missing: place what there is by statement
-            pairs = zip(mine["values"], mine["comments"], strict=True) if mine else ()
-            found = dict(zip(mine["statement_ids"], pairs, strict=True)) if mine else {}
-            values = [found.get(sid, (None, ""))[0] for sid in positions]
-            notes = [found.get(sid, (None, ""))[1] for sid in positions]
-        sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
-        writer.writerow(
-            [csv_cell(r.label), csv_cell(r.organisation or ""), csv_cell(r.level or "")]
-            + ["" if v is None else v for v in values]
-            + ["" if v is None else v for v in sig]
-            + ["" if r.success is None else r.success]
-            + [csv_cell(n) for n in notes]
-            + [csv_cell(r.success_comment)]
-        )
-    return out.getvalue()
 
 
 def round_actions(round_: Round) -> list[ActionItem]:

@@ -11,16 +11,17 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
-from django.utils.text import slugify
 
-from assessments import results as selectors
-from assessments import services
+from assessments import scoring
 from assessments.models import ActionItem, Round
-from assessments.results_forms import ActionItemForm, NextHealthCheckForm
+from assessments.selectors import round_counts
+from config.exports import content_disposition
+from results import exporters, selectors, services
+from results.forms import ActionItemForm, NextHealthCheckForm
 
 
 def round_for_viewer(request: HttpRequest, pk: int, *, plan: bool = False) -> Round:
+    """Return the round ``pk`` when the user may view its results (or, with ``plan``, change its action plan)."""
     rounds = Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source")
     round_ = get_object_or_404(rounds, pk=pk)
     allowed = selectors.can_plan_actions if plan else selectors.can_view_results
@@ -32,14 +33,12 @@ def round_for_viewer(request: HttpRequest, pk: int, *, plan: bool = False) -> Ro
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
-    counts = selectors.round_counts(round_)
+    counts = round_counts(round_)
     context = {
         "round": round_,
         "counts": counts,
         "visible": selectors.results_visible(round_, counts.submitted),
-        # Worked out only if the page body is not already cached for this fingerprint.
-        "results": SimpleLazyObject(lambda: selectors.round_results(round_)),
-        "fingerprint": selectors.results_fingerprint(round_),
+        "results": selectors.round_results(round_),
         "min_group_size": settings.PHC_MIN_GROUP_SIZE,
     }
     return render(request, "assessments/results/results.html", context)
@@ -52,10 +51,9 @@ def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpRespon
     if not data.enough or not 1 <= number <= len(data.respondents):
         raise Http404("No such respondent")
     profile = data.respondents[number - 1]
-    band_for = selectors.scoring.band_for
     pairs = zip(data.structure.principles, profile.principle_scores, strict=True)
-    rows = [(p, score, band_for(score, p.bands)) for p, score in pairs]
-    total_band = selectors.scoring.band_for(profile.total, data.structure.total_bands)
+    rows = [(p, score, scoring.band_for(score, p.bands)) for p, score in pairs]
+    total_band = scoring.band_for(profile.total, data.structure.total_bands)
     return render(
         request,
         "assessments/results/profile.html",
@@ -89,16 +87,14 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/results/workshop.html", context)
 
 
-def _filename(round_: Round, suffix: str) -> str:
-    return f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-{suffix}"
-
-
 @login_required
 def results_json(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
-    body = json.dumps(selectors.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
+    body = json.dumps(exporters.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
     response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = f'inline; filename="{_filename(round_, "results.json")}"'
+    response["Content-Disposition"] = content_disposition(
+        exporters.export_filename(round_, "results.json"), attachment=False
+    )
     return response
 
 
@@ -109,11 +105,13 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     key = f"responses-csv:{round_.pk}:{fingerprint}"
     body = cache.get(key) if fingerprint else None  # a closed round's CSV changes only with its responses
     if body is None:
-        body = selectors.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
+        body = exporters.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
         if fingerprint:
-            cache.set(key, body, timeout=60 * 60 * 24 * 7)
+            cache.set(key, body, timeout=selectors.RESULTS_CACHE_TIMEOUT)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "responses.csv")}"'
+    response["Content-Disposition"] = content_disposition(
+        exporters.export_filename(round_, "responses.csv"), attachment=True
+    )
     return response
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -20,15 +21,18 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, instrument, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["principle"].queryset = Principle.objects.filter(instrument=instrument)
-        self.fields["principle"].label_from_instance = lambda p: f"{p.number}. {p.title}"
-        self.fields["element"].queryset = Element.objects.filter(principle__instrument=instrument).select_related(
-            "principle"
+        principle_field = cast(forms.ModelChoiceField, self.fields["principle"])
+        principle_field.queryset = Principle.objects.filter(instrument=instrument)
+        principle_field.label_from_instance = lambda p: f"{p.number}. {p.title}"  # type: ignore[method-assign,assignment]  # Django's documented hook
+        element_field = cast(forms.ModelChoiceField, self.fields["element"])
+        element_field.queryset = Element.objects.filter(principle__instrument=instrument).select_related("principle")
+        element_field.label_from_instance = lambda e: (  # type: ignore[method-assign,assignment]  # Django's documented hook
+            f"{e.principle.number}{e.letter}. {e.title}"
         )
-        self.fields["element"].label_from_instance = lambda e: f"{e.principle.number}{e.letter}. {e.title}"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         principle, element = cleaned.get("principle"), cleaned.get("element")
         if principle and element and element.principle_id != principle.id:
             self.add_error("element", "Choose an element of the principle selected above, or none.")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from assessments import results_views as views
+from results import views
 
 app_name = "results"
 urlpatterns = [

@@ -1,0 +1,56 @@
+"""The register's CSV export (the register page's download, with each partnership's latest health check)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from assessments.tests.results_data import add_responses, make_round, uniform
+from partnerships.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_export_uses_the_same_filters(officer, as_user):
+    partnership = PartnershipFactory(name="Exported", reference="EX-1", active=True)
+    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(name="Demo Police"))
+    PartnershipFactory(name="Not Exported")
+    rows = read_csv(as_user(officer).get("/partnerships/export.csv", {"status": "active"}))
+    assert rows[0][:3] == ["Reference", "Name", "Status"]
+    assert len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Name"] == "Exported" and row["Status"] == "Active" and row["Partner organisations"] == "Demo Police"
+    assert row["Partner sectors"] == "Public" and row["Review overdue"] == "No"
+
+
+def test_csv_export_neutralises_formulas(officer, as_user):
+    PartnershipFactory(name='=HYPERLINK("http://evil")', lead_officer="+44 1234")
+    rows = read_csv(as_user(officer).get("/partnerships/export.csv"))
+    assert rows[1][1].startswith("'=") and rows[1][rows[0].index("Lead officer")] == "'+44 1234"
+
+
+def test_csv_export_of_a_facilitator_holds_only_their_partnerships(facilitator, as_user):
+    PartnershipFactory(name="Not Theirs")
+    rows = read_csv(as_user(facilitator).get("/partnerships/export.csv"))
+    assert len(rows) == 1
+
+
+def test_csv_export_holds_the_latest_health_check(officer, as_user):
+    earlier = make_round(closes_on=date(2024, 3, 31))
+    add_responses(earlier, [uniform(2)] * 3)
+    later = make_round(partnership=earlier.partnership, closes_on=date(2025, 3, 31))
+    add_responses(later, [uniform(3)] * 3)
+    rows = read_csv(as_user(officer).get("/partnerships/export.csv"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Name"] == earlier.partnership.name
+    assert row["Latest health-check total"] == "108.0" and row["Band"] == "73-108"

@@ -1,0 +1,129 @@
+"""A round's results as files: the results as JSON and the submitted answers as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.utils.text import slugify
+
+from assessments import scoring
+from assessments.models import Answer, Round
+from config.exports import csv_cell
+from results.selectors import RoundResults
+
+
+def export_filename(round_: Round, suffix: str) -> str:
+    """Return the download name of one of the round's files: partnership, round title and ``suffix``."""
+    return f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-{suffix}"
+
+
+def _band_json(band: scoring.Band) -> dict:
+    return {"min": band.min, "max": band.max, "text": band.text}
+
+
+def results_json(results: RoundResults) -> dict:
+    """Return the round's results in the documented JSON shape (see the issue and /help/)."""
+    round_ = results.round
+    data: dict = {
+        "round": {
+            "id": round_.id,
+            "partnership": round_.partnership.name,
+            "responses": results.submitted,
+            "anonymous": round_.anonymous,
+        },
+        "principles": [],
+        "total": None,
+        "scenario": None,
+        "respondents": [],
+    }
+    if not results.enough or results.summary is None:
+        data["withheld"] = f"Results are shown once {results.min_responses} responses are submitted."
+        return data
+    for row in results.principles:
+        a = row.aggregate
+        data["principles"].append(
+            {
+                "number": row.info.number,
+                "title": row.info.title,
+                "n": a.n,
+                "mean": a.mean,
+                "median": a.median,
+                "min": a.min,
+                "max": a.max,
+                "band": _band_json(a.band),
+                "agreement": a.agreement,
+                "significance_mean": row.significance_mean,
+            }
+        )
+    total = results.summary.total
+    data["total"] = {"mean": total.mean, "band": _band_json(total.band)}
+    data["scenario"] = {"code": results.summary.scenario.code, "reasons": list(results.summary.scenario.reasons)}
+    data["respondents"] = [
+        {
+            "label": r.label,
+            "organisation": r.organisation,
+            "level": r.level,
+            "principles": list(r.principle_scores),
+            "total": r.total,
+        }
+        for r in results.respondents
+    ]
+    return data
+
+
+def responses_csv(results: RoundResults) -> str:
+    """Return one CSV row per submitted response: label, groups, every answer, significance, success, comments.
+
+    In an anonymous round there is no name, email or token; organisation and level are blank for groups
+    under the minimum size. Nothing but the header is written until the minimum number of responses is in.
+    """
+    structure = results.structure
+    codes = [s.code for s in structure.statements]
+    header = (
+        ["label", "organisation", "level"]
+        + [f"P{c}" for c in codes]
+        + [f"S{p.number}" for p in structure.principles]
+        + ["success"]
+        + [f"P{c}_comment" for c in codes]
+        + ["success_comment"]
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    if not results.enough:
+        return out.getvalue()
+    ids = [r.response_id for r in results.respondents]
+    # One row per response with its answers, assembled by PostgreSQL in statement id order (no join needed); the
+    # rows are placed by statement below, directly when the ids run in the instrument's order (as loaded).
+    answers = {
+        row["response_id"]: row
+        for row in Answer.objects.filter(response_id__in=ids)
+        .values("response_id")
+        .annotate(
+            values=ArrayAgg("value", order_by="statement_id"),
+            comments=ArrayAgg("comment", order_by="statement_id"),
+            statement_ids=ArrayAgg("statement_id", order_by="statement_id"),
+        )
+    }
+    positions = [s.id for s in structure.statements]
+    for r in results.respondents:
+        mine = answers.get(r.response_id)
+        if mine and mine["statement_ids"] == positions:
+            values, notes = mine["values"], mine["comments"]
+        else:  # an answer row missing: place what there is by statement
+            pairs = zip(mine["values"], mine["comments"], strict=True) if mine else ()
+            found = dict(zip(mine["statement_ids"], pairs, strict=True)) if mine else {}
+            values = [found.get(sid, (None, ""))[0] for sid in positions]
+            notes = [found.get(sid, (None, ""))[1] for sid in positions]
+        sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
+        writer.writerow(
+            [csv_cell(r.label), csv_cell(r.organisation or ""), csv_cell(r.level or "")]
+            + ["" if v is None else v for v in values]
+            + ["" if v is None else v for v in sig]
+            + ["" if r.success is None else r.success]
+            + [csv_cell(n) for n in notes]
+            + [csv_cell(r.success_comment)]
+        )
+    return out.getvalue()
