@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments import services
+from assessments import selectors, services
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import Invitation, Level, Response, Round, RoundState, Statement
 from assessments.tokens import issue_token
@@ -139,18 +139,20 @@ def answer_sheets(
     *,
     require_open: bool = True,
 ) -> Response:
-    """Save 36 answers (None = unanswered) sheet by sheet through the services; return the response."""
-    if len(answers) != 36:
-        raise ValueError(f"Expected 36 answers, got {len(answers)}.")
-    by_principle = statements_by_principle(invitation.round.instrument)
+    """Save one answer per statement (36 on the PAT; None = unanswered) sheet by sheet through the services;
+    return the response."""
+    structure = selectors.instrument_structure(invitation.round.instrument)
+    if len(answers) != len(structure.statements):
+        raise ValueError(f"Expected {len(structure.statements)} answers, got {len(answers)}.")
+    position = {s.id: index for index, s in enumerate(structure.statements)}
     response = None
-    for number in range(1, 7):
-        items = []
-        for index, statement in enumerate(by_principle[number]):
-            position = (number - 1) * 6 + index
-            comment = comments[position] if comments else ""
-            items.append(services.AnswerInput(statement.pk, answers[position], comment))
+    for principle in structure.principles:
+        items = [
+            services.AnswerInput(s.id, answers[position[s.id]], comments[position[s.id]] if comments else "")
+            for s in principle.statements
+        ]
         response = services.response_save_sheet(invitation, items, require_open=require_open)
+    assert response is not None
     return response
 
 
