@@ -179,9 +179,8 @@ def create_demo(users: dict, stdout) -> None:
         created += 1
     stdout.write(f"Assessment rounds: {created} demo rounds created.")
     link_invitation = (
-        Invitation.objects.filter(
-            round=open_round[0], response__isnull=True, revoked_at__isnull=True, user__isnull=True
-        )
+        Invitation.objects.live()
+        .filter(round=open_round[0], response__isnull=True, user__isnull=True)
         .order_by("id")
         .first()
     )

@@ -20,7 +20,7 @@ from assessments import emails
 from assessments.models import Instrument, Invitation, Level, Round, RoundState
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, ScaleOption, StatementInfo
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
-from config.forms import DateInput
+from config.forms import DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
 from partnerships.models import Partnership, Status
 
@@ -28,8 +28,10 @@ MAX_IMPORT_ROWS = 500
 CSV_COLUMNS = ("name", "email", "organisation", "level")
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(GovukErrorsMixin, forms.ModelForm):
     """Stage 1, preparation: everything a facilitator decides before inviting anyone."""
+
+    error_subject = "the round's"
 
     levels = forms.MultipleChoiceField(
         label="Levels taking part",
@@ -98,7 +100,7 @@ class RoundForm(forms.ModelForm):
         return cleaned
 
 
-class RoundEmailsForm(forms.Form):
+class RoundEmailsForm(GovukErrorsMixin, forms.Form):
     """The round's own invitation and reminder emails; blank fields use the defaults."""
 
     invitation_subject = forms.CharField(label="Invitation subject", required=False, max_length=200)
@@ -144,7 +146,8 @@ def level_from_text(text: str) -> str | None:
     return None
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GovukErrorsMixin, forms.Form):
+    error_subject = "the person's"
     name = forms.CharField(max_length=200)
     email = forms.EmailField(max_length=254)
     organisation = forms.CharField(max_length=200)
@@ -260,7 +263,7 @@ def parse_invitations_csv(  # noqa: C901
     return preview
 
 
-class InvitationImportForm(forms.Form):
+class InvitationImportForm(GovukErrorsMixin, forms.Form):
     """Paste CSV or upload a CSV file; ``clean`` returns the text in ``cleaned_data["text"]``."""
 
     csv_text = forms.CharField(
@@ -320,7 +323,7 @@ class InvitationConfirmForm(forms.Form):
         return text
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(GovukErrorsMixin, forms.Form):
     invitation = forms.ModelChoiceField(queryset=Invitation.objects.none(), label="Whose response")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Reason")
 
@@ -338,7 +341,11 @@ class ReopenForm(forms.Form):
 
 class AnswerRadio(forms.RadioSelect):
     def __init__(self) -> None:
-        super().__init__(attrs={"class": "form-check-input"})
+        super().__init__(attrs={"class": "govuk-radios__input"})
+
+
+# GOV.UK wording for a comment that is too long (the limit written as people write numbers: 4,000).
+COMMENT_ERRORS = {"max_length": f"Comment must be {COMMENT_MAX_LENGTH:,} characters or fewer"}
 
 
 @dataclass
@@ -352,33 +359,35 @@ class PrincipleSheetForm(forms.Form):
     """One principle's statements: an answer on the instrument's scale each (may be left for later) and a
     comment each."""
 
-    def __init__(self, *args, principle: PrincipleInfo, options: Sequence[ScaleOption], **kwargs) -> None:
+    def __init__(self, *args, statements: Sequence[StatementInfo], options: Sequence[ScaleOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.principle = principle
+        self.statements = statements
         choices = [(str(o.value), o.label) for o in options]
-        for statement in principle.statements:
+        for statement in statements:
             self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(
                 label=f"{statement.code}. {statement.text}",
                 choices=choices,
                 coerce=int,
                 empty_value=None,
                 required=False,
+                error_messages={"invalid_choice": f"Select how far you agree with statement {statement.code}"},
                 widget=AnswerRadio(),
             )
             self.fields[f"comment_{statement.pk}"] = forms.CharField(
-                label=f"Comment on statement {statement.code} (optional)",
+                label=f"Comment on statement {statement.code}",
                 required=False,
                 max_length=COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                error_messages=COMMENT_ERRORS,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def rows(self) -> list[SheetRow]:
-        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.principle.statements]
+        return [SheetRow(s, self[f"answer_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.statements]
 
     def answers(self) -> list[AnswerInput]:
         return [
             AnswerInput(s.pk, self.cleaned_data[f"answer_{s.pk}"], self.cleaned_data[f"comment_{s.pk}"])
-            for s in self.principle.statements
+            for s in self.statements
         ]
 
 
@@ -406,6 +415,7 @@ class SignificanceForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
+                error_messages={"invalid_choice": f"Select how significant principle {principle.number} is"},
                 widget=AnswerRadio(),
             )
 
@@ -417,11 +427,18 @@ class SignificanceForm(forms.Form):
 
 
 class SuccessForm(forms.Form):
-    success = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, widget=AnswerRadio())
+    success = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=AnswerRadio(),
+        error_messages={"invalid_choice": "Select how far you agree with the statement"},
+    )
     success_comment = forms.CharField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        error_messages=COMMENT_ERRORS,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:

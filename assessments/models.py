@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -170,6 +172,26 @@ class RoundState(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class RoundQuerySet(models.QuerySet["Round"]):
+    def closed(self) -> RoundQuerySet:
+        return self.filter(state=RoundState.CLOSED)
+
+    def with_results(self) -> RoundQuerySet:
+        """The closed rounds with at least ``PHC_MIN_RESPONSES`` submitted responses: the rounds whose results
+        are shown outside their own results page (a live total that moved as each person submitted would tell
+        who answered what)."""
+        # A subquery rather than an annotation: PostgreSQL's DISTINCT ON cannot be combined with GROUP BY.
+        enough = (
+            Response.objects.submitted()
+            .filter(round_id__in=self.values("pk"))
+            .values("round_id")
+            .annotate(n=models.Count("id"))
+            .filter(n__gte=settings.PHC_MIN_RESPONSES)
+            .values("round_id")
+        )
+        return self.closed().filter(pk__in=enough)
+
+
 class Round(models.Model):
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="rounds")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
@@ -196,6 +218,8 @@ class Round(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opens_on", "-id"]
@@ -229,6 +253,15 @@ class Round(models.Model):
         return self.state == RoundState.OPEN and timezone.localdate() <= self.closes_on
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def live(self) -> InvitationQuerySet:
+        """The invitations whose link still works (not revoked)."""
+        return self.filter(revoked_at__isnull=True)
+
+    def revoked(self) -> InvitationQuerySet:
+        return self.filter(revoked_at__isnull=False)
+
+
 class Invitation(models.Model):
     """An invited respondent and their personal link.
 
@@ -252,6 +285,8 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["round", "name"]
         constraints = [
@@ -265,6 +300,14 @@ class Invitation(models.Model):
 class ResponseStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted"
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def submitted(self) -> ResponseQuerySet:
+        return self.filter(status=ResponseStatus.SUBMITTED)
+
+    def in_progress(self) -> ResponseQuerySet:
+        return self.filter(status=ResponseStatus.IN_PROGRESS)
 
 
 class Response(models.Model):
@@ -285,6 +328,8 @@ class Response(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "submitted_at", "id"]
@@ -355,6 +400,27 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", "Dropped"
 
 
+OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def still_open(self) -> ActionItemQuerySet:
+        """The actions not yet done or dropped."""
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
+
+    def overdue(self, today: datetime.date) -> ActionItemQuerySet:
+        """The open actions due before ``today``."""
+        return self.still_open().filter(due_date__lt=today)
+
+    def with_overdue(self, today: datetime.date) -> ActionItemQuerySet:
+        """Each action with ``is_overdue``: open and due before ``today``."""
+        return self.annotate(
+            is_overdue=models.ExpressionWrapper(
+                Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=today), output_field=models.BooleanField()
+            )
+        )
+
+
 class ActionItem(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="actions")
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="actions")
@@ -367,6 +433,8 @@ class ActionItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = ActionItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["round", "principle__number", "due_date", "id"]
 
@@ -375,4 +443,4 @@ class ActionItem(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+        return self.status in OPEN_ACTION_STATUSES

@@ -47,6 +47,9 @@ class JourneySteps:
 
     principles: int
 
+    # The welcome page comes before the first step and the review page after the last.
+    welcome: int = 0
+
     @property
     def significance(self) -> int:
         return self.principles + 1
@@ -58,6 +61,10 @@ class JourneySteps:
     @property
     def count(self) -> int:
         return self.principles + 2
+
+    @property
+    def review(self) -> int:
+        return self.count + 1
 
     @property
     def numbers(self) -> range:
@@ -89,14 +96,14 @@ def rounds_for_user(user) -> QuerySet[Round]:
         rounds = rounds.filter(facilitator=user)
 
     # Correlated subqueries: joining invitations and responses together would multiply their rows.
-    def count(model, **conditions):
-        rows = model.objects.filter(round=OuterRef("pk"), **conditions).order_by().values("round")
+    def count(rows: QuerySet) -> Coalesce:
+        rows = rows.filter(round=OuterRef("pk")).order_by().values("round")
         return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), 0)
 
     return rounds.annotate(
-        invited_count=count(Invitation, revoked_at__isnull=True),
-        started_count=count(Response),
-        submitted_count=count(Response, status=ResponseStatus.SUBMITTED),
+        invited_count=count(Invitation.objects.live()),
+        started_count=count(Response.objects.all()),
+        submitted_count=count(Response.objects.submitted()),
     )
 
 
@@ -143,16 +150,12 @@ def round_invitations(round_: Round) -> QuerySet[Invitation]:
 
 def round_not_responded(round_: Round) -> QuerySet[Invitation]:
     """Return the live invitations without a submitted response: all an anonymous round may show by name."""
-    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
-    return (
-        Invitation.objects.filter(round=round_, revoked_at__isnull=True)
-        .exclude(Exists(submitted))
-        .order_by("organisation", "name")
-    )
+    submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
+    return Invitation.objects.live().filter(round=round_).exclude(Exists(submitted)).order_by("organisation", "name")
 
 
 def round_revoked_invitations(round_: Round) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(round=round_, revoked_at__isnull=False).order_by("name")
+    return Invitation.objects.revoked().filter(round=round_).order_by("name")
 
 
 def round_submitted_responses(round_: Round) -> QuerySet[Response]:
@@ -162,11 +165,7 @@ def round_submitted_responses(round_: Round) -> QuerySet[Response]:
     when its invitation is revoked after it was submitted: revoking only stops the link working. In an
     anonymous round, callers must not show ``invitation.name`` or ``invitation.email`` beside answers.
     """
-    return (
-        Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
-        .select_related("invitation")
-        .order_by("submitted_at", "id")
-    )
+    return Response.objects.submitted().filter(round=round_).select_related("invitation").order_by("submitted_at", "id")
 
 
 def round_reopenings(round_: Round) -> QuerySet[Reopening]:
@@ -430,7 +429,8 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
     if user.email:
         mine |= Q(email__iexact=user.email)
     return (
-        Invitation.objects.filter(mine, revoked_at__isnull=True)
+        Invitation.objects.live()
+        .filter(mine)
         .exclude(round__state=RoundState.DRAFT)
         .select_related("round__partnership", "response")
         .order_by("-round__closes_on", "round__title")

@@ -144,7 +144,7 @@ def round_close(round_: Round) -> Round:
     locked.state = RoundState.CLOSED
     locked.closed_at = timezone.now()
     locked.save(update_fields=["state", "closed_at"])
-    submitted = locked.responses.filter(status=ResponseStatus.SUBMITTED).count()
+    submitted = locked.responses.submitted().count()
     if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
@@ -251,9 +251,7 @@ def invitations_send(round_: Round, *, base_url: str) -> int:
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
     pending = list(
-        Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=True)
-        .order_by("id")
+        Invitation.objects.select_for_update().live().filter(round=round_, invited_at__isnull=True).order_by("id")
     )
     now = timezone.now()
     for invitation in pending:
@@ -270,11 +268,12 @@ def reminders_send(round_: Round, *, base_url: str) -> int:
     minutes); return how many were sent."""
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
-    submitted = Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+    submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
     now = timezone.now()
     due = list(
         Invitation.objects.select_for_update()
-        .filter(round=round_, revoked_at__isnull=True, invited_at__isnull=False)
+        .live()
+        .filter(round=round_, invited_at__isnull=False)
         .exclude(Exists(submitted))
         # A second click (or a resent form) within minutes does not remind the same people again.
         .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
@@ -493,9 +492,7 @@ def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening |
         raise ValidationError({"reason": "Give the reason for reopening."})
     if invitation.round.state != RoundState.OPEN:
         raise RoundNotOpen("Only responses in an open round can be reopened.")
-    response = (
-        Response.objects.select_for_update().filter(invitation=invitation, status=ResponseStatus.SUBMITTED).first()
-    )
+    response = Response.objects.select_for_update().submitted().filter(invitation=invitation).first()
     if response is None:
         return None
     return response_reopen(response, by=by, reason=reason)

@@ -18,10 +18,16 @@ NAV_ITEMS = (
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Return ``nav_items`` (label, path, active) for the user's roles and ``user_roles``."""
+    """Return ``nav_items`` (label, path, active) for the user's roles, ``user_roles`` and ``personal_link``."""
     roles = user_roles(request.user)
     visible = [(label, path) for label, path, allowed in NAV_ITEMS if allowed is None or roles & allowed]
     # The longest matching path is the current section (/partnerships/reviews/ is not "Register").
     current = max((path for _, path in visible if request.path.startswith(path)), key=len, default=None)
     items = [{"label": label, "path": path, "active": path == current} for label, path in visible]
-    return {"nav_items": items if request.user.is_authenticated else [], "user_roles": roles}
+    # People answering by personal link need no account: a "Sign in" link would only lead them off the page.
+    personal_link = request.path.startswith("/respond/")
+    return {
+        "nav_items": items if request.user.is_authenticated else [],
+        "user_roles": roles,
+        "personal_link": personal_link,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 
 class DateInput(forms.DateInput):
@@ -12,3 +13,46 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+DJANGO_DATE_INVALID = str(forms.DateField.default_error_messages["invalid"])
+
+
+def govuk_error_message(field: forms.Field, name: str, subject: str) -> str:
+    """Return the GOV.UK wording for a missing answer: "Enter the partnership's name", "Select the purpose"."""
+    label = str(field.label or name.replace("_", " ")).rstrip(".?: ")
+    what = f"{subject} {label[:1].lower()}{label[1:]}".strip()
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(
+        field.widget, (forms.CheckboxInput, forms.RadioSelect, forms.Select)
+    )
+    return f"{'Select' if choosing else 'Enter'} {what}"
+
+
+class GovukErrorsMixin:
+    """Gives every field of a form the GOV.UK Design System's error wording, unless the form says otherwise.
+
+    ``error_subject`` names whose field it is ("the partnership's", "your"): "Enter the partnership's name".
+    A message a form or model sets itself is kept.
+    """
+
+    error_subject = "the"
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            label = str(field.label or name.replace("_", " ")).rstrip(".?: ")
+            if str(field.error_messages.get("required")) == DJANGO_REQUIRED:
+                field.error_messages["required"] = govuk_error_message(field, name, self.error_subject)
+            max_length = getattr(field, "max_length", None)
+            if max_length:
+                field.error_messages.setdefault("max_length", f"{label} must be {max_length:,} characters or fewer")
+            if isinstance(field, forms.DateField) and str(field.error_messages["invalid"]) == DJANGO_DATE_INVALID:
+                field.error_messages["invalid"] = f"{label} must be a real date"
+
+
+class SignInForm(GovukErrorsMixin, AuthenticationForm):
+    """The sign-in form with GOV.UK wording: "Enter your username"."""
+
+    error_subject = "your"

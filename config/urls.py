@@ -8,12 +8,13 @@ from django.urls import include, path
 from django_ratelimit.decorators import ratelimit
 
 from config import views
+from config.forms import SignInForm
 
 admin.site.site_header = "Partnership Health Check administration"
 admin.site.site_title = "Partnership Health Check"
 
 login_view = ratelimit(key="ip", rate="20/m", method="POST", block=True)(
-    auth_views.LoginView.as_view(redirect_authenticated_user=True)
+    auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm)
 )
 
 urlpatterns = [
@@ -28,7 +29,5 @@ urlpatterns = [
     path("", include("results.urls")),
     path("", include("reports.urls")),
 ]
-
-handler403 = "config.views.error_403"
-handler404 = "config.views.error_404"
-handler500 = "config.views.error_500"
+# Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html (500 without
+# context processors: the database may be why we are there).

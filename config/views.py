@@ -1,11 +1,10 @@
-"""Project-level pages: home, help, health check and error pages."""
+"""Project-level pages: home, help, health check and the rate-limit page."""
 
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template import loader
 
 from config.roles import user_roles
 
@@ -32,17 +31,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "429.html", status=429)
-
-
-def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
-
-
-def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
-
-def error_500(request: HttpRequest) -> HttpResponse:
-    # No context processors that touch the database: the database may be why we are here.
-
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)

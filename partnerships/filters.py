@@ -77,13 +77,6 @@ class PartnershipFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.filters["service_area"].extra["choices"] = [(area, area) for area in service_areas]
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select form-select-sm"
-            elif isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-            elif not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs["class"] = "form-control form-control-sm"
         self.form.fields["q"].widget.input_type = "search"
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from config.forms import DateInput
+from config.forms import DateInput, GovukErrorsMixin
 from partnerships import gateway as rules
 from partnerships.models import (
     Answer,
@@ -25,9 +25,11 @@ from partnerships.models import (
 from partnerships.services import DETAIL_FIELDS, EXIT_FIELDS, PartnerInput
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
     """The partnership's details. A new partnership is always proposed; on edit, the status may change only as
     ``gateway.statuses_on_edit`` allows (never to active from proposed, never to closed)."""
+
+    error_subject = "the partnership's"
 
     status = forms.ChoiceField(choices=(), required=False)
 
@@ -83,7 +85,7 @@ class PartnershipForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k in DETAIL_FIELDS}
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(GovukErrorsMixin, forms.ModelForm):
     """One partner: an organisation from the list, or a new one named here (created on saving)."""
 
     new_organisation_name = forms.CharField(
@@ -278,7 +280,7 @@ class GatewayForm(forms.Form):
             )
 
 
-class GatewayDecisionForm(forms.Form):
+class GatewayDecisionForm(GovukErrorsMixin, forms.Form):
     APPROVE, RETURN = "approve", "return"
 
     decision = forms.ChoiceField(
@@ -301,7 +303,7 @@ class GatewayDecisionForm(forms.Form):
         return cleaned
 
 
-class OutsideBodyCheckForm(forms.ModelForm):
+class OutsideBodyCheckForm(GovukErrorsMixin, forms.ModelForm):
     class Meta:
         model = OutsideBodyCheck
         fields = ("representatives", "legal_status", *OutsideBodyCheck.CHECK_FIELDS, "notes")
@@ -323,7 +325,7 @@ class OutsideBodyCheckForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
-class ExitRecordForm(forms.ModelForm):
+class ExitRecordForm(GovukErrorsMixin, forms.ModelForm):
     """The exit document. A draft may be partial; completing it needs every section and, for a statutory or
     contractual partnership, the confirmation that legal and financial advice was taken."""
 

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from partnerships.gateway import QUESTIONS_BY_CODE
+from partnerships.gateway import QUESTIONS_BY_CODE, review_state
 
 
 class Sector(models.TextChoices):
@@ -143,6 +144,11 @@ class Partnership(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
+
+    @property
+    def review_state(self) -> str:
+        """Return "overdue", "due_soon", "scheduled" or "" (not under annual review) as of today."""
+        return review_state(self.status, self.review_due_date, timezone.localdate(), settings.PHC_REVIEW_DUE_SOON_DAYS)
 
     @property
     def needs_legal_and_financial_advice_to_exit(self) -> bool:

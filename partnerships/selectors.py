@@ -8,12 +8,11 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
-from partnerships import gateway as rules
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
     ExitRecord,
@@ -84,19 +83,20 @@ def register_queryset(user) -> QuerySet[Partnership]:
             filter=Q(memberships__isnull=False),
             default=Value([]),
         ),
+        sector_labels=ArrayAgg(
+            Case(
+                *[
+                    When(memberships__organisation__sector=code, then=Value(str(label)))
+                    for code, label in Sector.choices
+                ],
+                default=F("memberships__organisation__sector"),
+            ),
+            distinct=True,
+            filter=Q(memberships__isnull=False),
+            default=Value([]),
+        ),
         partner_count=Count("memberships", distinct=True),
     )
-
-
-def register_rows(partnerships: list[Partnership], today: date) -> list[Partnership]:
-    """Add each row's review state and partners' sector labels."""
-    sectors = dict(Sector.choices)
-    for partnership in partnerships:
-        partnership.review_state = rules.review_state(
-            partnership.status, partnership.review_due_date, today, settings.PHC_REVIEW_DUE_SOON_DAYS
-        )
-        partnership.sector_labels = [sectors.get(s, s) for s in getattr(partnership, "partner_sectors", [])]
-    return partnerships
 
 
 def service_areas(user=None) -> list[str]:
@@ -206,17 +206,22 @@ def _display(field, value) -> str:
 
 
 def _changes(model, old, new, extra_labels: dict[str, dict] | None = None) -> tuple[Change, ...]:
-    """Return the field changes from historical record ``old`` (None when created) to ``new``."""
+    """Return the field changes from historical record ``old`` (None when created) to ``new``, in the order of
+    the model's fields (simple-history's ``diff_against`` finds them; a new record lists what it started with)."""
+    fields = {field.name: field for field in model._meta.fields if field.name not in _QUIET_FIELDS}
+    if old is None:
+        values = {name: (None, getattr(new, field.attname)) for name, field in fields.items()}
+        values = {name: pair for name, pair in values.items() if pair[1] not in (None, "", False)}
+    else:
+        delta = new.diff_against(old, excluded_fields=_QUIET_FIELDS)
+        values = {change.field: (change.old, change.new) for change in delta.changes if change.field in fields}
     changes = []
-    for field in model._meta.fields:
-        if field.name in _QUIET_FIELDS:
+    for name, field in fields.items():
+        if name not in values:
             continue
-        before = getattr(old, field.attname) if old is not None else None
-        after = getattr(new, field.attname)
-        if before == after or (old is None and after in (None, "", False)):
-            continue
-        if extra_labels and field.name in extra_labels:
-            names = extra_labels[field.name]
+        before, after = values[name]
+        if extra_labels and name in extra_labels:
+            names = extra_labels[name]
             shown_before, shown_after = names.get(before, "—"), names.get(after, "—")
         else:
             shown_before, shown_after = _display(field, before), _display(field, after)

@@ -52,7 +52,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     _require(request, "partnerships.view_partnership")
     register = _register_filter(request)
     page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.register_rows(list(page.object_list), register.today)
+    rows = list(page.object_list)
     return render(
         request,
         "partnerships/list.html",
@@ -74,7 +74,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     if not selectors.sees_whole_register(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    rows = selectors.register_rows(list(selectors.reviews_due(request.user, today)), today)
+    rows = list(selectors.reviews_due(request.user, today))
     return render(
         request,
         "partnerships/reviews.html",
@@ -107,12 +107,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outside_body_check": getattr(partnership, "outside_body_check", None),
             "history": selectors.partnership_history(partnership) if whole_register else None,
             "whole_register": whole_register,
-            "review_state": rules.review_state(
-                partnership.status,
-                partnership.review_due_date,
-                timezone.localdate(),
-                settings.PHC_REVIEW_DUE_SOON_DAYS,
-            ),
             "can_change": request.user.has_perm("partnerships.change_partnership") and not partnership.is_closed,
         },
     )

@@ -7,7 +7,8 @@ web requests.
 
 Colours are a single-hue blue ramp whose lightness alone tells the bands apart (darkest = healthiest, so "a
 fuller, darker board is healthier" survives greyscale printing and colour-blind viewing); the lowest band is
-also hatched.
+also hatched. The lighter colours are under 3:1 against white, so every shaded area (dartboard segment, answer
+bar, band bar) has a dark outline (WCAG 2.2, 1.4.11), and every line is at least 3:1 against white.
 
 Nothing of the instrument's shape is written here: the number of segments is the number of principles given,
 and the rings, axis limits and answer scale are passed in from the instrument's read model
@@ -198,18 +199,11 @@ def answer_colours(values: Sequence[int]) -> dict[int, str]:
     return colours
 
 
-# Okabe-Ito colours, one per principle, paired with distinct marker shapes (repeating after eight).
-PRINCIPLE_COLOURS: tuple[str, ...] = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#000000",
-)
-PRINCIPLE_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
+# One colour per principle, paired with distinct marker shapes: Okabe-Ito's blue and vermilion, and darker
+# stand-ins for its orange, green, pink and sky blue, so that every line is 3:1 or more against white; an
+# instrument with more principles goes round again.
+PRINCIPLE_COLOURS: tuple[str, ...] = ("#0072B2", "#9E6A00", "#00805C", "#B8407A", "#6A4C93", "#D55E00")
+PRINCIPLE_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
 
 _SVG_RC: dict[str, Any] = {"svg.fonttype": "none", "svg.hashsalt": "partnership-health-check"}
 # rc_context swaps the process-wide rcParams; the lock stops two threads interleaving enter/exit (which would
@@ -412,7 +406,8 @@ def dartboard(
                     90 - end,
                     90 - start,
                     facecolor=colours[band],
-                    edgecolor="none",
+                    edgecolor=_INK,
+                    linewidth=1.0,
                     hatch=LOWEST_BAND_HATCH if band == 0 else None,
                     hatchcolor=_HATCH_COLOUR,
                     zorder=1,
@@ -512,8 +507,8 @@ def dartboard(
     band_handles = [
         Patch(
             facecolor=colour,
-            edgecolor=_GRID,
-            linewidth=0.6,
+            edgecolor=_INK,
+            linewidth=0.8,
             hatch=LOWEST_BAND_HATCH if band == 0 else None,
             hatchcolor=_HATCH_COLOUR,
             label=_band_words(band, limits)[0],
@@ -681,7 +676,7 @@ def statement_bars(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=colours[answer], edgecolor=_GRID, linewidth=0.5, label=label) for answer, label in sorted(scale)
+        Patch(facecolor=colours[answer], edgecolor=_INK, linewidth=0.7, label=label) for answer, label in sorted(scale)
     ]
     if any(divided for _, _, divided in rows):
         # Second in a column-major legend of four columns: it sits alone on a second row, under the first.
@@ -712,7 +707,8 @@ def statement_bars(
 def _bar_piece(ax: Axes, y: int, left: float, width: float, colour: str, count: int) -> None:
     if width <= 0:
         return
-    ax.barh(y, width, left=left, height=0.74, color=colour, edgecolor="white", linewidth=0.6, zorder=2)
+    # A dark outline separates each answer from white and from its neighbours (the lighter colours are < 3:1).
+    ax.barh(y, width, left=left, height=0.74, color=colour, edgecolor=_INK, linewidth=0.7, zorder=2)
     if width >= 7:
         ax.text(
             left + width / 2,

@@ -12,7 +12,6 @@ import base64
 import hashlib
 import logging
 import mimetypes
-import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -20,11 +19,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
-from django.template import Context
-from django.template.loader import get_template, render_to_string
-from django.template.loader_tags import ExtendsNode
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -111,24 +107,6 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return body
 
 
-_HELP_HEADING = re.compile(r"<h1[^>]*>.*?</h1>\s*", re.S)
-
-
-def method_html(min_responses: int | None = None) -> SafeString:
-    """Return the help page's explanation of the method and decisions, headings one level down for an appendix.
-
-    Taken from ``help.html`` itself, so the report and the page can never say different things.
-    """
-    template = get_template("help.html").template  # type: ignore[attr-defined]  # the Django engine's Template
-    extends = next(node for node in template.nodelist if isinstance(node, ExtendsNode))
-    content = extends.blocks["content"].nodelist.render(
-        Context({"min_responses": min_responses or settings.PHC_MIN_RESPONSES})
-    )
-    content = _HELP_HEADING.sub("", content, count=1)
-    content = re.sub(r"<h2\b[^>]*>", "<h3>", content).replace("</h2>", "</h3>")
-    return mark_safe(content)  # noqa: S308 - our own template's output, rendered with autoescaping
-
-
 # --- The two reports ---------------------------------------------------------------------------------------
 
 
@@ -148,7 +126,6 @@ def _common_context(credit: str) -> dict:
         # To the hour: the PDF's creation date, and so its cache key, changes at most once an hour.
         "produced_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
         "credit": credit,
-        "method_html": method_html(),
         "min_responses": settings.PHC_MIN_RESPONSES,
         "min_group_size": settings.PHC_MIN_GROUP_SIZE,
     }

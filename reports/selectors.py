@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import ActionItem, ActionStatus, Response, ResponseStatus, Round
+from assessments.models import ActionItem, ActionStatus, Response, Round
 from assessments.readmodel import InstrumentStructure
 from assessments.selectors import default_structure, instrument_structure
 from config.roles import FACILITATOR, is_manager, user_roles
@@ -44,7 +44,6 @@ from results.selectors import (
     round_actions,
     round_results,
     round_summaries,
-    with_enough_responses,
 )
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
@@ -99,7 +98,7 @@ def can_download_portfolio(user) -> bool:
 def report_years(partnership_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
     """Return {partnership id: the years (newest first) in which one of its rounds with enough responses
     closed}, in one query."""
-    rows = Response.objects.filter(status=ResponseStatus.SUBMITTED)
+    rows = Response.objects.submitted()
     if partnership_ids is not None:
         rows = rows.filter(round__partnership_id__in=list(partnership_ids))
     rows = (
@@ -374,7 +373,7 @@ def year_round(partnership: Partnership, year: int) -> Round | None:
     """Return the partnership's latest round that closed in ``year`` with enough responses, or None."""
     rounds = Round.objects.filter(partnership=partnership, closes_on__year=year)
     return (
-        with_enough_responses(rounds)
+        rounds.with_results()
         .select_related("partnership", "instrument", "facilitator")
         .defer("instrument__source")
         .order_by("-closes_on", "-id")
@@ -408,7 +407,7 @@ def partnership_report(
         return report
     report.round = round_
     report.results = round_results(round_)
-    report.actions = round_actions(round_)
+    report.actions = list(round_actions(round_))
     statuses = Counter(a.status for a in report.actions)
     report.action_counts = [(label, statuses.get(value, 0)) for value, label in ActionStatus.choices]
     report.overdue_action_count = sum(1 for a in report.actions if a.is_overdue)

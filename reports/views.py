@@ -17,7 +17,6 @@ from assessments.readmodel import InstrumentStructure
 from config.exports import content_disposition, csv_cell
 from partnerships.filters import register_filter
 from partnerships.models import Partnership
-from partnerships.selectors import register_rows
 from reports import pdf, selectors, services
 from results import selectors as results_selectors
 from results.views import round_for_viewer
@@ -160,7 +159,7 @@ def register_export(request: HttpRequest) -> StreamingHttpResponse:
     if not request.user.has_perm("partnerships.view_partnership"):
         raise PermissionDenied
     register = register_filter(request.GET, request.user)
-    rows = register_rows(list(register.qs), register.today)
+    rows = list(register.qs)
     latest = results_selectors.latest_totals(p.pk for p in rows)
     writer = csv.writer(_Echo())
 

@@ -9,10 +9,12 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import ActionItem, Element, Principle
-from config.forms import DateInput
+from config.forms import DateInput, GovukErrorsMixin
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
+    error_subject = "the action's"
+
     class Meta:
         model = ActionItem
         fields = ["principle", "element", "description", "owner", "due_date", "status"]
@@ -39,7 +41,7 @@ class ActionItemForm(forms.ModelForm):
         return cleaned
 
 
-class NextHealthCheckForm(forms.Form):
+class NextHealthCheckForm(GovukErrorsMixin, forms.Form):
     next_health_check = forms.DateField(
         label="Date of the next health check",
         widget=DateInput(),

@@ -16,13 +16,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import (
     ActionItem,
-    ActionStatus,
     Answer,
     Invitation,
     Level,
@@ -186,9 +185,7 @@ RESPONSE_FIELDS = (
 
 
 def _submitted_rows(round_ids) -> list[dict]:
-    return list(
-        Response.objects.filter(round_id__in=round_ids, status=ResponseStatus.SUBMITTED).values(*RESPONSE_FIELDS)
-    )
+    return list(Response.objects.submitted().filter(round_id__in=round_ids).values(*RESPONSE_FIELDS))
 
 
 # --- The results page ------------------------------------------------------------------------------------
@@ -282,7 +279,7 @@ def results_fingerprint(round_: Round) -> str | None:
             last=Max("updated_at"),
         )
     }
-    invited = Invitation.objects.filter(round=round_, revoked_at__isnull=True).count()
+    invited = Invitation.objects.live().filter(round=round_).count()
     parts = (
         RESULTS_VERSION,
         round_.pk,
@@ -303,14 +300,13 @@ def results_fingerprint(round_: Round) -> str | None:
 def previous_round(round_: Round) -> Round | None:
     """Return the partnership's latest closed round with results that closed before this one, or None."""
     return (
-        with_enough_responses(
-            Round.objects.filter(
-                partnership_id=round_.partnership_id,
-                closes_on__lt=round_.closes_on,
-                state=RoundState.CLOSED,
-                instrument_id=round_.instrument_id,
-            ).exclude(pk=round_.pk)
+        Round.objects.filter(
+            partnership_id=round_.partnership_id,
+            closes_on__lt=round_.closes_on,
+            instrument_id=round_.instrument_id,
         )
+        .exclude(pk=round_.pk)
+        .with_results()
         .order_by("-closes_on", "-id")
         .first()
     )
@@ -407,7 +403,7 @@ def compute_round_results(round_: Round, *, with_detail: bool = True, respondent
 
 
 def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[int, str | None]) -> list[StatementRow]:
-    submitted = Q(response__round=round_, response__status=ResponseStatus.SUBMITTED)
+    submitted = Q(response__in=Response.objects.submitted().filter(round=round_))
     scale = structure.answer_scale
     counts: dict[int, dict[int, int]] = defaultdict(lambda: dict.fromkeys(scale.descending(), 0))
     for row in (
@@ -449,22 +445,6 @@ def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
     return summaries
 
 
-def with_enough_responses(rounds):
-    """Return the closed rounds among ``rounds`` with at least the minimum number of submitted responses.
-
-    Everything outside the round's own results page (register, partnership page, reports) shows closed
-    rounds only: a live total that moves as each person submits would tell who answered what."""
-    # A subquery rather than an annotation: PostgreSQL's DISTINCT ON cannot be combined with GROUP BY in Django.
-    enough = (
-        Response.objects.filter(status=ResponseStatus.SUBMITTED, round_id__in=rounds.values("pk"))
-        .values("round_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=settings.PHC_MIN_RESPONSES)
-        .values("round_id")
-    )
-    return rounds.filter(pk__in=enough, state=RoundState.CLOSED)
-
-
 def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
     """Return {partnership id: its latest round with enough submitted responses, among those closed on or
     before ``on`` (any date when None)}, in one query. ``partnership_ids`` None means every partnership."""
@@ -472,7 +452,7 @@ def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
     if partnership_ids is not None:
         rounds = rounds.filter(partnership_id__in=list(partnership_ids))
     rounds = (
-        with_enough_responses(rounds)
+        rounds.with_results()
         .select_related("instrument")
         .defer("instrument__source")
         .order_by("partnership_id", "-closes_on", "-id")
@@ -543,20 +523,18 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
     return HealthChecks(rows, structure, labels, means, can_start, latest)
 
 
-def round_actions(round_: Round) -> list[ActionItem]:
-    """Return the round's actions with their principle and element, overdue ones flagged (``is_overdue``)."""
-    today = timezone.localdate()
-    actions = list(ActionItem.objects.filter(round=round_).select_related("principle", "element"))
-    for action in actions:
-        action.is_overdue = action.is_open and action.due_date < today
-    return actions
+def round_actions(round_: Round) -> QuerySet[ActionItem]:
+    """Return the round's actions with their principle and element, each with ``is_overdue``."""
+    return (
+        ActionItem.objects.filter(round=round_)
+        .with_overdue(timezone.localdate())
+        .select_related("principle", "element")
+    )
 
 
 def overdue_actions(round_ids=None):
     """Return open actions past their due date (optionally of some rounds), oldest first."""
-    qs = ActionItem.objects.filter(
-        status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS], due_date__lt=timezone.localdate()
-    ).select_related("round__partnership", "principle")
+    qs = ActionItem.objects.overdue(timezone.localdate()).select_related("round__partnership", "principle")
     if round_ids is not None:
         qs = qs.filter(round_id__in=round_ids)
     return qs.order_by("due_date")

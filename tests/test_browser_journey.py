@@ -77,7 +77,7 @@ def test_whole_journey_by_keyboard_and_mouse_with_resume(page, live_server, invi
     assert_accessible(page, screenshot="02-sheet-1")
     assert page.get_by_text("Step 1 of 8").is_visible()
     assert page.get_by_role("navigation", name="Progress").is_visible()
-    page.get_by_text("About this principle").focus()
+    page.locator("summary", has_text="About this principle").focus()
     for index, value in enumerate([4, 2, 3, 3, 3, 1]):
         page.keyboard.press("Tab")  # into the statement's radio group
         assert page.evaluate("document.activeElement.type") == "radio"

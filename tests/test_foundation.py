@@ -171,3 +171,13 @@ def test_navigation_marks_only_the_current_section(client, django_user_model):
 def test_page_titles_separate_the_page_from_the_product(client):
     page = client.get("/help/").content.decode()
     assert "<title>How it works – Partnership Health Check</title>" in page
+
+
+@pytest.mark.django_db
+def test_default_error_handlers_render_the_sites_pages(client, django_user_model, rf):
+    from django.views.defaults import server_error
+
+    client.force_login(django_user_model.objects.create_user("nobody-here", password="a-long-password-1"))
+    refused = client.get("/rounds/")
+    assert refused.status_code == 403 and b"You do not have access to this page" in refused.content
+    assert b"Sorry, something went wrong" in server_error(rf.get("/")).content

@@ -72,8 +72,9 @@ def answer_through_the_pages(
     token = invitation.token
     page = client.get(reverse("assessments:respond", args=[token]))
     text = page.content.decode()
-    assert "Steps 1 to 4: four sheets" in text and "each with five statements" in text
+    assert "There are 6 steps" in text and "For each statement of steps 1 to 4" in text
     assert "fully agree, partly agree, partly disagree or fully disagree" in text
+    assert "Five statements, each answered from fully agree to fully disagree" in text
     values = iter(answers)
     for principle in structure.principles:
         url = reverse("assessments:respond_principle", args=[token, principle.number])

@@ -65,10 +65,13 @@ def test_sheet_page_has_fieldsets_progress_and_explanations(client, invitation):
     text = page.content.decode()
     assert "Step 1 of 8" in text
     assert '<nav aria-label="Progress"' in text
-    assert '<progress class="w-100" max="8" value="1" aria-labelledby="progress-label">' in text
+    assert '<progress class="phc-progress__bar" max="8" value="1" aria-labelledby="progress-label">' in text
     assert text.count("<fieldset") == 6
     assert "<legend" in text and "1A. There have been substantial past achievements" in text
-    assert "<summary>What lies behind this: Identify principal partnership achievements.</summary>" in text
+    assert (
+        '<span class="govuk-details__summary-text">What lies behind this: Identify principal partnership achievements.'
+        "</span>" in text
+    )
     assert text.count('type="radio"') == 24
     assert "Strongly agree" in text and "Strongly disagree" in text
 
@@ -159,8 +162,8 @@ def test_submit_shows_the_respondents_own_scores_with_band_wording(client, invit
     text = page.content.decode()
     assert "Thank you: your response has been received" in text
     assert "The need for partnership is recognised and accepted" in text
-    assert '<td class="text-end fw-semibold">16</td>' in text
-    assert '<td class="text-end fw-bold">76</td>' in text  # 16 + 5 x 12
+    assert 'govuk-!-font-weight-bold" data-label="Your score">16</td>' in text
+    assert 'govuk-!-font-weight-bold" data-label="Your score">76</td>' in text  # 16 + 5 x 12
     response = Response.objects.get()
     assert response.principle_scores == [16, 12, 12, 12, 12, 12] and response.total == 76
     assert response.significance == [2, 3, 4, 5, 1, 2]
@@ -264,3 +267,35 @@ def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_s
     assert counts[5] == counts[50], counts
     (_, save), (_, success), (_, submit) = counts[5]
     assert save <= 7 and success <= 4 and submit <= 7, counts
+
+
+@pytest.mark.parametrize(
+    ("refusal", "status", "text"),
+    [
+        (services.RoundNotOpen, 410, "This health check has closed"),
+        (services.ResponseAlreadySubmitted, 200, "already been received"),
+    ],
+)
+@pytest.mark.parametrize("page", ["principle", "significance", "success"])
+def test_a_save_refused_by_the_service_gets_the_journeys_page(
+    client, invitation, monkeypatch, refusal, status, text, page
+):
+    """The round closed (or the response was submitted in another tab) between the page's checks and the save."""
+
+    def refuse(*args, **kwargs):
+        raise refusal("refused")
+
+    monkeypatch.setattr(services, f"response_save_{'sheet' if page == 'principle' else page}", refuse)
+    data = {
+        "principle": sheet_data(invitation, 1, [3] * 6),
+        "significance": {f"significance_{n}": "4" for n in range(1, 7)},
+        "success": {"success": "3", "success_comment": ""},
+    }[page]
+    address = (
+        url("respond_principle", invitation.token, 1)
+        if page == "principle"
+        else url(f"respond_{page}", invitation.token)
+    )
+    answer = client.post(address, data, follow=True)
+    assert answer.status_code == status and text in answer.content.decode()
+    assert not Answer.objects.exists()

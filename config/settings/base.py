@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "crispy_forms",
-    "crispy_bootstrap5",
+    "crispy_forms_gds",
     "django_filters",
     "simple_history",
     "partnerships",
@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
             ],
+            "libraries": {"govuk": "config.govuk_tags"},
         },
     },
 ]
@@ -139,8 +140,10 @@ EMAIL_CONFIG = env.email_url("DJANGO_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Partnership Health Check <noreply@example.org>")
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms follow the GOV.UK Design System (crispy-forms-gds); templates/gds/ holds our few overrides of its pack.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds",)
+CRISPY_TEMPLATE_PACK = "gds"
+CRISPY_FAIL_SILENTLY = False
 
 # Upload limits: a CSV of invitations is small; anything bigger is refused with a message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -161,3 +161,14 @@ def test_history_is_kept_for_every_register_model():
     assert timezone.localdate() - timedelta(days=1) < partnership.history.first().history_date.date() + timedelta(
         days=1
     )
+
+
+def test_review_state_is_worked_out_as_of_today(settings):
+    settings.PHC_REVIEW_DUE_SOON_DAYS = 30
+    today = timezone.localdate()
+    start = today - timedelta(days=400)
+    overdue = PartnershipFactory(status="active", start_date=start, review_due_date=today - timedelta(days=1))
+    soon = PartnershipFactory(status="exiting", start_date=start, review_due_date=today + timedelta(days=30))
+    later = PartnershipFactory(status="active", start_date=start, review_due_date=today + timedelta(days=31))
+    proposed = PartnershipFactory(status="proposed", start_date=start, review_due_date=today - timedelta(days=1))
+    assert [p.review_state for p in (overdue, soon, later, proposed)] == ["overdue", "due_soon", "scheduled", ""]

@@ -97,6 +97,8 @@ def test_register_rows_carry_partner_sectors_names_and_counts(officer):
     lonely = PartnershipFactory()
     rows = {p.pk: p for p in selectors.register_queryset(officer)}
     assert sorted(rows[partnership.pk].partner_sectors) == ["public", "voluntary"]
+    assert sorted(rows[partnership.pk].sector_labels) == ["Public", "Voluntary and community"]
+    assert rows[lonely.pk].sector_labels == []
     assert rows[partnership.pk].partner_names == ["A Trust", "B Police"]
     assert rows[partnership.pk].partner_count == 2
     assert rows[lonely.pk].partner_sectors == [] and rows[lonely.pk].partner_count == 0

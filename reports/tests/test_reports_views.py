@@ -88,7 +88,10 @@ def test_the_reports_page_shows_the_overview_with_weak_principles_marked_and_lin
     client.force_login(user("Manager"))
     page = client.get("/reports/").content.decode()
     assert "Safer Streets &amp; Parks" in page and "Healthy Towns" in page
-    assert 'class="text-end weak-cell table-warning"' in page and '11.0 <span aria-hidden="true">▼</span>' in page
+    assert (
+        'class="govuk-table__cell govuk-table__cell--numeric weak-cell"' in page
+        and '11.0 <span aria-hidden="true">▼</span>' in page
+    )
     assert page.count("(weak)") == 1
     assert f'href="/rounds/{mine_round.pk}/results/"' in page and f'href="/rounds/{theirs_round.pk}/results/"' in page
     assert 'href="/reports/portfolio/2025.pdf"' in page

@@ -1,0 +1,372 @@
+"""The respondent's journey by personal link (stage 2): welcome, the principle sheets, significance, success,
+review and submit, and the signed-in respondent's list of their assessments.
+
+Every journey page goes through ``journey``, which finds the invitation by its token, refuses links that cannot
+be used, and turns the services' refusals (already submitted, round not open) into the pages that explain them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django_ratelimit.core import is_ratelimited
+
+from assessments import selectors, services
+from assessments.forms import PrincipleSheetForm, SignificanceForm, SuccessForm
+from assessments.models import Invitation, Response, RoundState
+from assessments.selectors import JourneySteps, instrument_structure, journey_steps
+from assessments.tokens import token_for
+from config.views import ratelimited
+
+RESPOND_RATE_DEFAULT = "60/m"
+
+# A journey view: (request, invitation, response or None, token, *url arguments) -> page.
+JourneyView = Callable[..., HttpResponse]
+
+
+def _respond_rate(group: str, request: HttpRequest) -> str:
+    return getattr(settings, "PHC_RESPOND_RATE", RESPOND_RATE_DEFAULT)
+
+
+def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | None, status: int) -> HttpResponse:
+    return render(
+        request,
+        "assessments/respond/link_problem.html",
+        {"problem": problem, "invitation": invitation, "round": invitation.round if invitation else None},
+        status=status,
+    )
+
+
+def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[JourneyView], Callable[..., HttpResponse]]:
+    """Decorate a journey view: rate-limit, find the invitation by token, refuse links that cannot be used.
+
+    Unknown link: 404. Withdrawn link or closed round: 410 (Gone), with the facilitator's name and email.
+    Draft round: 200, saying the round has not opened yet. In a closed round a submitted respondent may
+    still see their own profile (views with ``allow_closed``); other pages send them there. A page that
+    ``edits`` the response sends a respondent who has already submitted to their thanks page. A save refused
+    by the services (submitted meanwhile, or the round closed meanwhile) gets the same pages.
+    """
+
+    def decorate(view: JourneyView) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = _journey_response(request, token, *args, **kwargs)
+            # Personal answers: never kept by a shared computer's cache or a proxy.
+            add_never_cache_headers(response)
+            return response
+
+        def _journey_response(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if is_ratelimited(
+                request, group="respond", key="ip", rate=_respond_rate, method=["GET", "POST"], increment=True
+            ):
+                return ratelimited(request)
+            invitation = selectors.invitation_for_token(token)
+            if invitation is None:
+                return _link_problem(request, "unknown", None, 404)
+            if invitation.revoked_at is not None:
+                return _link_problem(request, "revoked", invitation, 410)
+            state = invitation.round.state
+            if state == RoundState.DRAFT:
+                return _link_problem(request, "draft", invitation, 200)
+            response = selectors.response_of(invitation)
+            if state == RoundState.CLOSED or not invitation.round.takes_answers:
+                # Closed, or open past its close date: no more answers, but one's own profile stays readable.
+                if response is None or not response.is_submitted:
+                    return _link_problem(request, "closed", invitation, 410)
+                if not allow_closed:
+                    return redirect("assessments:respond_thanks", token=token)
+            if edits and response is not None and response.is_submitted:
+                return _already_submitted(request, token)
+            try:
+                return view(request, invitation, response, token, *args, **kwargs)
+            except services.ResponseAlreadySubmitted:
+                return _already_submitted(request, token)
+            except services.RoundNotOpen:
+                return _link_problem(request, "closed", invitation, 410)
+
+        return wrapper
+
+    return decorate
+
+
+def _steps(invitation: Invitation) -> JourneySteps:
+    return journey_steps(instrument_structure(invitation.round.instrument))
+
+
+def _step_url(token: str, step: int, steps: JourneySteps) -> str:
+    if step <= steps.welcome:
+        return reverse("assessments:respond_welcome", args=[token])
+    if step <= steps.principles:
+        return reverse("assessments:respond_principle", args=[token, step])
+    if step == steps.significance:
+        return reverse("assessments:respond_significance", args=[token])
+    if step == steps.success:
+        return reverse("assessments:respond_success", args=[token])
+    return reverse("assessments:respond_review", args=[token])
+
+
+def _journey_context(invitation: Invitation, response: Response | None, token: str, step: int | None) -> dict:
+    instrument = invitation.round.instrument
+    structure = instrument_structure(instrument)
+    journey = journey_steps(structure)
+    progress = selectors.response_progress(response, instrument)
+    steps = [
+        {
+            "number": p.number,
+            "label": f"Principle {p.number}: {p.short_title}",
+            "url": _step_url(token, p.number, journey),
+        }
+        for p in structure.principles
+    ]
+    steps.append(
+        {
+            "number": journey.significance,
+            "label": "Significance",
+            "url": _step_url(token, journey.significance, journey),
+        }
+    )
+    steps.append({"number": journey.success, "label": "Success", "url": _step_url(token, journey.success, journey)})
+    for item in steps:
+        item["complete"] = item["number"] in progress.complete_steps
+        item["current"] = item["number"] == step
+    return {
+        "invitation": invitation,
+        "round": invitation.round,
+        "instrument": instrument,
+        "structure": structure,
+        "journey": journey,
+        "token": token,
+        "step": step,
+        "step_count": journey.count,
+        "steps": steps,
+        "progress": progress,
+    }
+
+
+def _after_save(request: HttpRequest, token: str, step: int, steps: JourneySteps) -> HttpResponse:
+    goto = request.POST.get("goto", "")
+    if goto == "review":
+        return redirect("assessments:respond_review", token=token)
+    if goto.isdigit() and 1 <= int(goto) <= steps.count:
+        return redirect(_step_url(token, int(goto), steps))
+    action = request.POST.get("action", "next")
+    if action == "later":
+        return redirect("assessments:respond_saved", token=token)
+    if action == "previous":
+        return redirect(_step_url(token, step - 1, steps))
+    return redirect(_step_url(token, step + 1, steps))
+
+
+def _already_submitted(request: HttpRequest, token: str) -> HttpResponse:
+    messages.info(request, "Your response has already been received, so it can no longer be changed.")
+    return redirect("assessments:respond_thanks", token=token)
+
+
+@journey()
+def respond(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
+    """The link from the email: the welcome page, or where the respondent left off."""
+    if response is not None:
+        if response.is_submitted:
+            return redirect("assessments:respond_thanks", token=token)
+        step = selectors.response_progress(response, invitation.round.instrument).first_incomplete_step()
+        steps = _steps(invitation)
+        return redirect(_step_url(token, step if step is not None else steps.review, steps))
+    return _welcome(request, invitation, response, token)
+
+
+@journey()
+def respond_welcome(
+    request: HttpRequest, invitation: Invitation, response: Response | None, token: str
+) -> HttpResponse:
+    return _welcome(request, invitation, response, token)
+
+
+def _welcome(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
+    context = _journey_context(invitation, response, token, None)
+    journey = context["journey"]
+    context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or journey.review, journey)
+    return render(request, "assessments/respond/welcome.html", context)
+
+
+@journey(edits=True)
+def respond_principle(
+    request: HttpRequest, invitation: Invitation, response: Response | None, token: str, number: int
+) -> HttpResponse:
+    structure = instrument_structure(invitation.round.instrument)
+    if number not in structure.principle_numbers:
+        raise Http404("No such sheet.")
+    sheet = structure.principle(number)
+    options = structure.scale_options
+    if request.method == "POST":
+        form = PrincipleSheetForm(request.POST, statements=sheet.statements, options=options)
+        if form.is_valid():
+            services.response_save_sheet(invitation, form.answers())
+            return _after_save(request, token, number, journey_steps(structure))
+    else:
+        saved = selectors.response_answers(response, sheet.statements)
+        initial = {}
+        for statement in sheet.statements:
+            answer = saved.get(statement.pk)
+            if answer is not None:
+                initial[f"answer_{statement.pk}"] = answer.value
+                initial[f"comment_{statement.pk}"] = answer.comment
+        form = PrincipleSheetForm(initial=initial, statements=sheet.statements, options=options)
+    context = _journey_context(invitation, response, token, number)
+    context.update({"form": form, "principle": sheet})
+    return render(request, "assessments/respond/principle.html", context)
+
+
+@journey(edits=True)
+def respond_significance(
+    request: HttpRequest, invitation: Invitation, response: Response | None, token: str
+) -> HttpResponse:
+    structure = instrument_structure(invitation.round.instrument)
+    steps = journey_steps(structure)
+    if request.method == "POST":
+        form = SignificanceForm(request.POST, structure=structure)
+        if form.is_valid():
+            services.response_save_significance(invitation, form.values())
+            return _after_save(request, token, steps.significance, steps)
+    else:
+        saved = list(response.significance) if response and response.significance else []
+        initial = {f"significance_{n}": value for n, value in zip(structure.principle_numbers, saved, strict=False)}
+        form = SignificanceForm(initial=initial, structure=structure)
+    context = _journey_context(invitation, response, token, steps.significance)
+    context["form"] = form
+    return render(request, "assessments/respond/significance.html", context)
+
+
+@journey(edits=True)
+def respond_success(
+    request: HttpRequest, invitation: Invitation, response: Response | None, token: str
+) -> HttpResponse:
+    structure = instrument_structure(invitation.round.instrument)
+    steps = journey_steps(structure)
+    if request.method == "POST":
+        form = SuccessForm(request.POST, structure=structure)
+        if form.is_valid():
+            services.response_save_success(
+                invitation, form.cleaned_data["success"], form.cleaned_data["success_comment"]
+            )
+            return _after_save(request, token, steps.success, steps)
+    else:
+        initial = {"success": response.success, "success_comment": response.success_comment} if response else {}
+        form = SuccessForm(initial=initial, structure=structure)
+    context = _journey_context(invitation, response, token, steps.success)
+    context["form"] = form
+    return render(request, "assessments/respond/success.html", context)
+
+
+def _missing_groups(
+    token: str, missing: list[selectors.MissingItem], steps: list[dict], journey: JourneySteps
+) -> list[dict]:
+    """Return the missing items grouped by step, each with a link to its place on the step's page."""
+    titles = {s["number"]: s["label"] for s in steps}
+    groups: dict[int, dict] = {}
+    for item in missing:
+        group = groups.setdefault(item.step, {"title": titles.get(item.step, ""), "items": []})
+        url = _step_url(token, item.step, journey)
+        group["items"].append({"label": item.label, "short": item.short, "url": f"{url}#{item.anchor}"})
+    return list(groups.values())
+
+
+@journey()
+def respond_review(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
+    """GET: every answer with links to change it. POST: submit."""
+    missing = None
+    if request.method == "POST":
+        try:
+            result = services.response_submit(invitation)
+        except services.ResponseIncomplete as exc:
+            missing = exc.missing
+        else:
+            if result.already_submitted:
+                when = timezone.localtime(result.response.submitted_at)
+                messages.info(
+                    request,
+                    f"Your response was already received on {when:%-d %B %Y at %H:%M}. Nothing was changed.",
+                )
+            return redirect("assessments:respond_thanks", token=token)
+    elif response is not None and response.is_submitted:
+        return redirect("assessments:respond_thanks", token=token)
+    instrument = invitation.round.instrument
+    context = _journey_context(invitation, response, token, None)
+    structure, journey = context["structure"], context["journey"]
+    significance = dict(zip(structure.principle_numbers, response.significance or [], strict=False)) if response else {}
+    context.update(
+        {
+            "sheets": selectors.response_review(response, instrument),
+            "labels": structure.scale,
+            "significance_rows": [(p, significance.get(p.number)) for p in structure.principles],
+            "response": response,
+            "missing": missing,
+            "missing_groups": _missing_groups(
+                token, missing if missing is not None else context["progress"].missing, context["steps"], journey
+            ),
+            "previous_url": _step_url(token, journey.success, journey),
+            "step_urls": {n: _step_url(token, n, journey) for n in journey.numbers},
+        }
+    )
+    return render(request, "assessments/respond/review.html", context)
+
+
+@journey()
+def respond_saved(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
+    link = request.build_absolute_uri(reverse("assessments:respond", args=[token]))
+    context = _journey_context(invitation, response, token, None)
+    context["link"] = link
+    return render(request, "assessments/respond/saved.html", context)
+
+
+@journey(allow_closed=True)
+def respond_thanks(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
+    if response is None or not response.is_submitted:
+        return redirect("assessments:respond", token=token)
+    instrument = invitation.round.instrument
+    return render(
+        request,
+        "assessments/respond/thanks.html",
+        {
+            "invitation": invitation,
+            "round": invitation.round,
+            "response": response,
+            "profile": selectors.response_profile(response, instrument),
+            "structure": instrument_structure(instrument),
+        },
+    )
+
+
+# --- My assessments ---------------------------------------------------------------------------------------
+
+
+@login_required
+def my_assessments(request: HttpRequest) -> HttpResponse:
+    open_rows, done_rows, missed_rows = [], [], []
+    for invitation in selectors.invitations_for_user(request.user):
+        response = selectors.response_of(invitation)
+        token = token_for(invitation)
+        row = {"invitation": invitation, "round": invitation.round, "response": response}
+        if response is not None and response.is_submitted:
+            row["url"] = reverse("assessments:respond_thanks", args=[token])
+            done_rows.append(row)
+        elif invitation.round.state == RoundState.OPEN:
+            row["url"] = reverse("assessments:respond", args=[token])
+            row["status"] = "In progress" if response else "Not started"
+            open_rows.append(row)
+        else:
+            missed_rows.append(row)
+    return render(
+        request,
+        "assessments/my/index.html",
+        {"open_rows": open_rows, "done_rows": done_rows, "missed_rows": missed_rows},
+    )

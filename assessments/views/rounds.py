@@ -1,0 +1,373 @@
+"""The facilitator's pages of a round: set-up, state, invitations, reminders and reopening (stage 1 and 2).
+
+Managers may look at any round; only its facilitator (or a superuser) changes it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments import selectors, services
+from assessments.forms import (
+    InvitationConfirmForm,
+    InvitationForm,
+    InvitationImportForm,
+    ReopenForm,
+    RoundEmailsForm,
+    RoundForm,
+    RoundStateForm,
+    parse_invitations_csv,
+)
+from assessments.instruments import default_instrument
+from assessments.models import Invitation, Level, Response, Round, RoundState
+
+
+def _require_perm(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _round_for(request: HttpRequest, pk: int, perm: str, *, manage: bool = True) -> Round:
+    """Return the round if the user holds ``perm`` and facilitates it (or, to look only, is a manager)."""
+    _require_perm(request, perm)
+    try:
+        round_ = selectors.round_get(pk)
+    except Round.DoesNotExist as exc:
+        raise Http404("No such round.") from exc
+    user = request.user
+    if round_.facilitator_id == user.pk or user.is_superuser:
+        return round_
+    if not manage and selectors.user_sees_all_rounds(user):
+        return round_
+    raise PermissionDenied
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "assessments.view_round")
+    page = Paginator(selectors.rounds_for_user(request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/rounds/list.html",
+        {
+            "rounds": page,
+            "page": page,
+            "sees_all": selectors.user_sees_all_rounds(request.user),
+            "can_add": request.user.has_perm("assessments.add_round"),
+        },
+    )
+
+
+def _initial_round(request: HttpRequest) -> dict:
+    today = timezone.localdate()
+    initial = {
+        "instrument": default_instrument(),
+        "facilitator": request.user,
+        "levels": list(Level.values),
+        "opens_on": today,
+        "closes_on": today + datetime.timedelta(days=28),
+        "anonymous": True,
+        "title": f"Annual health check {today.year}",
+    }
+    partnership = request.GET.get("partnership", "")
+    if partnership.isdigit():
+        initial["partnership"] = int(partnership)
+    return initial
+
+
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "assessments.add_round")
+    form = RoundForm(request.POST or None, initial=_initial_round(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_create(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The round is set up as a draft. Invite the respondents, then open it.")
+            return redirect(round_)
+    return render(request, "assessments/rounds/form.html", {"form": form, "round": None})
+
+
+@login_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.change_round")
+    if round_.state == RoundState.CLOSED:
+        messages.error(request, "A closed round cannot be changed.")
+        return redirect(round_)
+    form = RoundForm(request.POST or None, instance=round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_update(round_, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except services.ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The round's set-up is saved.")
+            return redirect(round_)
+    return render(request, "assessments/rounds/form.html", {"form": form, "round": round_})
+
+
+def _reopen_choices(round_: Round) -> QuerySet[Invitation]:
+    if round_.anonymous:
+        # The facilitator knows who was invited; offering everyone keeps who has submitted hidden.
+        return Invitation.objects.live().filter(round=round_).order_by("name")
+    submitted = Response.objects.submitted().filter(round=round_).values("invitation_id")
+    return Invitation.objects.filter(pk__in=submitted).order_by("name")
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.view_round", manage=False)
+    can_manage = round_.facilitator_id == request.user.pk or request.user.is_superuser
+    reopen_form = None
+    if can_manage and round_.state == RoundState.OPEN:
+        reopen_form = ReopenForm(invitations=_reopen_choices(round_))
+    return render(
+        request,
+        "assessments/rounds/detail.html",
+        {
+            "round": round_,
+            "counts": selectors.round_counts(round_),
+            "can_manage": can_manage,
+            "reopen_form": reopen_form,
+            "reopenings": selectors.round_reopenings(round_),
+            "level_labels": [Level(v).label for v in round_.levels],
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_state(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.change_round")
+    form = RoundStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to open or close the round.")
+        return redirect(round_)
+    try:
+        if form.cleaned_data["action"] == "open":
+            services.round_open(round_)
+            messages.success(request, "The round is open: respondents' links now work.")
+        else:
+            services.round_close(round_)
+            messages.success(request, "The round is closed: it takes no more answers.")
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(round_)
+
+
+@login_required
+def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask before closing: a closed round cannot be opened again."""
+    round_ = _round_for(request, pk, "assessments.change_round")
+    if round_.state != RoundState.OPEN:
+        messages.info(request, "Only an open round can be closed.")
+        return redirect(round_)
+    return render(request, "assessments/rounds/close.html", {"round": round_, "counts": selectors.round_counts(round_)})
+
+
+@login_required
+@require_POST
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.add_reopening")
+    form = ReopenForm(request.POST, invitations=_reopen_choices(round_))
+    if not form.is_valid():
+        messages.error(request, "Choose whose response to reopen and give the reason.")
+        return redirect(round_)
+    invitation = form.cleaned_data["invitation"]
+    try:
+        reopening = services.invitation_reopen(invitation, by=request.user, reason=form.cleaned_data["reason"])
+    except (services.ServiceError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "message", "The response could not be reopened."))
+        return redirect(round_)
+    if round_.anonymous:
+        messages.info(
+            request,
+            f"If {invitation.name} had submitted a response, it is now reopened and they can change it by "
+            "their link. Otherwise nothing has changed. (This is an anonymous round, so this page does not "
+            "say which.)",
+        )
+    elif reopening:
+        messages.success(request, f"{invitation.name}'s response is reopened: they can change it by their link.")
+    else:
+        messages.info(request, f"{invitation.name} has no submitted response, so nothing was reopened.")
+    return redirect(round_)
+
+
+def _invitations_page(request: HttpRequest, round_: Round, status: int = 200, **forms) -> HttpResponse:
+    counts = selectors.round_counts(round_)
+    context = {
+        "round": round_,
+        "counts": counts,
+        "add_form": forms.get("add_form") or InvitationForm(round_=round_),
+        "import_form": forms.get("import_form") or InvitationImportForm(),
+        "emails_form": forms.get("emails_form")
+        or RoundEmailsForm(
+            initial={
+                "invitation_subject": round_.invitation_subject,
+                "invitation_body": round_.invitation_body,
+                "reminder_subject": round_.reminder_subject,
+                "reminder_body": round_.reminder_body,
+            }
+        ),
+        "revoked": selectors.round_revoked_invitations(round_),
+        "max_upload": settings.MAX_CSV_UPLOAD_BYTES,
+        "is_closed": round_.state == RoundState.CLOSED,
+    }
+    if round_.anonymous:
+        context["not_responded"] = selectors.round_not_responded(round_)
+    else:
+        context["invitations"] = [i for i in selectors.round_invitations(round_) if i.revoked_at is None]
+    return render(request, "assessments/rounds/invitations.html", context, status=status)
+
+
+@login_required
+def invitations(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.view_invitation")
+    return _invitations_page(request, round_)
+
+
+@login_required
+@require_POST
+def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.add_invitation")
+    form = InvitationForm(request.POST, round_=round_)
+    if form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(round_, form.row())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except services.ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{invitation.name} is invited. Send the invitations when you are ready.")
+            return redirect("assessments:invitations", pk=round_.pk)
+    return _invitations_page(request, round_, add_form=form)
+
+
+def _preview(round_: Round, text: str):
+    return parse_invitations_csv(
+        text, existing_emails=selectors.round_emails_existing(round_), allowed_levels=round_.levels
+    )
+
+
+@login_required
+@require_POST
+def invitations_import(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.add_invitation")
+    form = InvitationImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invitations_page(request, round_, import_form=form)
+    text = form.cleaned_data["text"]
+    return render(
+        request,
+        "assessments/rounds/import_preview.html",
+        {
+            "round": round_,
+            "preview": _preview(round_, text),
+            "confirm_form": InvitationConfirmForm(initial={"text": text}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitations_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.add_invitation")
+    form = InvitationConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The rows could not be read again; paste or upload them once more.")
+        return redirect("assessments:invitations", pk=round_.pk)
+    # Checked again now: someone may have been invited since the preview.
+    preview = _preview(round_, form.cleaned_data["text"])
+    try:
+        added = services.invitations_import(round_, preview.rows)
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:invitations", pk=round_.pk)
+    left_out = len(preview.bad) + (len(preview.rows) - added)
+    text = f"{added} {'person' if added == 1 else 'people'} added."
+    if left_out:
+        text += f" {left_out} {'row was' if left_out == 1 else 'rows were'} left out."
+    messages.success(request, text)
+    return redirect("assessments:invitations", pk=round_.pk)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+@login_required
+@require_POST
+def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.change_invitation")
+    try:
+        sent = services.invitations_send(round_, base_url=_base_url(request))
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if sent:
+            messages.success(request, f"Invitations sent to {sent} {'person' if sent == 1 else 'people'}.")
+        else:
+            messages.info(request, "Everyone has already been sent an invitation.")
+    return redirect("assessments:invitations", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.change_invitation")
+    try:
+        sent = services.reminders_send(round_, base_url=_base_url(request))
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if sent:
+            messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
+        else:
+            messages.info(request, "There is no one to remind.")
+    return redirect("assessments:invitations", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_emails(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.change_round")
+    form = RoundEmailsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_emails_update(round_, **{k: v for k, v in form.cleaned_data.items()})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "The email texts are saved.")
+            return redirect("assessments:invitations", pk=round_.pk)
+    return _invitations_page(request, round_, emails_form=form)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    round_ = _round_for(request, pk, "assessments.change_invitation")
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round_)
+    try:
+        services.invitation_revoke(invitation)
+    except services.RoundNotOpen as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:invitations", pk=round_.pk)
+    messages.success(request, f"{invitation.name}'s link no longer works.")
+    return redirect("assessments:invitations", pk=round_.pk)
