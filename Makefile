@@ -11,7 +11,7 @@ export PYTHONWARNINGS := ignore::UserWarning:platformdirs.api
 # pytest runs in parallel, one worker per core (each with its own test database).
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-fast lint typecheck install system-packages bench bench-load clean-db
+.PHONY: run stop worker backup restore test test-fast lint typecheck install system-packages bench bench-load clean-db
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (with venv)"; exit 1; }
@@ -25,15 +25,26 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The demo site with a task worker (emails, charts); Ctrl+C (or `make stop` elsewhere) stops the site, the
+# worker and the embedded database together. A second `make run` asks /healthz whether port 8000 is ours.
 run: install
-	@$(PY) -c "import socket, sys; s = socket.socket(); busy = s.connect_ex(('127.0.0.1', 8000)) == 0; \
-	sys.exit('Partnership Health Check is already running at http://127.0.0.1:8000 (port 8000 is in use): ' \
-	'open it in your browser, or stop the other one first.') if busy else None"
-	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=true $(PY) manage.py createcachetable
-	DJANGO_DEBUG=true $(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000  (stop with Ctrl+C)"
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) -m config.devserver run
+
+stop:
+	@$(PY) -m config.devserver stop
+
+# A task worker on its own (production runs one or more: see README.md).
+worker: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py db_worker
+
+# The whole database to var/backups/phc-<date>-<time>.dump (or FILE=...), read back to check it.
+backup: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py backup $(FILE)
+
+# Replace the database with a backup: make restore FILE=var/backups/phc-....dump (asks first).
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=var/backups/phc-....dump"; exit 1; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py restore "$(FILE)"
 
 system-packages:
 	@missing=""; \
@@ -72,5 +83,5 @@ bench-load: install
 	$(PIP) install --quiet -e '.[test,bench]' 2>&1 | grep -v -e "is ignored" -e "^  " -e "^$$" || true
 	$(PY) bench/load.py
 
-clean-db:
+clean-db: stop
 	rm -rf var/pgdata var/test-pgdata-kept

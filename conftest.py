@@ -160,7 +160,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _user(username: str, role: str | None = None, **fields):
     from partnerships.tests.factories import UserFactory
 
-    return UserFactory(username=username, role=role, **fields)
+    return UserFactory(username=username, roles=[role] if role else [], **fields)
 
 
 @pytest.fixture

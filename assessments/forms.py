@@ -12,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
@@ -20,8 +19,9 @@ from assessments import emails
 from assessments.models import Instrument, Invitation, Level, Round, RoundState
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, ScaleOption, StatementInfo
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
-from config.forms import DateInput, GovukErrorsMixin
+from config.forms import DateField, DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
+from outbox.addresses import validate_deliverable_email
 from partnerships.models import Partnership, Status
 
 MAX_IMPORT_ROWS = 500
@@ -42,6 +42,7 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Round
+        field_classes = {"opens_on": DateField, "closes_on": DateField}
         fields = list(ROUND_FIELDS)  # the set-up fields the round services accept
         labels = {
             "anonymous": "Anonymous round",
@@ -149,7 +150,7 @@ def level_from_text(text: str) -> str | None:
 class InvitationForm(GovukErrorsMixin, forms.Form):
     error_subject = "the person's"
     name = forms.CharField(max_length=200)
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(max_length=254, validators=[validate_deliverable_email])
     organisation = forms.CharField(max_length=200)
     level = forms.ChoiceField(choices=Level.choices)
 
@@ -238,7 +239,7 @@ def parse_invitations_csv(  # noqa: C901
             reasons.append("email is missing")
         else:
             try:
-                validate_email(email)
+                validate_deliverable_email(email)
             except ValidationError:
                 reasons.append(f"“{email}” is not a valid email address")
             else:

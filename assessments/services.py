@@ -15,7 +15,6 @@ from typing import Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -35,7 +34,10 @@ from assessments.models import (
 from assessments.readmodel import InstrumentStructure
 from assessments.selectors import MissingItem, find_missing, instrument_structure
 from assessments.tokens import issue_token, token_for
+from outbox import services as outbox
+from outbox.models import Purpose
 from partnerships.services import partnership_review_recorded
+from results.tasks import round_results_prepare
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -149,6 +151,8 @@ def round_close(round_: Round) -> Round:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
+    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
+    transaction.on_commit(lambda: round_results_prepare.enqueue(locked.pk))
     return locked
 
 
@@ -233,21 +237,12 @@ def respond_link(base_url: str, invitation: Invitation) -> str:
     return base_url.rstrip("/") + reverse("assessments:respond", args=[token_for(invitation)])
 
 
-def _send(round_: Round, kind: emails.Kind, invitations: Sequence[Invitation], base_url: str) -> None:
-    messages = [
-        emails.build_message(
-            round_, kind, name=invitation.name, email=invitation.email, link=respond_link(base_url, invitation)
-        )
-        for invitation in invitations
-    ]
-    if messages:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-
-
 @transaction.atomic
-def invitations_send(round_: Round, *, base_url: str) -> int:
-    """Email every live invitation not yet emailed; return how many were sent. The round must be open."""
+def invitations_send(round_: Round, *, base_url: str = "") -> int:
+    """Queue an email to every live invitation not yet emailed; return how many. The round must be open.
+
+    Links are built from SITE_URL by the worker; ``base_url`` is no longer used.
+    """
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Open the round before sending invitations: links to a draft round do not work yet.")
     pending = list(
@@ -257,13 +252,13 @@ def invitations_send(round_: Round, *, base_url: str) -> int:
     for invitation in pending:
         invitation.invited_at = now
     Invitation.objects.bulk_update(pending, ["invited_at"])
-    # Sent last, so a failure to send rolls back the "emailed" marks rather than leaving them wrong.
-    _send(round_, "invitation", pending, base_url)
+    # Queued in the same transaction: each email is then sent once by a worker, never inside this request.
+    outbox.emails_queue(round_, Purpose.INVITATION, pending)
     return len(pending)
 
 
 @transaction.atomic
-def reminders_send(round_: Round, *, base_url: str) -> int:
+def reminders_send(round_: Round, *, base_url: str = "") -> int:
     """Remind every emailed, live invitation without a submitted response (and not reminded in the last few
     minutes); return how many were sent."""
     if round_.state != RoundState.OPEN:
@@ -283,7 +278,7 @@ def reminders_send(round_: Round, *, base_url: str) -> int:
         invitation.reminded_at = now
         invitation.reminder_count += 1
     Invitation.objects.bulk_update(due, ["reminded_at", "reminder_count"])
-    _send(round_, "reminder", due, base_url)
+    outbox.emails_queue(round_, Purpose.REMINDER, due)
     return len(due)
 
 

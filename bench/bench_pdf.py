@@ -120,7 +120,7 @@ def make_partnerships(count: int, seed: int = 8) -> None:
     from django.db import transaction
 
     from assessments.models import ActionItem, ActionStatus, Level, Principle, RoundState
-    from assessments.tests.results_data import add_responses, make_round
+    from assessments.tests.factories import add_responses, make_round
     from partnerships.models import Membership, Organisation, Partnership, Status
     from partnerships.services import exit_save
 

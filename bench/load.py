@@ -205,7 +205,7 @@ def main() -> None:
         {
             "DATABASE_URL": url,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "PHC_RESPOND_RATE": "1000000/m",
+            "PHC_RESPOND_FAILURES_PER_MINUTE": "1000000",
             "PHC_BENCH_PGDATA": str(ROOT / "var" / "bench" / "pgdata"),
             "DJANGO_CONN_MAX_AGE": "60",
         }

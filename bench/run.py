@@ -28,7 +28,7 @@ from django.utils import timezone
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SCALES = {"small": (50, 2, 12), "default": (500, 5, 12)}
+SCALES = {"small": (50, 2, 12), "default": (500, 5, 12), "large": (5000, 5, 12)}
 BIG_ROUND = 200
 
 
@@ -57,7 +57,7 @@ def bench_database_url(scale: str) -> str:
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ["PHC_RESPOND_RATE"] = "1000000/m"
+    os.environ["PHC_RESPOND_FAILURES_PER_MINUTE"] = "1000000"
     import django
 
     django.setup()
@@ -141,7 +141,7 @@ def big_round():
     import random
 
     from assessments.models import Round
-    from assessments.tests.results_data import add_responses
+    from assessments.tests.factories import add_responses
 
     existing = Round.objects.filter(title="Bench round of 200").first()
     if existing:
@@ -189,7 +189,7 @@ def journey(repeat: int) -> None:
         state="open",
         levels=base.levels,
     )
-    count = 4 * (repeat + 1) + 1
+    count = 5 * (repeat + 1) + 1
     tokens = [
         services.invitation_create(
             round_, services.InvitationRow(f"Bench {i}", f"bench{stamp}-{i}@bench.example", "Council", "management")
@@ -257,6 +257,21 @@ def journey(repeat: int) -> None:
             )
 
     floor_sub = measure("floor: 1 response + 36 answers (raw SQL)", floor_submit, repeat, count_queries=False)
+
+    def whole_journey(i: int) -> None:
+        # Welcome, the six sheets, significance, success (eight saves), then submit: server time only.
+        tok = token(i, 4)
+        client.get(f"/respond/{tok}/welcome/")
+        for number in range(1, 7):
+            six = statements[(number - 1) * 6 : number * 6]
+            page = {f"answer_{s.pk}": "3" for s in six} | {f"comment_{s.pk}": "" for s in six}
+            client.post(f"/respond/{tok}/principle/{number}/", page | {"action": "next"})
+        client.post(f"/respond/{tok}/significance/", {f"significance_{n}": "3" for n in range(1, 7)})
+        client.post(f"/respond/{tok}/success/", {"success": "3", "success_comment": ""})
+        assert client.post(f"/respond/{tok}/review/").status_code == 302
+
+    complete = measure("one complete response (welcome, 8 saves, submit)", whole_journey, repeat)
+    judge(complete, floor=floor_sub, factor=30)
     judge(post, floor=floor_post, factor=5)
     judge(submit, floor=floor_sub, factor=5)
     judge(get, floor=floor_sub, factor=10)

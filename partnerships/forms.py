@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from config.forms import DateInput, GovukErrorsMixin
+from config.forms import DateField, DateInput, GovukErrorsMixin
 from partnerships import gateway as rules
 from partnerships.models import (
     Answer,
@@ -35,6 +35,7 @@ class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Partnership
+        field_classes = {"start_date": DateField, "review_due_date": DateField}
         fields = DETAIL_FIELDS
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
@@ -331,6 +332,7 @@ class ExitRecordForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = ExitRecord
+        field_classes = {"exit_date": DateField}
         fields = EXIT_FIELDS
         widgets = {
             "exit_date": DateInput(),

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import ActionItem, Element, Principle
-from config.forms import DateInput, GovukErrorsMixin
+from config.forms import DateField, DateInput, GovukErrorsMixin
 
 
 class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
@@ -17,6 +17,7 @@ class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = ActionItem
+        field_classes = {"due_date": DateField}
         fields = ["principle", "element", "description", "owner", "due_date", "status"]
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"element": "Optional: the element of the principle this action addresses."}
@@ -42,9 +43,8 @@ class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
 
 
 class NextHealthCheckForm(GovukErrorsMixin, forms.Form):
-    next_health_check = forms.DateField(
+    next_health_check = DateField(
         label="Date of the next health check",
-        widget=DateInput(),
         help_text="This becomes the partnership's review due date.",
     )
 

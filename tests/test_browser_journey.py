@@ -13,9 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from assessments import services
 from assessments.models import Response, ResponseStatus, RoundState
-from assessments.tests.factories import InvitationFactory, RoundFactory, UserFactory
+from assessments.tests.factories import InvitationFactory, RoundFactory
 from config.roles import FACILITATOR
 from conftest import assert_accessible, sign_in
+from partnerships.tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +24,9 @@ LABEL = {4: "Strongly agree", 3: "Agree", 2: "Disagree", 1: "Strongly disagree"}
 
 
 @pytest.fixture(autouse=True)
-def generous_rate_limit(settings):
-    # Every browser test shares 127.0.0.1; keep the limiter out of the way of a long journey.
-    settings.PHC_RESPOND_RATE = "1000/m"
+def site_url(settings, live_server):
+    # Links in emails are built from SITE_URL: here, the live server's address.
+    settings.SITE_URL = live_server.url
 
 
 @pytest.fixture(autouse=True)
@@ -213,7 +214,7 @@ def test_tampered_and_closed_round_links_get_clear_pages(page, live_server, invi
 
 def test_facilitator_sets_up_a_round_invites_by_csv_and_sends_links(page, live_server, invitation, mailoutbox):
     partnership = invitation.round.partnership
-    sign_in(page, live_server, "tom", "a-long-test-password", next_path="/rounds/")
+    sign_in(page, live_server, "tom", PASSWORD, next_path="/rounds/")
     page.wait_for_url(re.compile(r"/rounds/$"))
     assert_accessible(page, screenshot="01-rounds")
     page.goto(f"{live_server.url}/rounds/new/?partnership={partnership.pk}")
@@ -256,7 +257,7 @@ def test_facilitator_sets_up_a_round_invites_by_csv_and_sends_links(page, live_s
     page.get_by_role("button", name="Send invitations to everyone not yet emailed").click()
     page.wait_for_load_state("load")
     assert_accessible(page, screenshot="08-invitations-sent")
-    assert page.get_by_text("Invitations sent to 2 people.").is_visible()
+    assert page.get_by_text("Invitations to 2 people are on their way.").is_visible()
     assert sorted(m.to[0] for m in mailoutbox) == ["ann@example.org", "cat@example.org"]
 
     link = re.search(r"(http://\S+/respond/[\w-]+/)", mailoutbox[0].body).group(1)

@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import ActionItem, Principle
-from assessments.tests.results_data import add_responses, make_round, partnership, user
+from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership
 from config.roles import ROLES
 from conftest import assert_accessible, sign_in
-from reports.tests.test_pdf import answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,7 +36,7 @@ def migrated_data():
 @pytest.fixture
 def register(migrated_data):
     """Six partnerships with health checks over two years, one overdue review and one overdue action."""
-    facilitator = user("Facilitator", username="fran")
+    facilitator = UserFactory(roles=["Facilitator"], username="fran")
     scores = {
         "Safer Streets Partnership": (20, 11, 18, 17, 19, 12),
         "Healthy Towns Board": (21, 20, 19, 22, 20, 21),
@@ -63,7 +62,7 @@ def register(migrated_data):
 
 
 def test_manager_reads_the_portfolio_at_a_glance_and_sorts_it(page, live_server, register):
-    user("Manager", username="helen")
+    UserFactory(roles=["Manager"], username="helen")
     sign_in(page, live_server, "helen", PASSWORD, next_path="/reports/")
     page.wait_for_url(re.compile(r"/reports/$"))
     assert_accessible(page, screenshot="01-reports-manager")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.tests.results_data import add_responses, make_round, user
+from assessments.tests.factories import UserFactory, add_responses, make_round
 from conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_results_and_workshop(page, live_server):
-    facilitator = user("Facilitator", username="fac")
+    facilitator = UserFactory(roles=["Facilitator"], username="fac")
     earlier = make_round(facilitator, title="Health check 2025", anonymous=True)
     earlier.closes_on = earlier.closes_on.replace(year=earlier.closes_on.year - 1)
     earlier.opens_on = earlier.opens_on.replace(year=earlier.opens_on.year - 1)

@@ -50,22 +50,37 @@ def test_database_url_is_used_when_set():
     assert "postgresql phc db.internal" in result.stdout
 
 
-def test_check_deploy_clean_with_production_variables():
-    result = subprocess.run(
+def _check_deploy(**variables: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SITE_URL", "REDIS_URL"))},
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "k9$Lr2@vQz!pW7^mX4&nB8*cT1#yH6%jF3(dG5)sA0_eU-iO+lK=" + "Zq",
             "DJANGO_ALLOWED_HOSTS": "partnerships.example-council.gov.uk",
+            **variables,
         },
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_clean_with_production_variables():
+    result = _check_deploy(
+        SITE_URL="https://partnerships.example-council.gov.uk",
+        DJANGO_EMAIL_URL="smtp+tls://phc:secret@mail.example-council.gov.uk:587",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_printed_emails_and_a_missing_site_url():
+    result = _check_deploy()
+    assert result.returncode != 0
+    assert "phc.E001" in result.stderr + result.stdout
+    assert "phc.E002" in result.stderr + result.stdout
 
 
 @pytest.mark.django_db
@@ -88,19 +103,20 @@ def test_signed_out_visitor_is_sent_to_sign_in_and_back(django_user_model):
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok"}
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_down(client, monkeypatch):
+def test_healthz_says_only_unavailable_and_logs_the_reason(client, monkeypatch, caplog):
     def broken_cursor(*args, **kwargs):
-        raise DatabaseError("connection refused")
+        raise DatabaseError("connection refused by db.internal.example")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
-    assert "connection refused" in response.json()["reason"]
+    assert response.json() == {"status": "unavailable"}
+    assert "db.internal.example" not in response.content.decode()
+    assert "db.internal.example" in caplog.text
 
 
 @pytest.mark.django_db

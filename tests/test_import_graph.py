@@ -55,3 +55,15 @@ def test_the_check_sees_deferred_imports(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from results import selectors\n    import reports.views\n")
     assert imported_apps(module) == {"results", "reports"}
+
+
+def test_no_test_module_imports_another_test_module():
+    """Shared test helpers live in an app's ``tests/factories.py`` or a ``conftest.py``, never in a test module."""
+    offenders = {}
+    for path in ROOT.glob("**/test_*.py"):
+        if ".venv" in path.parts or "var" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[-1].startswith("test_"):
+                offenders[str(path.relative_to(ROOT))] = node.module
+    assert offenders == {}

@@ -10,9 +10,9 @@ from django.core.management import call_command
 
 from assessments import demo
 from assessments.models import Answer, Invitation, Response, ResponseStatus, Round, RoundState
-from assessments.tests.factories import UserFactory, _PartnershipFactory
 from config.roles import FACILITATOR, RESPONDENT
 from partnerships.models import Membership, Organisation
+from partnerships.tests.factories import PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def partnerships():
     organisations = [Organisation.objects.create(name=n, sector="public") for n in ("Council", "Police", "NHS Trust")]
     result = []
     for _ in range(12):
-        partnership = _PartnershipFactory()
+        partnership = PartnershipFactory(active=True)
         for organisation in organisations:
             Membership.objects.create(partnership=partnership, organisation=organisation)
         result.append(partnership)
@@ -101,7 +101,7 @@ def test_demo_is_idempotent_and_deterministic(users, partnerships):
 
 
 def test_demo_needs_ten_active_partnerships(users):
-    _PartnershipFactory()
+    PartnershipFactory(active=True)
     out = io.StringIO()
     demo.create_demo(users, out)
     assert not Round.objects.exists()

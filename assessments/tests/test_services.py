@@ -260,7 +260,8 @@ def test_invitations_import_skips_emails_invited_meanwhile():
     assert len(set(Invitation.objects.values_list("token_hash", flat=True))) == 2
 
 
-def test_invitations_send_emails_each_person_their_own_working_link(mailoutbox):
+def test_invitations_send_emails_each_person_their_own_working_link(mailoutbox, settings):
+    settings.SITE_URL = "https://phc.example"  # links come from SITE_URL, never from the request's host
     round_ = RoundFactory()
     first = InvitationFactory(round=round_, name="Ann Lee")
     second = InvitationFactory(round=round_)
@@ -303,7 +304,8 @@ def test_reminders_go_to_those_who_have_not_submitted_with_the_same_link(mailout
     assert waiting.reminder_count == 1 and waiting.reminded_at is not None
 
 
-def test_round_own_email_text_is_used_and_plain_text_is_not_escaped(mailoutbox):
+def test_round_own_email_text_is_used_and_plain_text_is_not_escaped(mailoutbox, settings):
+    settings.SITE_URL = "http://x"
     round_ = RoundFactory()
     round_.partnership.name = "Health & Wellbeing Board"
     round_.partnership.save()
@@ -361,7 +363,7 @@ def test_closing_a_round_with_results_counts_as_the_annual_review():
 
     from django.utils import timezone
 
-    from assessments.tests.results_data import add_responses, make_round
+    from assessments.tests.factories import add_responses, make_round
 
     round_ = make_round(state=RoundState.OPEN)
     add_responses(round_, [[3] * 36] * 3)

@@ -230,11 +230,10 @@ def test_draft_round_link_says_not_open_yet(client):
     assert "has not opened yet" in page.content.decode()
 
 
-def test_journey_is_rate_limited(client, invitation, settings):
-    settings.PHC_RESPOND_RATE = "3/m"
-    for _ in range(3):
+def test_a_real_link_is_never_throttled(client, invitation, settings):
+    settings.PHC_RESPOND_FAILURES_PER_MINUTE = 3
+    for _ in range(5):
         assert client.get(url("respond", invitation.token)).status_code == 200
-    assert client.get(url("respond", invitation.token)).status_code == 429
 
 
 def _queries(client, method: str, path: str, data=None) -> tuple[int, int]:
@@ -257,7 +256,6 @@ def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_s
         invitation = InvitationFactory(round=round_)
         answer_sheets(invitation, [3] * 36)
         services.response_save_significance(invitation, [3] * 6)
-        # The rate limiter's first hit in a window inserts its counter; later hits update it. Warm it up.
         client.get(url("respond_principle", invitation.token, 2))
         sheet = sheet_data(invitation, 2, [4] * 6)
         save = _queries(client, "post", url("respond_principle", invitation.token, 2), sheet)
@@ -266,7 +264,8 @@ def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_s
         counts[others] = (save, success, submit)
     assert counts[5] == counts[50], counts
     (_, save), (_, success), (_, submit) = counts[5]
-    assert save <= 7 and success <= 4 and submit <= 7, counts
+    # A real link touches no throttle counter, session or user: a page save is its own four statements.
+    assert save <= 5 and success <= 4 and submit <= 7, counts
 
 
 @pytest.mark.parametrize(

@@ -219,11 +219,11 @@ def test_send_invitations_and_reminders_from_the_page(facilitator_client, round_
     InvitationFactory(round=round_)
     InvitationFactory(round=round_)
     response = facilitator_client.post(reverse("assessments:invitations_send", args=[round_.pk]), follow=True)
-    assert "Invitations sent to 2 people." in page_text(response)
+    assert "Invitations to 2 people are on their way." in page_text(response)
     assert len(mailoutbox) == 2
     assert all("http://testserver/respond/" in m.body for m in mailoutbox)
     response = facilitator_client.post(reverse("assessments:reminders_send", args=[round_.pk]), follow=True)
-    assert "Reminders sent to 2 people." in page_text(response)
+    assert "Reminders to 2 people are on their way." in page_text(response)
     assert len(mailoutbox) == 4
 
 
@@ -378,8 +378,7 @@ def test_closing_a_round_asks_first(client):
 
 @pytest.mark.django_db
 def test_round_list_counts_and_pages(client):
-    from assessments.tests.factories import RoundFactory
-    from assessments.tests.results_data import add_responses
+    from assessments.tests.factories import RoundFactory, add_responses
 
     first = RoundFactory()
     add_responses(first, [[3] * 36] * 3)

@@ -19,23 +19,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django_ratelimit.core import is_ratelimited
 
 from assessments import selectors, services
 from assessments.forms import PrincipleSheetForm, SignificanceForm, SuccessForm
 from assessments.models import Invitation, Response, RoundState
 from assessments.selectors import JourneySteps, instrument_structure, journey_steps
 from assessments.tokens import token_for
+from config.clients import client_ip
+from config.throttle import Throttle
 from config.views import ratelimited
-
-RESPOND_RATE_DEFAULT = "60/m"
 
 # A journey view: (request, invitation, response or None, token, *url arguments) -> page.
 JourneyView = Callable[..., HttpResponse]
 
 
-def _respond_rate(group: str, request: HttpRequest) -> str:
-    return getattr(settings, "PHC_RESPOND_RATE", RESPOND_RATE_DEFAULT)
+def _unknown_links_throttle() -> Throttle:
+    return Throttle("respond-unknown", settings.PHC_RESPOND_FAILURES_PER_MINUTE, 60)
 
 
 def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | None, status: int) -> HttpResponse:
@@ -50,7 +49,8 @@ def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | N
 def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[JourneyView], Callable[..., HttpResponse]]:
     """Decorate a journey view: rate-limit, find the invitation by token, refuse links that cannot be used.
 
-    Unknown link: 404. Withdrawn link or closed round: 410 (Gone), with the facilitator's name and email.
+    Unknown link: 404, or 429 past PHC_RESPOND_FAILURES_PER_MINUTE from one client. Withdrawn link or closed
+    round: 410 (Gone), with the facilitator's name and email.
     Draft round: 200, saying the round has not opened yet. In a closed round a submitted respondent may
     still see their own profile (views with ``allow_closed``); other pages send them there. A page that
     ``edits`` the response sends a respondent who has already submitted to their thanks page. A save refused
@@ -66,12 +66,12 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
             return response
 
         def _journey_response(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            if is_ratelimited(
-                request, group="respond", key="ip", rate=_respond_rate, method=["GET", "POST"], increment=True
-            ):
-                return ratelimited(request)
             invitation = selectors.invitation_for_token(token)
             if invitation is None:
+                # Only failed look-ups count against a client, so a flood of junk links slows its sender
+                # and never a real respondent (links are 256-bit: the limit is against load, not guessing).
+                if _unknown_links_throttle().hit(client_ip(request)) > settings.PHC_RESPOND_FAILURES_PER_MINUTE:
+                    return ratelimited(request)
                 return _link_problem(request, "unknown", None, 404)
             if invitation.revoked_at is not None:
                 return _link_problem(request, "revoked", invitation, 410)

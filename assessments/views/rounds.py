@@ -321,7 +321,7 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if sent:
-            messages.success(request, f"Invitations sent to {sent} {'person' if sent == 1 else 'people'}.")
+            messages.success(request, f"Invitations to {sent} {'person' if sent == 1 else 'people'} are on their way.")
         else:
             messages.info(request, "Everyone has already been sent an invitation.")
     return redirect("assessments:invitations", pk=round_.pk)
@@ -337,7 +337,7 @@ def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if sent:
-            messages.success(request, f"Reminders sent to {sent} {'person' if sent == 1 else 'people'}.")
+            messages.success(request, f"Reminders to {sent} {'person' if sent == 1 else 'people'} are on their way.")
         else:
             messages.info(request, "There is no one to remind.")
     return redirect("assessments:invitations", pk=round_.pk)

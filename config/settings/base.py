@@ -5,6 +5,7 @@ One base file; production differs only by environment variables (see README.md).
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -31,6 +32,14 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The site's public address: links in emails are built from it, never from the Host header of whoever clicked
+# "send" (a check refuses to deploy without it).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# How many reverse proxies (nginx, a load balancer) stand in front of gunicorn and append to X-Forwarded-For.
+# 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored (anyone can write it).
+PHC_TRUSTED_PROXIES = env.int("PHC_TRUSTED_PROXIES", default=0)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -45,6 +54,11 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "config",
+    "outbox",
     "partnerships",
     "assessments",
     "results",
@@ -52,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +77,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lock-out raised during sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out client or account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,18 +115,52 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    # A database cache is shared by every worker process (charts, rate limits) without another server.
+# One cache shared by every worker process and machine: charts, results and every throttle's counters.
+# Redis when REDIS_URL is set (atomic counters, no database write per request), else the database cache
+# (its table is created by a migration, so `migrate` is all a fresh install needs).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "TIMEOUT": 60 * 60 * 24 * 7,
+            "KEY_PREFIX": "phc",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            "TIMEOUT": 60 * 60 * 24 * 7,
+        }
+    }
+
+# Background jobs (emails, charts): Django's task API, stored in the same PostgreSQL and run by
+# `python manage.py db_worker` (as many processes or machines as needed; `make run` starts one).
+TASKS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-        "TIMEOUT": 60 * 60 * 24 * 7,
-    },
-    # Rate-limit counters stay in each process's memory: no database write on every respondent's request.
-    # A limit therefore applies per worker process, which is enough to stop a flood from one address.
-    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "phc-ratelimit"},
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
 }
-RATELIMIT_USE_CACHE = "ratelimit"
+# Seconds to wait before each retry of an email the mail server refused for now (4xx, timeout); then "failed".
+PHC_EMAIL_RETRY_DELAYS = [int(d) for d in env.list("PHC_EMAIL_RETRY_DELAYS", default=["30", "120", "600", "1800"])]
+# An email claimed by a worker this long ago without an outcome was interrupted: "not known", resent by hand only.
+PHC_EMAIL_UNKNOWN_AFTER_MINUTES = env.int("PHC_EMAIL_UNKNOWN_AFTER_MINUTES", default=15)
+
+# Sign-in throttling (django-axes): per account and per client address, counted in the shared cache, and
+# cleared by itself after the cool-off. The admin's sign-in goes through the same backend.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = env.int("PHC_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("PHC_SIGNIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.views.signin_paused"
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_ip"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -124,20 +181,20 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "config.storage.StaticFilesStorage"
         )
     },
 }
 
 EMAIL_CONFIG = env.email_url("DJANGO_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that stops answering fails the attempt (retried later) instead of holding a worker forever.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Partnership Health Check <noreply@example.org>")
 
 # Forms follow the GOV.UK Design System (crispy-forms-gds); templates/gds/ holds our few overrides of its pack.
@@ -145,9 +202,12 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds",)
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_FAIL_SILENTLY = False
 
-# Upload limits: a CSV of invitations is small; anything bigger is refused with a message.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Upload limits: a CSV of invitations is small; anything bigger is refused with a message. A request whose
+# body is larger than PHC_MAX_REQUEST_BYTES is refused (413) before Django reads or parses it; the web
+# server in front should set the same limit (nginx: client_max_body_size, see README.md).
+PHC_MAX_REQUEST_BYTES = env.int("PHC_MAX_REQUEST_BYTES", default=2_621_440)
+DATA_UPLOAD_MAX_MEMORY_SIZE = PHC_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = PHC_MAX_REQUEST_BYTES
 MAX_CSV_UPLOAD_BYTES = env.int("PHC_MAX_CSV_UPLOAD_BYTES", default=1_048_576)
 
 # Product rules that a council may tune (SPEC section 3, anonymity decisions).
@@ -157,9 +217,11 @@ PHC_REVIEW_DUE_SOON_DAYS = 60
 # PDF reports are cached by the HTML they are made from (see reports.pdf.render_pdf); off for cold benchmarks.
 PHC_PDF_CACHE = env.bool("PHC_PDF_CACHE", default=True)
 
-RATELIMIT_VIEW = "config.views.ratelimited"
-# Per IP address. Generous, because a whole council office may share one address; links are unguessable anyway.
-PHC_RESPOND_RATE = env.str("PHC_RESPOND_RATE", default="300/m")
+# Respondent links: failed look-ups (unknown links) a client may make in a minute before it gets 429. Only
+# failures count, so a flood of junk links never slows a real respondent from another address.
+PHC_RESPOND_FAILURES_PER_MINUTE = env.int("PHC_RESPOND_FAILURES_PER_MINUTE", default=30)
+# Password resets asked for, per address typed and per client, in an hour.
+PHC_PASSWORD_RESETS_PER_HOUR = env.int("PHC_PASSWORD_RESETS_PER_HOUR", default=5)
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -195,7 +257,30 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks respondents' personal links: a 404 or CSRF warning logs the full path.
+    "filters": {"mask_personal_links": {"()": "config.log_filters.MaskPersonalLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_links"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+# WhiteNoise compresses what collectstatic copies; fonts and images are compressed already.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "tbz",
+    "xz",
+    "br",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "pdf",
+]

@@ -37,3 +37,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Tasks run at once, in the same process, so a test that sends invitations sees the emails straight away.
+# Tests of the queue itself (tests/test_outbox*.py) switch to the database backend and run a worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PHC_EMAIL_RETRY_DELAYS = [0, 0]
+SITE_URL = "http://testserver"

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.apps import apps
 from django.http import Http404
-from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships import selectors, services
@@ -16,43 +14,11 @@ from partnerships.tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
     UserFactory,
+    make_round,
+    round_models,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def round_models():
-    """The assessments app's Round and Invitation models, or None while that app has no such models."""
-    try:
-        round_model = apps.get_model("assessments", "Round")
-        return round_model, round_model._meta.get_field("invitations").related_model
-    except LookupError:
-        return None
-
-
-def make_round(partnership, facilitator, respondent=None):
-    round_model, invitation_model = round_models()
-    instrument_model = round_model._meta.get_field("instrument").related_model
-    health_check = round_model.objects.create(
-        partnership=partnership,
-        instrument=instrument_model.objects.first(),
-        title="Annual health check",
-        facilitator=facilitator,
-        opens_on=timezone.localdate(),
-        closes_on=timezone.localdate() + timedelta(days=14),
-    )
-    if respondent is not None:
-        invitation_model.objects.create(
-            round=health_check,
-            name="Sam Patel",
-            email=f"{respondent.username}@example.org",
-            organisation="Demo Police",
-            level="board",
-            user=respondent,
-            token_salt="salt",
-            token_hash=f"hash-{health_check.pk}-{respondent.pk}",
-        )
-    return health_check
 
 
 def test_managers_and_register_administrators_read_everything(officer, manager):
@@ -81,7 +47,7 @@ def test_facilitators_and_respondents_read_only_partnerships_they_are_involved_i
         return  # the assessments app has no rounds yet: nobody can be involved
     make_round(mine, facilitator, respondent)
     make_round(mine, facilitator)  # a second round must not duplicate the row
-    other_facilitator = UserFactory(role="Facilitator")
+    other_facilitator = UserFactory(roles=["Facilitator"])
     make_round(theirs, other_facilitator)
     assert list(selectors.partnerships_visible_to(facilitator)) == [mine]
     assert list(selectors.partnerships_visible_to(respondent)) == [mine]

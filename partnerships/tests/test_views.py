@@ -16,8 +16,9 @@ from partnerships.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
+    make_round,
+    round_models,
 )
-from partnerships.tests.test_selectors import make_round, round_models
 
 pytestmark = pytest.mark.django_db
 

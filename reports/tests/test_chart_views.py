@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from assessments.tests.results_data import add_responses, make_round, uniform, user
+from assessments.tests.factories import UserFactory, add_responses, make_round, uniform
 from reports import charts, services
 from results import selectors
 
@@ -28,11 +28,11 @@ def test_dartboard_downloads_are_valid_and_permitted(client):
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert Image.open(io.BytesIO(png.content)).size[0] >= 600
     assert client.get(f"/rounds/{round_.pk}/dartboard.gif").status_code == 404
-    client.force_login(user("Facilitator"))
+    client.force_login(UserFactory(roles=["Facilitator"]))
     assert client.get(f"/rounds/{round_.pk}/dartboard.svg").status_code == 403
-    client.force_login(user("Respondent"))
+    client.force_login(UserFactory(roles=["Respondent"]))
     assert client.get(f"/rounds/{round_.pk}/dartboard.png").status_code == 403
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     assert client.get(f"/rounds/{round_.pk}/dartboard.svg").status_code == 200
     client.logout()
     assert client.get(f"/rounds/{round_.pk}/dartboard.svg").status_code == 302

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from assessments.tests.results_data import add_responses, make_round, uniform
+from assessments.tests.factories import add_responses, make_round, uniform
 from partnerships.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from assessments.tests.results_data import add_responses, make_round, partnership, uniform, user
+from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership, uniform
 from reports import pdf
-from reports.tests.test_pdf import answers
+from reports.tests.factories import html_instead_of_pdf, words
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_signed_out_people_are_sent_to_sign_in(client, two_partnerships):
 
 def test_managers_download_every_report_with_meaningful_file_names(client, rendered, two_partnerships):
     mine, _, theirs, _ = two_partnerships
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     response = client.get("/reports/portfolio/2025.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="portfolio-report-2025.pdf"'
@@ -77,7 +77,7 @@ def test_facilitators_download_only_the_partnerships_they_facilitate(client, ren
 @pytest.mark.parametrize("role", ["Respondent", "Register administrator", None])
 def test_anyone_else_is_refused(client, rendered, two_partnerships, role):
     mine, *_ = two_partnerships
-    client.force_login(user(role))
+    client.force_login(UserFactory(roles=[role] if role else []))
     for url in ("/reports/", "/reports/portfolio/2025.pdf", f"/reports/partnerships/{mine.pk}/2025.pdf"):
         assert client.get(url).status_code == 403, url
     assert rendered == []
@@ -85,7 +85,7 @@ def test_anyone_else_is_refused(client, rendered, two_partnerships, role):
 
 def test_the_reports_page_shows_the_overview_with_weak_principles_marked_and_links(client, two_partnerships):
     mine, mine_round, theirs, theirs_round = two_partnerships
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     page = client.get("/reports/").content.decode()
     assert "Safer Streets &amp; Parks" in page and "Healthy Towns" in page
     assert (
@@ -101,7 +101,7 @@ def test_the_reports_page_shows_the_overview_with_weak_principles_marked_and_lin
 
 
 def test_the_overview_sorts_by_a_column_and_reverses(client, two_partnerships):
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     by_p2 = client.get("/reports/?sort=p2").content.decode()
     assert by_p2.index("Safer Streets") < by_p2.index("Healthy Towns")  # 11.0 before 18.0
     assert 'aria-sort="ascending"' in by_p2 and 'href="?sort=-p2#overview-title"' in by_p2
@@ -117,18 +117,13 @@ def test_a_facilitator_sees_only_their_partnerships_on_the_reports_page(client, 
     assert "Safer Streets" in page and "Healthy Towns" not in page
     assert "/reports/portfolio/" not in page
     assert f'href="/reports/partnerships/{mine.pk}/2025.pdf"' in page
-    client.force_login(user("Facilitator"))  # facilitates nothing yet
+    client.force_login(UserFactory(roles=["Facilitator"]))  # facilitates nothing yet
     page = client.get("/reports/").content.decode()
     assert "Safer Streets" not in page and "No partnership has a health check with results yet." in page
 
 
-@pytest.mark.django_db
-def test_facilitator_of_another_round_gets_no_results_of_this_one(client):
-    from datetime import date
-
-    from assessments.tests.results_data import add_responses, make_round, user
-    from reports.tests.test_pdf import pdf_text
-
+def test_facilitator_of_another_round_gets_no_results_of_this_one(client, monkeypatch):
+    html_instead_of_pdf(monkeypatch)
     mine = make_round(closes_on=date(2024, 6, 30), title="My round 2024")
     add_responses(mine, [[3] * 36] * 3)
     theirs = make_round(
@@ -138,9 +133,9 @@ def test_facilitator_of_another_round_gets_no_results_of_this_one(client):
     client.force_login(mine.facilitator)
     response = client.get(f"/reports/partnerships/{mine.partnership.pk}/2025.pdf")
     assert response.status_code == 200
-    _, text = pdf_text(response.content)
-    assert "shown only to its facilitator and to managers" in " ".join(text.split())
+    text = words(response.content)
+    assert "shown only to its facilitator and to managers" in text
     assert "Only for their facilitator" not in text and "Person 0" not in text
-    client.force_login(user("Manager"))
-    _, text = pdf_text(client.get(f"/reports/partnerships/{mine.partnership.pk}/2025.pdf").content)
-    assert "Only for their facilitator" in " ".join(text.split())
+    client.force_login(UserFactory(roles=["Manager"]))
+    text = words(client.get(f"/reports/partnerships/{mine.partnership.pk}/2025.pdf").content)
+    assert "Only for their facilitator" in text

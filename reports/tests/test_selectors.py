@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from assessments.models import ActionItem, ActionStatus, Principle
 from assessments.scoring import ScenarioRules
-from assessments.tests.results_data import add_responses, make_round, partnership, uniform, user
+from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership, uniform
 from partnerships.models import GatewayReview, GatewayStatus, Status
 from partnerships.services import exit_save
 from reports import pdf, selectors
-from reports.tests.test_pdf import answers
 from results import selectors as results
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ EXIT_VALUES = {
 
 
 def close(p, on: date) -> None:
-    exit_save(p, values={**EXIT_VALUES, "exit_date": on}, by=user("Manager"), complete=True)
+    exit_save(p, values={**EXIT_VALUES, "exit_date": on}, by=UserFactory(roles=["Manager"]), complete=True)
 
 
 def test_latest_rounds_takes_the_latest_with_enough_responses_by_the_date():
@@ -87,7 +86,7 @@ def test_portfolio_covers_the_year_and_finds_reviews_gateways_and_exits():
 
 
 def _make_scored_partnerships(count: int) -> None:
-    manager = user("Manager")
+    manager = UserFactory(roles=["Manager"])
     for i in range(count):
         p = partnership()
         add_responses(make_round(partnership=p, closes_on=date(2025, 5, 1)), [uniform(3)] * 3)
@@ -201,6 +200,6 @@ def test_the_appendix_uses_the_help_pages_own_words(client):
     appendix = render_to_string("reports/pdf/_method.html", {"min_responses": 3})
     help_page = client.get("/help/").content.decode()
     assert "<h1" not in appendix and "<h3>Our decisions</h3>" in appendix
-    assert '<h2 class="h4">Our decisions</h2>' in help_page
+    assert '<h2 class="govuk-heading-m">Our decisions</h2>' in help_page
     for sentence in ("A principle's score is the sum of its six answers", "ranked by mean significance"):
         assert sentence in appendix and sentence in help_page

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.models import ActionItem, Principle
-from assessments.tests.results_data import add_responses, make_round, uniform, user
+from assessments.tests.factories import UserFactory, add_responses, make_round, uniform
 from results import selectors
 from results.selectors import latest_totals, partnership_rounds
 
@@ -29,11 +29,11 @@ def test_results_need_facilitator_or_manager(client):
     add_responses(round_, [uniform(3)] * 3)
     url = f"/rounds/{round_.pk}/results/"
     assert client.get(url).status_code == 302  # signed out: to sign-in
-    client.force_login(user("Facilitator"))  # not this round's facilitator
+    client.force_login(UserFactory(roles=["Facilitator"]))  # not this round's facilitator
     assert client.get(url).status_code == 403
-    client.force_login(user("Respondent"))
+    client.force_login(UserFactory(roles=["Respondent"]))
     assert client.get(url).status_code == 403
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     assert client.get(url).status_code == 200
     client.force_login(round_.facilitator)
     assert client.get(url).status_code == 200
@@ -115,7 +115,7 @@ def test_csv_columns_and_formula_injection(client):
 
 
 def test_change_since_previous_round(client):
-    facilitator = user("Facilitator")
+    facilitator = UserFactory(roles=["Facilitator"])
     earlier = make_round(facilitator, closes_on=date(2024, 3, 31), title="Health check 2024")
     add_responses(earlier, [uniform(2)] * 3)
     later = make_round(facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31))
@@ -191,7 +191,7 @@ def test_action_plan(client):
     client.post(url, {"next-next_health_check": when.isoformat(), "save_date": "1"})
     round_.partnership.refresh_from_db()
     assert round_.partnership.review_due_date == when
-    manager = user("Manager")
+    manager = UserFactory(roles=["Manager"])
     client.force_login(manager)
     assert client.get(url).status_code == 200
     assert client.post(url, {"save_date": "1"}).status_code == 403
@@ -227,14 +227,14 @@ def test_json_totals_equal_the_sums_of_csv_answers(client, answer_sets):
 
 
 def test_partnership_page_shows_rounds_over_time_with_trend(client):
-    facilitator = user("Facilitator")
+    facilitator = UserFactory(roles=["Facilitator"])
     earlier = make_round(facilitator, closes_on=date(2024, 3, 31), title="Health check 2024")
     add_responses(earlier, [uniform(2)] * 3)
     later = make_round(
         facilitator, partnership=earlier.partnership, closes_on=date(2025, 3, 31), title="Health check 2025"
     )
     add_responses(later, [uniform(4)] * 3)
-    client.force_login(user("Manager"))
+    client.force_login(UserFactory(roles=["Manager"]))
     page = client.get(f"/partnerships/{earlier.partnership.pk}/").content.decode()
     assert "Health check 2024" in page and "Health check 2025" in page
     assert "144.0" in page and "72.0" in page

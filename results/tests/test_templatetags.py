@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.tests.results_data import add_responses, make_round, uniform
+from assessments.tests.factories import add_responses, make_round, uniform
 
 pytestmark = pytest.mark.django_db
 

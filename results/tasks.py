@@ -1,0 +1,40 @@
+"""Background jobs of the results app (run by `manage.py db_worker`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django_tasks import task
+
+from assessments.models import Round, RoundState
+from assessments.selectors import round_counts
+
+
+@task()
+def round_results_prepare(round_id: int) -> bool:
+    """Work out a closed round's results and draw its charts into the shared cache, so the first person to
+    open them does not wait; return True when there were results to prepare."""
+    from results import selectors  # noqa: PLC0415 (the selectors import the charts; only the worker needs them)
+
+    round_ = (
+        Round.objects.select_related("partnership", "instrument", "facilitator")
+        .defer("instrument__source")
+        .filter(pk=round_id, state=RoundState.CLOSED)
+        .first()
+    )
+    if round_ is None:
+        return False
+    counts = round_counts(round_)
+    if not selectors.results_visible(round_, counts.submitted):
+        return False
+    # The results are cached by their fingerprint and every chart by what it shows: rendering the page's
+    # body once fills both caches, exactly as the results page will read them.
+    context = {
+        "round": round_,
+        "counts": counts,
+        "visible": True,
+        "results": selectors.round_results(round_),
+        "min_group_size": settings.PHC_MIN_GROUP_SIZE,
+    }
+    render_to_string("assessments/results/_results_body.html", context)
+    return True
