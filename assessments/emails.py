@@ -102,3 +102,17 @@ def build_message(round_, kind: Kind, *, name: str, email: str, link: str) -> Em
         to=[email],
         reply_to=reply_to,
     )
+
+
+def outbound_message(email) -> EmailMessage:
+    """Return the invitation or reminder that the outbox row ``email`` stands for, with the person's link
+    worked out again from its salt (registered with the outbox in ``AssessmentsConfig.ready``)."""
+    from assessments.services import respond_link  # noqa: PLC0415 (services import this module)
+
+    invitation = email.invitation
+    if invitation is None or email.round is None:
+        raise ValueError(f"email {email.pk} has no invitation to write to")
+    kind: Kind = "reminder" if email.purpose == "reminder" else "invitation"
+    return build_message(
+        email.round, kind, name=invitation.name, email=email.to, link=respond_link(settings.SITE_URL, invitation)
+    )

@@ -363,6 +363,8 @@ class PrincipleSheetForm(forms.Form):
     def __init__(self, *args, statements: Sequence[StatementInfo], options: Sequence[ScaleOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.statements = statements
+        # The saved sheet this page was given (see services.sheet_version): a save made elsewhere since is found.
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         choices = [(str(o.value), o.label) for o in options]
         for statement in statements:
             self.fields[f"answer_{statement.pk}"] = forms.TypedChoiceField(

@@ -243,6 +243,18 @@ class Round(models.Model):
         return self.closes_on.year
 
     @property
+    def closed_on(self) -> datetime.date | None:
+        """The day the round actually closed (it may close early or late), or None while it is not closed."""
+        if self.state != RoundState.CLOSED or self.closed_at is None:
+            return None
+        return timezone.localdate(self.closed_at)
+
+    @property
+    def ends_on(self) -> datetime.date:
+        """The date that dates the round: the day it actually closed, or the planned close date until then."""
+        return self.closed_on or self.closes_on
+
+    @property
     def is_open(self) -> bool:
         return self.state == RoundState.OPEN
 

@@ -11,9 +11,10 @@ Rounding decisions (the help page states them):
   integer scores, never through binary floats.
 - The band of a mean is the band of the *shown* one-decimal mean rounded half up to a whole number, so the
   band always agrees with the number on screen (an exact mean of 12.45 is shown as 12.5 and falls in 13-18).
-- Scenario rules that speak of bands ("7-12 or below", "13 or above" for principles) use that same
-  whole-number rounding; rules that speak of the mean total ("72 or below", "109 or above") compare the
-  shown one-decimal mean total directly, so 72.0 is C and 72.1 is not, and 108.9 is not A.
+- Every threshold of the scenario rules (the mean total's "72 or below" and "109 or above", the principles'
+  "12 or below" and "13 or above", the significance "4 or more") is compared after that same whole-number
+  rounding, so a scenario never contradicts the band shown beside it: a mean total of 108.5 is in the band
+  109-144 and may be scenario A; 72.5 is in 73-108 and is not scenario C by its total.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
+
+# A divided statement needs at least this many answers agreeing and this many disagreeing (a rule, not shape).
+MIN_DIVIDED_SIDE: int = 2
 
 CONSENSUS = "consensus"
 MIXED = "mixed"
@@ -322,7 +326,8 @@ def answer_distribution(answers: Sequence[int], scale: AnswerScale) -> dict[int,
 
 
 def is_divided(answers: Sequence[int], scale: AnswerScale) -> bool:
-    """Return True when at least a quarter of the answers agree and at least a quarter disagree.
+    """Return True when at least a quarter of the answers agree and at least a quarter disagree, with at
+    least ``MIN_DIVIDED_SIDE`` answers on each side.
 
     No answers is not divided (False).
     """
@@ -339,8 +344,9 @@ def is_divided_distribution(counts: Mapping[int, int], scale: AnswerScale) -> bo
         return False
     agree = sum(counts[v] for v in scale.agree)
     disagree = sum(counts[v] for v in scale.disagree)
-    # Integer comparison so "exactly a quarter" is exact: 4 * count >= n.
-    return 4 * agree >= n and 4 * disagree >= n
+    # Integer comparison so "exactly a quarter" is exact: 4 * count >= n. A single dissenter in a small
+    # round is a quarter of four answers but tells the workshop nothing, hence the minimum on each side.
+    return 4 * agree >= n and 4 * disagree >= n and min(agree, disagree) >= MIN_DIVIDED_SIDE
 
 
 # --- Scenario --------------------------------------------------------------------------------------------
@@ -420,7 +426,9 @@ def scenario(
 ) -> ScenarioResult:
     """Return scenario C, A or B (checked in that order) with one sentence per rule that decided it.
 
-    Every mean is first rounded half up to one decimal, so the rules act on the numbers the screen shows.
+    Every mean is first rounded half up to one decimal, so the rules act on the numbers the screen shows,
+    then every threshold is compared with that mean rounded half up to a whole number (``whole_mean``), the
+    rounding of the bands, so the scenario never contradicts the band shown beside it.
     A principle without a significance mean counts as not significant; one without an agreement as not in
     conflict.
     """
@@ -437,9 +445,10 @@ def scenario(
     reasons: list[str] = []
     fired: list[str] = []
 
-    if total <= rules.total_c_max:
+    whole_total = whole_mean(total)
+    if whole_total <= rules.total_c_max:
         fired.append(RULE_C_TOTAL)
-        reasons.append(f"The mean total {_fmt(total)} is {rules.total_c_max} or below.")
+        reasons.append(f"The mean total {_fmt(total)} is {rules.total_c_max} or below when rounded to a whole number.")
 
     weak = [number for number, mean in means.items() if whole_mean(mean) <= rules.weak_max]
     if len(weak) >= rules.weak_count_c:
@@ -449,7 +458,7 @@ def scenario(
             f"when rounded to whole numbers ({_join_numbers(_fmt(means[n]) for n in weak)})."
         )
 
-    significant_weak = [n for n in weak if significance.get(n, 0) >= rules.significant_min]
+    significant_weak = [n for n in weak if whole_mean(significance.get(n, 0)) >= rules.significant_min]
     if significant_weak:
         fired.append(RULE_C_SIGNIFICANT_WEAK)
         reasons.extend(
@@ -465,11 +474,11 @@ def scenario(
     not_strong = [number for number, mean in means.items() if whole_mean(mean) < rules.strong_min]
     in_conflict = [number for number in means if agreements.get(number) == CONFLICT]
 
-    if total >= rules.total_a_min and not not_strong and not in_conflict:
+    if whole_total >= rules.total_a_min and not not_strong and not in_conflict:
         return ScenarioResult(
             code="A",
             reasons=[
-                f"The mean total {_fmt(total)} is {rules.total_a_min} or above.",
+                f"The mean total {_fmt(total)} is {rules.total_a_min} or above when rounded to a whole number.",
                 f"Every principle mean is {rules.strong_min} or above when rounded to a whole number.",
                 "No principle is in conflict.",
                 "No scenario C rule applies.",
@@ -477,9 +486,12 @@ def scenario(
             rules=(RULE_A,),
         )
 
-    if total < rules.total_a_min:
+    if whole_total < rules.total_a_min:
         fired.append(RULE_A_TOTAL_NOT_MET)
-        reasons.append(f"The mean total {_fmt(total)} is below {rules.total_a_min}, so scenario A does not apply.")
+        reasons.append(
+            f"The mean total {_fmt(total)} is below {rules.total_a_min} when rounded to a whole number, "
+            "so scenario A does not apply."
+        )
     if not_strong:
         fired.append(RULE_A_PRINCIPLE_NOT_MET)
         verb = "has a mean" if len(not_strong) == 1 else "have means"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from assessments import scoring
@@ -152,6 +153,31 @@ def round_not_responded(round_: Round) -> QuerySet[Invitation]:
     """Return the live invitations without a submitted response: all an anonymous round may show by name."""
     submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
     return Invitation.objects.live().filter(round=round_).exclude(Exists(submitted)).order_by("organisation", "name")
+
+
+def round_reminder_due(round_: Round) -> QuerySet[Invitation]:
+    """Return whom a reminder would go to: the people emailed, with a live link, who have not submitted."""
+    return round_not_responded(round_).filter(invited_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class LastReminders:
+    """The latest round of reminders: when it went and to whom (the people, in name order)."""
+
+    sent_at: datetime.datetime
+    names: list[str]
+
+
+def round_last_reminders(round_: Round) -> LastReminders | None:
+    """Return when the round's last reminders went and to whom, or None if none went (two queries).
+
+    A round of reminders marks everyone it reaches with the same moment, so "to whom" is everyone marked then.
+    """
+    latest = Invitation.objects.filter(round=round_).aggregate(latest=Max("reminded_at"))["latest"]
+    if latest is None:
+        return None
+    names = Invitation.objects.filter(round=round_, reminded_at=latest).order_by("name").values_list("name", flat=True)
+    return LastReminders(latest, list(names))
 
 
 def round_revoked_invitations(round_: Round) -> QuerySet[Invitation]:
@@ -307,6 +333,16 @@ class Progress:
     complete_steps: frozenset[int]
     missing: list[MissingItem] = field(default_factory=list)
     step_count: int = 0
+    # How many items each step asks for (six statements, six ratings, one success statement on the PAT).
+    items_by_step: dict[int, int] = field(default_factory=dict)
+
+    def left_on(self, step: int) -> int:
+        """Return how many items of ``step`` are not answered yet."""
+        return sum(1 for item in self.missing if item.step == step)
+
+    def is_started(self, step: int) -> bool:
+        """Return True when something on ``step`` is answered."""
+        return self.left_on(step) < self.items_by_step.get(step, 0)
 
     def first_incomplete_step(self) -> int | None:
         """Return the first step (1..8 on the PAT) with something unanswered, or None when all are answered."""
@@ -358,7 +394,10 @@ def find_missing(
         incomplete.add(steps.success)
         missing.append(MissingItem(steps.success, "success", "The success statement", "the success statement"))
     complete = frozenset(set(steps.numbers) - incomplete)
-    return Progress(complete_steps=complete, missing=missing, step_count=steps.count)
+    items = {p.number: len(p.statements) for p in structure.principles}
+    items[steps.significance] = structure.principle_count
+    items[steps.success] = 1
+    return Progress(complete_steps=complete, missing=missing, step_count=steps.count, items_by_step=items)
 
 
 def response_progress(response: Response | None, instrument: Instrument) -> Progress:

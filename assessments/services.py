@@ -8,19 +8,20 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal, overload
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from assessments import emails, scoring
+from assessments import emails, reminders, scoring, signals
 from assessments.models import (
     Answer,
     Invitation,
@@ -32,12 +33,17 @@ from assessments.models import (
     RoundState,
 )
 from assessments.readmodel import InstrumentStructure
-from assessments.selectors import MissingItem, find_missing, instrument_structure
+from assessments.selectors import (
+    MissingItem,
+    find_missing,
+    instrument_structure,
+    round_last_reminders,
+    round_reminder_due,
+)
 from assessments.tokens import issue_token, token_for
 from outbox import services as outbox
 from outbox.models import Purpose
 from partnerships.services import partnership_review_recorded
-from results.tasks import round_results_prepare
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -151,8 +157,9 @@ def round_close(round_: Round) -> Round:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
         # already agreed in the action plan takes precedence and stays.
         partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
-    # Results and charts are drawn by a worker once the close is saved, so the first viewer does not wait.
-    transaction.on_commit(lambda: round_results_prepare.enqueue(locked.pk))
+    # Announced once the close is saved: the results app has a worker draw the results and charts, so the
+    # first viewer does not wait.
+    transaction.on_commit(lambda: signals.round_closed.send(sender=Round, round_id=locked.pk))
     return locked
 
 
@@ -257,19 +264,38 @@ def invitations_send(round_: Round, *, base_url: str = "") -> int:
     return len(pending)
 
 
+class ReminderTooSoon(ServiceError):
+    """A round of reminders went less than the set interval ago."""
+
+
+def reminder_interval() -> timedelta:
+    return timedelta(hours=settings.PHC_REMINDER_INTERVAL_HOURS)
+
+
 @transaction.atomic
 def reminders_send(round_: Round, *, base_url: str = "") -> int:
-    """Remind every emailed, live invitation without a submitted response (and not reminded in the last few
-    minutes); return how many were sent."""
+    """Remind every emailed, live invitation without a submitted response; return how many were sent.
+
+    Refused (``ReminderTooSoon``, saying when the next is possible) within the set interval of the last round
+    of reminders, so a second click or a second facilitator does not remind everyone again.
+    """
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
-    submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
+    # Locking the round makes two simultaneous requests take turns, so the second sees the first's reminders.
+    Round.objects.select_for_update().filter(pk=round_.pk).first()
     now = timezone.now()
+    last = round_last_reminders(round_)
+    if last and not reminders.reminder_allowed(last.sent_at, now, reminder_interval()):
+        earliest = reminders.next_reminder_at(last.sent_at, reminder_interval())
+        assert earliest is not None  # noqa: S101 - last.sent_at is set
+        raise ReminderTooSoon(
+            f"Reminders went {_when(last.sent_at)} to {_people(len(last.names))}. To give people time to "
+            f"respond, the next reminders can be sent from {_when(earliest)}. You can still resend one "
+            "person's link."
+        )
     due = list(
-        Invitation.objects.select_for_update()
-        .live()
-        .filter(round=round_, invited_at__isnull=False)
-        .exclude(Exists(submitted))
+        round_reminder_due(round_)
+        .select_for_update()
         # A second click (or a resent form) within minutes does not remind the same people again.
         .exclude(reminded_at__gte=now - DOUBLE_SUBMIT_WINDOW)
         .order_by("id")
@@ -280,6 +306,34 @@ def reminders_send(round_: Round, *, base_url: str = "") -> int:
     Invitation.objects.bulk_update(due, ["reminded_at", "reminder_count"])
     outbox.emails_queue(round_, Purpose.REMINDER, due)
     return len(due)
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y \\a\\t H:i")
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+@transaction.atomic
+def invitation_resend(invitation: Invitation, *, base_url: str = "") -> bool:
+    """Email one person their own link again (the same link); return False when it went in the last few
+    minutes (a double click). Refused when the round is not open or the link was withdrawn or used."""
+    locked = Invitation.objects.select_for_update().select_related("round").get(pk=invitation.pk)
+    if locked.round.state != RoundState.OPEN:
+        raise RoundNotOpen("Links can only be sent while the round is open.")
+    if locked.revoked_at is not None:
+        raise ServiceError(f"{locked.name}'s link was withdrawn, so it cannot be sent again.")
+    if Response.objects.filter(invitation=locked, status=ResponseStatus.SUBMITTED).exists():
+        raise ServiceError(f"{locked.name} has already responded.")
+    now = timezone.now()
+    if locked.invited_at is not None and locked.invited_at >= now - DOUBLE_SUBMIT_WINDOW:
+        return False
+    locked.invited_at = now
+    locked.save(update_fields=["invited_at"])
+    outbox.emails_queue(locked.round, Purpose.INVITATION, [locked], again=f"link-resent-{now:%Y%m%dT%H%M%S}")
+    return True
 
 
 @transaction.atomic
@@ -337,13 +391,35 @@ def _locked_response(invitation: Invitation, *, create: bool) -> Response | None
     return response
 
 
+class SheetChangedElsewhere(ServiceError):
+    """The sheet was saved elsewhere (another tab, another device) after this page loaded it."""
+
+    def __init__(self, saved: dict[int, tuple[int | None, str]]) -> None:
+        super().__init__("This sheet was saved in another tab or window after you opened it here.")
+        self.saved = saved  # statement id -> (value, comment) as saved elsewhere
+
+
+def sheet_version(saved: Mapping[int, tuple[int | None, str]]) -> str:
+    """Return a short fingerprint of a sheet's saved answers ({statement id: (value, comment)}); the sheet page
+    carries it, so a save can tell whether someone saved the sheet in between."""
+    text = repr(sorted((statement_id, value, comment) for statement_id, (value, comment) in saved.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @transaction.atomic
 def response_save_sheet(
-    invitation: Invitation, answers: Sequence[AnswerInput], *, require_open: bool = True
+    invitation: Invitation,
+    answers: Sequence[AnswerInput],
+    *,
+    require_open: bool = True,
+    loaded_version: str | None = None,
 ) -> Response:
     """Save the answers and comments of one sheet (unanswered statements allowed); return the response.
 
-    ``require_open=False`` lets the demo and the test factories build the history of closed rounds.
+    With ``loaded_version`` (the ``sheet_version`` the page was given), refuse with ``SheetChangedElsewhere``
+    when the sheet was saved differently since, rather than silently overwriting the other save. Saving the
+    same answers as the other save is no conflict. ``require_open=False`` lets the demo and the test factories
+    build the history of closed rounds.
     """
     _check_can_answer(invitation, require_open)
     structure = instrument_structure(invitation.round.instrument)
@@ -353,6 +429,15 @@ def response_save_sheet(
         if item.statement_id not in statement_ids:
             raise ValueError(f"Statement {item.statement_id} is not part of the round's instrument.")
     response = _locked_response(invitation, create=True)
+    if loaded_version is not None:
+        ids = [a.statement_id for a in answers]
+        saved = {
+            a.statement_id: (a.value, a.comment) for a in Answer.objects.filter(response=response, statement_id__in=ids)
+        }
+        typed = {a.statement_id: (a.value, a.comment.strip()) for a in answers}
+        unchanged_elsewhere = sheet_version(saved) == loaded_version
+        if not unchanged_elsewhere and any(saved.get(i, (None, "")) != typed[i] for i in ids):
+            raise SheetChangedElsewhere(saved)
     Answer.objects.bulk_create(
         [
             Answer(response=response, statement_id=a.statement_id, value=a.value, comment=a.comment.strip())

@@ -26,6 +26,11 @@ urlpatterns = [
     path("rounds/<int:pk>/invitations/remind/", rounds.reminders_send, name="reminders_send"),
     path("rounds/<int:pk>/invitations/emails/", rounds.round_emails, name="round_emails"),
     path(
+        "rounds/<int:pk>/invitations/<int:invitation_pk>/resend/",
+        rounds.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
         "rounds/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         rounds.invitation_revoke,
         name="invitation_revoke",

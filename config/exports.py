@@ -1,12 +1,31 @@
-"""Shared helpers for downloads: CSV cells and the Content-Disposition header."""
+"""Shared helpers for every download: file names, attachments, CSV cells and Excel workbooks.
+
+A file saved from the browser or attached to a committee paper must say which partnership, which round and
+which day it shows; a download must never replace the page the person was reading; and a spreadsheet must
+show text as typed (never run it as a formula) with "£" and accents intact.
+"""
 
 from __future__ import annotations
 
+import datetime
+import io
+from collections.abc import Iterable, Sequence
 from typing import cast
 
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A byte-order mark first, so Excel reads a CSV as UTF-8 and keeps "£" and accents intact.
+CSV_BOM = "\ufeff"
+
+Cell = str | int | float | None
 
 
 def csv_cell(value: object) -> str:
@@ -21,6 +40,46 @@ def csv_cell(value: object) -> str:
         return str(value)
     text = str(value)
     return "'" + text if text.lstrip(" ")[:1] in FORMULA_STARTS or text[:1] in ("\t", "\r") else text
+
+
+def download_name(*parts: str, made_on: datetime.date, extension: str) -> str:
+    """Return e.g. "safer-streets-health-check-2026-results-2026-12-01.csv": the parts slugified, then the day
+    the file was made (ISO, so the files of one thing sort by date)."""
+    words = [slugify(part) for part in parts if slugify(part)]
+    return f"{'-'.join([*words, made_on.isoformat()])}.{extension}"
+
+
+def as_attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """Mark ``response`` as a download called ``filename``, never shown in place of the page."""
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
+    """Return an .xlsx workbook with one sheet per (title, header, rows): the header bold and frozen, text
+    stored as text (a value starting with "=" is never a formula), numbers as numbers."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title=title[:31])  # Excel's limit on a sheet name
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        widths = [len(h) for h in header]
+        for number, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=number, column=column)
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, even when it starts with "=": never a formula
+                if column <= len(widths):
+                    widths[column - 1] = max(widths[column - 1], min(len(str(value or "")), 60))
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width + 2
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def content_disposition(filename: str, *, attachment: bool = True) -> str:

@@ -8,7 +8,7 @@ import logging
 import smtplib
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -37,16 +37,17 @@ class ResendRefused(Exception):
 # --- Queueing (in the web request) ------------------------------------------------------------------------
 
 
-def emails_queue(round_, purpose: Purpose, invitations: Sequence) -> list[OutboundEmail]:
+def emails_queue(round_, purpose: Purpose, invitations: Sequence, *, again: str = "") -> list[OutboundEmail]:
     """Record one email for each invitation and enqueue its sending; return the new rows.
 
     Runs in the caller's transaction, and the task queue is in the same database: either the rows and their
     tasks are both saved, or neither is. The key names the person and the purpose (a reminder its number), so
-    the same email can never be queued twice.
+    the same email can never be queued twice. ``again`` marks a copy asked for on purpose (a person's link sent
+    again by the facilitator), which gets its own key.
     """
     rows = [
         OutboundEmail(
-            key=_key(purpose, invitation),
+            key=_key(purpose, invitation) + (f":{again}" if again else ""),
             purpose=purpose,
             to=invitation.email,
             round=round_,
@@ -160,22 +161,26 @@ def _site() -> tuple[str, str]:
     return parts.scheme or "https", parts.netloc
 
 
+# How each purpose's message is written, registered by the app that owns it (assessments: invitations and
+# reminders, in its AppConfig.ready), so this app never imports the apps that use it.
+MessageBuilder = Callable[[OutboundEmail], EmailMessage]
+MESSAGE_BUILDERS: dict[str, MessageBuilder] = {}
+
+
+def message_builder_register(purpose: str, builder: MessageBuilder) -> None:
+    """Write the emails of ``purpose`` with ``builder`` (called in the worker, at send time)."""
+    MESSAGE_BUILDERS[purpose] = builder
+
+
 def build_message(email: OutboundEmail) -> EmailMessage:
     """Return the message for ``email``, rendered now (its personal link is never stored)."""
-    if email.purpose in (Purpose.INVITATION, Purpose.REMINDER):
-        from assessments import emails  # noqa: PLC0415 (the assessments app uses this module)
-        from assessments.services import respond_link  # noqa: PLC0415
+    builder = MESSAGE_BUILDERS.get(email.purpose)
+    if builder is not None:
+        return builder(email)
+    return _password_reset_message(email)
 
-        invitation, kind = email.invitation, email.purpose
-        if invitation is None or kind not in emails.KINDS:
-            raise ValueError(f"email {email.pk} has no invitation to write to")
-        return emails.build_message(
-            email.round,
-            "invitation" if kind == Purpose.INVITATION else "reminder",
-            name=invitation.name,
-            email=email.to,
-            link=respond_link(settings.SITE_URL, invitation),
-        )
+
+def _password_reset_message(email: OutboundEmail) -> EmailMessage:
     user = email.user
     if user is None:
         raise ValueError(f"email {email.pk} has no account to reset")

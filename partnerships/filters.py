@@ -9,44 +9,66 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
 from partnerships import selectors
 from partnerships.models import (
+    REGISTER_SEARCH_CONFIG,
+    REGISTER_SEARCH_VECTOR,
     Continuum,
     LifecycleStage,
     Membership,
+    Organisation,
     Risk,
     Sector,
     Status,
     StatutoryStatus,
     StructureModel,
 )
+from partnerships.search import trigram_installed
 
-# Sort keys offered by the column headings: key -> (heading, ordering expression).
-SORTS: dict[str, tuple[str, Any]] = {
-    "name": ("Partnership", F("name")),
-    "reference": ("Reference", F("reference")),
-    "status": ("Status", F("status")),
-    "stage": ("Life-cycle stage", F("lifecycle_stage")),
-    "lead": ("Lead officer", F("lead_officer")),
-    "review": ("Next review", F("review_due_date")),
-    "risk": ("Risk", F("risk")),
+# Sort keys offered by the column headings: key -> (model field, heading).
+SORTS: dict[str, tuple[str, str]] = {
+    "name": ("name", "Partnership"),
+    "reference": ("reference", "Reference"),
+    "status": ("status", "Status"),
+    "stage": ("lifecycle_stage", "Life-cycle stage"),
+    "lead": ("lead_officer", "Lead officer"),
+    "review": ("review_due_date", "Next review"),
+    "risk": ("risk", "Risk"),
 }
 DEFAULT_SORT = "name"
 
 
-def _ordering(key: str) -> list[Any]:
-    descending = key.startswith("-")
-    expression = SORTS[key.lstrip("-")][1]
-    first = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-    return [first, "name", "pk"]
+class RegisterOrdering(django_filters.OrderingFilter):
+    """django-filter's ordering by ``?sort=key`` or ``?sort=-key``, with rows without a value last either way and
+    ties broken by name; no (or an unknown) sort orders by name."""
+
+    def get_ordering_value(self, param: str) -> Any:
+        descending = param.startswith("-")
+        expression = F(self.param_map[param.lstrip("-")])
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        return qs.order_by(*[self.get_ordering_value(param) for param in value or [DEFAULT_SORT]], "name", "pk")
 
 
 class PartnershipFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name or reference", method="search")
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Name, reference, partner organisation, lead officer, sponsor, service area or purpose",
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label="Partner organisation",
+        queryset=Organisation.objects.order_by("name"),
+        empty_label="Any partner",
+        method="with_partner",
+    )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     lifecycle_stage = django_filters.ChoiceFilter(
         label="Life-cycle stage", choices=LifecycleStage.choices, empty_label="Any stage"
@@ -66,10 +88,10 @@ class PartnershipFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Review overdue only", method="review_overdue", widget=forms.CheckboxInput
     )
-    sort = django_filters.ChoiceFilter(
+    sort = RegisterOrdering(
         label="Sort by",
-        choices=[(k, k) for k in SORTS] + [(f"-{k}", f"-{k}") for k in SORTS],
-        method="sort_by",
+        fields={field: key for key, (field, _) in SORTS.items()},
+        field_labels={field: heading for field, heading in SORTS.values()},
         widget=forms.HiddenInput,
     )
 
@@ -80,10 +102,34 @@ class PartnershipFilter(django_filters.FilterSet):
         self.form.fields["q"].widget.input_type = "search"
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Full-text search (English stemming, web-search syntax) over the partnership's texts, plus part of
+        a name or a slightly mistyped name (trigram indexes) of the partnership, its people and its partners."""
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(reference__icontains=value))
+        words = SearchQuery(value, search_type="websearch", config=REGISTER_SEARCH_CONFIG)
+        partner_match = Q(organisation__name__icontains=value)
+        match = (
+            Q(search_text=words)
+            | Q(name__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(lead_officer__icontains=value)
+            | Q(senior_sponsor__icontains=value)
+        )
+        if trigram_installed():
+            partner_match |= Q(organisation__name__trigram_word_similar=value)
+            match |= (
+                Q(name__trigram_word_similar=value)
+                | Q(lead_officer__trigram_word_similar=value)
+                | Q(senior_sponsor__trigram_word_similar=value)
+            )
+        partner_named = Membership.objects.filter(partner_match, partnership=OuterRef("pk"))
+        return queryset.annotate(search_text=REGISTER_SEARCH_VECTOR).filter(match | Exists(partner_named))
+
+    def with_partner(self, queryset: QuerySet, name: str, value: Organisation | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(Membership.objects.filter(partnership=OuterRef("pk"), organisation=value)))
 
     def partner_sector(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         partners_in_sector = Membership.objects.filter(partnership=OuterRef("pk"), organisation__sector=value)
@@ -94,17 +140,16 @@ class PartnershipFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(status__in=(Status.ACTIVE, Status.EXITING), review_due_date__lt=self.today)
 
-    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset  # applied last, in ``filter_queryset``, so it also holds when no sort was asked for
-
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*_ordering(self.sort_key))
+        if "sort" not in self.form.cleaned_data:  # an unknown sort is left out of cleaned_data: order by name
+            queryset = self.filters["sort"].filter(queryset, None)
+        return queryset
 
     @property
     def sort_key(self) -> str:
         value = self.form.cleaned_data.get("sort") if hasattr(self.form, "cleaned_data") else None
-        return value or DEFAULT_SORT
+        return value[0] if value else DEFAULT_SORT
 
     @property
     def is_filtered(self) -> bool:
@@ -123,7 +168,7 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
     """Return, per sortable column, the heading's link (the current filters kept, back to page 1) and its
     aria-sort state. Choosing the sorted column again reverses it."""
     links = {}
-    for key, (heading, _) in SORTS.items():
+    for key, (_, heading) in SORTS.items():
         if current == key:
             state, target = "ascending", f"-{key}"
         elif current == f"-{key}":
@@ -137,7 +182,7 @@ def sort_links(current: str, params: QueryDict) -> dict[str, SortLink]:
     return links
 
 
-def register_filter(data: QueryDict, user) -> PartnershipFilter:
+def register_filter(data: QueryDict, user: User | AnonymousUser) -> PartnershipFilter:
     """Return the register's filter over the partnerships ``user`` may read, as asked by ``data`` (a GET)."""
     return PartnershipFilter(
         data,

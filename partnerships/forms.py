@@ -228,7 +228,7 @@ def membership_formset(extra: int):
 
 class GatewayForm(forms.Form):
     """Every gateway question answered Yes, Partly or No, with evidence. Saving a draft accepts gaps;
-    submitting needs every answer, and evidence for each Yes and Partly."""
+    submitting needs every answer, each with its evidence."""
 
     def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -244,7 +244,10 @@ class GatewayForm(forms.Form):
                 label=f"Evidence for question {number}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="What shows this: a document, a decision, a named person. For a No, say what is missing.",
+                help_text=(
+                    "What shows this: a document, a decision, a named person; you may paste links to documents "
+                    "(https://...). For a Partly or a No, say what is missing and what will be done."
+                ),
             )
 
     @classmethod

@@ -15,7 +15,7 @@ questions where the source is a list of things the council "needs to be clear ab
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -150,17 +150,40 @@ class Problem:
 def gateway_problems(answers: Mapping[str, AnswerInput]) -> dict[str, Problem]:
     """Return, keyed by question code, what stops each question being submitted; empty when all are ready.
 
-    Every question needs an answer; a Yes or a Partly needs the evidence that shows it. A No may be explained
-    but needs no evidence: the manager weighs the gaps when deciding.
+    Every question needs an answer and every answer its evidence: a Yes the evidence that shows it, a Partly
+    or a No what is missing and what will be done, because that is what the approving manager weighs.
     """
     problems: dict[str, Problem] = {}
     for question in QUESTIONS:
         given = answers.get(question.code)
         if given is None or given.answer not in ANSWERS:
             problems[question.code] = Problem("answer", "Answer Yes, Partly or No.")
-        elif given.answer in (YES, PARTLY) and not given.evidence.strip():
-            problems[question.code] = Problem("evidence", "Give the evidence for this answer.")
+        elif not given.evidence.strip():
+            problems[question.code] = Problem("evidence", EVIDENCE_MESSAGES[given.answer])
     return problems
+
+
+EVIDENCE_MESSAGES: dict[str, str] = {
+    YES: "Give the evidence for this answer.",
+    PARTLY: "Give the evidence: what is in place, what is missing and what will be done about it.",
+    NO: "Give the evidence: what is missing and what will be done about it.",
+}
+
+
+def answer_summary_text(counts: Mapping[str, int]) -> str:
+    """Return the summary a manager reads beside the decision, e.g. "19 Yes, 1 Partly, 1 No"."""
+    parts = [f"{counts.get(YES, 0)} Yes", f"{counts.get(PARTLY, 0)} Partly", f"{counts.get(NO, 0)} No"]
+    if counts.get("unanswered"):
+        parts.append(f"{counts['unanswered']} not answered")
+    return ", ".join(parts)
+
+
+def needing_attention_first(codes_and_answers: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return (question code, answer) pairs with the No answers first, then Partly, then the rest, each group
+    in question order: what the approving manager must weigh comes first."""
+    weight = {NO: 0, PARTLY: 1}
+    order = {code: n for n, code in enumerate(c for c, _ in codes_and_answers)}
+    return sorted(codes_and_answers, key=lambda pair: (weight.get(pair[1], 2), order[pair[0]]))
 
 
 def answer_summary(answers: Mapping[str, str]) -> dict[str, int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -82,6 +84,21 @@ class Organisation(models.Model):
         return self.name
 
 
+# The texts the register's search reads (besides partner organisations' names, which live in another table).
+# English stemming, so "partnerships" finds "partnership"; one expression, so the GIN index below serves it.
+REGISTER_SEARCH_CONFIG = "english"
+REGISTER_SEARCH_VECTOR = SearchVector(
+    "name",
+    "reference",
+    "lead_officer",
+    "senior_sponsor",
+    "service_area",
+    "purpose",
+    "aims_and_objectives",
+    config=REGISTER_SEARCH_CONFIG,
+)
+
+
 class Partnership(models.Model):
     name = models.CharField(max_length=200)
     reference = models.CharField(
@@ -133,6 +150,9 @@ class Partnership(models.Model):
         indexes = [
             models.Index(fields=["status", "review_due_date"]),
             models.Index(fields=["service_area"]),
+            # The trigram (pg_trgm) indexes on names are made by migration 0007 where the server has pg_trgm.
+            # Full-text search over the words a person looks for: the same expression as the register's search.
+            GinIndex(REGISTER_SEARCH_VECTOR, name="partnership_search_vector"),
         ]
 
     def __str__(self) -> str:

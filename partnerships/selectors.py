@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -25,6 +26,7 @@ from partnerships.models import (
     Sector,
     Status,
 )
+from partnerships.money import pounds
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
 
@@ -202,6 +204,8 @@ def _display(field, value) -> str:
         return value.strftime("%-d %B %Y")
     if isinstance(value, datetime):
         return value.strftime("%-d %B %Y %H:%M")
+    if isinstance(value, Decimal):
+        return pounds(value)  # the register's only decimals are money
     return str(value)
 
 
@@ -328,3 +332,12 @@ def _grouped_answer_entries(records) -> list[HistoryEntry]:
         for key, changes in groups.items()
         if changes
     ]
+
+
+def partners_of(partnership_ids: list[int]) -> QuerySet[Membership]:
+    """Return the memberships of these partnerships with their partnership and organisation (one query)."""
+    return (
+        Membership.objects.filter(partnership__in=partnership_ids)
+        .select_related("partnership", "organisation")
+        .order_by("partnership__name", "organisation__name")
+    )

@@ -236,6 +236,17 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
         and review.status == GatewayStatus.SUBMITTED
         and request.user.has_perm("partnerships.approve_gatewayreview")
     )
+    summary = rules.answer_summary({c: a.answer for c, a in answers.items()})
+    numbers = {q.code: n for n, q in enumerate(rules.QUESTIONS, start=1)}
+    ordered = rules.needing_attention_first(
+        [(q.code, answers[q.code].answer) for q in rules.QUESTIONS if q.code in answers]
+    )
+    # The Partly and No answers, with their evidence, come first beside the decision: they are what is weighed.
+    attention = [
+        (numbers[code], rules.QUESTIONS_BY_CODE[code], answers[code])
+        for code, answer in ordered
+        if answer in (rules.PARTLY, rules.NO)
+    ]
     return render(
         request,
         "partnerships/gateway.html",
@@ -244,7 +255,9 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
             "review": review,
             "form": form,
             "sections": _numbered_sections(answers),
-            "summary": rules.answer_summary({c: a.answer for c, a in answers.items()}),
+            "summary": summary,
+            "summary_text": rules.answer_summary_text(summary),
+            "attention": attention,
             "decision_form": decision_form if can_decide else None,
             "own_submission": can_decide and review.submitted_by_id == request.user.pk,
         },

@@ -235,6 +235,16 @@ class PortfolioReport:
         return [r for r in self.rows if r.summary]
 
     @property
+    def gateways_awaiting_approval(self) -> list[tuple[Partnership, str]]:
+        """Gateways submitted and waiting for a manager's decision."""
+        return [(p, state) for p, state in self.pending_gateways if state == GatewayStatus.SUBMITTED.label]
+
+    @property
+    def gateways_in_preparation(self) -> list[tuple[Partnership, str]]:
+        """Proposed partnerships whose gateway is not started, a draft or returned for more work."""
+        return [(p, state) for p, state in self.pending_gateways if state != GatewayStatus.SUBMITTED.label]
+
+    @property
     def health_totals(self) -> list[tuple[str, float]]:
         return [(r.partnership.name, r.total) for r in self.rows if r.total is not None]
 
@@ -333,7 +343,7 @@ class TrendRow:
 
     @property
     def label(self) -> str:
-        return f"{self.round.closes_on:%b %Y}"
+        return f"{self.round.ends_on:%b %Y}"
 
 
 @dataclass

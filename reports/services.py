@@ -61,9 +61,9 @@ def round_dartboard_params(results) -> dict:
     }
 
 
-def round_dartboard(results, fmt: str = "svg") -> bytes:
-    """Return the round's dartboard (SVG or PNG bytes)."""
-    return cached_chart("dartboard", fmt, **round_dartboard_params(results))
+def round_dartboard(results, fmt: str = "svg", title: str = "") -> bytes:
+    """Return the round's dartboard (SVG or PNG bytes), with ``title`` above it when given."""
+    return cached_chart("dartboard", fmt, **round_dartboard_params(results), title=title)
 
 
 def round_dartboard_chart(results) -> Chart:

@@ -7,9 +7,11 @@ from reports import views
 app_name = "reports"
 urlpatterns = [
     path("rounds/<int:pk>/dartboard.<str:fmt>", views.dartboard, name="dartboard"),
+    path("rounds/<int:pk>/results.xlsx", views.round_workbook, name="round_workbook"),
     path("reports/", views.index, name="index"),
     # Under the register's address: it is the register page's download, with the register's filters.
     path("partnerships/export.csv", views.register_export, name="register_export"),
+    path("partnerships/export.xlsx", views.register_workbook, name="register_workbook"),
     path("reports/portfolio/<int:year>.pdf", views.portfolio_report, name="portfolio"),
     path("reports/partnerships/<int:pk>/<int:year>.pdf", views.partnership_report, name="partnership"),
 ]

@@ -10,14 +10,23 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from assessments.readmodel import InstrumentStructure
-from config.exports import content_disposition, csv_cell
+from config.exports import (
+    CSV_BOM,
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    as_attachment,
+    csv_cell,
+    download_name,
+    workbook,
+)
 from partnerships.filters import register_filter
 from partnerships.models import Partnership
-from reports import pdf, selectors, services
+from partnerships.selectors import partners_of
+from reports import pdf, selectors, services, workbooks
+from results import exporters
 from results import selectors as results_selectors
 from results.views import round_for_viewer
 
@@ -34,10 +43,22 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     data = results_selectors.round_results(round_, with_detail=False)
     if not data.enough:
         raise Http404("This round does not have enough responses to show a dartboard yet.")
-    response = HttpResponse(services.round_dartboard(data, fmt), content_type=CONTENT_TYPES[fmt])
-    name = f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-dartboard.{fmt}"
-    response["Content-Disposition"] = content_disposition(name, attachment=False)
-    return response
+    # A picture pasted into a committee paper must say what it is: partnership, round, date and what is drawn.
+    when = f"closed {round_.closed_on:%-d %B %Y}" if round_.closed_on else f"as at {timezone.localdate():%-d %B %Y}"
+    title = (
+        f"{round_.partnership.name}: {round_.title}, {when}. "
+        f"Mean principle scores of {data.submitted} respondents (dots: each respondent)"
+    )
+    response = HttpResponse(services.round_dartboard(data, fmt, title=title), content_type=CONTENT_TYPES[fmt])
+    return as_attachment(response, exporters.export_filename(round_, "dartboard", fmt))
+
+
+@login_required
+def round_workbook(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = round_for_viewer(request, pk)
+    body = workbooks.round_workbook(results_selectors.round_results(round_))
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    return as_attachment(response, exporters.export_filename(round_, "results", "xlsx"))
 
 
 @login_required
@@ -99,9 +120,8 @@ def _check_year(year: int) -> None:
 
 def _pdf_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition(filename, attachment=True)
     response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(response, filename)
 
 
 @login_required
@@ -112,7 +132,7 @@ def partnership_report(request: HttpRequest, pk: int, year: int) -> HttpResponse
         raise PermissionDenied
     partnership = get_object_or_404(Partnership, pk=pk)
     report = selectors.partnership_report(partnership, year, viewer=request.user)
-    name = f"{slugify(partnership.name) or 'partnership'}-annual-report-{year}.pdf"
+    name = download_name(partnership.name, f"annual report {year}", made_on=timezone.localdate(), extension="pdf")
     return _pdf_response(pdf.partnership_report_pdf(report), name)
 
 
@@ -122,7 +142,10 @@ def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
     if not selectors.can_download_portfolio(request.user):
         raise PermissionDenied
     report = selectors.portfolio_report(year)
-    return _pdf_response(pdf.portfolio_report_pdf(report), f"portfolio-report-{year}.pdf")
+    return _pdf_response(
+        pdf.portfolio_report_pdf(report),
+        download_name(f"portfolio report {year}", made_on=timezone.localdate(), extension="pdf"),
+    )
 
 
 CSV_HEADINGS = (
@@ -152,6 +175,30 @@ class _Echo:
         return value
 
 
+def _register_row(p: Partnership, health: tuple[float, str] | None) -> tuple:
+    """One partnership as the register's exports give it (the same columns in the CSV and the workbook)."""
+    return (
+        p.reference,
+        p.name,
+        p.get_status_display(),
+        p.get_lifecycle_stage_display(),
+        p.get_continuum_display(),
+        p.get_structure_model_display(),
+        p.get_statutory_status_display(),
+        p.service_area,
+        p.lead_officer,
+        p.senior_sponsor,
+        p.get_risk_display(),
+        p.start_date.isoformat() if p.start_date else "",
+        p.review_due_date.isoformat() if p.review_due_date else "",
+        "Yes" if p.review_state == "overdue" else "No",
+        "; ".join(p.partner_names),
+        "; ".join(p.sector_labels),
+        round(health[0], 1) if health else None,
+        health[1] if health else "",
+    )
+
+
 @login_required
 @require_safe
 def register_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -164,34 +211,55 @@ def register_export(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        yield CSV_BOM
         yield writer.writerow(CSV_HEADINGS)
         for p in rows:
-            health = latest.get(p.pk)
-            yield writer.writerow(
-                csv_cell(v)
-                for v in (
-                    p.reference,
-                    p.name,
-                    p.get_status_display(),
-                    p.get_lifecycle_stage_display(),
-                    p.get_continuum_display(),
-                    p.get_structure_model_display(),
-                    p.get_statutory_status_display(),
-                    p.service_area,
-                    p.lead_officer,
-                    p.senior_sponsor,
-                    p.get_risk_display(),
-                    p.start_date.isoformat() if p.start_date else "",
-                    p.review_due_date.isoformat() if p.review_due_date else "",
-                    "Yes" if p.review_state == "overdue" else "No",
-                    "; ".join(p.partner_names),
-                    "; ".join(p.sector_labels),
-                    f"{health[0]:.1f}" if health else "",
-                    health[1] if health else "",
-                )
-            )
+            yield writer.writerow(csv_cell(v) for v in _register_row(p, latest.get(p.pk)))
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition(f"partnership-register-{register.today}.csv", attachment=True)
+    response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
+    as_attachment(response, download_name("partnership register", made_on=register.today, extension="csv"))
     return response
+
+
+PARTNER_HEADINGS = (
+    "Reference",
+    "Partnership",
+    "Organisation",
+    "Sector",
+    "Role",
+    "Representative",
+    "Financial contribution (£ a year)",
+    "Other resources",
+)
+
+
+@login_required
+@require_safe
+def register_workbook(request: HttpRequest) -> HttpResponse:
+    """The register as an Excel workbook: the partnerships shown (with these filters), and their partners."""
+    if not request.user.has_perm("partnerships.view_partnership"):
+        raise PermissionDenied
+    register = register_filter(request.GET, request.user)
+    rows = list(register.qs)
+    latest = results_selectors.latest_totals(p.pk for p in rows)
+    partners = [
+        (
+            m.partnership.reference,
+            m.partnership.name,
+            m.organisation.name,
+            m.organisation.get_sector_display(),
+            m.role,
+            m.representative,
+            float(m.financial_contribution) if m.financial_contribution is not None else None,
+            m.other_resources,
+        )
+        for m in partners_of([p.pk for p in rows])
+    ]
+    body = workbook(
+        [
+            ("Register", CSV_HEADINGS, [_register_row(p, latest.get(p.pk)) for p in rows]),
+            ("Partners", PARTNER_HEADINGS, partners),
+        ]
+    )
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    return as_attachment(response, download_name("partnership register", made_on=register.today, extension="xlsx"))

@@ -6,17 +6,18 @@ import csv
 import io
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.utils.text import slugify
+from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import Answer, Round
-from config.exports import csv_cell
+from config.exports import csv_cell, download_name
 from results.selectors import RoundResults
 
 
-def export_filename(round_: Round, suffix: str) -> str:
-    """Return the download name of one of the round's files: partnership, round title and ``suffix``."""
-    return f"{slugify(round_.partnership.name)}-{slugify(round_.title)}-{suffix}"
+def export_filename(round_: Round, what: str, extension: str) -> str:
+    """Return the download name of one of the round's files: partnership, round, what it is and today's date,
+    e.g. "safer-streets-health-check-2026-results-2026-12-01.json"."""
+    return download_name(round_.partnership.name, round_.title, what, made_on=timezone.localdate(), extension=extension)
 
 
 def _band_json(band: scoring.Band) -> dict:
@@ -32,6 +33,10 @@ def results_json(results: RoundResults) -> dict:
             "partnership": round_.partnership.name,
             "responses": results.submitted,
             "anonymous": round_.anonymous,
+            "opens_on": round_.opens_on.isoformat(),
+            "closes_on": round_.closes_on.isoformat(),
+            # The day it actually closed (early or late), or null while it is not closed.
+            "closed_on": round_.closed_on.isoformat() if round_.closed_on else None,
         },
         "principles": [],
         "total": None,

@@ -12,6 +12,18 @@ from assessments.models import ActionItem, Element, Principle
 from config.forms import DateField, DateInput, GovukErrorsMixin
 
 
+class ElementSelect(forms.Select):
+    """The element choices, each marked with its principle's id, so the page can offer only the elements of the
+    principle chosen (static/js/actions.js); the form checks the pair again on saving."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # noqa: ANN001, ANN201, PLR0913 - Django's signature
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-principle"] = str(instance.principle_id)
+        return option
+
+
 class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
     error_subject = "the action's"
 
@@ -19,7 +31,11 @@ class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
         model = ActionItem
         field_classes = {"due_date": DateField}
         fields = ["principle", "element", "description", "owner", "due_date", "status"]
-        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "due_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "element": ElementSelect(attrs={"data-elements-of": "principle"}),
+        }
         help_texts = {"element": "Optional: the element of the principle this action addresses."}
 
     def __init__(self, *args, instrument, **kwargs) -> None:

@@ -8,14 +8,18 @@ from django_tasks import task
 
 from assessments.models import Round, RoundState
 from assessments.selectors import round_counts
+from results import selectors
+
+
+def prepare_closed_round(sender: type, round_id: int, **kwargs: object) -> None:
+    """On ``assessments.signals.round_closed``: have a worker prepare the round's results."""
+    round_results_prepare.enqueue(round_id)
 
 
 @task()
 def round_results_prepare(round_id: int) -> bool:
     """Work out a closed round's results and draw its charts into the shared cache, so the first person to
     open them does not wait; return True when there were results to prepare."""
-    from results import selectors  # noqa: PLC0415 (the selectors import the charts; only the worker needs them)
-
     round_ = (
         Round.objects.select_related("partnership", "instrument", "facilitator")
         .defer("instrument__source")

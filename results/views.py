@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from assessments import scoring
 from assessments.models import ActionItem, Round
 from assessments.selectors import round_counts
-from config.exports import content_disposition
+from config.exports import CSV_BOM, CSV_CONTENT_TYPE, as_attachment
 from results import exporters, selectors, services
 from results.forms import ActionItemForm, NextHealthCheckForm
 
@@ -62,7 +62,9 @@ def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpRespon
 
 
 @login_required
-def workshop(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop(request: HttpRequest, pk: int, *, present: bool = False) -> HttpResponse:
+    """The workshop screens; with ``present``, the projector's full-screen version without the site's
+    navigation, each screen fitting 1366x768 and larger without scrolling."""
     round_ = round_for_viewer(request, pk)
     try:
         screen = int(request.GET.get("screen", "0"))
@@ -84,7 +86,15 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     if data.enough and principle is not None:
         context["principle"] = principle
         context["statements"] = data.principle_statements(screen)
-    return render(request, "assessments/results/workshop.html", context)
+        # A projector has room for a few comments; the results page has them all.
+        context["principle_comments"] = [text for s in context["statements"] for text, _ in s.comments][:3]
+    template = "assessments/results/present.html" if present else "assessments/results/workshop.html"
+    return render(request, template, context)
+
+
+@login_required
+def workshop_present(request: HttpRequest, pk: int) -> HttpResponse:
+    return workshop(request, pk, present=True)
 
 
 @login_required
@@ -92,10 +102,7 @@ def results_json(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
     body = json.dumps(exporters.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
     response = HttpResponse(body, content_type="application/json")
-    response["Content-Disposition"] = content_disposition(
-        exporters.export_filename(round_, "results.json"), attachment=False
-    )
-    return response
+    return as_attachment(response, exporters.export_filename(round_, "results", "json"))
 
 
 @login_required
@@ -108,18 +115,18 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
         body = exporters.responses_csv(selectors.round_results(round_, with_detail=False, respondents_only=True))
         if fingerprint:
             cache.set(key, body, timeout=selectors.RESULTS_CACHE_TIMEOUT)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition(
-        exporters.export_filename(round_, "responses.csv"), attachment=True
-    )
-    return response
+    response = HttpResponse(CSV_BOM + body, content_type=CSV_CONTENT_TYPE)
+    return as_attachment(response, exporters.export_filename(round_, "responses", "csv"))
 
 
 @login_required
 def actions(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_for_viewer(request, pk)
     can_plan = selectors.can_plan_actions(request.user, round_)
-    action_form = ActionItemForm(instrument=round_.instrument, prefix="action")
+    # ?principle=N (from a workshop screen) chooses the principle, so only its elements are offered.
+    asked = request.GET.get("principle", "")
+    chosen = round_.instrument.principles.filter(number=int(asked)).first() if asked.isdigit() else None
+    action_form = ActionItemForm(instrument=round_.instrument, prefix="action", initial={"principle": chosen})
     date_form = NextHealthCheckForm(initial={"next_health_check": round_.next_health_check}, prefix="next")
     if request.method == "POST":
         if not can_plan:

@@ -86,7 +86,7 @@ def test_manager_reads_the_portfolio_at_a_glance_and_sorts_it(page, live_server,
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Portfolio report 2025 (PDF)").click()
-    assert download.value.suggested_filename == "portfolio-report-2025.pdf"
+    assert download.value.suggested_filename == f"portfolio-report-2025-{timezone.localdate().isoformat()}.pdf"
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"  # waits for the whole file
 
 

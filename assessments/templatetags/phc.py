@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from partnerships.money import pounds as _pounds
+
 register = template.Library()
 
 
@@ -36,3 +38,9 @@ def one_decimal(value) -> str:
 def percent(count, total) -> str:
     """Return count as a whole percentage of total."""
     return f"{round(100 * count / total)}%" if total else "–"
+
+
+@register.filter
+def pounds(value) -> str:
+    """Return an amount of money as whole pounds ("£25,000"), as everywhere else."""
+    return _pounds(value)

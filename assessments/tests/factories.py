@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import cast
 
 import factory
+from django.contrib.auth.models import User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -47,6 +49,14 @@ class RoundFactory(DjangoModelFactory):
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=21))
     anonymous = True
     state = RoundState.OPEN
+    # A closed round records when it closed, as ``round_close`` does: here the end of its planned last day.
+    closed_at = factory.LazyAttribute(
+        lambda o: (
+            timezone.make_aware(datetime.datetime.combine(o.closes_on, datetime.time(17)))
+            if o.state == RoundState.CLOSED
+            else None
+        )
+    )
 
 
 class InvitationFactory(DjangoModelFactory):
@@ -159,16 +169,18 @@ def partnership(**kwargs: object) -> Partnership:
         "review_due_date": timezone.localdate() + timedelta(days=200),
     }
     fields.update(kwargs)
-    return PartnershipFactory(**fields)
+    return cast(Partnership, PartnershipFactory(**fields))
 
 
-def make_round(facilitator=None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs) -> Round:
+def make_round(
+    facilitator: User | None = None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs
+) -> Round:
     closes_on = closes_on or timezone.localdate()
     return Round.objects.create(
         partnership=kwargs.pop("partnership", None) or partnership(),
         instrument=default_instrument(),
         title=kwargs.pop("title", f"Health check {closes_on.year}"),
-        facilitator=facilitator or UserFactory(roles=[FACILITATOR]),
+        facilitator=facilitator or cast(User, UserFactory(roles=[FACILITATOR])),
         opens_on=closes_on - timedelta(days=30),
         closes_on=closes_on,
         anonymous=anonymous,

@@ -412,9 +412,13 @@ def test_answer_distribution_counts_every_value_in_order() -> None:
     ("answers", "divided"),
     [
         ([], False),
-        ([4, 1, 1, 1], True),  # exactly a quarter agree
-        ([1, 4, 4, 4], True),  # exactly a quarter disagree
+        ([4, 1, 1, 1], False),  # a quarter agree, but only one person: not divided
+        ([1, 4, 4, 4], False),  # a quarter disagree, but only one person
+        ([4, 4, 1, 1, 1, 1, 1, 1], True),  # exactly a quarter agree, and two people
+        ([1, 1, 4, 4, 4, 4, 4, 4], True),  # exactly a quarter disagree, and two people
         ([3, 3, 2, 2], True),
+        ([3, 2], False),  # half each side, but one person each
+        ([3, 3, 3, 2], False),
         ([3, 2, 2, 2, 2, 2, 2, 2], False),  # one in eight agree: below a quarter
         ([3, 3, 2, 2, 2, 2, 2, 2], True),  # two in eight: exactly a quarter
         ([4, 4, 1, 1, 1, 1, 1, 1, 1], False),  # two in nine: just below a quarter
@@ -444,13 +448,38 @@ def test_scenario_c_total_alone() -> None:
     result = scenario(72.0, _means(), LOW_SIGNIFICANCE, NO_CONFLICT)
     assert result.code == "C"
     assert result.rules == (RULE_C_TOTAL,)
-    assert result.reasons == ["The mean total 72.0 is 72 or below."]
+    assert result.reasons == ["The mean total 72.0 is 72 or below when rounded to a whole number."]
 
 
-def test_scenario_total_just_above_72_is_not_c() -> None:
-    result = scenario(72.1, _means(), LOW_SIGNIFICANCE, NO_CONFLICT)
-    assert result.code == "B"
-    assert RULE_C_TOTAL not in result.rules
+@pytest.mark.parametrize(
+    ("total", "band_min", "code"),
+    [
+        (72.49, 73, "B"),  # shown as 72.5, rounds to 73: band 73-108, so not C by its total
+        (72.5, 73, "B"),
+        (72.44, 37, "C"),  # shown as 72.4, rounds to 72: band 37-72, and C
+        (72.1, 37, "C"),
+        (108.44, 73, "B"),  # shown as 108.4, rounds to 108: band 73-108, not A
+        (108.49, 109, "A"),  # shown as 108.5, rounds to 109: band 109-144, so A may apply
+        (108.5, 109, "A"),
+        (108.7, 109, "A"),
+    ],
+)
+def test_scenario_total_threshold_rounds_like_the_band(total: float, band_min: int, code: str) -> None:
+    # The same screen shows the band and the scenario: they must never contradict each other.
+    assert band_for_mean(total, TOTAL_BANDS).min == band_min
+    result = scenario(total, _means(default=18.0), LOW_SIGNIFICANCE, NO_CONFLICT)
+    assert result.code == code
+    if code == "C":
+        assert result.rules == (RULE_C_TOTAL,)
+
+
+@pytest.mark.parametrize(("mean", "band_min", "weak"), [(12.5, 13, False), (12.49, 13, False), (12.44, 7, True)])
+def test_scenario_principle_threshold_rounds_like_the_band(mean: float, band_min: int, weak: bool) -> None:
+    assert band_for_mean(mean, PRINCIPLE_1_BANDS).min == band_min
+    result = scenario(90.0, _means(p2=11.0, p5=mean), LOW_SIGNIFICANCE, NO_CONFLICT)
+    assert (result.code == "C") is weak
+    a_result = scenario(120.0, _means(default=20.0, p4=mean), LOW_SIGNIFICANCE, NO_CONFLICT)
+    assert (a_result.code == "A") is not weak
 
 
 def test_scenario_total_72_04_shows_as_72_0_and_is_c() -> None:
@@ -495,7 +524,9 @@ def test_scenario_c_significant_weak_principle_alone() -> None:
     ]
 
 
-@pytest.mark.parametrize(("significance", "code"), [(4.0, "C"), (3.95, "C"), (3.9, "B"), (5.0, "C")])
+@pytest.mark.parametrize(
+    ("significance", "code"), [(4.0, "C"), (3.95, "C"), (3.5, "C"), (3.45, "C"), (3.44, "B"), (5.0, "C")]
+)
 def test_scenario_significance_boundary(significance: float, code: str) -> None:
     result = scenario(90.0, _means(p3=11.0), {**LOW_SIGNIFICANCE, 3: significance}, NO_CONFLICT)
     assert result.code == code
@@ -515,7 +546,7 @@ def test_scenario_all_c_rules_fire_together_and_each_is_explained() -> None:
     result = scenario(60.0, _means(default=10.0), significance, NO_CONFLICT)
     assert result.code == "C"
     assert result.rules == (RULE_C_TOTAL, RULE_C_WEAK_PRINCIPLES, RULE_C_SIGNIFICANT_WEAK)
-    assert result.reasons[0] == "The mean total 60.0 is 72 or below."
+    assert result.reasons[0] == "The mean total 60.0 is 72 or below when rounded to a whole number."
     assert result.reasons[1].startswith("Principles 1, 2, 3, 4, 5 and 6 have means of 12 or below")
     assert result.reasons[2].startswith("Principle 1 is rated significant (mean significance 4.0")
     assert result.reasons[3].startswith("Principle 2 is rated significant (mean significance 5.0")
@@ -538,7 +569,7 @@ def test_scenario_a_when_all_conditions_hold() -> None:
     assert result.code == "A"
     assert result.rules == (RULE_A,)
     assert result.reasons == [
-        "The mean total 109.0 is 109 or above.",
+        "The mean total 109.0 is 109 or above when rounded to a whole number.",
         "Every principle mean is 13 or above when rounded to a whole number.",
         "No principle is in conflict.",
         "No scenario C rule applies.",
@@ -550,12 +581,12 @@ def test_scenario_a_accepts_principle_mean_12_5_and_mixed_agreement() -> None:
     assert scenario(120.0, _means(default=20.0, p4=12.5), LOW_SIGNIFICANCE, agreements).code == "A"
 
 
-def test_scenario_total_108_9_is_b() -> None:
-    result = scenario(108.9, _means(default=18.0), LOW_SIGNIFICANCE, NO_CONFLICT)
+def test_scenario_total_108_4_is_b() -> None:
+    result = scenario(108.4, _means(default=18.0), LOW_SIGNIFICANCE, NO_CONFLICT)
     assert result.code == "B"
     assert result.rules == (RULE_A_TOTAL_NOT_MET,)
     assert result.reasons == [
-        "The mean total 108.9 is below 109, so scenario A does not apply.",
+        "The mean total 108.4 is below 109 when rounded to a whole number, so scenario A does not apply.",
         "No scenario C rule applies.",
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -266,6 +268,56 @@ def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_s
     (_, save), (_, success), (_, submit) = counts[5]
     # A real link touches no throttle counter, session or user: a page save is its own four statements.
     assert save <= 5 and success <= 4 and submit <= 7, counts
+
+
+def test_the_step_list_marks_a_step_left_unfinished(client, invitation):
+    # Issue 16, point 8: a skipped statement is remarked at once, not only on the review page.
+    token = invitation.token
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3, 3, None, 3, 3, 3]))
+    page = client.get(url("respond_principle", token, 2)).content.decode()
+    nav = page[page.index('aria-label="Progress"') :]
+    assert nav.count(" left</strong>") == 1
+    first = nav[: nav.index("2. Principle 2")]
+    assert "1 left</strong>" in first
+    # Steps not reached yet are not nagged about; a finished step has its tick.
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3] * 6))
+    page = client.get(url("respond_principle", token, 2)).content.decode()
+    assert " left</strong>" not in page[page.index('aria-label="Progress"') :]
+
+
+def test_a_sheet_saved_in_another_tab_is_not_silently_overwritten(client, invitation):
+    # Issue 16, point 7: two tabs on the same link.
+    token = invitation.token
+    sheet = url("respond_principle", token, 1)
+    client.post(sheet, sheet_data(invitation, 1, [3] * 6))
+    first_tab = client.get(sheet).content.decode()
+    second_tab = client.get(sheet).content.decode()
+    version = re.search(r'name="version" value="([0-9a-f]+)"', first_tab).group(1)
+    assert version in second_tab
+    # The second tab saves first...
+    client.post(sheet, {**sheet_data(invitation, 1, [4] * 6), "version": version})
+    # ...then the first tab saves its own, different answers on the version it loaded.
+    page = client.post(sheet, {**sheet_data(invitation, 1, [2, 3, 3, 3, 3, 3]), "version": version})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "This sheet was saved in another tab or window after you opened it here" in body
+    assert "Strongly agree" in body[body.index("saved-elsewhere") :] and "Disagree" in body
+    values = sorted(Answer.objects.filter(response__invitation=invitation).values_list("value", flat=True))
+    assert values == [4] * 6  # nothing overwritten
+    # Saving again deliberately keeps this page's answers.
+    newer = re.search(r'name="version" value="([0-9a-f]+)"', body).group(1)
+    client.post(sheet, {**sheet_data(invitation, 1, [2, 3, 3, 3, 3, 3]), "version": newer})
+    values = sorted(Answer.objects.filter(response__invitation=invitation).values_list("value", flat=True))
+    assert values == [2, 3, 3, 3, 3, 3]
+
+
+def test_the_same_answers_saved_twice_are_no_conflict(client, invitation):
+    token = invitation.token
+    sheet = url("respond_principle", token, 1)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', client.get(sheet).content.decode()).group(1)
+    client.post(sheet, {**sheet_data(invitation, 1, [3] * 6), "version": version})
+    again = client.post(sheet, {**sheet_data(invitation, 1, [3] * 6), "version": version})
+    assert again.status_code == 302
 
 
 @pytest.mark.parametrize(

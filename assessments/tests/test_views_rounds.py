@@ -258,7 +258,7 @@ def test_named_round_shows_who_started_and_submitted(facilitator_client, round_)
     submitted_response(round_, [3] * 36, name="Done Dora")
     body = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round_.pk])))
     assert "Waiting Walter" in body and "Started Stella" in body and "Done Dora" in body
-    assert "Who has been invited (3)" in body
+    assert "Who has been added (3)" in body
 
 
 def test_anonymous_round_shows_counts_and_only_who_has_not_responded(client):
@@ -268,7 +268,7 @@ def test_anonymous_round_shows_counts_and_only_who_has_not_responded(client):
     ResponseFactory(invitation=InvitationFactory(round=round_, name="Started Stella"))
     submitted_response(round_, [3] * 36, name="Done Dora")
     body = page_text(client.get(reverse("assessments:invitations", args=[round_.pk])))
-    assert "3 invited" in body and "1 started, not submitted" in body and "1 submitted" in body
+    assert "3 added" in body and "1 started, not submitted" in body and "1 submitted" in body
     assert "Not yet responded (2)" in body
     assert "Waiting Walter" in body and "Started Stella" in body
     assert "Done Dora" not in body

@@ -139,6 +139,11 @@ def _journey_context(invitation: Invitation, response: Response | None, token: s
     for item in steps:
         item["complete"] = item["number"] in progress.complete_steps
         item["current"] = item["number"] == step
+        # A step left unfinished (partly answered, or passed over) says how much is left, so a skipped
+        # statement is noticed at once rather than at the review page.
+        passed = step is None or item["number"] < step
+        unfinished = not item["complete"] and (progress.is_started(item["number"]) or passed)
+        item["left"] = progress.left_on(item["number"]) if unfinished else 0
     return {
         "invitation": invitation,
         "round": invitation.round,
@@ -207,14 +212,29 @@ def respond_principle(
         raise Http404("No such sheet.")
     sheet = structure.principle(number)
     options = structure.scale_options
+    conflict = None
     if request.method == "POST":
         form = PrincipleSheetForm(request.POST, statements=sheet.statements, options=options)
         if form.is_valid():
-            services.response_save_sheet(invitation, form.answers())
-            return _after_save(request, token, number, journey_steps(structure))
+            try:
+                services.response_save_sheet(
+                    invitation, form.answers(), loaded_version=form.cleaned_data["version"] or None
+                )
+            except services.SheetChangedElsewhere as exc:
+                # Nothing is overwritten: both versions are shown, and this page now carries the other save's
+                # version, so saving again deliberately keeps the answers on this page.
+                conflict = _sheet_differences(sheet.statements, options, exc.saved, form.answers())
+                data = request.POST.copy()
+                data["version"] = services.sheet_version(exc.saved)
+                form = PrincipleSheetForm(data, statements=sheet.statements, options=options)
+                form.is_valid()
+            else:
+                return _after_save(request, token, number, journey_steps(structure))
     else:
         saved = selectors.response_answers(response, sheet.statements)
-        initial = {}
+        initial: dict[str, object] = {
+            "version": services.sheet_version({i: (a.value, a.comment) for i, a in saved.items()})
+        }
         for statement in sheet.statements:
             answer = saved.get(statement.pk)
             if answer is not None:
@@ -222,8 +242,28 @@ def respond_principle(
                 initial[f"comment_{statement.pk}"] = answer.comment
         form = PrincipleSheetForm(initial=initial, statements=sheet.statements, options=options)
     context = _journey_context(invitation, response, token, number)
-    context.update({"form": form, "principle": sheet})
+    context.update({"form": form, "principle": sheet, "conflict": conflict})
     return render(request, "assessments/respond/principle.html", context)
+
+
+def _sheet_differences(statements, options, saved: dict, typed: list) -> list[dict]:  # noqa: ANN001
+    """Return, for each statement answered differently here and elsewhere, both versions in words."""
+    labels = {o.value: o.label for o in options}
+    codes = {s.pk: s.code for s in statements}
+    rows = []
+    for item in typed:
+        other_value, other_comment = saved.get(item.statement_id, (None, ""))
+        if (other_value, other_comment) != (item.value, item.comment.strip()):
+            rows.append(
+                {
+                    "code": codes[item.statement_id],
+                    "elsewhere": labels.get(other_value, "Not answered"),
+                    "elsewhere_comment": other_comment,
+                    "here": labels.get(item.value, "Not answered"),
+                    "here_comment": item.comment.strip(),
+                }
+            )
+    return rows
 
 
 @journey(edits=True)

@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import selectors, services
+from assessments import reminders, selectors, services
 from assessments.forms import (
     InvitationConfirmForm,
     InvitationForm,
@@ -227,6 +227,9 @@ def _invitations_page(request: HttpRequest, round_: Round, status: int = 200, **
         "revoked": selectors.round_revoked_invitations(round_),
         "max_upload": settings.MAX_CSV_UPLOAD_BYTES,
         "is_closed": round_.state == RoundState.CLOSED,
+        # Once everyone has been emailed, sending invitations is no longer the page's main action.
+        "everyone_emailed": counts.invited > 0 and counts.emailed == counts.invited,
+        **_reminder_state(round_),
     }
     if round_.anonymous:
         context["not_responded"] = selectors.round_not_responded(round_)
@@ -254,7 +257,9 @@ def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"{invitation.name} is invited. Send the invitations when you are ready.")
+            messages.success(
+                request, f"{invitation.name} is added. No email has gone yet: send the invitations when you are ready."
+            )
             return redirect("assessments:invitations", pk=round_.pk)
     return _invitations_page(request, round_, add_form=form)
 
@@ -327,10 +332,30 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:invitations", pk=round_.pk)
 
 
+def _reminder_state(round_: Round) -> dict:
+    """When the last reminders went, to whom, and from when the next may go (None: now)."""
+    last = selectors.round_last_reminders(round_)
+    earliest = reminders.next_reminder_at(last.sent_at if last else None, services.reminder_interval())
+    return {
+        "last_reminders": last,
+        "next_reminder_at": earliest if earliest and earliest > timezone.now() else None,
+    }
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (who will be reminded, when the last reminders went), then send on the confirming POST."""
     round_ = _round_for(request, pk, "assessments.change_invitation")
+    if request.method == "GET":
+        context = {
+            "round": round_,
+            "due": list(selectors.round_reminder_due(round_)),
+            "not_emailed": selectors.round_not_responded(round_).filter(invited_at__isnull=True).count(),
+            "interval_hours": settings.PHC_REMINDER_INTERVAL_HOURS,
+            **_reminder_state(round_),
+        }
+        return render(request, "assessments/rounds/remind.html", context)
     try:
         sent = services.reminders_send(round_, base_url=_base_url(request))
     except services.ServiceError as exc:
@@ -338,8 +363,32 @@ def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if sent:
             messages.success(request, f"Reminders to {sent} {'person' if sent == 1 else 'people'} are on their way.")
+        elif not_emailed := selectors.round_not_responded(round_).filter(invited_at__isnull=True).count():
+            messages.info(
+                request,
+                f"No reminder was sent: the {not_emailed} {'person' if not_emailed == 1 else 'people'} who have "
+                "not responded have not been emailed yet. Send the invitations first.",
+            )
         else:
-            messages.info(request, "There is no one to remind.")
+            messages.info(request, "No reminder was sent: everyone emailed has responded.")
+    return redirect("assessments:invitations", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """Email one person their own link again."""
+    round_ = _round_for(request, pk, "assessments.change_invitation")
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round_)
+    try:
+        sent = services.invitation_resend(invitation, base_url=_base_url(request))
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if sent:
+            messages.success(request, f"{invitation.name}'s link is on its way again to {invitation.email}.")
+        else:
+            messages.info(request, f"{invitation.name}'s link went a moment ago; it has not been sent twice.")
     return redirect("assessments:invitations", pk=round_.pk)
 
 

@@ -213,6 +213,8 @@ MAX_CSV_UPLOAD_BYTES = env.int("PHC_MAX_CSV_UPLOAD_BYTES", default=1_048_576)
 # Product rules that a council may tune (SPEC section 3, anonymity decisions).
 PHC_MIN_GROUP_SIZE = env.int("PHC_MIN_GROUP_SIZE", default=3)
 PHC_MIN_RESPONSES = env.int("PHC_MIN_RESPONSES", default=3)
+# The shortest time between two rounds of reminders to a round's respondents (one link may always be resent).
+PHC_REMINDER_INTERVAL_HOURS = env.int("PHC_REMINDER_INTERVAL_HOURS", default=24)
 PHC_REVIEW_DUE_SOON_DAYS = 60
 # PDF reports are cached by the HTML they are made from (see reports.pdf.render_pdf); off for cold benchmarks.
 PHC_PDF_CACHE = env.bool("PHC_PDF_CACHE", default=True)

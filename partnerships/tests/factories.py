@@ -6,11 +6,12 @@ import importlib
 import pkgutil
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import cast
 
 import factory
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from config.roles import ROLES
@@ -47,9 +48,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create: bool, extracted: Sequence[str] | None, **kwargs: object) -> None:
         if not create:
             return
+        user = cast(User, self)  # factory_boy calls this on the user it made
         for name in extracted or ():
             group, _ = Group.objects.get_or_create(name=name)
-            self.groups.add(group)
+            user.groups.add(group)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -35,7 +35,21 @@ def test_questions_cover_both_sources_and_have_unique_codes():
 
 def test_complete_answers_have_no_problems():
     assert rules.gateway_problems(all_answers()) == {}
-    assert rules.gateway_problems(all_answers("no", "")) == {}
+    assert rules.gateway_problems(all_answers("no", "Nothing agreed yet; the board meets in May")) == {}
+
+
+@pytest.mark.parametrize("answer", ["partly", "no"])
+def test_a_partly_or_a_no_needs_evidence_too(answer):
+    problems = rules.gateway_problems(all_answers(answer, " "))
+    assert set(problems) == {q.code for q in rules.QUESTIONS}
+    assert all(p.part == "evidence" and "what is missing" in p.message for p in problems.values())
+
+
+def test_answer_summary_text_and_the_answers_needing_attention_come_first():
+    assert rules.answer_summary_text({"yes": 19, "partly": 1, "no": 1, "unanswered": 0}) == "19 Yes, 1 Partly, 1 No"
+    assert rules.answer_summary_text({"yes": 1, "unanswered": 2}) == "1 Yes, 0 Partly, 0 No, 2 not answered"
+    ordered = rules.needing_attention_first([("a", "yes"), ("b", "partly"), ("c", "no"), ("d", "yes"), ("e", "no")])
+    assert ordered == [("c", "no"), ("e", "no"), ("b", "partly"), ("a", "yes"), ("d", "yes")]
 
 
 def test_missing_answers_and_evidence_are_problems():

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships.models import ExitRecord, GatewayStatus, Membership, Organisation, Partnership, Status
+from partnerships.search import trigram_installed
 from partnerships.tests.factories import (
     GatewayReviewFactory,
     MembershipFactory,
@@ -129,13 +131,38 @@ def register(client, **params) -> str:
 
 def test_search_by_name_and_reference(officer, as_user):
     PartnershipFactory(name="Community Safety Partnership", reference="CSP-01")
-    PartnershipFactory(name="Health Board", reference="HWB-02")
+    PartnershipFactory(name="Health Board", reference="HWB-02", service_area="Public health")
     client = as_user(officer)
     page = register(client, q="safety")
     assert "Community Safety Partnership" in page and "Health Board" not in page
     assert "1 partnership matches your search" in page
     page = register(client, q="hwb-02")
     assert "Health Board" in page and "Community Safety Partnership" not in page
+
+
+def test_search_finds_partners_people_service_area_and_purpose(officer, as_user):
+    police = OrganisationFactory(name="Thames Valley Police")
+    safety = PartnershipFactory(
+        name="Community Safety Partnership",
+        lead_officer="Morgan Blake",
+        senior_sponsor="Dana Whitfield",
+        service_area="Neighbourhoods",
+        purpose="Reduce reoffending among young people.",
+    )
+    MembershipFactory(partnership=safety, organisation=police)
+    other = PartnershipFactory(name="Health and Wellbeing Board", lead_officer="Sam Reed", service_area="Public health")
+    client = as_user(officer)
+    queries = ["Police", "police", "Valley Pol", "Morgan Blake", "blake", "Whitfield", "Neighbourhoods", "reoffend"]
+    if trigram_installed():
+        queries += ["Polce", "Morgn"]  # mistyped names, found by trigram similarity
+    for query in queries:
+        page = register(client, q=query)
+        assert safety.name in page and other.name not in page, query
+    page = register(client, q="wellbeing")
+    assert other.name in page and safety.name not in page
+    page = register(client, partner=police.pk)
+    assert safety.name in page and other.name not in page
+    assert "Thames Valley Police" in register(client)  # offered in the partner filter
 
 
 @pytest.mark.parametrize(
@@ -264,6 +291,8 @@ def count_queries(client, url: str) -> int:
     [
         "/partnerships/",
         "/partnerships/?sector=public&sort=-review",
+        "/partnerships/?q=police+safety",
+        "/partnerships/?q=Lee&sort=-review",
         "/partnerships/export.csv",
         "/partnerships/export.csv?overdue=on",
     ],
@@ -271,7 +300,7 @@ def count_queries(client, url: str) -> int:
 def test_query_count_does_not_grow_with_the_register(url, officer, as_user):
     client = as_user(officer)
     make_partnerships(10, 0)
-    client.get("/partnerships/")  # the session and user are cached alike for both measurements
+    client.get(url)  # the session, user and per-process facts are cached alike for both measurements
     small = count_queries(client, url)
     make_partnerships(490, 10)
     assert Partnership.objects.count() == 500
@@ -550,6 +579,37 @@ def test_gateway_draft_submit_and_approval(officer, manager, as_user):
     assert "is now active" in manage.get(response["Location"]).content.decode()
 
 
+def test_gateway_refuses_a_no_without_evidence_and_keeps_what_was_typed(officer, as_user):
+    partnership = PartnershipFactory()
+    url = f"/partnerships/{partnership.pk}/gateway/"
+    response = as_user(officer).post(
+        url, gateway_post(**{"rationale-answer": "no", "rationale-evidence": "", "governance-evidence": "Kept"})
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Give the evidence: what is missing and what will be done about it." in page and "Kept" in page
+    assert not hasattr(partnership, "gateway") or partnership.gateway.status != GatewayStatus.SUBMITTED
+
+
+def test_the_decision_shows_the_summary_with_partly_and_no_answers_first_and_links_evidence(officer, manager, as_user):
+    partnership = PartnershipFactory()
+    from partnerships import services
+
+    answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
+    last, middle = rules.QUESTIONS[-1].code, rules.QUESTIONS[3].code
+    answers[last] = rules.AnswerInput("no", "No exit clause yet: see https://intranet.example/exit-draft.pdf")
+    answers[middle] = rules.AnswerInput("partly", "Draft terms <script>alert(1)</script>")
+    services.gateway_save(partnership, answers=answers, by=officer, submit=True)
+    page = as_user(manager).get(f"/partnerships/{partnership.pk}/gateway/").content.decode()
+    n = len(rules.QUESTIONS)
+    assert f"{n - 2} Yes, 1 Partly, 1 No" in page
+    decision = page[page.index("Approve or return the gateway") : page.index("Record the decision")]
+    assert decision.index(rules.QUESTIONS[-1].text) < decision.index(rules.QUESTIONS[3].text)
+    assert rules.QUESTIONS[0].text not in decision  # the Yes answers are not repeated there
+    assert '<a href="https://intranet.example/exit-draft.pdf" rel="nofollow">' in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
 def test_gateway_return_needs_a_reason(officer, manager, as_user):
     partnership = PartnershipFactory()
     submitted(partnership, officer)
@@ -686,3 +746,19 @@ def test_detail_shows_history_with_who_and_what(officer, manager, as_user):
     page = as_user(manager).get(f"/partnerships/{partnership.pk}/").content.decode()
     assert "History" in page and "Priya Shah" in page and "Partnership details changed" in page
     assert "Risk rating:" in page and "Medium" in page and "High" in page
+
+
+def test_register_sorts_by_review_date_with_undated_rows_last_either_way(officer, as_user):
+    from partnerships.filters import register_filter
+
+    today = timezone.localdate()
+    PartnershipFactory(name="Undated", status="proposed", review_due_date=None)
+    PartnershipFactory(name="Soon", status="proposed", review_due_date=today + timedelta(days=10))
+    PartnershipFactory(name="Later", status="proposed", review_due_date=today + timedelta(days=90))
+
+    def names(sort: str) -> list[str]:
+        return [p.name for p in register_filter(QueryDict(f"sort={sort}"), officer).qs]
+
+    assert names("review") == ["Soon", "Later", "Undated"]
+    assert names("-review") == ["Later", "Soon", "Undated"]
+    assert names("nonsense") == ["Later", "Soon", "Undated"]  # an unknown sort falls back to the name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership, uniform
 from reports import pdf
@@ -50,12 +51,13 @@ def test_managers_download_every_report_with_meaningful_file_names(client, rende
     client.force_login(UserFactory(roles=["Manager"]))
     response = client.get("/reports/portfolio/2025.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="portfolio-report-2025.pdf"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="portfolio-report-2025-{today}.pdf"'
     assert response.content.startswith(b"%PDF")
     for p, slug in ((mine, "safer-streets-parks"), (theirs, "healthy-towns")):
         response = client.get(f"/reports/partnerships/{p.pk}/2025.pdf")
         assert response.status_code == 200
-        assert response["Content-Disposition"] == f'attachment; filename="{slug}-annual-report-2025.pdf"'
+        assert response["Content-Disposition"] == f'attachment; filename="{slug}-annual-report-2025-{today}.pdf"'
     assert [name for name, _ in rendered] == ["reports/pdf/portfolio.html"] + ["reports/pdf/partnership.html"] * 2
     # A year without a round is a report that says so, not an error.
     assert client.get(f"/reports/partnerships/{mine.pk}/2019.pdf").status_code == 200

@@ -48,7 +48,7 @@ def test_nothing_but_the_count_until_minimum_responses(client):
     assert "Scenario" not in page
     data = client.get(f"/rounds/{round_.pk}/results.json").json()
     assert data["principles"] == [] and data["total"] is None and data["respondents"] == []
-    rows = list(csv.reader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig"))))
     assert len(rows) == 1  # the header only
 
 
@@ -108,7 +108,7 @@ def test_csv_columns_and_formula_injection(client):
     client.force_login(round_.facilitator)
     response = client.get(f"/rounds/{round_.pk}/responses.csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert list(rows[0])[:5] == ["label", "organisation", "level", "P1A", "P1B"]
     assert {"P6F", "S1", "S6", "success", "P1A_comment", "success_comment"} <= set(rows[0])
     assert rows[0]["P1A_comment"].startswith("'=")
@@ -218,7 +218,9 @@ def test_json_totals_equal_the_sums_of_csv_answers(client, answer_sets):
     add_responses(round_, answer_sets)
     client.force_login(round_.facilitator)
     data = client.get(f"/rounds/{round_.pk}/results.json").json()
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig")))
+    )
     csv_totals = {row["label"]: sum(int(v) for k, v in row.items() if len(k) == 3 and k[0] == "P") for row in rows}
     assert {r["label"]: r["total"] for r in data["respondents"]} == csv_totals
     for r in data["respondents"]:
@@ -328,8 +330,8 @@ def test_closed_round_csv_is_cached_until_its_responses_change(client):
     round_ = make_round(state="closed")
     add_responses(round_, [uniform(3)] * 3)
     client.force_login(round_.facilitator)
-    first = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode()
-    assert first == client.get(f"/rounds/{round_.pk}/responses.csv").content.decode()
+    first = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig")
+    assert first == client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig")
     add_responses(round_, [uniform(2)])
-    rows = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode().strip().splitlines()
+    rows = client.get(f"/rounds/{round_.pk}/responses.csv").content.decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 5  # the header and four responses

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from assessments import forms as assessment_forms
-from assessments import results_forms
 from config.forms import LATEST_DATE, validate_sane_date
 from partnerships import forms as partnership_forms
 from partnerships.forms import PartnershipForm
+from results import forms as results_forms
 
 TOKEN = "SJ6LKqYcK37wrqoTT-7P4sdC2ifxPlsiTF0lGhCgxNY"
 
