@@ -20,7 +20,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "var" / "screenshots"
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="session")
@@ -75,12 +74,12 @@ def _path(url: str) -> str:
 
 
 def assert_accessible(page, screenshot: str | None = None) -> None:
-    """Run axe-core on the current page; fail on any serious or critical violation. Optionally screenshot."""
+    """Run axe-core on the current page; fail on any violation, whatever its impact. Optionally screenshot."""
     from axe_playwright_python.sync_playwright import Axe
 
     page.wait_for_load_state("load")
     results = Axe().run(page)
-    violations = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    violations = results.response["violations"]
     page.phc_ledger.checked.add(_path(page.url))
     if screenshot:
         folder = SCREENSHOTS / page.phc_test_name

@@ -17,7 +17,9 @@ from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
 from assessments.models import Instrument, Invitation, Level, Round, RoundState
+from assessments.partners import match_organisation
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, ScaleOption, StatementInfo
+from assessments.scoring import OTHER_GROUP
 from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
 from config.forms import DateField, DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
@@ -133,6 +135,12 @@ class RoundStateForm(forms.Form):
     """Open or close a round (POST only, so a link or a crawler cannot change it)."""
 
     action = forms.ChoiceField(choices=[("open", "Open"), ("close", "Close")])
+    risks_reviewed = forms.BooleanField(
+        label="The partnership's risk register was reviewed in this health check",
+        required=False,
+        help_text="The annual review includes the risks (seed 002): each risk's likelihood, impact, controls and "
+        "actions looked at again.",
+    )
 
 
 # --- Invitations ------------------------------------------------------------------------------------------
@@ -151,12 +159,23 @@ class InvitationForm(GovukErrorsMixin, forms.Form):
     error_subject = "the person's"
     name = forms.CharField(max_length=200)
     email = forms.EmailField(max_length=254, validators=[validate_deliverable_email])
-    organisation = forms.CharField(max_length=200)
+    organisation = forms.ChoiceField(
+        choices=(),
+        help_text="One of the partnership's partner organisations, or Other for someone outside them: each "
+        "partner is one group in the results.",
+        error_messages={"invalid_choice": "Choose one of the partner organisations, or Other."},
+    )
     level = forms.ChoiceField(choices=Level.choices)
 
-    def __init__(self, *args, round_: Round, **kwargs) -> None:
+    def __init__(self, *args, round_: Round, partner_names: Sequence[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.round = round_
+        organisation = cast(forms.ChoiceField, self.fields["organisation"])
+        organisation.choices = [
+            ("", "Choose an organisation"),
+            *((name, name) for name in partner_names),
+            (OTHER_GROUP, "Other: not one of the partner organisations"),
+        ]
         if round_.levels:
             level_field = cast(forms.ChoiceField, self.fields["level"])
             level_field.choices = [(v, label) for v, label in Level.choices if v in round_.levels]
@@ -194,13 +213,15 @@ def parse_invitations_csv(  # noqa: C901
     *,
     existing_emails: Iterable[str] = (),
     allowed_levels: Sequence[str] = (),
+    partner_names: Sequence[str] | None = None,
     max_rows: int = MAX_IMPORT_ROWS,
 ) -> CsvPreview:
     """Return the good rows and the bad ones (with line numbers and every reason) of a CSV of respondents.
 
     Columns: name, email, organisation, level, in that order or in any order under a header row. Level takes
     the labels or values of ``Level`` in any case; ``allowed_levels`` (the round's levels) narrows it.
-    Blank lines are skipped. Nothing is saved here.
+    Blank lines are skipped. Nothing is saved here. With ``partner_names``, the organisation must name one of
+    them (any case) or "Other", and is stored as the register spells it.
     """
     existing = {e.lower() for e in existing_emails}
     preview = CsvPreview()
@@ -251,6 +272,16 @@ def parse_invitations_csv(  # noqa: C901
                 seen.setdefault(key, line)
         if not organisation:
             reasons.append("organisation is missing")
+        elif partner_names is not None:
+            matched = match_organisation(organisation, partner_names)
+            if matched is None:
+                names = ", ".join(partner_names) or "none recorded"
+                reasons.append(
+                    f"organisation “{organisation}” is not a partner of this partnership (partners: {names}; "
+                    "or write Other)"
+                )
+            else:
+                organisation = matched
         level = level_from_text(values["level"])
         if level is None:
             accepted = ", ".join(label for _, label in Level.choices)

@@ -217,6 +217,12 @@ class Round(models.Model):
     reminder_body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    risks_reviewed_at = models.DateTimeField(
+        "risk register reviewed",
+        null=True,
+        blank=True,
+        help_text="When the facilitator confirmed, at the close, that the partnership's risks were reviewed.",
+    )
     history = HistoricalRecords()
 
     objects = RoundQuerySet.as_manager()

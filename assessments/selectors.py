@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from assessments import scoring
+from assessments import partners, scoring
 from assessments.instruments import default_instrument
 from assessments.models import (
     Answer,
@@ -18,6 +19,7 @@ from assessments.models import (
     Band,
     Instrument,
     Invitation,
+    Level,
     Principle,
     Reopening,
     Response,
@@ -37,6 +39,7 @@ from assessments.readmodel import (
 )
 from assessments.tokens import hash_token
 from config.roles import is_manager
+from partnerships.models import Membership
 
 
 @dataclass(frozen=True)
@@ -474,3 +477,19 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
         .select_related("round__partnership", "response")
         .order_by("-round__closes_on", "round__title")
     )
+
+
+def partner_organisation_names(round_: Round) -> list[str]:
+    """Return the names of the round's partnership's partner organisations, alphabetically (one query)."""
+    return list(
+        Membership.objects.filter(partnership_id=round_.partnership_id)
+        .order_by("organisation__name")
+        .values_list("organisation__name", flat=True)
+    )
+
+
+def invitations_below_minimum(round_: Round) -> list[partners.SmallGroup]:
+    """Return the organisations and levels of the round's current invitations that are too small to be shown
+    separately in its results (settings.PHC_MIN_GROUP_SIZE)."""
+    rows = Invitation.objects.filter(round=round_).live().values_list("organisation", "level")
+    return partners.groups_below_minimum(rows, settings.PHC_MIN_GROUP_SIZE, dict(Level.choices))

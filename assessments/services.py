@@ -144,14 +144,16 @@ def round_open(round_: Round) -> Round:
 
 
 @transaction.atomic
-def round_close(round_: Round) -> Round:
-    """Close an open round: from now on its links take no more answers."""
+def round_close(round_: Round, *, risks_reviewed: bool = False) -> Round:
+    """Close an open round: from now on its links take no more answers. ``risks_reviewed`` records the
+    facilitator's confirmation that the partnership's risk register was reviewed with it."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.state != RoundState.OPEN:
         raise ServiceError(f"Only an open round can be closed; this one is {locked.get_state_display().lower()}.")
     locked.state = RoundState.CLOSED
     locked.closed_at = timezone.now()
-    locked.save(update_fields=["state", "closed_at"])
+    locked.risks_reviewed_at = locked.closed_at if risks_reviewed else None
+    locked.save(update_fields=["state", "closed_at", "risks_reviewed_at"])
     submitted = locked.responses.submitted().count()
     if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date

@@ -122,7 +122,7 @@ def make_partnerships(count: int, seed: int = 8) -> None:
     from assessments.models import ActionItem, ActionStatus, Level, Principle, RoundState
     from assessments.tests.factories import add_responses, make_round
     from partnerships.models import Membership, Organisation, Partnership, Status
-    from partnerships.services import exit_save
+    from partnerships.services import exit_save, risk_save
 
     existing = Partnership.objects.filter(reference__startswith=BENCH_PREFIX).count()
     if existing >= count:
@@ -209,6 +209,18 @@ def make_partnerships(count: int, seed: int = 8) -> None:
                 )
                 centres = [min(22, c + rng.uniform(-1.5, 2.5)) for c in centres]
             if status in ("exiting", "closed"):
+                risk_save(
+                    p,
+                    values={
+                        "title": "Residents lose the shared referral route",
+                        "category": "exit",
+                        "likelihood": 2,
+                        "impact": 3,
+                        "owner": p.lead_officer,
+                        "review_date": date(this_year, 12, 31),
+                    },
+                    by=manager,
+                )
                 exit_save(
                     p,
                     values={

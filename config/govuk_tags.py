@@ -16,7 +16,7 @@ def govuk_widget(field: BoundField, css: str) -> SafeString:
     classes = [css] + ([f"{base}--error"] if field.errors else [])
     described = [f"{field.auto_id}_hint"] if field.help_text else []
     described += [f"{field.auto_id}_error"] if field.errors else []
-    attrs: dict[str, str] = {"class": " ".join(classes)}
+    attrs: dict[str, str | bool] = {"class": " ".join(classes)}
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)

@@ -14,7 +14,7 @@ admin.site.site_title = "Partnership Health Check"
 
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("reports.home_urls")),  # the home page lists what waits for each role
     path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
     # Sign-in (here and in the admin) is throttled by django-axes, per account and per client.

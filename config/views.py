@@ -1,4 +1,5 @@
-"""Project-level pages: home, help, health check and the rate-limit page."""
+"""Project-level pages: help, health check and the rate-limit page (the home page, which reads every app, is
+reports.views.home)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 
 from config.clients import client_ip
-from config.roles import user_roles
 from config.throttle import Throttle
 
 logger = logging.getLogger(__name__)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"roles": user_roles(request.user)})
 
 
 def help_page(request: HttpRequest) -> HttpResponse:

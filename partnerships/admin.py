@@ -13,6 +13,8 @@ from partnerships.models import (
     Organisation,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskAction,
 )
 
 
@@ -55,7 +57,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
     )
     search_fields = ("name", "reference", "lead_officer", "senior_sponsor", "memberships__organisation__name")
     date_hierarchy = "review_due_date"
-    readonly_fields = ("created_at", "updated_at", "created_by")
+    readonly_fields = ("risk", "created_at", "updated_at", "created_by")
     inlines = (MembershipInline,)
     list_select_related = True
 
@@ -124,3 +126,22 @@ class ExitRecordAdmin(SimpleHistoryAdmin):
     list_select_related = ("partnership",)
     autocomplete_fields = ("partnership",)
     date_hierarchy = "exit_date"
+
+
+class RiskActionInline(admin.TabularInline):
+    model = RiskAction
+    extra = 0
+    fields = ("description", "due_date", "done_on")
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    """Read here; change risks on the register's pages, which keep the partnership's rating in step."""
+
+    list_display = ("title", "partnership", "category", "likelihood", "impact", "score", "owner", "review_date")
+    list_filter = ("category", "likelihood", "impact")
+    search_fields = ("title", "partnership__name", "partnership__reference", "owner")
+    list_select_related = ("partnership",)
+    readonly_fields = ("score",)
+    inlines = (RiskActionInline,)
+    autocomplete_fields = ("partnership",)

@@ -63,7 +63,7 @@ class DemoPartnership:
     statutory: str
     stage: str
     status: str  # proposed, active, exiting, closed
-    risk: str
+    risk: str  # the rating its highest demo risk gives it: "low", "medium" or "high"
     partners: tuple[tuple[str, str], ...]  # (organisation, role)
     lead: str
     sponsor: str
@@ -848,12 +848,15 @@ def _create(spec: DemoPartnership, organisations: dict[str, Organisation], users
             "structure_model": spec.structure,
             "statutory_status": spec.statutory,
             "lifecycle_stage": spec.stage,
-            "risk": spec.risk,
             "is_outside_body": spec.outside_body,
         },
         partners=partners,
         by=officer,
     )
+    # A gateway not started yet has no risk assessment either; every other partnership has its risks, recorded
+    # before its gateway was submitted (the gateway asks for the initial risk assessment).
+    if spec.gateway or spec.status != "proposed":
+        _record_risks(partnership, spec, officer, today)
     if spec.status == "proposed":
         if spec.gateway:
             review = services.gateway_save(
@@ -888,6 +891,116 @@ def _create(spec: DemoPartnership, organisations: dict[str, Organisation], users
         services.exit_save(partnership, values=draft, by=officer)
     elif spec.status == "closed":
         services.exit_save(partnership, values=_exit_values(spec, today), by=officer, complete=True)
+
+
+# The demo's risk library, one risk per category: (category, title, description, existing controls, action).
+RISK_LIBRARY: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "financial",
+        "A partner reduces or withdraws its funding",
+        "Budget pressures lead a partner to cut its contribution mid-year, leaving agreed work unfunded.",
+        "Funding agreed for three years in the partnership agreement; budget reported to every board meeting.",
+        "Agree a reserve and a fallback plan for the largest contribution",
+    ),
+    (
+        "partner_relationship",
+        "A key partner disengages",
+        "Senior representatives stop attending and decisions are deferred, so the partnership drifts.",
+        "Attendance reported to sponsors each quarter; the chair follows up two missed meetings in a row.",
+        "Chair to meet each partner's senior sponsor one to one",
+    ),
+    (
+        "delivery",
+        "Agreed actions slip for lack of capacity",
+        "Partners' staff are stretched, so actions in the delivery plan miss their dates.",
+        "Delivery plan with named leads; progress reviewed monthly by the officer group.",
+        "Re-plan the delivery programme against the staff actually available",
+    ),
+    (
+        "data_protection",
+        "Personal data shared without a lawful basis",
+        "Case information is shared between partners beyond what the information sharing agreement allows.",
+        "Information sharing agreement signed by every partner; data protection officers consulted.",
+        "Refresh the information sharing agreement and train the officer group",
+    ),
+    (
+        "legal_and_governance",
+        "Decisions taken outside the terms of reference",
+        "The board commits partners' money or staff without the delegations to do so.",
+        "Terms of reference reviewed each year; the council's legal officer attends decision meetings.",
+        "Publish a scheme of delegation for each partner",
+    ),
+    (
+        "reputational",
+        "Residents see no visible results",
+        "Slow progress on the headline aims draws public and member criticism of the partnership.",
+        "Annual report to the council's scrutiny committee; joint communications plan.",
+        "Agree three visible quick wins for the coming year",
+    ),
+    (
+        "strategic",
+        "Partners' priorities drift apart",
+        "Reorganisations and new national priorities pull partners away from the shared aims.",
+        "Aims revisited at the annual review; senior sponsors meet twice a year.",
+        "Refresh the shared aims at the next annual review",
+    ),
+)
+# (likelihood, impact) of the highest risk for each rating, and of the lesser ones.
+HIGHEST = {"high": ((4, 4), (5, 4), (4, 5)), "medium": ((3, 3), (3, 4), (4, 3)), "low": ((2, 2), (2, 3), (3, 2))}
+LESSER = ((2, 2), (1, 3), (2, 3), (1, 2), (3, 2))
+EXIT_RISK = (
+    "exit",
+    "Services to residents stop when the council withdraws",
+    "Work the council funds or staffs ends with no one to take it over, and residents lose a service.",
+    "Handover plan agreed with the remaining partners; six months' notice given.",
+    "Confirm in writing who takes over each commitment",
+)
+
+
+def _record_risks(partnership: Partnership, spec: DemoPartnership, by, today: date) -> None:
+    """Record two to four realistic risks, the highest giving the partnership its rating in ``spec.risk``; some
+    with further actions (a few overdue), one closed; an exit risk for those leaving."""
+    count = 2 + spec.number % 3
+    picks = [RISK_LIBRARY[(spec.number + i * 3) % len(RISK_LIBRARY)] for i in range(count)]
+    scales = [HIGHEST[spec.risk][spec.number % 3]] + [LESSER[(spec.number + i) % len(LESSER)] for i in range(count - 1)]
+    if spec.status in ("exiting", "closed"):
+        picks.append(EXIT_RISK)
+        scales.append((3, 3) if spec.risk != "low" else (2, 3))
+    for n, ((category, title, description, controls, action), (likelihood, impact)) in enumerate(
+        zip(picks, scales, strict=True)
+    ):
+        due = today + timedelta(days=(spec.number * 11 + n * 17) % 120 - 30)  # some overdue, most ahead
+        services.risk_save(
+            partnership,
+            values={
+                "title": title,
+                "description": description,
+                "category": category,
+                "likelihood": likelihood,
+                "impact": impact,
+                "owner": spec.lead if n % 2 == 0 else spec.sponsor,
+                "existing_controls": controls,
+                "review_date": today + timedelta(days=30 + (spec.number * 13 + n * 29) % 300),
+            },
+            actions=[services.RiskActionInput(None, action, due)] if n % 2 == 0 else [],
+            by=by,
+        )
+    if spec.number % 5 == 0:
+        services.risk_save(
+            partnership,
+            values={
+                "title": "Venue for board meetings lost",
+                "description": "The usual meeting room is no longer available.",
+                "category": "delivery",
+                "likelihood": 2,
+                "impact": 1,
+                "owner": spec.lead,
+                "existing_controls": "Meetings rotate between partners' offices.",
+                "review_date": today,
+                "closed_on": today - timedelta(days=20),
+            },
+            by=by,
+        )
 
 
 def _outside_body_check(partnership: Partnership, spec: DemoPartnership, by) -> None:

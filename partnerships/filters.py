@@ -11,7 +11,7 @@ import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from partnerships.models import (
     LifecycleStage,
     Membership,
     Organisation,
-    Risk,
+    RiskRating,
     Sector,
     Status,
     StatutoryStatus,
@@ -42,6 +42,13 @@ SORTS: dict[str, tuple[str, str]] = {
     "risk": ("risk", "Risk"),
 }
 DEFAULT_SORT = "name"
+# The risk rating sorts by severity, not alphabetically; "not assessed" below low.
+RISK_SEVERITY = Case(
+    When(risk=RiskRating.LOW, then=Value(1)),
+    When(risk=RiskRating.MEDIUM, then=Value(2)),
+    When(risk=RiskRating.HIGH, then=Value(3)),
+    default=Value(0),
+)
 
 
 class RegisterOrdering(django_filters.OrderingFilter):
@@ -50,7 +57,8 @@ class RegisterOrdering(django_filters.OrderingFilter):
 
     def get_ordering_value(self, param: str) -> Any:
         descending = param.startswith("-")
-        expression = F(self.param_map[param.lstrip("-")])
+        field = self.param_map[param.lstrip("-")]
+        expression = RISK_SEVERITY if field == "risk" else F(field)
         return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
@@ -84,7 +92,7 @@ class PartnershipFilter(django_filters.FilterSet):
         label="Sector of a partner", choices=Sector.choices, empty_label="Any sector", method="partner_sector"
     )
     service_area = django_filters.ChoiceFilter(label="Service area", choices=(), empty_label="Any service area")
-    risk = django_filters.ChoiceFilter(label="Risk rating", choices=Risk.choices, empty_label="Any risk")
+    risk = django_filters.ChoiceFilter(label="Risk rating", choices=RiskRating.choices, empty_label="Any risk")
     overdue = django_filters.BooleanFilter(
         label="Review overdue only", method="review_overdue", widget=forms.CheckboxInput
     )

@@ -19,10 +19,14 @@ from partnerships.models import (
     Organisation,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskAction,
+    RiskCategory,
     Sector,
     Status,
 )
-from partnerships.services import DETAIL_FIELDS, EXIT_FIELDS, PartnerInput
+from partnerships.risks import IMPACT_LABELS, LIKELIHOOD_LABELS, SCALE
+from partnerships.services import DETAIL_FIELDS, EXIT_FIELDS, RISK_FIELDS, PartnerInput, RiskActionInput
 
 
 class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
@@ -372,7 +376,8 @@ class ExitRecordForm(GovukErrorsMixin, forms.ModelForm):
         if exit_date and start and exit_date < start:
             self.add_error("exit_date", "The exit date cannot be before the partnership started.")
         if self.completing:
-            for name, message in rules.exit_problems(cleaned, self.partnership.statutory_status).items():
+            exit_risks = self.partnership.risks.filter(category=RiskCategory.EXIT).count()
+            for name, message in rules.exit_problems(cleaned, self.partnership.statutory_status, exit_risks).items():
                 if name not in self.errors:
                     self.add_error(name, message)
         return cleaned
@@ -380,3 +385,106 @@ class ExitRecordForm(GovukErrorsMixin, forms.ModelForm):
     @property
     def values(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k in EXIT_FIELDS}
+
+
+class RiskForm(GovukErrorsMixin, forms.ModelForm):
+    """One risk of the register: what it is, how likely and how bad with the existing controls, who owns it and
+    when it is next reviewed."""
+
+    likelihood = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(n, f"{n} {LIKELIHOOD_LABELS[n].lower()}") for n in SCALE],
+        widget=forms.RadioSelect,
+        help_text="How likely it is to happen, with the existing controls in place.",
+        error_messages={
+            "required": "Choose how likely the risk is, from 1 to 5.",
+            "invalid_choice": "Choose a likelihood from 1 to 5.",
+        },
+    )
+    impact = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(n, f"{n} {IMPACT_LABELS[n].lower()}") for n in SCALE],
+        widget=forms.RadioSelect,
+        help_text="How bad it would be if it happened, with the existing controls in place.",
+        error_messages={
+            "required": "Choose the impact, from 1 to 5.",
+            "invalid_choice": "Choose an impact from 1 to 5.",
+        },
+    )
+
+    class Meta:
+        model = Risk
+        fields = RISK_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "existing_controls": forms.Textarea(attrs={"rows": 3}),
+            "review_date": DateInput(),
+            "closed_on": DateInput(),
+        }
+        error_messages = {
+            "title": {"required": "Give the risk a short title."},
+            "category": {"required": "Choose the category of the risk."},
+            "owner": {"required": "Say who owns the risk."},
+            "review_date": {"required": "Give the date the risk is next reviewed."},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "Choose a category"), *RiskCategory.choices]
+
+    @property
+    def values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in RISK_FIELDS}
+
+
+class RiskActionForm(GovukErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = RiskAction
+        fields = ("description", "due_date", "done_on")
+        labels = {"description": "Further action", "due_date": "Due by", "done_on": "Done on"}
+        widgets = {"due_date": DateInput(), "done_on": DateInput()}
+        error_messages = {"due_date": {"required": "Give the date this action is due by."}}
+
+    def action_input(self) -> RiskActionInput:
+        data = self.cleaned_data
+        return RiskActionInput(
+            action_id=self.instance.pk,
+            description=data.get("description", ""),
+            due_date=data.get("due_date"),
+            done_on=data.get("done_on"),
+            remove=bool(data.get("DELETE")),
+        )
+
+
+class BaseRiskActionFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this action"
+
+    def action_inputs(self) -> list[RiskActionInput]:
+        return [
+            cast(RiskActionForm, form).action_input()
+            for form in self.forms
+            if hasattr(form, "cleaned_data") and (form.has_changed() or form.instance.pk is not None)
+        ]
+
+
+def risk_action_formset(extra: int):
+    return inlineformset_factory(
+        Risk, RiskAction, form=RiskActionForm, formset=BaseRiskActionFormSet, extra=extra, can_delete=True
+    )
+
+
+class RiskFilterForm(forms.Form):
+    """The heat map's links and the register's filters: a cell (likelihood and impact) and a category. A value
+    that is not on the scale (a tampered link) is dropped, showing every risk."""
+
+    likelihood = forms.TypedChoiceField(coerce=int, choices=[(n, n) for n in SCALE], required=False, empty_value=None)
+    impact = forms.TypedChoiceField(coerce=int, choices=[(n, n) for n in SCALE], required=False, empty_value=None)
+    category = forms.ChoiceField(choices=[("", "Any category"), *RiskCategory.choices], required=False)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {k: v for k, v in self.cleaned_data.items() if k not in self.errors and v}
+        return {k: v for k, v in self.cleaned_data.items() if v}

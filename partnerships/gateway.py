@@ -242,7 +242,6 @@ EXIT_REQUIRED: dict[str, str] = {
     "objectives_met": "Say whether the original objectives were met.",
     "achievements": "Record what the partnership achieved.",
     "lessons_learned": "Record the lessons learned.",
-    "withdrawal_risks": "Record the risk analysis of withdrawal.",
     "handover_and_continuity": "Say how handover and continuity are dealt with.",
 }
 EXIT_ADVICE_REQUIRED: dict[str, str] = {
@@ -254,11 +253,20 @@ EXIT_ADVICE_REQUIRED: dict[str, str] = {
 }
 
 
-def exit_problems(values: Mapping[str, object], statutory_status: str) -> dict[str, str]:
+WITHDRAWAL_RISKS_MISSING = (
+    "Record the risks of withdrawal in the partnership's risk register (category Exit) before completing the exit."
+)
+
+
+def exit_problems(
+    values: Mapping[str, object], statutory_status: str, withdrawal_risk_count: int | None = None
+) -> dict[str, str]:
     """Return, per field of the exit record, why it cannot be completed yet; empty when it can.
 
-    Every section is needed; for a statutory or contractual partnership, so is the confirmation that legal and
-    financial (or contracting) advice was taken, and who gave it (seed 003, 3.1.2).
+    Every section is needed, and the risk analysis of withdrawal: at least one risk of category "exit" in the
+    risk register (``withdrawal_risk_count``; None when the caller checks it elsewhere). For a statutory or
+    contractual partnership, so is the confirmation that legal and financial (or contracting) advice was taken,
+    and who gave it (seed 003, 3.1.2).
     """
     required = dict(EXIT_REQUIRED)
     if needs_advice_to_exit(statutory_status):
@@ -268,4 +276,6 @@ def exit_problems(values: Mapping[str, object], statutory_status: str) -> dict[s
         value = values.get(name)
         if value is None or value is False or (isinstance(value, str) and not value.strip()):
             problems[name] = message
+    if withdrawal_risk_count == 0:
+        problems["withdrawal_risks"] = WITHDRAWAL_RISKS_MISSING
     return problems

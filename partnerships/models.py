@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from partnerships import risks as risk_rules
 from partnerships.gateway import QUESTIONS_BY_CODE, review_state
 
 
@@ -66,10 +68,13 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Risk(models.TextChoices):
+class RiskRating(models.TextChoices):
+    """The partnership's risk rating, derived from its highest open risk (``partnerships.risks``)."""
+
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
 
 
 class Organisation(models.Model):
@@ -115,7 +120,14 @@ class Partnership(models.Model):
     statutory_status = models.CharField(max_length=20, choices=StatutoryStatus.choices)
     lifecycle_stage = models.CharField("life-cycle stage", max_length=20, choices=LifecycleStage.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
-    risk = models.CharField("risk rating", max_length=10, choices=Risk.choices, default=Risk.MEDIUM)
+    risk = models.CharField(
+        "risk rating",
+        max_length=20,
+        choices=RiskRating.choices,
+        default=RiskRating.NOT_ASSESSED,
+        editable=False,
+        help_text="Derived from the highest score of the partnership's open risks; never typed by hand.",
+    )
     is_outside_body = models.BooleanField(
         "also an outside body",
         default=False,
@@ -391,7 +403,8 @@ class OutsideBodyCheck(models.Model):
 
 
 class ExitRecord(models.Model):
-    """The exit document (seed 001 appendix 3; seed 003 section 3.1.2).
+    """The exit document (seed 001 appendix 3; seed 003 section 3.1.2). Its risk analysis of withdrawal is the
+    partnership's risks of category "exit".
 
     Completing it closes the partnership. A closed partnership always has a completed exit record: the service
     checks it, and a deferred constraint trigger (migration 0005) makes the database refuse anything else.
@@ -412,9 +425,10 @@ class ExitRecord(models.Model):
     achievements = models.TextField("what the partnership achieved", blank=True)
     lessons_learned = models.TextField("lessons learned", blank=True)
     withdrawal_risks = models.TextField(
-        "risk analysis of withdrawal",
+        "notes on the risk analysis of withdrawal",
         blank=True,
-        help_text="The risks to the council, partners and residents of leaving, and how each is managed.",
+        help_text="The risks of leaving are recorded in the risk register, category Exit, each with its "
+        "likelihood, impact, owner and actions; add anything they do not say here.",
     )
     handover_and_continuity = models.TextField(
         "handover and continuity",
@@ -447,7 +461,6 @@ class ExitRecord(models.Model):
                     & ~Q(reason="")
                     & ~Q(achievements="")
                     & ~Q(lessons_learned="")
-                    & ~Q(withdrawal_risks="")
                     & ~Q(handover_and_continuity="")
                 ),
                 violation_error_message="A completed exit record needs every section filled in.",
@@ -463,3 +476,116 @@ class ExitRecord(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+
+class RiskCategory(models.TextChoices):
+    STRATEGIC = "strategic", "Strategic"
+    FINANCIAL = "financial", "Financial"
+    LEGAL_AND_GOVERNANCE = "legal_and_governance", "Legal and governance"
+    DELIVERY = "delivery", "Delivery"
+    REPUTATIONAL = "reputational", "Reputational"
+    PARTNER_RELATIONSHIP = "partner_relationship", "Partner relationship"
+    DATA_PROTECTION = "data_protection", "Data protection"
+    EXIT = "exit", "Exit (risk of withdrawal)"
+
+
+def _scale_field(verbose_name: str, help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=help_text,
+    )
+
+
+class RiskQuerySet(models.QuerySet["Risk"]):
+    def open(self) -> RiskQuerySet:
+        """Risks not closed: the ones that count towards the rating and the heat maps."""
+        return self.filter(closed_on__isnull=True)
+
+    def current(self) -> RiskQuerySet:
+        """Open risks of partnerships not closed: what the portfolio's heat maps and lists count."""
+        return self.open().exclude(partnership__status=Status.CLOSED)
+
+
+class Risk(models.Model):
+    """One risk in a partnership's risk register (seed 002: a risk assessment when a partnership is set up and
+    whenever it is reviewed; seed 003: the initial risk assessment and the risk analysis of withdrawal).
+
+    Likelihood and impact are judged with the existing controls in place, so the score is the residual score.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What could happen, why, and what it would lead to.")
+    category = models.CharField(max_length=30, choices=RiskCategory.choices)
+    likelihood = _scale_field(
+        "likelihood", "1 rare, 2 unlikely, 3 possible, 4 likely, 5 almost certain, with the existing controls."
+    )
+    impact = _scale_field("impact", "1 negligible, 2 minor, 3 moderate, 4 major, 5 severe, with the existing controls.")
+    score = models.GeneratedField(
+        expression=F("likelihood") * F("impact"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    owner = models.CharField(max_length=200, help_text="Who manages this risk.")
+    existing_controls = models.TextField(blank=True, help_text="What is already in place to reduce the risk.")
+    review_date = models.DateField("next review", help_text="When this risk is next reviewed.")
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="Set when the risk no longer applies; a closed risk stays in the history."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["score"])
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="risk_likelihood_1_to_5",
+                condition=Q(likelihood__gte=1) & Q(likelihood__lte=5),
+                violation_error_message="The likelihood is from 1 to 5.",
+            ),
+            models.CheckConstraint(
+                name="risk_impact_1_to_5",
+                condition=Q(impact__gte=1) & Q(impact__lte=5),
+                violation_error_message="The impact is from 1 to 5.",
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "closed_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:risk_edit", args=[self.partnership_id, self.pk])
+
+    @property
+    def rating(self) -> str:
+        return risk_rules.rating_for_score(self.likelihood * self.impact)
+
+    @property
+    def rating_label(self) -> str:
+        return risk_rules.RATING_LABELS[self.rating]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class RiskAction(models.Model):
+    """A further action that will reduce a risk, with its due date."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=300)
+    due_date = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "further action on a risk"
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Min, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+from partnerships import risks as risk_rules
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
     ExitRecord,
@@ -23,6 +25,8 @@ from partnerships.models import (
     Organisation,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskAction,
     Sector,
     Status,
 )
@@ -190,6 +194,7 @@ _QUIET_FIELDS = {
     "question",
     "submitted_at",
     "decided_at",
+    "score",  # derived from likelihood and impact, whose changes are shown
 }
 
 
@@ -219,6 +224,10 @@ def _changes(model, old, new, extra_labels: dict[str, dict] | None = None) -> tu
     else:
         delta = new.diff_against(old, excluded_fields=_QUIET_FIELDS)
         values = {change.field: (change.old, change.new) for change in delta.changes if change.field in fields}
+        # diff_against skips fields no form edits; the derived risk rating is one, and its changes matter.
+        for name, field in fields.items():
+            if not field.editable and getattr(old, field.attname) != getattr(new, field.attname):
+                values[name] = (getattr(old, field.attname), getattr(new, field.attname))
     changes = []
     for name, field in fields.items():
         if name not in values:
@@ -309,8 +318,14 @@ def partnership_history(partnership: Partnership) -> list[HistoryEntry]:
         ExitRecord.history.filter(partnership_id=partnership.pk).select_related("history_user"),
         lambda r: "Exit record started" if r.history_type == "+" else "Exit record changed",
     )
+    entries += risk_history(Risk.history.filter(partnership_id=partnership.pk).select_related("history_user"))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def risk_history(records) -> list[HistoryEntry]:
+    """Return the entries of the given historical risk records, each naming its risk, oldest first."""
+    return _entries_for(Risk, records, lambda r: f"Risk {_VERBS[r.history_type]}: {r.title}")
 
 
 def _grouped_answer_entries(records) -> list[HistoryEntry]:
@@ -332,6 +347,96 @@ def _grouped_answer_entries(records) -> list[HistoryEntry]:
         for key, changes in groups.items()
         if changes
     ]
+
+
+# --- Risk register ---------------------------------------------------------------------------------------
+
+
+def _with_next_action(risks: QuerySet[Risk]) -> QuerySet[Risk]:
+    return risks.annotate(
+        next_action_due=Min("actions__due_date", filter=Q(actions__done_on__isnull=True)),
+        open_action_count=Count("actions", filter=Q(actions__done_on__isnull=True)),
+    )
+
+
+def partnership_risks(
+    partnership: Partnership,
+    *,
+    likelihood: int | None = None,
+    impact: int | None = None,
+    category: str = "",
+    include_closed: bool = True,
+) -> QuerySet[Risk]:
+    """Return the partnership's risks, highest score first, open before closed, each with the due date of its
+    next open action and the number of open actions (one query whatever the number of risks)."""
+    risks = Risk.objects.filter(partnership=partnership)
+    if not include_closed:
+        risks = risks.open()
+    if likelihood:
+        risks = risks.filter(likelihood=likelihood)
+    if impact:
+        risks = risks.filter(impact=impact)
+    if category:
+        risks = risks.filter(category=category)
+    # Open risks (no closing date) first.
+    return _with_next_action(risks).order_by(F("closed_on").desc(nulls_first=True), "-score", "title", "pk")
+
+
+def portfolio_risks(
+    user, *, likelihood: int | None = None, impact: int | None = None, category: str = ""
+) -> QuerySet[Risk]:
+    """Return the open risks of every partnership the user may read (not closed), highest score first, with their
+    partnership (one query whatever the number of risks)."""
+    risks = Risk.objects.current().filter(partnership__in=partnerships_visible_to(user)).select_related("partnership")
+    if likelihood:
+        risks = risks.filter(likelihood=likelihood)
+    if impact:
+        risks = risks.filter(impact=impact)
+    if category:
+        risks = risks.filter(category=category)
+    return _with_next_action(risks).order_by("-score", "partnership__name", "title", "pk")
+
+
+def risk_heat_map(
+    *, partnership: Partnership | None = None, partnership_ids: Iterable[int] | None = None
+) -> risk_rules.HeatMap:
+    """Return the 5x5 heat map of open risks: of one partnership, or of the given partnerships or (neither
+    given) the whole register, leaving out closed partnerships (one query)."""
+    if partnership is not None:
+        risks = Risk.objects.open().filter(partnership=partnership)
+    else:
+        risks = Risk.objects.current()
+        if partnership_ids is not None:
+            risks = risks.filter(partnership_id__in=list(partnership_ids))
+    counts = risks.values_list("likelihood", "impact").annotate(n=Count("pk")).order_by()
+    return risk_rules.heat_map({(likelihood, impact): n for likelihood, impact, n in counts})
+
+
+def risk_for(partnership: Partnership, pk: int) -> Risk:
+    """Return the partnership's risk ``pk`` or raise Http404 (a risk of another partnership is not found)."""
+    return get_object_or_404(Risk.objects.filter(partnership=partnership), pk=pk)
+
+
+def risk_actions(risk: Risk | None) -> QuerySet[RiskAction]:
+    if risk is None:
+        return RiskAction.objects.none()
+    return risk.actions.order_by("due_date", "pk")
+
+
+def risk_count(partnership: Partnership, category: str = "") -> int:
+    risks = Risk.objects.filter(partnership=partnership)
+    return (risks.filter(category=category) if category else risks).count()
+
+
+def open_risks(partnership_ids: Iterable[int]) -> list[Risk]:
+    """Return the open risks of the given partnerships with their partnership, highest score first (one
+    query): the portfolio report draws its heat map and lists its high risks from the same rows."""
+    return list(
+        Risk.objects.current()
+        .filter(partnership_id__in=list(partnership_ids))
+        .select_related("partnership")
+        .order_by("-score", "partnership__name", "title", "pk")
+    )
 
 
 def partners_of(partnership_ids: list[int]) -> QuerySet[Membership]:

@@ -3,16 +3,18 @@ a form that forgot a rule, the admin or another app still cannot break them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from partnerships import gateway as rules
+from partnerships import risks as risk_rules
 from partnerships.models import (
     ExitRecord,
     GatewayAnswer,
@@ -22,6 +24,9 @@ from partnerships.models import (
     Organisation,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskAction,
+    RiskCategory,
     Status,
 )
 
@@ -39,7 +44,6 @@ DETAIL_FIELDS = (
     "structure_model",
     "statutory_status",
     "lifecycle_stage",
-    "risk",
     "is_outside_body",
     "start_date",
     "review_due_date",
@@ -195,6 +199,10 @@ def partnership_review_recorded(partnership: Partnership, *, completed_on: date,
 
 # --- Gateway ---------------------------------------------------------------------------------------------
 
+INITIAL_RISK_MISSING = (
+    "Record the initial risk assessment in the partnership's risk register (at least one risk) before submitting."
+)
+
 
 def _locked_review(partnership: Partnership, by) -> GatewayReview:
     review = GatewayReview.objects.select_for_update().filter(partnership=partnership).first()
@@ -220,9 +228,12 @@ def gateway_save(
     if not review.is_editable:
         raise ValidationError(f"This gateway is {review.get_status_display().lower()} and cannot be changed.")
     if submit:
-        problems = rules.gateway_problems(answers)
+        problems = {f"{code}-{p.part}": p.message for code, p in rules.gateway_problems(answers).items()}
+        if not locked.risks.exists():
+            # Seed 003: the pre-partnership agreement includes an initial risk assessment, kept in the register.
+            problems.setdefault("initial_risk-evidence", INITIAL_RISK_MISSING)
         if problems:
-            raise ValidationError({f"{code}-{p.part}": p.message for code, p in problems.items()})
+            raise ValidationError(problems)
     existing = {a.question: a for a in review.answers.all()}
     for question in rules.QUESTIONS:
         given = answers.get(question.code, rules.AnswerInput("", ""))
@@ -313,7 +324,8 @@ def exit_save(partnership: Partnership, *, values: Mapping[str, object], by, com
     if locked.status == Status.CLOSED:
         raise ValidationError("This partnership is closed already.")
     if complete:
-        problems = rules.exit_problems(values, locked.statutory_status)
+        exit_risks = locked.risks.filter(category=RiskCategory.EXIT).count()
+        problems = rules.exit_problems(values, locked.statutory_status, exit_risks)
         if problems:
             raise ValidationError(problems)
     record = ExitRecord.objects.select_for_update().filter(partnership=locked).first()
@@ -330,3 +342,92 @@ def exit_save(partnership: Partnership, *, values: Mapping[str, object], by, com
         _as_user(locked, by)
         locked.save(update_fields=["status", "updated_at"])
     return record
+
+
+# --- Risk register ---------------------------------------------------------------------------------------
+
+RISK_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "likelihood",
+    "impact",
+    "owner",
+    "existing_controls",
+    "review_date",
+    "closed_on",
+)
+
+
+@dataclass(frozen=True)
+class RiskActionInput:
+    """One row of a risk's further actions: an existing action, a new one, or one to remove."""
+
+    action_id: int | None
+    description: str
+    due_date: date | None
+    done_on: date | None = None
+    remove: bool = False
+
+
+def _refresh_risk_rating(partnership: Partnership, by) -> None:
+    """Set the partnership's risk rating from the highest score of its open risks (kept in its history)."""
+    highest = Risk.objects.filter(partnership=partnership).open().aggregate(highest=Max("score"))["highest"]
+    rating = risk_rules.rating_for_score(highest)
+    if partnership.risk != rating:
+        partnership.risk = rating
+        _as_user(partnership, by)
+        partnership.save(update_fields=["risk", "updated_at"])
+
+
+def _apply_risk_actions(risk: Risk, actions: Sequence[RiskActionInput], by) -> None:
+    existing = {a.pk: a for a in risk.actions.all()}
+    for row in actions:
+        action = existing.get(row.action_id) if row.action_id else None
+        if row.remove:
+            if action is not None:
+                _as_user(action, by)
+                action.delete()
+            continue
+        action = action or RiskAction(risk=risk)
+        values = {"description": row.description.strip(), "due_date": row.due_date, "done_on": row.done_on}
+        if action.pk and all(getattr(action, k) == v for k, v in values.items()):
+            continue
+        for key, value in values.items():
+            setattr(action, key, value)
+        _save_valid(action, by)
+
+
+@transaction.atomic
+def risk_save(
+    partnership: Partnership,
+    *,
+    values: Mapping[str, object],
+    actions: Sequence[RiskActionInput] = (),
+    by,
+    risk: Risk | None = None,
+) -> Risk:
+    """Record a new risk on the partnership's register, or change ``risk``, with its further actions; the
+    partnership's risk rating follows from its highest open risk.
+
+    Raises ValidationError for a closed partnership, a risk of another partnership, or invalid values (a
+    likelihood or impact outside 1 to 5, a missing title, owner or review date).
+    """
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if locked.status == Status.CLOSED:
+        raise ValidationError("A closed partnership's risk register can be read but no longer changed.")
+    if risk is None:
+        risk = Risk(partnership=locked)
+    else:
+        risk = Risk.objects.select_for_update().get(pk=risk.pk)
+        if risk.partnership_id != locked.pk:
+            raise ValidationError("This risk belongs to another partnership.")
+        risk.partnership = locked  # so the caller reads the rating set below without asking again
+    for key in RISK_FIELDS:
+        if key in values:
+            setattr(risk, key, values[key])
+    _save_valid(risk, by)
+    _apply_risk_actions(risk, actions, by)
+    _refresh_risk_rating(locked, by)
+    risk.refresh_from_db(fields=["score"])
+    return risk

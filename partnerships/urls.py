@@ -15,4 +15,8 @@ urlpatterns = [
     path("partnerships/<int:pk>/gateway/decision/", views.gateway_decide, name="gateway_decide"),
     path("partnerships/<int:pk>/outside-body/", views.outside_body, name="outside_body"),
     path("partnerships/<int:pk>/exit/", views.exit_record, name="exit"),
+    path("partnerships/risks/", views.portfolio_risks, name="portfolio_risks"),
+    path("partnerships/<int:pk>/risks/", views.risk_register, name="risks"),
+    path("partnerships/<int:pk>/risks/new/", views.risk_create, name="risk_create"),
+    path("partnerships/<int:pk>/risks/<int:risk_pk>/", views.risk_edit, name="risk_edit"),
 ]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,7 +24,10 @@ from partnerships.forms import (
     GatewayForm,
     OutsideBodyCheckForm,
     PartnershipForm,
+    RiskFilterForm,
+    RiskForm,
     membership_formset,
+    risk_action_formset,
 )
 from partnerships.models import (
     ExitRecord,
@@ -31,8 +35,11 @@ from partnerships.models import (
     GatewayStatus,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskCategory,
     Status,
 )
+from partnerships.risks import heat_map_alt_text
 
 PAGE_SIZE = 25
 
@@ -96,10 +103,16 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "partnerships.view_partnership")
     partnership = selectors.partnership_for(request.user, pk)
     whole_register = selectors.sees_whole_register(request.user)
+    heat_map = (
+        selectors.risk_heat_map(partnership=partnership) if request.user.has_perm("partnerships.view_risk") else None
+    )
     return render(
         request,
         "partnerships/detail.html",
         {
+            "heat_map": heat_map,
+            "heat_map_text": heat_map_alt_text(heat_map) if heat_map else "",
+            "cell_url": reverse("partnerships:risks", args=[partnership.pk]),
             "partnership": partnership,
             "memberships": selectors.partnership_memberships(partnership),
             "gateway": getattr(partnership, "gateway", None),
@@ -260,6 +273,8 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
             "attention": attention,
             "decision_form": decision_form if can_decide else None,
             "own_submission": can_decide and review.submitted_by_id == request.user.pk,
+            "risks": selectors.partnership_risks(partnership, include_closed=False),
+            "can_add_risk": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
         },
     )
 
@@ -347,4 +362,127 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("partnerships:exit", pk=partnership.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    return render(request, "partnerships/exit.html", {"partnership": partnership, "record": record, "form": form})
+    return render(
+        request,
+        "partnerships/exit.html",
+        {
+            "partnership": partnership,
+            "record": record,
+            "form": form,
+            "exit_risks": selectors.partnership_risks(partnership, category=RiskCategory.EXIT),
+            "can_add_risk": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
+        },
+    )
+
+
+# --- Risk register ---------------------------------------------------------------------------------------
+
+# Where a risk form may send the person back to (never a URL from the request: no open redirect).
+RISK_RETURNS = {"exit": "partnerships:exit", "gateway": "partnerships:gateway"}
+
+
+@login_required
+@require_safe
+def risk_register(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.view_risk")
+    partnership = selectors.partnership_for(request.user, pk)
+    filters = RiskFilterForm(request.GET)
+    chosen = filters.filters()
+    heat_map = selectors.risk_heat_map(partnership=partnership)
+    return render(
+        request,
+        "partnerships/risks.html",
+        {
+            "partnership": partnership,
+            "risks": selectors.partnership_risks(partnership, **chosen),
+            "filters": filters,
+            "chosen": chosen,
+            "heat_map": heat_map,
+            "heat_map_text": heat_map_alt_text(heat_map),
+            "cell_url": reverse("partnerships:risks", args=[partnership.pk]),
+            "can_add": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
+            "can_change": request.user.has_perm("partnerships.change_risk") and not partnership.is_closed,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def portfolio_risks(request: HttpRequest) -> HttpResponse:
+    _require(request, "partnerships.view_risk")
+    filters = RiskFilterForm(request.GET)
+    chosen = filters.filters()
+    page = Paginator(selectors.portfolio_risks(request.user, **chosen), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/portfolio_risks.html",
+        {"page": page, "filters": filters, "chosen": chosen, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+def _risk_form_page(request: HttpRequest, partnership: Partnership, risk: Risk | None) -> HttpResponse:
+    if partnership.is_closed:
+        messages.info(request, "This partnership is closed: its risk register can be read but no longer changed.")
+        return redirect("partnerships:risks", pk=partnership.pk)
+    return_to = request.GET.get("return", "")
+    formset_class = risk_action_formset(extra=1 if risk else 2)
+    instance = risk or Risk(partnership=partnership)
+    if request.method == "POST":
+        form = RiskForm(request.POST, instance=instance)
+        formset = formset_class(request.POST, instance=instance, prefix="actions")
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = services.risk_save(
+                    partnership, values=form.values, actions=formset.action_inputs(), by=request.user, risk=risk
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                rating = saved.partnership.get_risk_display().lower()
+                messages.success(
+                    request,
+                    f"The risk “{saved.title}” is saved (score {saved.score}). "
+                    f"The partnership's risk rating is {rating}.",
+                )
+                if return_to in RISK_RETURNS:
+                    return redirect(RISK_RETURNS[return_to], pk=partnership.pk)
+                return redirect("partnerships:risks", pk=partnership.pk)
+    else:
+        initial = {}
+        category = request.GET.get("category", "")
+        if risk is None and category in RiskCategory.values:
+            initial["category"] = category
+        if risk is None:
+            initial["owner"] = partnership.lead_officer
+        form = RiskForm(instance=instance, initial=initial)
+        formset = formset_class(instance=instance, prefix="actions", queryset=selectors.risk_actions(risk))
+    return render(
+        request,
+        "partnerships/risk_form.html",
+        {
+            "partnership": partnership,
+            "risk": risk,
+            "form": form,
+            "formset": formset,
+            "return_to": return_to if return_to in RISK_RETURNS else "",
+            "history": selectors.risk_history(risk.history.select_related("history_user")) if risk else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "partnerships.add_risk")
+    return _risk_form_page(request, selectors.partnership_for(request.user, pk), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_edit(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    _require(request, "partnerships.change_risk")
+    partnership = selectors.partnership_for(request.user, pk)
+    return _risk_form_page(request, partnership, selectors.risk_for(partnership, risk_pk))

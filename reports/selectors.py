@@ -22,6 +22,8 @@ from assessments.models import ActionItem, ActionStatus, Response, Round
 from assessments.readmodel import InstrumentStructure
 from assessments.selectors import default_structure, instrument_structure
 from config.roles import FACILITATOR, is_manager, user_roles
+from partnerships import risks as risk_rules
+from partnerships import selectors as register_selectors
 from partnerships.models import (
     Continuum,
     ExitRecord,
@@ -229,6 +231,12 @@ class PortfolioReport:
     overdue_reviews: list[Partnership]
     pending_gateways: list[tuple[Partnership, str]]
     exits: list[tuple[Partnership, ExitRecord]]
+    risk_heat_map: risk_rules.HeatMap | None = None
+    high_risks: list = field(default_factory=list)
+
+    @property
+    def risk_heat_map_text(self) -> str:
+        return risk_rules.heat_map_alt_text(self.risk_heat_map) if self.risk_heat_map else ""
 
     @property
     def with_results(self) -> list[PortfolioRow]:
@@ -306,6 +314,7 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
     partnerships = portfolio_partnerships(year)
     rows = portfolio_rows(partnerships, latest_rounds(None, as_of))
     structure = rows_structure(rows)
+    risks = register_selectors.open_risks(p.pk for p in partnerships)
     exits = [
         (p, record)
         for p in partnerships
@@ -330,6 +339,8 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
         overdue_reviews=overdue_reviews(partnerships, today),
         pending_gateways=pending_gateways(partnerships),
         exits=sorted(exits, key=lambda e: (e[1].exit_date, e[0].name)),
+        risk_heat_map=risk_rules.heat_map(Counter((r.likelihood, r.impact) for r in risks)),
+        high_risks=[r for r in risks if risk_rules.rating_for_score(r.score) == risk_rules.HIGH],
     )
 
 

@@ -22,10 +22,14 @@ from config.exports import (
     download_name,
     workbook,
 )
+from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+from partnerships import selectors as register_selectors
 from partnerships.filters import register_filter
 from partnerships.models import Partnership
+from partnerships.risks import heat_map_alt_text
 from partnerships.selectors import partners_of
 from reports import pdf, selectors, services, workbooks
+from reports import waiting as waiting_for
 from results import exporters
 from results import selectors as results_selectors
 from results.views import round_for_viewer
@@ -88,6 +92,13 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_download_portfolio": selectors.can_download_portfolio(request.user),
         "this_year": timezone.localdate().year,
     }
+    if request.user.has_perm("partnerships.view_risk"):
+        heat_map = register_selectors.risk_heat_map(partnership_ids=visible)
+        context |= {
+            "heat_map": heat_map,
+            "heat_map_text": heat_map_alt_text(heat_map),
+            "cell_url": reverse("partnerships:portfolio_risks"),
+        }
     return render(request, "reports/index.html", context)
 
 
@@ -263,3 +274,20 @@ def register_workbook(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
     return as_attachment(response, download_name("partnership register", made_on=register.today, extension="xlsx"))
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: for each of the user's roles, what waits for them, with counts and links."""
+    roles = user_roles(request.user)
+    today = timezone.localdate()
+    waiting = []
+    if MANAGER in roles:
+        waiting.append(("As a manager", waiting_for.manager_waiting(today)))
+    if REGISTER_ADMIN in roles:
+        waiting.append(("As a register administrator", waiting_for.register_administrator_waiting(request.user)))
+    if FACILITATOR in roles:
+        waiting.append(("As a facilitator", waiting_for.facilitator_waiting(request.user, today)))
+    if RESPONDENT in roles:
+        waiting.append(("As a respondent", waiting_for.respondent_waiting(request.user)))
+    return render(request, "home.html", {"roles": roles, "waiting": waiting})

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from assessments import scoring
@@ -33,6 +33,7 @@ from assessments.models import (
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, StatementInfo
 from assessments.selectors import instrument_structure, round_counts
 from config.roles import FACILITATOR, is_manager, user_roles
+from results import comparison
 
 LEVEL_LABELS = dict(Level.choices)
 
@@ -214,6 +215,9 @@ class RoundResults:
     priorities: list[scoring.Priority] = field(default_factory=list)
     by_organisation: list[scoring.GroupAggregate] = field(default_factory=list)
     by_level: list[scoring.GroupAggregate] = field(default_factory=list)
+    # Where partners differ (results.comparison): only groups the breakdowns show.
+    principle_gaps: list[comparison.PrincipleGap] = field(default_factory=list)
+    statement_spreads: list[comparison.StatementSpread] = field(default_factory=list)
     success_distribution: dict[int, int] = field(default_factory=dict)
     success_comments: list[tuple[str, str | None]] = field(default_factory=list)
     respondents: list[RespondentProfile] = field(default_factory=list)
@@ -240,6 +244,16 @@ class RoundResults:
 
     def principle_statements(self, number: int) -> list[StatementRow]:
         return [s for s in self.statements if s.info.principle == number]
+
+    @property
+    def largest_gaps(self) -> list[tuple[comparison.PrincipleGap, PrincipleInfo]]:
+        """The ten largest gaps between a group and the partnership, with their principle."""
+        return [(g, self.structure.principle(g.principle)) for g in self.principle_gaps[:10]]
+
+    @property
+    def spread_rows(self) -> list[tuple[comparison.StatementSpread, StatementInfo]]:
+        infos = {s.id: s for s in self.structure.statements}
+        return [(s, infos[s.statement_id]) for s in self.statement_spreads if s.statement_id in infos]
 
 
 def results_visible(round_: Round, submitted: int) -> bool:
@@ -386,6 +400,12 @@ def compute_round_results(round_: Round, *, with_detail: bool = True, respondent
             grouped, key, settings.PHC_MIN_GROUP_SIZE, bands=bands_by_number, total_bands=structure.total_bands
         )
         setattr(results, f"by_{key}", breakdown)
+    results.principle_gaps = comparison.principle_gaps(
+        {"organisation": results.by_organisation, "level": results.by_level},
+        {n: a.mean for n, a in summary.principles.items()},
+    )
+    if with_detail and results.principle_gaps:
+        results.statement_spreads = comparison.statement_spreads(_group_statement_means(round_, results))
     results.success_distribution = scoring.answer_distribution(
         [r.success for r in profiles if r.success is not None], structure.answer_scale
     )
@@ -400,6 +420,33 @@ def compute_round_results(round_: Round, *, with_detail: bool = True, respondent
         for row in results.principles:
             row.statements = [s for s in results.statements if s.info.principle == row.info.number]
     return results
+
+
+def _group_statement_means(round_: Round, results: RoundResults) -> dict[str, dict[int, dict[str, float]]]:
+    """Return {kind: {statement id: {group: mean answer}}} for the groups the breakdowns show (one query per
+    kind, whatever the number of respondents)."""
+    means: dict[str, dict[int, dict[str, float]]] = {}
+    for kind, groups in (("organisation", results.by_organisation), ("level", results.by_level)):
+        shown = {g.name for g in comparison.comparable_groups(groups)}
+        if len(shown) < 2:
+            continue
+        column = f"response__invitation__{kind}"
+        labels = dict(Level.choices) if kind == "level" else {}
+        rows = (
+            Answer.objects.filter(
+                response__round=round_, response__status=ResponseStatus.SUBMITTED, value__isnull=False
+            )
+            .values("statement_id", column)
+            .annotate(mean=Avg("value"))
+            .order_by()
+        )
+        by_statement: dict[int, dict[str, float]] = defaultdict(dict)
+        for row in rows:
+            name = labels.get(row[column], row[column])
+            if name in shown:
+                by_statement[row["statement_id"]][name] = scoring.one_decimal(row["mean"])
+        means[kind] = dict(by_statement)
+    return means
 
 
 def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[int, str | None]) -> list[StatementRow]:

@@ -24,7 +24,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def round_():
-    return RoundFactory(anonymous=False, title="Health check 2026")
+    from partnerships.tests.factories import MembershipFactory, OrganisationFactory
+
+    round_ = RoundFactory(anonymous=False, title="Health check 2026")
+    for name in ("Council", "Demoshire Police"):
+        MembershipFactory(partnership=round_.partnership, organisation=OrganisationFactory(name=name))
+    return round_
 
 
 @pytest.fixture
@@ -374,6 +379,26 @@ def test_closing_a_round_asks_first(client):
     client.post(f"/rounds/{round_.pk}/state/", {"action": "close"})
     round_.refresh_from_db()
     assert round_.state == "closed"
+    assert round_.risks_reviewed_at is None
+
+
+@pytest.mark.django_db
+def test_closing_a_round_asks_the_facilitator_to_confirm_the_risks_were_reviewed(client):
+    from assessments.tests.factories import RoundFactory
+    from partnerships.tests.factories import RiskFactory
+
+    round_ = RoundFactory()
+    RiskFactory(partnership=round_.partnership, likelihood=4, impact=4)
+    client.force_login(round_.facilitator)
+    confirm = client.get(f"/rounds/{round_.pk}/close/").content.decode()
+    assert "has 1 open risk; its risk rating is" in confirm
+    assert 'name="risks_reviewed"' in confirm
+    assert f'href="/partnerships/{round_.partnership_id}/risks/"' in confirm
+    client.post(f"/rounds/{round_.pk}/state/", {"action": "close", "risks_reviewed": "on"})
+    round_.refresh_from_db()
+    assert round_.state == "closed" and round_.risks_reviewed_at == round_.closed_at
+    detail = client.get(f"/rounds/{round_.pk}/").content.decode()
+    assert "Reviewed with this health check" in detail
 
 
 @pytest.mark.django_db
@@ -389,3 +414,32 @@ def test_round_list_counts_and_pages(client):
     assert 'aria-label="Pages of rounds"' in page_one
     both = page_one + client.get("/rounds/?page=2").content.decode()
     assert len(re.findall(r'data-label="(Invited|Submitted)">3</td>', both)) == 2  # first round: 3 invited, 3 submitted
+
+
+def test_an_invitation_names_a_partner_organisation_or_other(facilitator_client, round_):
+    url = reverse("assessments:invitation_add", args=[round_.pk])
+    page = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round_.pk])))
+    assert '<option value="Demoshire Police">' in page and '<option value="Other">' in page
+    typed = {"name": "Pat", "email": "pat@example.org", "organisation": "Police", "level": "board"}
+    assert "Choose one of the partner organisations, or Other." in page_text(facilitator_client.post(url, typed))
+    assert not Invitation.objects.exists()
+    assert facilitator_client.post(url, typed | {"organisation": "Other"}).status_code == 302
+    text = "Ann,ann@example.org,demoshire  police,board\nBo,bo@example.org,Police,board\n"
+    preview = page_text(
+        facilitator_client.post(reverse("assessments:invitations_import", args=[round_.pk]), {"csv_text": text})
+    )
+    assert "organisation “Police” is not a partner of this partnership" in preview
+    facilitator_client.post(reverse("assessments:invitations_import_confirm", args=[round_.pk]), {"text": text})
+    assert Invitation.objects.get(email="ann@example.org").organisation == "Demoshire Police"
+
+
+def test_the_invitations_page_names_groups_too_small_to_compare_before_sending(facilitator_client, round_):
+    for n in range(2):
+        InvitationFactory(round=round_, organisation="Demoshire Police", level="front_line", email=f"p{n}@x.org")
+    for n in range(3):
+        InvitationFactory(round=round_, organisation="Council", level="front_line", email=f"c{n}@x.org")
+    page = page_text(facilitator_client.get(reverse("assessments:invitations", args=[round_.pk])))
+    assert "Groups too small to compare" in page
+    assert "Demoshire Police: 2 invited; invite at least 3 to compare their views (1 more)." in page
+    warning = page[page.index("Groups too small") : page.index("</ul>", page.index("Groups too small"))]
+    assert "Council: 3" not in warning and "Front-line staff" not in warning, warning

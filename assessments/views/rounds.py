@@ -163,7 +163,7 @@ def round_state(request: HttpRequest, pk: int) -> HttpResponse:
             services.round_open(round_)
             messages.success(request, "The round is open: respondents' links now work.")
         else:
-            services.round_close(round_)
+            services.round_close(round_, risks_reviewed=form.cleaned_data["risks_reviewed"])
             messages.success(request, "The round is closed: it takes no more answers.")
     except services.ServiceError as exc:
         messages.error(request, exc.message)
@@ -177,7 +177,16 @@ def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.state != RoundState.OPEN:
         messages.info(request, "Only an open round can be closed.")
         return redirect(round_)
-    return render(request, "assessments/rounds/close.html", {"round": round_, "counts": selectors.round_counts(round_)})
+    return render(
+        request,
+        "assessments/rounds/close.html",
+        {
+            "round": round_,
+            "counts": selectors.round_counts(round_),
+            "form": RoundStateForm(initial={"action": "close"}),
+            "open_risks": round_.partnership.risks.open().count(),
+        },
+    )
 
 
 @login_required
@@ -210,10 +219,14 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _invitations_page(request: HttpRequest, round_: Round, status: int = 200, **forms) -> HttpResponse:
     counts = selectors.round_counts(round_)
+    partner_names = selectors.partner_organisation_names(round_)
     context = {
         "round": round_,
         "counts": counts,
-        "add_form": forms.get("add_form") or InvitationForm(round_=round_),
+        "add_form": forms.get("add_form") or InvitationForm(round_=round_, partner_names=partner_names),
+        "small_groups": selectors.invitations_below_minimum(round_),
+        "min_group_size": settings.PHC_MIN_GROUP_SIZE,
+        "partner_names": partner_names,
         "import_form": forms.get("import_form") or InvitationImportForm(),
         "emails_form": forms.get("emails_form")
         or RoundEmailsForm(
@@ -248,7 +261,7 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request, pk, "assessments.add_invitation")
-    form = InvitationForm(request.POST, round_=round_)
+    form = InvitationForm(request.POST, round_=round_, partner_names=selectors.partner_organisation_names(round_))
     if form.is_valid():
         try:
             invitation, _token = services.invitation_create(round_, form.row())
@@ -266,7 +279,10 @@ def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _preview(round_: Round, text: str):
     return parse_invitations_csv(
-        text, existing_emails=selectors.round_emails_existing(round_), allowed_levels=round_.levels
+        text,
+        existing_emails=selectors.round_emails_existing(round_),
+        allowed_levels=round_.levels,
+        partner_names=selectors.partner_organisation_names(round_),
     )
 
 

@@ -23,6 +23,8 @@ from partnerships.models import (
     Organisation,
     OutsideBodyCheck,
     Partnership,
+    Risk,
+    RiskAction,
     Sector,
 )
 
@@ -126,6 +128,28 @@ class ExitRecordFactory(factory.django.DjangoModelFactory):
 
     partnership = factory.SubFactory(PartnershipFactory)
     reason = "Objectives met."
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    category = "delivery"
+    likelihood = 3
+    impact = 3
+    owner = "Alex Lead"
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+
+
+class RiskActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskAction
+
+    risk = factory.SubFactory(RiskFactory)
+    description = "Agree a joint plan"
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
 
 
 def restore_roles() -> None:

@@ -15,6 +15,7 @@ from partnerships.models import (
     LifecycleStage,
     Organisation,
     Partnership,
+    Risk,
     Sector,
     Status,
     StructureModel,
@@ -50,6 +51,15 @@ def test_seed_demo_builds_a_varied_register_once():
     assert closed.count() == 2 and all(p.exit_record.is_complete for p in closed)
     assert partnerships.filter(is_outside_body=True, outside_body_check__isnull=False).exists()
     assert partnerships.get(reference="DDC-P-001").history.first().history_user.username == "officer"
+    # Most partnerships have realistic risks, and each one's rating is the one its highest open risk gives it.
+    with_risks = partnerships.filter(risks__isnull=False).distinct()
+    assert with_risks.count() >= 25
+    assert set(partnerships.values_list("risk", flat=True)) == {"low", "medium", "high", "not_assessed"}
+    for spec in PARTNERSHIPS:
+        partnership = partnerships.get(reference=spec.reference)
+        assert partnership.risk == (spec.risk if partnership.risks.exists() else "not_assessed"), spec.reference
+    assert Risk.objects.filter(category="exit").count() == 4  # two exiting, two closed
+    assert Risk.objects.filter(closed_on__isnull=False).exists()
 
     out = io.StringIO()
     call_command("seed_demo", stdout=out)

@@ -122,6 +122,21 @@ def test_exit_needs_every_section_and_advice_for_statutory_or_contractual():
     assert "reason" in rules.exit_problems({**values, "reason": " "}, "non_statutory")
 
 
+def test_exit_needs_its_risk_analysis_of_withdrawal_in_the_risk_register():
+    values = {
+        "exit_date": date(2026, 1, 1),
+        "reason": "Done",
+        "objectives_met": "yes",
+        "achievements": "A",
+        "lessons_learned": "L",
+        "handover_and_continuity": "H",
+    }
+    assert rules.exit_problems(values, "non_statutory", withdrawal_risk_count=0) == {
+        "withdrawal_risks": rules.WITHDRAWAL_RISKS_MISSING
+    }
+    assert rules.exit_problems(values, "non_statutory", withdrawal_risk_count=2) == {}
+
+
 def test_review_state():
     today = date(2026, 3, 1)
     assert rules.review_state("active", today - timedelta(days=1), today, 60) == "overdue"

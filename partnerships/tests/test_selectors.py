@@ -99,12 +99,13 @@ def test_history_shows_who_changed_what_across_the_record(officer, manager):
             "structure_model": "informal",
             "statutory_status": "non_statutory",
             "lifecycle_stage": "forming",
-            "risk": "medium",
         },
         partners=[services.PartnerInput(organisation=police, role="Member")],
         by=officer,
     )
-    services.partnership_update(partnership, details={"risk": "high"}, partners=[], by=officer)
+    risk_values = {"title": "Funding", "category": "financial", "owner": "Sam", "review_date": date(2030, 1, 1)}
+    risk = services.risk_save(partnership, values=risk_values | {"likelihood": 3, "impact": 3}, by=officer)
+    services.risk_save(partnership, values=risk_values | {"likelihood": 4, "impact": 4}, risk=risk, by=officer)
     answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
     review = services.gateway_save(partnership, answers=answers, by=officer, submit=True)
     services.gateway_approve(review, by=manager)
@@ -115,8 +116,9 @@ def test_history_shows_who_changed_what_across_the_record(officer, manager):
     assert ("Priya Shah", "Partner added: Demo Police") in described
     assert ("Priya Shah", "Gateway submitted for approval") in described
     assert ("Helen Marsh", "Gateway approved") in described
-    risk_change = next(e for e in history if any(c.field == "Risk rating" for c in e.changes))
-    assert [(c.old, c.new) for c in risk_change.changes if c.field == "Risk rating"] == [("Medium", "High")]
+    rating_changes = [(c.old, c.new) for e in history if not e.created for c in e.changes if c.field == "Risk rating"]
+    assert rating_changes == [("Medium", "High"), ("Not assessed", "Medium")]  # newest first
+    assert ("Priya Shah", "Risk changed: Funding") in described
     activation = next(e for e in history if e.who == "Helen Marsh" and e.what == "Partnership details changed")
     assert ("Status", "Proposed", "Active") in [(c.field, c.old, c.new) for c in activation.changes]
     answers_entry = next(e for e in history if e.what == "Gateway answers saved")

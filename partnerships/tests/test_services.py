@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships import services
-from partnerships.models import ExitRecord, GatewayStatus, Organisation, Partnership, Status
-from partnerships.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
+from partnerships.models import ExitRecord, GatewayReview, GatewayStatus, Organisation, Partnership, Status
+from partnerships.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,17 @@ def complete_answers() -> dict[str, rules.AnswerInput]:
 
 
 def submitted_gateway(partnership, officer):
+    if not partnership.risks.exists():
+        RiskFactory(partnership=partnership)  # the initial risk assessment
     return services.gateway_save(partnership, answers=complete_answers(), by=officer, submit=True)
+
+
+def test_a_gateway_cannot_be_submitted_without_an_initial_risk_assessment(officer):
+    partnership = PartnershipFactory()
+    with pytest.raises(ValidationError) as caught:
+        services.gateway_save(partnership, answers=complete_answers(), by=officer, submit=True)
+    assert caught.value.message_dict == {"initial_risk-evidence": [services.INITIAL_RISK_MISSING]}
+    assert not GatewayReview.objects.filter(partnership=partnership, status=GatewayStatus.SUBMITTED).exists()
 
 
 def test_create_records_a_proposed_partnership_with_existing_and_new_partners(officer):
@@ -198,6 +208,10 @@ def test_exit_draft_marks_an_active_partnership_exiting(officer):
 
 def test_completing_the_exit_closes_the_partnership(officer):
     partnership = PartnershipFactory(active=True)
+    with pytest.raises(ValidationError) as caught:
+        services.exit_save(partnership, values=EXIT, by=officer, complete=True)
+    assert caught.value.message_dict == {"withdrawal_risks": [rules.WITHDRAWAL_RISKS_MISSING]}
+    RiskFactory(partnership=partnership, category="exit", title="Residents lose the service")
     record = services.exit_save(partnership, values=EXIT, by=officer, complete=True)
     partnership.refresh_from_db()
     assert partnership.status == Status.CLOSED
@@ -209,6 +223,7 @@ def test_completing_the_exit_closes_the_partnership(officer):
 @pytest.mark.parametrize("statutory_status", ["statutory", "contractual"])
 def test_statutory_or_contractual_exit_needs_legal_and_financial_advice(officer, statutory_status):
     partnership = PartnershipFactory(active=True, statutory_status=statutory_status)
+    RiskFactory(partnership=partnership, category="exit")
     with pytest.raises(ValidationError) as caught:
         services.exit_save(partnership, values=EXIT, by=officer, complete=True)
     assert {"legal_advice_taken", "financial_advice_taken"} <= set(caught.value.message_dict)

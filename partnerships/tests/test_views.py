@@ -18,6 +18,7 @@ from partnerships.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
+    RiskFactory,
     make_round,
     round_models,
 )
@@ -42,6 +43,7 @@ def submitted(partnership, by):
     from partnerships import services
 
     answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
+    RiskFactory(partnership=partnership)  # the initial risk assessment
     return services.gateway_save(partnership, answers=answers, by=by, submit=True)
 
 
@@ -508,6 +510,7 @@ def test_closed_partnership_is_readable_but_not_editable(officer, as_user):
     from partnerships import services
 
     partnership = PartnershipFactory(active=True, name="Finished Partnership")
+    RiskFactory(partnership=partnership, category="exit", title="Nobody runs the helpline")
     services.exit_save(
         partnership,
         by=officer,
@@ -564,6 +567,11 @@ def test_gateway_draft_submit_and_approval(officer, manager, as_user):
     assert 'id="id_rationale-answer_error"' in page and "Kept evidence" in page
     assert partnership.gateway.status == GatewayStatus.DRAFT
 
+    response = office.post(url, gateway_post())
+    assert response.status_code == 200 and "No risks are recorded yet." in response.content.decode()
+    assert "Record the initial risk assessment in the partnership&#x27;s risk register" in response.content.decode()
+    assert f'href="/partnerships/{partnership.pk}/risks/new/?return=gateway"' in response.content.decode()
+    RiskFactory(partnership=partnership, title="Partner withdraws funding")
     assert office.post(url, gateway_post()).status_code == 302
     partnership.refresh_from_db()
     assert partnership.gateway.status == GatewayStatus.SUBMITTED and partnership.status == Status.PROPOSED
@@ -700,6 +708,7 @@ EXIT_POST = {
 
 def test_exit_of_a_statutory_partnership_needs_advice(officer, as_user):
     partnership = PartnershipFactory(active=True, statutory_status="statutory")
+    RiskFactory(partnership=partnership, category="exit")
     client = as_user(officer)
     url = f"/partnerships/{partnership.pk}/exit/"
     assert "must be taken before the decision" in client.get(url).content.decode()
@@ -734,6 +743,12 @@ def test_exit_draft_and_completion_of_a_non_statutory_partnership(officer, as_us
     assert partnership.status == Status.EXITING
     response = client.post(url, {"reason": "Funding ends", "action": "complete"})
     assert response.status_code == 200 and "Record the lessons learned." in response.content.decode()
+    page = client.post(url, {**EXIT_POST, "action": "complete"}).content.decode()
+    assert "No risks of withdrawal are recorded yet" in page
+    assert "Record the risks of withdrawal in the partnership&#x27;s risk register" in page
+    assert f'href="/partnerships/{partnership.pk}/risks/new/?category=exit&amp;return=exit"' in page
+    RiskFactory(partnership=partnership, category="exit", title="Residents lose the helpline")
+    assert "Residents lose the helpline" in client.get(url).content.decode()
     assert client.post(url, {**EXIT_POST, "action": "complete"}).status_code == 302
     partnership.refresh_from_db()
     assert partnership.status == Status.CLOSED
@@ -742,10 +757,12 @@ def test_exit_draft_and_completion_of_a_non_statutory_partnership(officer, as_us
 def test_detail_shows_history_with_who_and_what(officer, manager, as_user):
     partnership = PartnershipFactory(name="Tracked")
     member = MembershipFactory(partnership=partnership)
-    as_user(officer).post(f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], risk="high"))
+    as_user(officer).post(
+        f"/partnerships/{partnership.pk}/edit/", edit_data(partnership, [member], lead_officer="Jo New")
+    )
     page = as_user(manager).get(f"/partnerships/{partnership.pk}/").content.decode()
     assert "History" in page and "Priya Shah" in page and "Partnership details changed" in page
-    assert "Risk rating:" in page and "Medium" in page and "High" in page
+    assert "Lead officer:" in page and "Jo New" in page
 
 
 def test_register_sorts_by_review_date_with_undated_rows_last_either_way(officer, as_user):

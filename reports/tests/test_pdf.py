@@ -12,6 +12,7 @@ from assessments.models import ActionItem, ActionStatus, Principle
 from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership
 from partnerships.models import Membership, Organisation, Status
 from partnerships.services import exit_save
+from partnerships.tests.factories import RiskFactory
 from reports import pdf, selectors
 from reports.tests.factories import html_instead_of_pdf, pdf_text, words
 
@@ -112,6 +113,7 @@ def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_an
     add_responses(make_round(partnership=weak, closes_on=date(year, 5, 1)), [answers(10, 11, 15, 15, 15, 15)] * 3)
     partnership(name="Gamma Proposed Hub", status=Status.PROPOSED, review_due_date=None)
     leaving = partnership(name="Delta Closing Trust", review_due_date=date(year, 1, 1))
+    RiskFactory(partnership=leaving, category="exit", title="Hub users lose support")
     exit_save(
         leaving,
         values={
@@ -141,7 +143,7 @@ def test_portfolio_report_lists_every_partnership_with_weak_principles_marked_an
     assert "Appendix: the method and our decisions" in reader.pages[0].extract_text()
     last_page = len(reader.pages)
     numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", reader.pages[0].extract_text(), re.M)]
-    assert len(numbers) == 7 and numbers == sorted(numbers)
+    assert len(numbers) == 8 and numbers == sorted(numbers)
     assert numbers[0] == 2 and numbers[-1] <= last_page  # "At a glance" follows the cover; the appendix is last
     assert f"Page 2 of {last_page}" in reader.pages[1].extract_text()
 
@@ -165,3 +167,17 @@ def test_the_same_report_is_not_laid_out_twice(monkeypatch):
     p.save()
     pdf.partnership_report_pdf(selectors.partnership_report(p, 2025))
     assert len(calls) == 2
+
+
+def test_the_annual_report_shows_where_partners_differ(monkeypatch):
+    html_instead_of_pdf(monkeypatch)
+    round_ = make_round(anonymous=False)
+    add_responses(
+        round_,
+        [answers(22, 20, 20, 20, 20, 20)] * 3 + [answers(10, 18, 20, 20, 20, 20)] * 3,
+        organisations=["Demoshire Police"] * 3 + ["Demo District Council"] * 3,
+    )
+    report = selectors.partnership_report(round_.partnership, round_.closes_on.year, viewer=round_.facilitator)
+    text = words(pdf.partnership_report_pdf(report))
+    assert "Where partners differ" in text and "Demoshire Police (organisation)" in text
+    assert "+6.0" in text and "-6.0" in text

@@ -14,6 +14,7 @@ from assessments.scoring import ScenarioRules
 from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership, uniform
 from partnerships.models import GatewayReview, GatewayStatus, Status
 from partnerships.services import exit_save
+from partnerships.tests.factories import RiskFactory
 from reports import pdf, selectors
 from results import selectors as results
 
@@ -30,6 +31,7 @@ EXIT_VALUES = {
 
 
 def close(p, on: date) -> None:
+    RiskFactory(partnership=p, category="exit")
     exit_save(p, values={**EXIT_VALUES, "exit_date": on}, by=UserFactory(roles=["Manager"]), complete=True)
 
 
@@ -95,6 +97,7 @@ def _make_scored_partnerships(count: int) -> None:
             p.save()
             GatewayReview.objects.create(partnership=p)
         if i % 5 == 2:
+            RiskFactory(partnership=p, category="exit")
             exit_save(p, values={**EXIT_VALUES, "exit_date": date(2025, 8, 1)}, by=manager, complete=True)
 
 

@@ -31,7 +31,7 @@ from partnerships.models import (
     Membership,
     Organisation,
     Partnership,
-    Risk,
+    RiskRating,
     Sector,
     StatutoryStatus,
     StructureModel,
@@ -127,7 +127,7 @@ class Command(BaseCommand):
                         statutory_status=rng.choice(StatutoryStatus.values),
                         lifecycle_stage=rng.choice(LifecycleStage.values),
                         status="active",
-                        risk=rng.choice(Risk.values),
+                        risk=rng.choice(RiskRating.values),
                         start_date=date(today.year - years - 1, 4, 1),
                         review_due_date=today + timedelta(days=rng.randint(-90, 365)),
                     )

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_round_closed_at_for_closed_rounds'),
+        ('assessments', '0006_invitation_organisation_is_a_partner'),
     ]
 
     operations = [
