@@ -44,7 +44,9 @@ class AccessibilityLedger:
 def page(browser, request) -> Iterator:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: the test machine may be shared and busy, and a slow page is not what these tests look for.
+    page.set_default_timeout(45_000)
+    page.set_default_navigation_timeout(45_000)
     ledger = AccessibilityLedger()
     page.on("load", lambda p: ledger.loaded.append(_path(p.url)))
     page.phc_ledger = ledger

@@ -17,9 +17,13 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.utils import timezone
 
+from assessments import unlinking
 from assessments.instruments import default_instrument
+from assessments.mailboxes import mailbox_key
 from assessments.models import (
     Answer,
     Invitation,
@@ -180,7 +184,7 @@ def create_demo(users: dict, stdout) -> None:
     stdout.write(f"Assessment rounds: {created} demo rounds created.")
     link_invitation = (
         Invitation.objects.live()
-        .filter(round=open_round[0], response__isnull=True, user__isnull=True)
+        .filter(round=open_round[0], response__isnull=True, submitted_on__isnull=True, user__isnull=True)
         .order_by("id")
         .first()
     )
@@ -296,7 +300,7 @@ def _build_response(
 def _invitations(round_: Round, people: Sequence[dict], invited_at: datetime.datetime) -> list[Invitation]:
     invitations = []
     for person in people:
-        invitation = Invitation(round=round_, invited_at=invited_at, **person)
+        invitation = Invitation(round=round_, invited_at=invited_at, mailbox=mailbox_key(person["email"]), **person)
         issue_token(invitation)
         invitations.append(invitation)
     return Invitation.objects.bulk_create(invitations)
@@ -363,6 +367,8 @@ def _create_closed_round(
     for answer in answers:
         answer.response_id = answer.response.pk
     Answer.objects.bulk_create(answers)
+    # Written as linked rows first (quick to build), then stored as the services store them.
+    unlinking.unlink_submitted(django_apps, [round_.pk], min_group_size=settings.PHC_MIN_GROUP_SIZE)
     return round_
 
 
@@ -424,4 +430,5 @@ def _open_round(partnership, instrument, facilitator, respondent, statements, to
     for answer in answers:
         answer.response_id = answer.response.pk
     Answer.objects.bulk_create(answers)
+    unlinking.unlink_submitted(django_apps, [round_.pk], min_group_size=settings.PHC_MIN_GROUP_SIZE)
     return round_, True

@@ -16,11 +16,19 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
+from assessments.mailboxes import mailbox_key
 from assessments.models import Instrument, Invitation, Level, Round, RoundState
 from assessments.partners import match_organisation
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, ScaleOption, StatementInfo
 from assessments.scoring import OTHER_GROUP
-from assessments.services import COMMENT_MAX_LENGTH, ROUND_FIELDS, AnswerInput, InvitationRow
+from assessments.services import (
+    COMMENT_MAX_LENGTH,
+    FACILITATOR_REFUSED,
+    ROUND_FIELDS,
+    AnswerInput,
+    InvitationRow,
+    mailbox_problem,
+)
 from config.forms import DateField, DateInput, GovukErrorsMixin
 from config.roles import FACILITATOR
 from outbox.addresses import validate_deliverable_email
@@ -54,8 +62,8 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
         }
         help_texts = {
             "anonymous": (
-                "Anonymous: no screen, export or report links an answer to a person. Named: the facilitator "
-                "sees each person's answers. A round cannot become named once anyone has answered."
+                "Anonymous: once submitted, an answer cannot be traced back to the person who gave it, not even "
+                "in the database. Named: the facilitator sees each person's answers. Fixed when the round opens."
             ),
         }
         widgets = {
@@ -86,8 +94,9 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
         instrument_field = cast(forms.ModelChoiceField, self.fields["instrument"])
         instrument_field.queryset = Instrument.objects.order_by("slug", "-version")
         if self.instance.pk and self.instance.state != RoundState.DRAFT:
-            # Answers already given belong to this partnership and instrument.
-            for name in ("partnership", "instrument"):
+            # Answers already given belong to this partnership and instrument, and were given under the
+            # round's promise of anonymity (or not): none of these may change.
+            for name in ("partnership", "instrument", "anonymous"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Fixed once the round has opened."
 
@@ -97,9 +106,6 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The close date cannot be before the open date.")
-        instance = self.instance
-        if instance.pk and instance.anonymous and cleaned.get("anonymous") is False and instance.responses.exists():
-            self.add_error("anonymous", "This round cannot become named: people have already answered it anonymously.")
         return cleaned
 
 
@@ -182,8 +188,9 @@ class InvitationForm(GovukErrorsMixin, forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
-        if Invitation.objects.filter(round=self.round, email__iexact=email).exists():
-            raise ValidationError(f"{email} is already invited to this round.")
+        problem = mailbox_problem(self.round, email)
+        if problem:
+            raise ValidationError(problem)
         return email
 
     def row(self) -> InvitationRow:
@@ -215,15 +222,19 @@ def parse_invitations_csv(  # noqa: C901
     allowed_levels: Sequence[str] = (),
     partner_names: Sequence[str] | None = None,
     max_rows: int = MAX_IMPORT_ROWS,
+    refused_email: str = "",
 ) -> CsvPreview:
     """Return the good rows and the bad ones (with line numbers and every reason) of a CSV of respondents.
 
     Columns: name, email, organisation, level, in that order or in any order under a header row. Level takes
     the labels or values of ``Level`` in any case; ``allowed_levels`` (the round's levels) narrows it.
     Blank lines are skipped. Nothing is saved here. With ``partner_names``, the organisation must name one of
-    them (any case) or "Other", and is stored as the register spells it.
+    them (any case) or "Other", and is stored as the register spells it. Two addresses of one mailbox
+    (``assessments.mailboxes``) count as one person; ``refused_email`` (an anonymous round's facilitator) may not
+    be invited.
     """
-    existing = {e.lower() for e in existing_emails}
+    existing = {mailbox_key(e) for e in existing_emails}
+    refused = mailbox_key(refused_email) if refused_email else None
     preview = CsvPreview()
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     columns = list(CSV_COLUMNS)
@@ -264,11 +275,16 @@ def parse_invitations_csv(  # noqa: C901
             except ValidationError:
                 reasons.append(f"“{email}” is not a valid email address")
             else:
-                key = email.lower()
+                key = mailbox_key(email)
                 if key in seen:
-                    reasons.append(f"{email} appears more than once in the file (first on line {seen[key]})")
+                    reasons.append(
+                        f"{email} appears more than once in the file (first on line {seen[key]}), counting "
+                        "capitals, dots and +tags as the same mailbox"
+                    )
                 elif key in existing:
-                    reasons.append(f"{email} is already invited to this round")
+                    reasons.append(f"{email} is already invited to this round (the same mailbox)")
+                elif key == refused:
+                    reasons.append(f"{email} is the facilitator's own address: {FACILITATOR_REFUSED}")
                 seen.setdefault(key, line)
         if not organisation:
             reasons.append("organisation is missing")

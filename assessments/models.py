@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from assessments.mailboxes import mailbox_key
 from assessments.readmodel import SCALE_LIMIT
 
 # ---------------------------------------------------------------------------------------------------------
@@ -295,12 +296,16 @@ class Invitation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
     )
+    # The address folded to the mailbox it delivers to (see ``assessments.mailboxes``): one person, one invitation.
+    mailbox = models.CharField(max_length=254)
     token_salt = models.CharField(max_length=32, help_text="Random; the token is derived from it and the secret key.")
     token_hash = models.CharField(max_length=64, unique=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(default=0)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The day only: in an anonymous round a finer time would line up with the unlinked response.
+    submitted_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InvitationQuerySet.as_manager()
@@ -309,10 +314,27 @@ class Invitation(models.Model):
         ordering = ["round", "name"]
         constraints = [
             models.UniqueConstraint(fields=["round", "email"], name="invitation_unique_email_in_round"),
+            models.UniqueConstraint(
+                fields=["round", "mailbox"],
+                name="invitation_unique_mailbox_in_round",
+                violation_error_message="This mailbox is already invited to this round.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or not self.mailbox or (update_fields is not None and "email" in update_fields):
+            self.mailbox = mailbox_key(self.email)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "mailbox"}
+        super().save(*args, **kwargs)
+
+    @property
+    def has_submitted(self) -> bool:
+        return self.submitted_on is not None
 
 
 class ResponseStatus(models.TextChoices):
@@ -329,9 +351,16 @@ class ResponseQuerySet(models.QuerySet["Response"]):
 
 
 class Response(models.Model):
-    """One respondent's rapid partnership profile. Read-only once submitted (unless reopened)."""
+    """One respondent's rapid partnership profile. Read-only once submitted (a named round may reopen it).
 
-    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
+    In an anonymous round the submitted response is unlinked (``assessments.unlinking``): a new row with no
+    invitation, no timestamp and a random id, holding its answers in ``answer_values`` and ``answer_comments``;
+    the draft it came from and the draft's answer rows are deleted.
+    """
+
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="response"
+    )
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS)
     # Relative significance of each principle in order, on the instrument's scale (None until answered). How
@@ -343,8 +372,12 @@ class Response(models.Model):
     # never re-add every answer.
     principle_scores = ArrayField(models.PositiveSmallIntegerField(), null=True, blank=True)
     total = models.PositiveSmallIntegerField(null=True, blank=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Every answer and comment in statement order (36 on the PAT), copied here on submit: results read only these.
+    answer_values = ArrayField(models.PositiveSmallIntegerField(null=True), default=list, blank=True)
+    answer_comments = ArrayField(models.TextField(blank=True), default=list, blank=True)
+    # Empty on an unlinked (anonymous, submitted) response: its times would line up with the invitation's.
+    started_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
@@ -354,7 +387,18 @@ class Response(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="response_submitted_has_scores",
-                condition=~Q(status="submitted") | (Q(submitted_at__isnull=False) & Q(total__isnull=False)),
+                condition=~Q(status="submitted")
+                | ((Q(submitted_at__isnull=False) | Q(invitation__isnull=True)) & Q(total__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="response_unlinked_is_submitted_and_undated",
+                condition=Q(invitation__isnull=False)
+                | (
+                    Q(status="submitted")
+                    & Q(started_at__isnull=True)
+                    & Q(updated_at__isnull=True)
+                    & Q(submitted_at__isnull=True)
+                ),
             ),
             # Which values are on the scale is the instrument's (checked by the services); any scale stays in these.
             models.CheckConstraint(
@@ -370,6 +414,43 @@ class Response(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ResponseStatus.SUBMITTED
+
+
+class GroupDimension(models.TextChoices):
+    ORGANISATION = "organisation", "Organisation"
+    LEVEL = "level", "Level"
+
+
+class GroupTally(models.Model):
+    """An anonymous round's count and score sums of one organisation or level (its responses carry neither).
+
+    While the round is open there is one row per group, added to in the submitting transaction. When it
+    closes the rows are replaced by the breakdown as shown (small groups merged into "Other", withheld groups
+    without sums, ``final`` set), so that afterwards the database holds no more than the results page shows.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="group_tallies")
+    dimension = models.CharField(max_length=20, choices=GroupDimension.choices)
+    name = models.CharField(max_length=200)
+    respondents = models.PositiveIntegerField()
+    # One sum per principle, in order: how many is the instrument's.
+    principle_sums = ArrayField(models.PositiveIntegerField(), null=True, blank=True)
+    total_sum = models.PositiveIntegerField(null=True, blank=True)
+    withheld = models.BooleanField(default=False)
+    final = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["round", "dimension", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "dimension", "name"], name="grouptally_unique_group"),
+            models.CheckConstraint(
+                name="grouptally_sums_unless_withheld",
+                condition=Q(withheld=True) | (Q(principle_sums__isnull=False) & Q(total_sum__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_dimension_display()} {self.name}: {self.respondents}"
 
 
 class Answer(models.Model):

@@ -615,45 +615,107 @@ def group_breakdown(
     """
     if key not in ("organisation", "level"):
         raise ValueError(f"Cannot break down by {key!r}.")
-    labels = [getattr(r, key) for r in respondents]
-    assigned = suppress_small_groups(labels, min_group_size)
+    sums = group_sums([(getattr(r, key), r.principle_scores) for r in respondents])
+    return [group_aggregate(group, bands, total_bands) for group in breakdown_from_sums(sums.values(), min_group_size)]
 
-    members: dict[str, list[RespondentScores]] = {}
-    other: list[RespondentScores] = []
-    for respondent, name in zip(respondents, assigned, strict=True):
-        if name is None or name == OTHER_GROUP:
-            other.append(respondent)
+
+@dataclass(frozen=True)
+class GroupSums:
+    """A group's size and the sums of its members' principle scores and totals: all a breakdown needs.
+
+    ``principle_sums`` and ``total_sum`` are None for a withheld group."""
+
+    name: str | None
+    n: int
+    principle_sums: tuple[int, ...] | None
+    total_sum: int | None
+    withheld: bool = False
+
+
+def group_sums(members: Iterable[tuple[str | None, Sequence[int]]]) -> dict[str | None, GroupSums]:
+    """Return {group name: GroupSums} from (group name, principle scores) pairs, in first-seen order."""
+    groups: dict[str | None, GroupSums] = {}
+    for name, scores in members:
+        groups[name] = add_to_group(groups.get(name), name, scores)
+    return groups
+
+
+def add_to_group(group: GroupSums | None, name: str | None, scores: Sequence[int]) -> GroupSums:
+    """Return ``group`` (None: a new group called ``name``) with one more member of these principle scores."""
+    if not scores or any(score is None for score in scores):
+        raise ValueError("A group member needs a score for every principle.")
+    if group is None:
+        return GroupSums(name, 1, tuple(scores), sum(scores))
+    if group.principle_sums is None or group.total_sum is None:
+        raise ValueError(f"Group {name!r} is withheld: its sums are gone.")
+    sums = tuple(a + b for a, b in zip(group.principle_sums, scores, strict=True))
+    return GroupSums(name, group.n + 1, sums, group.total_sum + sum(scores))
+
+
+def breakdown_from_sums(groups: Iterable[GroupSums], min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> list[GroupSums]:
+    """Return the groups a breakdown shows: those of at least ``min_group_size`` sorted by name, then "Other".
+
+    Smaller groups (and a group without a name) are merged into "Other"; if "Other" is still too small it is
+    withheld (its n, no sums), and so is the smallest shown group (complementary suppression).
+    """
+    if min_group_size < 1:
+        raise ValueError("The minimum group size must be at least 1.")
+    members: dict[str, GroupSums] = {}
+    pooled: list[GroupSums] = []
+    for group in groups:
+        if group.name is None or group.name == OTHER_GROUP or group.n < min_group_size:
+            pooled.append(group)
         else:
-            members.setdefault(name, []).append(respondent)
-
-    other_withheld = bool(other) and len(other) < min_group_size
+            members[group.name] = group
+    other: GroupSums | None = None
+    for group in pooled:
+        if other is None:
+            other = GroupSums(OTHER_GROUP, group.n, group.principle_sums, group.total_sum)
+        else:
+            sums = (
+                tuple(a + b for a, b in zip(other.principle_sums, group.principle_sums, strict=True))
+                if other.principle_sums is not None and group.principle_sums is not None
+                else None
+            )
+            total = (
+                other.total_sum + group.total_sum
+                if other.total_sum is not None and group.total_sum is not None
+                else None
+            )
+            other = GroupSums(OTHER_GROUP, other.n + group.n, sums, total)
+    other_withheld = other is not None and other.n < min_group_size
     complement: str | None = None
     if other_withheld and members:
         # Complementary suppression: withhold the smallest shown group too (ties by name).
-        complement = min(members, key=lambda name: (len(members[name]), name))
+        complement = min(members, key=lambda name: (members[name].n, name))
+    shown = [_withheld(members[name]) if name == complement else members[name] for name in sorted(members)]
+    if other is not None:
+        shown.append(_withheld(other) if other_withheld else other)
+    return shown
 
-    groups = [(name, members[name], name == complement) for name in sorted(members)]
-    if other:
-        groups.append((OTHER_GROUP, other, other_withheld))
-    return [_group_aggregate(name, group, withheld, bands, total_bands) for name, group, withheld in groups]
+
+def _withheld(group: GroupSums) -> GroupSums:
+    return GroupSums(group.name, group.n, None, None, withheld=True)
 
 
-def _group_aggregate(
-    name: str,
-    group: Sequence[RespondentScores],
-    withheld: bool,
-    bands: Mapping[int, Sequence[Band]] | None,
-    total_bands: Sequence[Band] | None,
+def group_aggregate(
+    group: GroupSums, bands: Mapping[int, Sequence[Band]] | None = None, total_bands: Sequence[Band] | None = None
 ) -> GroupAggregate:
-    if withheld:
-        return GroupAggregate(name=name, n=len(group), principle_means=None, total_mean=None, withheld=True)
-    # Principle n is the n-th score of every respondent (the read model numbers principles 1, 2, 3 ... in order).
-    columns = zip(*(r.principle_scores for r in group), strict=True)
-    means = {number: mean_one_decimal(column) for number, column in enumerate(columns, start=1)}
-    total_mean = mean_one_decimal([r.total for r in group])
+    """Return the group's means (one decimal, half up, as ``mean_one_decimal``) and bands; none if withheld.
+
+    Principle n is the n-th sum (the read model numbers principles 1, 2, 3 ... in order).
+    """
+    name = group.name or OTHER_GROUP
+    if group.withheld or group.principle_sums is None or group.total_sum is None:
+        return GroupAggregate(name=name, n=group.n, principle_means=None, total_mean=None, withheld=True)
+    means = {
+        number: one_decimal(Decimal(principle_sum) / Decimal(group.n))
+        for number, principle_sum in enumerate(group.principle_sums, start=1)
+    }
+    total_mean = one_decimal(Decimal(group.total_sum) / Decimal(group.n))
     return GroupAggregate(
         name=name,
-        n=len(group),
+        n=group.n,
         principle_means=means,
         total_mean=total_mean,
         principle_bands=(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from assessments import partners, scoring
@@ -142,7 +142,8 @@ def round_counts(round_: Round) -> RoundCounts:
         reminded=Count("id", filter=live & Q(reminder_count__gt=0)),
         revoked=Count("id", filter=~live),
         in_progress=Count("id", filter=live & Q(response__status=ResponseStatus.IN_PROGRESS)),
-        submitted=Count("id", filter=Q(response__status=ResponseStatus.SUBMITTED)),
+        # From the invitation's day of submission: an anonymous response is no longer linked to it.
+        submitted=Count("id", filter=Q(submitted_on__isnull=False)),
     )
     return RoundCounts(**totals)
 
@@ -154,8 +155,7 @@ def round_invitations(round_: Round) -> QuerySet[Invitation]:
 
 def round_not_responded(round_: Round) -> QuerySet[Invitation]:
     """Return the live invitations without a submitted response: all an anonymous round may show by name."""
-    submitted = Response.objects.submitted().filter(invitation=OuterRef("pk"))
-    return Invitation.objects.live().filter(round=round_).exclude(Exists(submitted)).order_by("organisation", "name")
+    return Invitation.objects.live().filter(round=round_, submitted_on__isnull=True).order_by("organisation", "name")
 
 
 def round_reminder_due(round_: Round) -> QuerySet[Invitation]:
@@ -188,11 +188,11 @@ def round_revoked_invitations(round_: Round) -> QuerySet[Invitation]:
 
 
 def round_submitted_responses(round_: Round) -> QuerySet[Response]:
-    """Return the round's submitted responses, each with its invitation (organisation, level, name).
+    """Return the round's submitted responses, each with its invitation (organisation, level, name) in a
+    named round; in an anonymous round they have none (``invitation`` is None: unlinked on submit).
 
     ``principle_scores`` (six ints) and ``total`` are set on every one of them. A response stays counted
-    when its invitation is revoked after it was submitted: revoking only stops the link working. In an
-    anonymous round, callers must not show ``invitation.name`` or ``invitation.email`` beside answers.
+    when its invitation is revoked after it was submitted: revoking only stops the link working.
     """
     return Response.objects.submitted().filter(round=round_).select_related("invitation").order_by("submitted_at", "id")
 

@@ -2,8 +2,11 @@
 
 Rules enforced here (the forms repeat them for friendly messages, but these are the ones that hold):
 - a round goes draft -> open -> closed; only an open round takes answers;
-- a round cannot become named once a response exists;
-- a submitted response is read-only until a facilitator reopens it (recorded as a Reopening).
+- named or anonymous is fixed once the round opens, in both directions (a database trigger holds it too);
+- one invitation per mailbox in a round, and an anonymous round cannot invite its facilitator;
+- a submitted response is read-only; in a named round a facilitator may reopen it (recorded as a Reopening);
+- a submitted anonymous response is unlinked from its invitation at once (``assessments.unlinking``), so it
+  cannot be reopened.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal, overload
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,7 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from assessments import emails, reminders, scoring, signals
+from assessments import emails, reminders, scoring, signals, unlinking
+from assessments.mailboxes import mailbox_key
 from assessments.models import (
     Answer,
     Invitation,
@@ -69,7 +74,9 @@ class InvitationRevoked(ServiceError):
 
 
 class ResponseAlreadySubmitted(ServiceError):
-    def __init__(self, response: Response) -> None:
+    """The response was submitted; ``response`` is None in an anonymous round, where it is no longer linked."""
+
+    def __init__(self, response: Response | None) -> None:
         super().__init__("Your response has already been received. It can no longer be changed.")
         self.response = response
 
@@ -108,17 +115,22 @@ def round_create(**fields) -> Round:
     return round_
 
 
+ANONYMITY_FIXED = "Named or anonymous is fixed once the round has opened: respondents were told which it is."
+
+
 @transaction.atomic
 def round_update(round_: Round, **fields) -> Round:
-    """Change a round's set-up; refuse to make it named once a response exists, or to edit a closed round."""
+    """Change a round's set-up; refuse to change its anonymity once it has opened, or to edit a closed round."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.state == RoundState.CLOSED:
         raise ServiceError("A closed round cannot be changed.")
-    becomes_named = locked.anonymous and fields.get("anonymous") is False
-    if becomes_named and Response.objects.filter(round=locked).exists():
-        raise ValidationError(
-            {"anonymous": "This round cannot become named: people have already answered it anonymously."}
-        )
+    if "anonymous" in fields and fields["anonymous"] != locked.anonymous and locked.state != RoundState.DRAFT:
+        raise ValidationError({"anonymous": ANONYMITY_FIXED})
+    anonymous = fields.get("anonymous", locked.anonymous)
+    facilitator = fields.get("facilitator", locked.facilitator)
+    if anonymous and facilitator is not None and getattr(facilitator, "email", ""):
+        if Invitation.objects.filter(round=locked, mailbox=mailbox_key(facilitator.email)).exists():
+            raise ValidationError({"facilitator": f"This facilitator is invited to the round: {FACILITATOR_REFUSED}"})
     if locked.state != RoundState.DRAFT:
         # Answers already given belong to this partnership and instrument.
         for name in ("partnership", "instrument"):
@@ -154,6 +166,9 @@ def round_close(round_: Round, *, risks_reviewed: bool = False) -> Round:
     locked.closed_at = timezone.now()
     locked.risks_reviewed_at = locked.closed_at if risks_reviewed else None
     locked.save(update_fields=["state", "closed_at", "risks_reviewed_at"])
+    if locked.anonymous:
+        # From now on the database keeps only the breakdowns the results show (no group under the minimum).
+        unlinking.tallies_finalise(django_apps, locked.pk, settings.PHC_MIN_GROUP_SIZE)
     submitted = locked.responses.submitted().count()
     if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
         # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
@@ -206,10 +221,33 @@ def _check_can_invite(round_: Round) -> None:
         raise RoundNotOpen("The round is closed: no one else can be invited.")
 
 
+FACILITATOR_REFUSED = (
+    "in an anonymous round the facilitator cannot also be a respondent (the minimum number of responses "
+    "must count other people)."
+)
+
+
+def mailbox_problem(round_: Round, email: str) -> str | None:
+    """Return why ``email`` cannot be invited to ``round_`` (its mailbox already is, or it is an anonymous
+    round's facilitator), or None when it can."""
+    key = mailbox_key(email)
+    existing = Invitation.objects.filter(round=round_, mailbox=key).values_list("email", flat=True).first()
+    if existing is not None:
+        same = "" if existing.casefold() == email.casefold() else f" (as {existing}: the same mailbox)"
+        return f"{email} is already invited to this round{same}. Each person is invited once."
+    if round_.anonymous and round_.facilitator.email and mailbox_key(round_.facilitator.email) == key:
+        return f"{email} is the facilitator's own address: {FACILITATOR_REFUSED}"
+    return None
+
+
 @transaction.atomic
 def invitation_create(round_: Round, row: InvitationRow, user=None) -> tuple[Invitation, str]:
-    """Invite one respondent; return the invitation and its link token. Refuses a duplicate email."""
+    """Invite one respondent; return the invitation and its link token. Refuses a second invitation to one
+    mailbox, and the facilitator of an anonymous round."""
     _check_can_invite(round_)
+    problem = mailbox_problem(round_, row.email)
+    if problem:
+        raise ValidationError({"email": problem})
     invitation = Invitation(
         round=round_, name=row.name, email=row.email, organisation=row.organisation, level=row.level, user=user
     )
@@ -226,13 +264,22 @@ def invitation_create(round_: Round, row: InvitationRow, user=None) -> tuple[Inv
 def invitations_import(round_: Round, rows: Iterable[InvitationRow]) -> int:
     """Invite every row (already checked by the preview) and return how many were added.
 
-    A row whose email was invited in the meantime is skipped rather than failing the whole import.
+    A row whose mailbox was invited in the meantime is skipped rather than failing the whole import, and so is
+    the facilitator of an anonymous round.
     """
     _check_can_invite(round_)
+    refused = mailbox_key(round_.facilitator.email) if round_.anonymous and round_.facilitator.email else None
     invitations = []
     for row in rows:
+        if mailbox_key(row.email) == refused:
+            continue
         invitation = Invitation(
-            round=round_, name=row.name, email=row.email, organisation=row.organisation, level=row.level
+            round=round_,
+            name=row.name,
+            email=row.email,
+            mailbox=mailbox_key(row.email),
+            organisation=row.organisation,
+            level=row.level,
         )
         issue_token(invitation)
         invitations.append(invitation)
@@ -340,12 +387,17 @@ def invitation_resend(invitation: Invitation, *, base_url: str = "") -> bool:
 
 @transaction.atomic
 def invitation_revoke(invitation: Invitation) -> Invitation:
-    """Stop the invitation's link working. A response already submitted still counts in the results."""
+    """Stop the invitation's link working. A response already submitted still counts in the results.
+
+    The invitation is locked, so a save racing the revoke either finishes first or finds the link withdrawn.
+    """
     if invitation.round.state == RoundState.CLOSED:
         raise RoundNotOpen("The round is closed: its links no longer work anyway.")
-    if invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+    invitation.revoked_at = locked.revoked_at
     return invitation
 
 
@@ -368,11 +420,21 @@ def _check_answer_value(value: int | None, structure: InstrumentStructure) -> No
         raise ValueError(f"Answer {value!r} is not on the scale {structure.answer_scale.values}.")
 
 
-def _check_can_answer(invitation: Invitation, require_open: bool) -> None:
-    if invitation.revoked_at is not None:
+def _check_can_answer(invitation: Invitation, require_open: bool) -> Invitation:
+    """Lock the invitation (and read it again) and check its link may still answer; return the locked row.
+
+    Locking makes a save or submit racing a revoke, or a second submit, wait for the other and then see it.
+    """
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.revoked_at is not None:
+        invitation.revoked_at = locked.revoked_at
         raise InvitationRevoked("This link has been withdrawn.")
+    if locked.submitted_on is not None and not Response.objects.filter(invitation=locked).exists():
+        # An anonymous response, unlinked on submit: nothing of it can be found, let alone changed.
+        raise ResponseAlreadySubmitted(None)
     if require_open and not invitation.round.takes_answers:
         raise RoundNotOpen("This round is not open for answers.")
+    return locked
 
 
 @overload
@@ -467,6 +529,7 @@ def response_save_significance(
             scoring.check_significance(value, structure.significance_values)
     response = _locked_response(invitation, create=True)
     response.significance = list(values)
+    response.updated_at = timezone.now()
     response.save(update_fields=["significance", "updated_at"])
     return response
 
@@ -481,6 +544,7 @@ def response_save_success(
     response = _locked_response(invitation, create=True)
     response.success = value
     response.success_comment = comment.strip()
+    response.updated_at = timezone.now()
     response.save(update_fields=["success", "success_comment", "updated_at"])
     return response
 
@@ -502,29 +566,40 @@ def profile_scores(
 
 @dataclass(frozen=True)
 class SubmitResult:
-    response: Response
+    """``response`` is the submitted response: in an anonymous round an unsaved copy of its scores, for the
+    respondent's own profile on the thank-you page (it is not linked to them in the database). It is None when
+    an anonymous response had already been submitted."""
+
+    response: Response | None
     already_submitted: bool
+    submitted_on: date | None = None
 
 
 @transaction.atomic
 def response_submit(invitation: Invitation, *, require_open: bool = True) -> SubmitResult:
     """Submit the response: check every item is answered, store the scores, make it read-only.
 
-    The response row is locked first, so a second submit (double click, back button, replay) waits for the
-    first and then finds it submitted: it changes nothing and returns ``already_submitted=True``.
-    Raises ResponseIncomplete (with every missing item) when something is unanswered.
+    The round and then the invitation are locked first: a submit racing the round's close waits for it and
+    is refused, and a second submit (double click, back button, replay) waits for the first and then finds it
+    submitted: it changes nothing and returns ``already_submitted=True``. In an anonymous round the response
+    is then unlinked (``assessments.unlinking``). Raises ResponseIncomplete (with every missing item) when
+    something is unanswered.
     """
-    _check_can_answer(invitation, require_open)
+    round_ = Round.objects.select_for_update().get(pk=invitation.round_id)
+    invitation.round = round_
     try:
+        locked = _check_can_answer(invitation, require_open)
         response = _locked_response(invitation, create=False)
     except ResponseAlreadySubmitted as exc:
-        return SubmitResult(exc.response, already_submitted=True)
-    structure = instrument_structure(invitation.round.instrument)  # read once per process
-    values = (
-        dict(Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", "value"))
+        return SubmitResult(exc.response, already_submitted=True, submitted_on=invitation.submitted_on)
+    structure = instrument_structure(round_.instrument)  # read once per process
+    statements = structure.statements
+    answers = (
+        {a.statement_id: a for a in Answer.objects.filter(response=response).only("statement_id", "value", "comment")}
         if response
         else {}
     )
+    values = {sid: a.value for sid, a in answers.items() if a.value is not None}
     progress = find_missing(
         structure,
         set(values),
@@ -535,21 +610,58 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
         raise ResponseIncomplete(progress.missing)
     by_principle = {p.number: [values.get(s.id) for s in p.statements] for p in structure.principles}
     scores, total = profile_scores(by_principle, structure)
+    today = timezone.localdate()
     response.status = ResponseStatus.SUBMITTED
-    response.submitted_at = timezone.now()
     response.principle_scores = scores
     response.total = total
-    response.save(update_fields=["status", "submitted_at", "principle_scores", "total", "updated_at"])
-    return SubmitResult(response, already_submitted=False)
+    answer_values: list[int | None] = [values.get(s.id) for s in statements]
+    answer_comments = [answers[s.id].comment if s.id in answers else "" for s in statements]
+    response.answer_values = answer_values
+    response.answer_comments = answer_comments
+    locked.submitted_on = invitation.submitted_on = today
+    locked.save(update_fields=["submitted_on"])
+    if not round_.anonymous:
+        response.submitted_at = timezone.now()
+        response.updated_at = response.submitted_at
+        response.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "principle_scores",
+                "total",
+                "answer_values",
+                "answer_comments",
+                "updated_at",
+            ]
+        )
+        return SubmitResult(response, already_submitted=False, submitted_on=today)
+    copy = unlinking.unlinked_copy(django_apps, response, answer_values, answer_comments)
+    response.delete()  # the draft, its answer rows with it
+    complete = [score for score in scores if score is not None]  # every principle: nothing was missing
+    unlinking.tallies_add(django_apps, round_.pk, locked.organisation, locked.level, complete)
+    unlinking.reinsert_shuffled(django_apps, round_.pk, [copy])
+    invitation.response = None  # the cached draft is gone
+    return SubmitResult(_detached(copy), already_submitted=False, submitted_on=today)
+
+
+def _detached(response: Response) -> Response:
+    """Return ``response`` with no id: the respondent's own profile on the thank-you page, and nothing more."""
+    response.id = None
+    return response
 
 
 @transaction.atomic
 def response_reopen(response: Response, *, by, reason: str) -> Reopening:
-    """Reopen a submitted response so its respondent can change it; record who, when and why."""
+    """Reopen a submitted response of a named round so its respondent can change it; record who, when, why.
+
+    A response of an anonymous round cannot be reopened: once submitted it is not linked to anyone.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for reopening."})
     locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    if locked.round.anonymous or locked.invitation_id is None:
+        raise ServiceError("In an anonymous round a submitted response cannot be reopened: it is not linked to anyone.")
     if locked.round.state != RoundState.OPEN:
         raise RoundNotOpen("Only responses in an open round can be reopened.")
     if not locked.is_submitted:
@@ -559,22 +671,19 @@ def response_reopen(response: Response, *, by, reason: str) -> Reopening:
     locked.submitted_at = None
     locked.principle_scores = None
     locked.total = None
-    locked.save(update_fields=["status", "submitted_at", "principle_scores", "total", "updated_at"])
+    locked.answer_values = []
+    locked.answer_comments = []
+    locked.updated_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "principle_scores",
+            "total",
+            "answer_values",
+            "answer_comments",
+            "updated_at",
+        ]
+    )
+    Invitation.objects.filter(pk=locked.invitation_id).update(submitted_on=None)
     return reopening
-
-
-@transaction.atomic
-def invitation_reopen(invitation: Invitation, *, by, reason: str) -> Reopening | None:
-    """Reopen the invitation's response if it was submitted; return the Reopening, or None if there was none.
-
-    Used for anonymous rounds, where the facilitator picks a person by name and must not learn from the
-    outcome whether that person had submitted: callers show the same message either way.
-    """
-    if not reason.strip():
-        raise ValidationError({"reason": "Give the reason for reopening."})
-    if invitation.round.state != RoundState.OPEN:
-        raise RoundNotOpen("Only responses in an open round can be reopened.")
-    response = Response.objects.select_for_update().submitted().filter(invitation=invitation).first()
-    if response is None:
-        return None
-    return response_reopen(response, by=by, reason=reason)

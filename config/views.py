@@ -20,7 +20,11 @@ logger = logging.getLogger(__name__)
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "help.html")
+    return render(
+        request,
+        "help.html",
+        {"min_responses": settings.PHC_MIN_RESPONSES, "min_group_size": settings.PHC_MIN_GROUP_SIZE},
+    )
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

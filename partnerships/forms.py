@@ -421,6 +421,7 @@ class RiskForm(GovukErrorsMixin, forms.ModelForm):
             "review_date": DateInput(),
             "closed_on": DateInput(),
         }
+        field_classes = {"review_date": DateField, "closed_on": DateField}
         error_messages = {
             "title": {"required": "Give the risk a short title."},
             "category": {"required": "Choose the category of the risk."},
@@ -443,6 +444,7 @@ class RiskActionForm(GovukErrorsMixin, forms.ModelForm):
         fields = ("description", "due_date", "done_on")
         labels = {"description": "Further action", "due_date": "Due by", "done_on": "Done on"}
         widgets = {"due_date": DateInput(), "done_on": DateInput()}
+        field_classes = {"due_date": DateField, "done_on": DateField}
         error_messages = {"due_date": {"required": "Give the date this action is due by."}}
 
     def action_input(self) -> RiskActionInput:

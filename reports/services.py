@@ -82,9 +82,16 @@ def comparison_dartboard_chart(results) -> Chart:
     return Chart(inline_svg(cached_chart("dartboard", "svg", **params)), charts.dartboard_alt_text(**params))
 
 
-def profile_dartboard_chart(structure, principle_scores) -> Chart:
+def profile_dartboard_chart(structure, principle_scores, *, cached: bool = True) -> Chart:
+    """``cached=False`` for an anonymous respondent's own profile: a cache row written as they submit would
+    sit in the cache table in the order people submitted, holding each one's scores."""
     params = {"scores": list(principle_scores), "labels": _labels(structure), "limits": list(structure.ring_limits)}
-    return Chart(inline_svg(cached_chart("dartboard", "svg", **params)), charts.dartboard_alt_text(**params))
+    body = (
+        cached_chart("dartboard", "svg", **params)
+        if cached
+        else charts.dartboard(params["scores"], params["labels"], limits=params["limits"], fmt="svg")
+    )
+    return Chart(inline_svg(body), charts.dartboard_alt_text(**params))
 
 
 def _scale(structure) -> list[tuple[int, str]]:

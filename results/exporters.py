@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import Answer, Round
+from assessments.models import Round
 from config.exports import csv_cell, download_name
 from results.selectors import RoundResults
 
@@ -81,8 +80,9 @@ def results_json(results: RoundResults) -> dict:
 def responses_csv(results: RoundResults) -> str:
     """Return one CSV row per submitted response: label, groups, every answer, significance, success, comments.
 
-    In an anonymous round there is no name, email or token; organisation and level are blank for groups
-    under the minimum size. Nothing but the header is written until the minimum number of responses is in.
+    In an anonymous round there is no name, email, token, organisation or level (a group of one would give its
+    member away; the breakdowns by group are on the results page). In a named round organisation and level are
+    blank for groups under the minimum size. Nothing but the header is written until the minimum is in.
     """
     structure = results.structure
     codes = [s.code for s in structure.statements]
@@ -99,29 +99,9 @@ def responses_csv(results: RoundResults) -> str:
     writer.writerow(header)
     if not results.enough:
         return out.getvalue()
-    ids = [r.response_id for r in results.respondents]
-    # One row per response with its answers, assembled by PostgreSQL in statement id order (no join needed); the
-    # rows are placed by statement below, directly when the ids run in the instrument's order (as loaded).
-    answers = {
-        row["response_id"]: row
-        for row in Answer.objects.filter(response_id__in=ids)
-        .values("response_id")
-        .annotate(
-            values=ArrayAgg("value", order_by="statement_id"),
-            comments=ArrayAgg("comment", order_by="statement_id"),
-            statement_ids=ArrayAgg("statement_id", order_by="statement_id"),
-        )
-    }
-    positions = [s.id for s in structure.statements]
     for r in results.respondents:
-        mine = answers.get(r.response_id)
-        if mine and mine["statement_ids"] == positions:
-            values, notes = mine["values"], mine["comments"]
-        else:  # an answer row missing: place what there is by statement
-            pairs = zip(mine["values"], mine["comments"], strict=True) if mine else ()
-            found = dict(zip(mine["statement_ids"], pairs, strict=True)) if mine else {}
-            values = [found.get(sid, (None, ""))[0] for sid in positions]
-            notes = [found.get(sid, (None, ""))[1] for sid in positions]
+        values = list(r.answers) + [None] * (len(codes) - len(r.answers))
+        notes = list(r.comments) + [""] * (len(codes) - len(r.comments))
         sig = list(r.significance) + [None] * (len(structure.principles) - len(r.significance))
         writer.writerow(
             [csv_cell(r.label), csv_cell(r.organisation or ""), csv_cell(r.level or "")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -23,6 +23,8 @@ from assessments import scoring
 from assessments.models import (
     ActionItem,
     Answer,
+    GroupDimension,
+    GroupTally,
     Invitation,
     Level,
     Response,
@@ -58,6 +60,9 @@ def can_plan_actions(user, round_: Round) -> bool:
 
 @dataclass(frozen=True)
 class RespondentProfile:
+    """One submitted response's numbers. In an anonymous round it carries no organisation or level (the
+    response is not linked to anyone) and ``label`` is "Respondent N" in a keyed order."""
+
     number: int
     label: str
     organisation: str | None
@@ -67,10 +72,13 @@ class RespondentProfile:
     significance: tuple[int | None, ...]
     success: int | None
     response_id: int
-    # Unsuppressed groups: only for the breakdowns, which apply the minimum group size themselves.
+    # Named rounds only: unsuppressed groups for the breakdowns, which apply the minimum group size themselves.
     raw_organisation: str = ""
     raw_level: str = ""
     success_comment: str = ""
+    # The 36 answers and comments in the instrument's statement order.
+    answers: tuple[int | None, ...] = ()
+    comments: tuple[str, ...] = ()
 
 
 @dataclass
@@ -134,40 +142,54 @@ def _anonymous_order_key(response_id: int) -> str:
 
 
 def _profiles(round_: Round, response_rows: list[dict]) -> list[RespondentProfile]:
-    rows = sorted(
-        response_rows,
-        key=(lambda r: _anonymous_order_key(r["id"])) if round_.anonymous else (lambda r: (r["submitted_at"], r["id"])),
-    )
+    if round_.anonymous:
+        return _anonymous_profiles(response_rows)
+    rows = sorted(response_rows, key=lambda r: (r["submitted_at"], r["id"]))
     min_size = settings.PHC_MIN_GROUP_SIZE
     organisations = scoring.suppress_small_groups([r["invitation__organisation"] for r in rows], min_size)
     levels = scoring.suppress_small_groups([LEVEL_LABELS.get(r["invitation__level"]) for r in rows], min_size)
-    if round_.anonymous:
-        # Each group may be large enough alone while the pair (organisation, level) is one person: then the
-        # level is left out of that respondent's row.
-        pairs = Counter(zip(organisations, levels, strict=True))
-        levels = [
-            lvl if pairs[(org, lvl)] >= min_size else None for org, lvl in zip(organisations, levels, strict=True)
-        ]
-    profiles = []
-    for index, (row, organisation, level) in enumerate(zip(rows, organisations, levels, strict=True), start=1):
-        label = f"Respondent {index}" if round_.anonymous else row["invitation__name"]
-        profiles.append(
-            RespondentProfile(
-                number=index,
-                label=label,
-                organisation=organisation,
-                level=level,
-                principle_scores=tuple(row["principle_scores"]),
-                total=row["total"],
-                significance=tuple(row["significance"] or ()),
-                success=row["success"],
-                response_id=row["id"],
-                raw_organisation=row["invitation__organisation"],
-                raw_level=LEVEL_LABELS.get(row["invitation__level"], row["invitation__level"]),
-                success_comment=row["success_comment"],
-            )
+    return [
+        RespondentProfile(
+            number=index,
+            label=row["invitation__name"],
+            organisation=organisation,
+            level=level,
+            principle_scores=tuple(row["principle_scores"]),
+            total=row["total"],
+            significance=tuple(row["significance"] or ()),
+            success=row["success"],
+            response_id=row["id"],
+            raw_organisation=row["invitation__organisation"],
+            raw_level=LEVEL_LABELS.get(row["invitation__level"], row["invitation__level"]),
+            success_comment=row["success_comment"],
+            answers=tuple(row["answer_values"]),
+            comments=tuple(row["answer_comments"]),
         )
-    return profiles
+        for index, (row, organisation, level) in enumerate(zip(rows, organisations, levels, strict=True), start=1)
+    ]
+
+
+def _anonymous_profiles(response_rows: list[dict]) -> list[RespondentProfile]:
+    # No organisation or level: even a blank one would single out whoever is alone in their group. The
+    # comparisons by group come from the round's tallies instead (``_breakdowns``).
+    rows = sorted(response_rows, key=lambda r: _anonymous_order_key(r["id"]))
+    return [
+        RespondentProfile(
+            number=index,
+            label=f"Respondent {index}",
+            organisation=None,
+            level=None,
+            principle_scores=tuple(row["principle_scores"]),
+            total=row["total"],
+            significance=tuple(row["significance"] or ()),
+            success=row["success"],
+            response_id=row["id"],
+            success_comment=row["success_comment"],
+            answers=tuple(row["answer_values"]),
+            comments=tuple(row["answer_comments"]),
+        )
+        for index, row in enumerate(rows, start=1)
+    ]
 
 
 RESPONSE_FIELDS = (
@@ -179,6 +201,8 @@ RESPONSE_FIELDS = (
     "success",
     "success_comment",
     "submitted_at",
+    "answer_values",
+    "answer_comments",
     "invitation__name",
     "invitation__organisation",
     "invitation__level",
@@ -268,7 +292,7 @@ def results_visible(round_: Round, submitted: int) -> bool:
 
 
 # Bump when RoundResults (or anything it holds) changes shape, so results cached by older code are not reused.
-RESULTS_VERSION = 2
+RESULTS_VERSION = 3
 RESULTS_CACHE_TIMEOUT = 60 * 60 * 24 * 7
 
 
@@ -393,13 +417,7 @@ def compute_round_results(round_: Round, *, with_detail: bool = True, respondent
             PrincipleRow(p, aggregate, summary.significance_means.get(p.number), rank, weight, change)
         )
 
-    grouped = [scoring.RespondentScores(r.label, r.raw_organisation, r.raw_level, r.principle_scores) for r in profiles]
-    bands_by_number = {p.number: p.bands for p in structure.principles}
-    for key in ("organisation", "level"):
-        breakdown = scoring.group_breakdown(
-            grouped, key, settings.PHC_MIN_GROUP_SIZE, bands=bands_by_number, total_bands=structure.total_bands
-        )
-        setattr(results, f"by_{key}", breakdown)
+    results.by_organisation, results.by_level = _breakdowns(round_, profiles, structure)
     results.principle_gaps = comparison.principle_gaps(
         {"organisation": results.by_organisation, "level": results.by_level},
         {n: a.mean for n, a in summary.principles.items()},
@@ -416,10 +434,72 @@ def compute_round_results(round_: Round, *, with_detail: bool = True, respondent
     if round_.anonymous:  # not in the order of "Respondent 1, 2, ..."
         results.success_comments.sort(key=lambda c: _keyed_order("success-comment", c[0]))
     if with_detail:
-        results.statements = _statement_rows(round_, structure, names)
+        results.statements = _statement_rows(round_, structure, profiles, names)
         for row in results.principles:
             row.statements = [s for s in results.statements if s.info.principle == row.info.number]
     return results
+
+
+def _breakdowns(
+    round_: Round, profiles: list[RespondentProfile], structure: InstrumentStructure
+) -> tuple[list[scoring.GroupAggregate], list[scoring.GroupAggregate]]:
+    """Return the breakdowns by organisation and by level: from a named round's responses, or from an
+    anonymous round's tallies (its responses carry no groups), with the same suppression."""
+    min_size = settings.PHC_MIN_GROUP_SIZE
+    if round_.anonymous:
+        tallies = list(GroupTally.objects.filter(round=round_))
+        final = any(t.final for t in tallies)
+        by_dimension: dict[str, list[scoring.GroupSums]] = {GroupDimension.ORGANISATION: [], GroupDimension.LEVEL: []}
+        for t in tallies:
+            sums = tuple(t.principle_sums) if t.principle_sums is not None else None
+            by_dimension[t.dimension].append(scoring.GroupSums(t.name, t.respondents, sums, t.total_sum, t.withheld))
+        # Final tallies are the breakdown as shown when the round closed; earlier ones are worked out here.
+        groups = {
+            key: sorted(value, key=lambda g: (g.name == scoring.OTHER_GROUP, g.name or ""))
+            if final
+            else scoring.breakdown_from_sums(value, min_size)
+            for key, value in by_dimension.items()
+        }
+    else:
+        groups = {
+            GroupDimension.ORGANISATION: scoring.breakdown_from_sums(
+                scoring.group_sums((p.raw_organisation, p.principle_scores) for p in profiles).values(), min_size
+            ),
+            GroupDimension.LEVEL: scoring.breakdown_from_sums(
+                scoring.group_sums((p.raw_level, p.principle_scores) for p in profiles).values(), min_size
+            ),
+        }
+    bands = {p.number: p.bands for p in structure.principles}
+    by_organisation, by_level = (
+        [scoring.group_aggregate(g, bands, structure.total_bands) for g in groups[key]]
+        for key in (GroupDimension.ORGANISATION, GroupDimension.LEVEL)
+    )
+    return by_organisation, by_level
+
+
+def _statement_rows(
+    round_: Round, structure: InstrumentStructure, profiles: list[RespondentProfile], names: dict[int, str | None]
+) -> list[StatementRow]:
+    statements = structure.statements
+    scale = structure.answer_scale
+    counts: list[dict[int, int]] = [dict.fromkeys(scale.descending(), 0) for _ in statements]
+    comments: list[list[tuple[str, str | None]]] = [[] for _ in statements]
+    for profile in sorted(profiles, key=lambda p: p.response_id):
+        for index, value in enumerate(profile.answers):
+            if value is not None:
+                counts[index][value] += 1
+        for index, comment in enumerate(profile.comments):
+            if comment:
+                comments[index].append((comment, names.get(profile.response_id)))
+    if round_.anonymous:
+        # Comments are shown in a keyed order, never in response order.
+        for items in comments:
+            items.sort(key=lambda c: _keyed_order("comment", c[0]))
+    rows = []
+    for s, distribution, notes in zip(statements, counts, comments, strict=True):
+        divided = scoring.is_divided_distribution(distribution, scale)
+        rows.append(StatementRow(s, dict(distribution), sum(distribution.values()), divided, notes))
+    return rows
 
 
 def _group_statement_means(round_: Round, results: RoundResults) -> dict[str, dict[int, dict[str, float]]]:
@@ -447,30 +527,6 @@ def _group_statement_means(round_: Round, results: RoundResults) -> dict[str, di
                 by_statement[row["statement_id"]][name] = scoring.one_decimal(row["mean"])
         means[kind] = dict(by_statement)
     return means
-
-
-def _statement_rows(round_: Round, structure: InstrumentStructure, names: dict[int, str | None]) -> list[StatementRow]:
-    submitted = Q(response__in=Response.objects.submitted().filter(round=round_))
-    scale = structure.answer_scale
-    counts: dict[int, dict[int, int]] = defaultdict(lambda: dict.fromkeys(scale.descending(), 0))
-    for row in (
-        Answer.objects.filter(submitted, value__isnull=False).values("statement_id", "value").annotate(n=Count("id"))
-    ):
-        counts[row["statement_id"]][row["value"]] = row["n"]
-    comments: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    comment_rows = Answer.objects.filter(submitted).exclude(comment="").values("statement_id", "comment", "response_id")
-    for row in comment_rows.order_by("statement_id", "response_id"):
-        comments[row["statement_id"]].append((row["comment"], names.get(row["response_id"])))
-    if round_.anonymous:
-        # Comments are shown in a keyed order, never in response order.
-        for key in comments:
-            comments[key].sort(key=lambda c: _keyed_order("comment", c[0]))
-    rows = []
-    for s in structure.statements:
-        distribution = counts[s.id]
-        divided = scoring.is_divided_distribution(distribution, scale)
-        rows.append(StatementRow(s, dict(distribution), sum(distribution.values()), divided, comments[s.id]))
-    return rows
 
 
 # --- Summaries for many rounds at once (register, partnership page, portfolio) ---------------------------

@@ -28,7 +28,7 @@ ROLES = {
 }
 NARROW = {"width": 320, "height": 720}
 # Downloads, the admin site, signing out and mail links are not pages to reflow.
-NOT_A_PAGE = re.compile(r"\.(pdf|csv|json|svg|png)(\?|$)|^/admin/|/logout/|^mailto:|/export|/dartboard\.")
+NOT_A_PAGE = re.compile(r"\.(pdf|csv|json|svg|png|xlsx|ods|zip)(\?|$)|^/admin/|/logout/|^mailto:|/export|/dartboard\.")
 MAX_PAGES_PER_ROLE = 45
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from assessments import selectors, services
 from assessments.instruments import load_instrument, read_instrument_file
-from assessments.models import Instrument, Response, ResponseStatus, Round
+from assessments.models import GroupTally, Instrument, Response, ResponseStatus, Round
 from assessments.tests.factories import InvitationFactory, RoundFactory, UserFactory
 from config.roles import MANAGER
 from results.selectors import round_results
@@ -66,7 +66,7 @@ def test_the_read_model_takes_its_shape_from_the_file(instrument: Instrument) ->
 
 
 def answer_through_the_pages(
-    client: Any, invitation: Any, answers: list[int], significance: list[int], success: int
+    client: Any, invitation: Any, answers: list[int], significance: list[int], success: int, anonymous: bool = False
 ) -> None:
     structure = selectors.instrument_structure(invitation.round.instrument)
     token = invitation.token
@@ -95,7 +95,10 @@ def answer_through_the_pages(
     review = client.get(reverse("assessments:respond_review", args=[token])).content.decode()
     assert "Back to step 6" in review and "Not answered" not in review
     page = client.post(reverse("assessments:respond_review", args=[token]))
-    assert page.status_code == 302 and page["Location"] == reverse("assessments:respond_thanks", args=[token])
+    if anonymous:  # the respondent's own profile, shown once in the answer to the submit
+        assert page.status_code == 200 and "Each principle scores from 0 to 15" in page.content.decode()
+    else:
+        assert page.status_code == 302 and page["Location"] == reverse("assessments:respond_thanks", args=[token])
 
 
 def test_a_four_section_instrument_goes_through_the_whole_chain(client: Any, instrument: Instrument) -> None:
@@ -160,3 +163,26 @@ def test_a_four_section_instrument_goes_through_the_whole_chain(client: Any, ins
         assert label in svg
     for ring in ("1–5", "6–10", "11–15"):
         assert ring in svg
+
+
+def test_an_anonymous_round_of_this_instrument_is_unlinked_in_its_shape(client: Any, instrument: Instrument) -> None:
+    round_ = cast(Round, RoundFactory(instrument=instrument, anonymous=True, title="Anonymous 2026"))
+    for name, (answers, significance, success) in ANSWERS.items():
+        invitation = InvitationFactory(round=round_, name=name, organisation="Council")
+        answer_through_the_pages(client, invitation, answers, significance, success, anonymous=True)
+
+    # Unlinked: no invitation, no times; the 20 answers (0 among them) and 4 scores on the row.
+    stored = list(Response.objects.filter(round=round_))
+    assert len(stored) == 3 and all(r.invitation_id is None and r.submitted_at is None for r in stored)
+    assert sorted(r.answer_values for r in stored) == sorted(a for a, _s, _c in ANSWERS.values())
+    assert all(len(r.answer_comments) == 20 for r in stored)
+    assert {tuple(r.principle_scores) for r in stored} == {(15, 10, 0, 9), (14, 9, 1, 8), (13, 8, 2, 0)}
+    tally = GroupTally.objects.get(round=round_, dimension="organisation", name="Council")
+    assert (tally.respondents, tally.principle_sums, tally.total_sum) == (3, [42, 27, 3, 17], 89)
+
+    results = round_results(services.round_close(round_))  # shown once the anonymous round is closed
+    assert [row.aggregate.mean for row in results.principles] == [14.0, 9.0, 1.0, 5.7]
+    assert [(g.name, g.principle_means) for g in results.by_organisation] == [
+        ("Council", {1: 14.0, 2: 9.0, 3: 1.0, 4: 5.7})
+    ]
+    assert results.success_distribution == {3: 1, 2: 1, 1: 0, 0: 1}

@@ -24,8 +24,15 @@ from reports import selectors
 pytestmark = pytest.mark.django_db
 
 
+def _with_council(round_):
+    from partnerships.tests.factories import MembershipFactory, OrganisationFactory
+
+    MembershipFactory(partnership=round_.partnership, organisation=OrganisationFactory(name="Council"))
+    return round_
+
+
 def test_importing_one_person_says_this_person(client) -> None:
-    round_ = RoundFactory()
+    round_ = _with_council(RoundFactory())
     client.force_login(round_.facilitator)
     one = "name,email,organisation,level\nAnn Lee,ann@example.org,Council,board\n"
     body = client.post(reverse("assessments:invitations_import", args=[round_.pk]), {"csv_text": one}).content
@@ -44,7 +51,7 @@ def test_an_anonymous_round_with_nobody_invited_does_not_say_everyone_responded(
 
 
 def test_adding_a_person_does_not_say_they_are_invited(client) -> None:
-    round_ = RoundFactory()
+    round_ = _with_council(RoundFactory())
     client.force_login(round_.facilitator)
     response = client.post(
         reverse("assessments:invitation_add", args=[round_.pk]),

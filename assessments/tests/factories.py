@@ -16,11 +16,12 @@ from datetime import date, timedelta
 from typing import cast
 
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments import selectors, services
+from assessments import selectors, services, unlinking
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import Answer, Invitation, Level, Response, ResponseStatus, Round, RoundState, Statement
 from assessments.tokens import issue_token
@@ -140,7 +141,7 @@ def submitted_response(
 
     ``answers``: the 36 answer values in statement order (1A..1F, 2A.., ... 6F). Works in any round state, so
     closed rounds' history can be built. Extra keyword arguments go to the InvitationFactory (``organisation``,
-    ``level``, ``name``...).
+    ``level``, ``name``...). In an anonymous round the response returned has no id (see below).
     """
     if invitation is None:
         invitation = InvitationFactory(round=round_, **invitation_fields)
@@ -148,6 +149,10 @@ def submitted_response(
     services.response_save_significance(invitation, list(significance), require_open=False)
     services.response_save_success(invitation, success, success_comment, require_open=False)
     result = services.response_submit(invitation, require_open=False)
+    if round_.anonymous:
+        # Unlinked on submit: the row in the database cannot be found from the invitation, so this is the
+        # unsaved copy of its numbers that the respondent's thank-you page shows.
+        return result.response
     return Response.objects.get(pk=result.response.pk)
 
 
@@ -210,6 +215,7 @@ def add_responses(
                 round=round_,
                 name=f"Person {start + i}",
                 email=f"person{start + i}.{round_.pk}@example.org",
+                mailbox=f"person{start + i}.{round_.pk}@example.org",
                 organisation=organisations[i] if organisations else "Council",
                 level=levels[i] if levels else "management",
                 token_salt=f"{round_.pk:08d}{start + i:08d}",
@@ -247,7 +253,9 @@ def add_responses(
             for s, v in zip(statements, answers, strict=True)
         ]
     )
-    return responses
+    # Stored as the services store them: an anonymous round's responses unlinked, answers copied on the rows.
+    unlinking.unlink_submitted(django_apps, [round_.pk], finalise=False)
+    return list(Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).order_by("id"))
 
 
 def uniform(value: int, statements: int = 36) -> list[int]:

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from assessments import demo
-from assessments.models import Answer, Invitation, Response, ResponseStatus, Round, RoundState
+from assessments.models import Invitation, Response, ResponseStatus, Round, RoundState
 from config.roles import FACILITATOR, RESPONDENT
 from partnerships.models import Membership, Organisation
 from partnerships.tests.factories import PartnershipFactory, UserFactory
@@ -56,19 +56,22 @@ def test_demo_rounds_are_varied_realistic_and_consistent(users, partnerships, cl
     for round_ in closed:
         submitted = Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED)
         assert 8 <= submitted.count() <= 21  # 8 to 20, plus the demo respondent in one round
-        levels = set(Invitation.objects.filter(response__in=submitted).values_list("level", flat=True))
+        levels = set(
+            Invitation.objects.filter(round=round_, submitted_on__isnull=False).values_list("level", flat=True)
+        )
         assert levels == {"board", "management", "front_line"}
+        assert submitted.filter(invitation__isnull=True).count() == (submitted.count() if round_.anonymous else 0)
         organisations = set(Invitation.objects.filter(round=round_).values_list("organisation", flat=True))
         assert organisations == {"Council", "Police", "NHS Trust"}
     # Scores are those of the answers, worked out like a real submission.
     for response in Response.objects.filter(status=ResponseStatus.SUBMITTED)[:40]:
-        values = list(
-            Answer.objects.filter(response=response).order_by("statement__position").values_list("value", flat=True)
-        )
+        values = response.answer_values
         assert response.principle_scores == [sum(values[i : i + 6]) for i in range(0, 36, 6)]
         assert response.total == sum(values)
         assert len(response.significance) == 6 and response.success in (1, 2, 3, 4)
-    assert Answer.objects.exclude(comment="").exists()
+    assert Response.objects.exclude(answer_comments__contains=[""]).exists() or any(
+        any(c for c in r.answer_comments) for r in Response.objects.filter(status=ResponseStatus.SUBMITTED)
+    )
     assert Response.objects.exclude(success_comment="").exists()
     # Some rounds agree, some are split: the spread of totals differs between rounds.
     spreads = []

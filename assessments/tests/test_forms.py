@@ -109,8 +109,8 @@ def test_empty_import_is_refused():
 
 
 @pytest.mark.django_db
-def test_round_form_refuses_named_once_a_response_exists():
-    round_ = RoundFactory(anonymous=True)
+def test_round_form_keeps_anonymity_fixed_once_the_round_has_opened():
+    round_ = RoundFactory(anonymous=True)  # open
     ResponseFactory(invitation=InvitationFactory(round=round_))
     data = {
         "partnership": round_.partnership_id,
@@ -125,8 +125,16 @@ def test_round_form_refuses_named_once_a_response_exists():
         "anonymous": "",
     }
     form = RoundForm(data, instance=round_)
-    assert not form.is_valid()
-    assert "cannot become named" in form.errors["anonymous"][0]
+    assert form.fields["anonymous"].disabled
+    assert form.fields["anonymous"].help_text == "Fixed once the round has opened."
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["anonymous"] is True  # the posted "named" is ignored
+
+
+@pytest.mark.django_db
+def test_round_form_lets_a_draft_round_change_its_anonymity():
+    round_ = RoundFactory(anonymous=True, state="draft")
+    assert not RoundForm(instance=round_).fields["anonymous"].disabled
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ def test_live_and_revoked_invitations():
 
 
 def test_submitted_and_in_progress_responses():
-    round_ = RoundFactory()
+    round_ = RoundFactory(anonymous=False)
     done = submitted_response(round_, [3] * 36)
     started = Response.objects.create(invitation=InvitationFactory(round=round_), round=round_)
     assert list(Response.objects.submitted().filter(round=round_)) == [done]

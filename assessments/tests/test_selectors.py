@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_round_submitted_responses_returns_only_submitted_with_scores():
-    round_ = RoundFactory()
+    round_ = RoundFactory(anonymous=False)
     done = submitted_response(round_, [3] * 36, organisation="Police", level="board")
     ResponseFactory(invitation=InvitationFactory(round=round_))
     submitted_response(RoundFactory(), [4] * 36)  # another round
@@ -28,10 +28,20 @@ def test_round_submitted_responses_returns_only_submitted_with_scores():
 
 
 def test_revoked_after_submitting_still_counts():
-    round_ = RoundFactory()
+    round_ = RoundFactory(anonymous=False)
     done = submitted_response(round_, [3] * 36)
     services.invitation_revoke(done.invitation)
     assert list(selectors.round_submitted_responses(round_)) == [done]
+    counts = selectors.round_counts(round_)
+    assert counts.submitted == 1 and counts.invited == 0 and counts.revoked == 1
+
+
+def test_revoked_after_submitting_anonymously_still_counts():
+    round_ = RoundFactory(anonymous=True)
+    invitation = InvitationFactory(round=round_)
+    submitted_response(round_, [3] * 36, invitation=invitation)
+    services.invitation_revoke(invitation)
+    assert selectors.round_submitted_responses(round_).get().invitation is None
     counts = selectors.round_counts(round_)
     assert counts.submitted == 1 and counts.invited == 0 and counts.revoked == 1
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from assessments import selectors, services
 from assessments.models import Answer, Invitation, Reopening, Response, ResponseStatus, Round, RoundState
@@ -81,26 +82,28 @@ def test_draft_round_refuses_answers():
     assert not Response.objects.exists()
 
 
-def test_anonymous_round_cannot_become_named_once_a_response_exists():
-    round_ = RoundFactory(anonymous=True)
-    services.round_update(round_, anonymous=False)  # no response yet: allowed
-    round_.refresh_from_db()
-    assert round_.anonymous is False
-    services.round_update(round_, anonymous=True)
-    ResponseFactory(invitation=InvitationFactory(round=round_))
-    with pytest.raises(ValidationError) as caught:
-        services.round_update(round_, anonymous=False)
-    assert "anonymous" in caught.value.message_dict
-    round_.refresh_from_db()
-    assert round_.anonymous is True
+def test_anonymity_may_change_in_a_draft_round_but_is_fixed_once_it_opens_in_both_directions():
+    for anonymous in (True, False):
+        round_ = RoundFactory(anonymous=anonymous, state=RoundState.DRAFT)
+        services.round_update(round_, anonymous=not anonymous)  # a draft: allowed
+        services.round_update(round_, anonymous=anonymous)
+        services.round_open(round_)
+        with pytest.raises(ValidationError) as caught:
+            services.round_update(round_, anonymous=not anonymous)
+        assert "fixed once the round has opened" in caught.value.message_dict["anonymous"][0]
+        round_.refresh_from_db()
+        assert round_.anonymous is anonymous
 
 
-def test_named_round_may_become_anonymous_after_responses():
-    round_ = RoundFactory(anonymous=False)
-    ResponseFactory(invitation=InvitationFactory(round=round_))
-    services.round_update(round_, anonymous=True)
-    round_.refresh_from_db()
-    assert round_.anonymous is True
+def test_the_database_refuses_to_change_anonymity_after_opening_even_round_the_services():
+    from django.db import IntegrityError, transaction
+
+    round_ = RoundFactory(anonymous=False)  # open
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Round.objects.filter(pk=round_.pk).update(anonymous=True)
+    draft = RoundFactory(anonymous=True, state=RoundState.DRAFT)
+    Round.objects.filter(pk=draft.pk).update(anonymous=False)
+    assert Round.objects.get(pk=draft.pk).anonymous is False
 
 
 def test_closed_round_cannot_be_edited():
@@ -172,7 +175,7 @@ def test_worked_example_stored_as_a_real_response_scores_16_with_the_seed_band()
 
 
 def test_second_submit_changes_nothing_and_says_already_submitted():
-    invitation = InvitationFactory()
+    invitation = InvitationFactory(round=RoundFactory(anonymous=False))
     first = submitted_response(invitation.round, [4] * 36, invitation=invitation)
     result = services.response_submit(invitation)
     assert result.already_submitted is True
@@ -181,8 +184,29 @@ def test_second_submit_changes_nothing_and_says_already_submitted():
     assert again.total == 144
 
 
-def test_submitted_response_is_read_only():
+def test_second_submit_in_an_anonymous_round_changes_nothing():
     invitation = InvitationFactory()
+    submitted_response(invitation.round, [4] * 36, invitation=invitation)
+    before = list(Response.objects.values_list("id", "total"))
+    result = services.response_submit(invitation)
+    assert result.already_submitted is True and result.response is None
+    assert result.submitted_on == timezone.localdate()
+    assert list(Response.objects.values_list("id", "total")) == before
+
+
+def test_anonymous_response_is_read_only_and_a_save_after_submitting_starts_no_new_draft():
+    invitation = InvitationFactory()
+    submitted_response(invitation.round, [4] * 36, invitation=invitation)
+    with pytest.raises(services.ResponseAlreadySubmitted):
+        answer_sheets(invitation, [1] * 36)
+    with pytest.raises(services.ResponseAlreadySubmitted):
+        services.response_save_significance(invitation, [1] * 6)
+    assert Response.objects.count() == 1 and not Answer.objects.exists()
+    assert Response.objects.get().answer_values == [4] * 36
+
+
+def test_submitted_response_is_read_only():
+    invitation = InvitationFactory(round=RoundFactory(anonymous=False))
     submitted_response(invitation.round, [4] * 36, invitation=invitation)
     with pytest.raises(services.ResponseAlreadySubmitted):
         answer_sheets(invitation, [1] * 36)
@@ -203,7 +227,7 @@ def test_profile_scores_leaves_incomplete_principles_empty():
 
 
 def test_reopen_records_who_why_and_clears_the_scores():
-    invitation = InvitationFactory()
+    invitation = InvitationFactory(round=RoundFactory(anonymous=False))
     response = submitted_response(invitation.round, [4] * 36, invitation=invitation)
     facilitator = invitation.round.facilitator
     reopening = services.response_reopen(response, by=facilitator, reason="Asked to correct principle 2")
@@ -213,8 +237,10 @@ def test_reopen_records_who_why_and_clears_the_scores():
     assert reopening.reopened_by == facilitator and reopening.reason == "Asked to correct principle 2"
     # The respondent can now change and submit again.
     invitation = Invitation.objects.select_related("round__instrument").get(pk=invitation.pk)
+    assert invitation.submitted_on is None
     answer_sheets(invitation, [3] * 36)
-    assert services.response_submit(invitation).response.total == 108
+    result = services.response_submit(invitation)
+    assert result.response is not None and result.response.total == 108
 
 
 def test_reopen_needs_a_reason_and_a_submitted_response_in_an_open_round():
@@ -227,10 +253,15 @@ def test_reopen_needs_a_reason_and_a_submitted_response_in_an_open_round():
     assert not Reopening.objects.exists()
 
 
-def test_invitation_reopen_without_submission_changes_nothing():
-    invitation = InvitationFactory()
-    assert services.invitation_reopen(invitation, by=invitation.round.facilitator, reason="asked") is None
-    assert not Reopening.objects.exists()
+def test_an_anonymous_response_cannot_be_reopened():
+    round_ = RoundFactory(anonymous=True)
+    submitted_response(round_, [4] * 36)
+    unlinked = Response.objects.get(round=round_)
+    with pytest.raises(services.ServiceError) as caught:
+        services.response_reopen(unlinked, by=round_.facilitator, reason="asked")
+    assert "cannot be reopened" in caught.value.message
+    assert not Reopening.objects.exists() and Response.objects.get(round=round_).is_submitted
+    assert not hasattr(services, "invitation_reopen")
 
 
 # --- Invitations and emails -------------------------------------------------------------------------------

@@ -152,7 +152,8 @@ def test_submit_needs_every_item_and_names_the_missing_ones(client, invitation):
     assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
 
 
-def test_submit_shows_the_respondents_own_scores_with_band_wording(client, invitation):
+def test_submit_shows_the_respondents_own_scores_with_band_wording(client):
+    invitation = InvitationFactory(round=RoundFactory(anonymous=False), name="Ann Lee")
     token = invitation.token
     client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [4, 2, 3, 3, 3, 1]))
     for number in range(2, 7):
@@ -169,6 +170,26 @@ def test_submit_shows_the_respondents_own_scores_with_band_wording(client, invit
     response = Response.objects.get()
     assert response.principle_scores == [16, 12, 12, 12, 12, 12] and response.total == 76
     assert response.significance == [2, 3, 4, 5, 1, 2]
+
+
+def test_anonymous_submit_shows_the_profile_once_and_then_only_the_day_it_came(client, invitation):
+    token = invitation.token
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [4, 2, 3, 3, 3, 1]))
+    for number in range(2, 7):
+        client.post(url("respond_principle", token, number), sheet_data(invitation, number, [2] * 6))
+    client.post(url("respond_significance", token), {f"significance_{n}": "3" for n in range(1, 7)})
+    client.post(url("respond_success", token), {"success": "2", "success_comment": ""})
+    page = client.post(url("respond_review", token))
+    assert page.status_code == 200  # shown in the same visit: nothing links it to this link afterwards
+    text = page.content.decode()
+    assert "Thank you: your response has been received" in text and 'data-round-mode="anonymous"' in text
+    assert 'data-label="Your score">16</td>' in text and 'data-label="Your score">76</td>' in text
+    assert "this is the only time your own profile is shown" in text
+    response = Response.objects.get()
+    assert response.invitation_id is None and response.total == 76
+    later = client.get(url("respond_thanks", token)).content.decode()
+    assert "Thank you: your response has been received" in later
+    assert "your own profile cannot be shown again" in later and "76</td>" not in later
 
 
 def test_double_submit_changes_nothing_and_says_already_received(client, invitation):
@@ -188,7 +209,8 @@ def test_after_submit_sheets_are_read_only(client, invitation):
     assert "already been received" in page.content.decode()
     page = client.post(url("respond_success", invitation.token), {"success": "1", "success_comment": "x"})
     assert page.status_code == 302
-    assert set(Answer.objects.values_list("value", flat=True)) == {4}
+    assert not Answer.objects.exists()  # the draft's answer rows went with the unlinking
+    assert Response.objects.get().answer_values == [4] * 36
     assert Response.objects.get().success == 3
     # The link now leads to the profile.
     assert client.get(url("respond", invitation.token))["Location"] == url("respond_thanks", invitation.token)
@@ -238,21 +260,22 @@ def test_a_real_link_is_never_throttled(client, invitation, settings):
         assert client.get(url("respond", invitation.token)).status_code == 200
 
 
-def _queries(client, method: str, path: str, data=None) -> tuple[int, int]:
+def _queries(client, method: str, path: str, data=None, status: int = 302) -> tuple[int, int]:
     """Return all the queries of one request, and those that are not the rate limiter's or savepoints."""
     with CaptureQueriesContext(connection) as captured:
         response = getattr(client, method)(path, data or {})
-    assert response.status_code == 302, response.content.decode()[:500]
+    assert response.status_code == status, response.content.decode()[:500]
     own = [
         q["sql"] for q in captured.captured_queries if "django_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
     ]
     return len(captured), len(own)
 
 
-def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_size(client):
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_size(client, anonymous):
     counts = {}
-    for others in (5, 50):
-        round_ = RoundFactory()
+    for others in (0, 5, 50):  # the first warms the process's caches of the instrument and its bands
+        round_ = RoundFactory(anonymous=anonymous)
         for _ in range(others):
             submitted_response(round_, [3] * 36)
         invitation = InvitationFactory(round=round_)
@@ -262,12 +285,15 @@ def test_saving_a_page_and_submitting_take_the_same_queries_whatever_the_round_s
         sheet = sheet_data(invitation, 2, [4] * 6)
         save = _queries(client, "post", url("respond_principle", invitation.token, 2), sheet)
         success = _queries(client, "post", url("respond_success", invitation.token), {"success": "4"})
-        submit = _queries(client, "post", url("respond_review", invitation.token))
+        # An anonymous submit shows the profile at once (200); a named one redirects to it.
+        submit = _queries(client, "post", url("respond_review", invitation.token), status=200 if anonymous else 302)
         counts[others] = (save, success, submit)
-    assert counts[5] == counts[50], counts
+    # All but the cache's own queries (the profile's chart is drawn once, then cached).
+    assert [own for _, own in counts[5]] == [own for _, own in counts[50]], counts
     (_, save), (_, success), (_, submit) = counts[5]
     # A real link touches no throttle counter, session or user: a page save is its own four statements.
-    assert save <= 5 and success <= 4 and submit <= 7, counts
+    # Unlinking adds its own fixed number: delete the draft, add to two tallies, shuffle the round's rows.
+    assert save <= 5 and success <= 4 and submit <= (24 if anonymous else 8), counts
 
 
 def test_the_step_list_marks_a_step_left_unfinished(client, invitation):

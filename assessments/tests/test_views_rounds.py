@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import Invitation, Reopening, ResponseStatus, Round, RoundState
+from assessments.models import Invitation, Reopening, Response, ResponseStatus, Round, RoundState
 from assessments.tests.factories import (
     InvitationFactory,
     ResponseFactory,
@@ -143,7 +143,7 @@ def test_open_and_close_by_post_only(facilitator_client):
     assert "Only a draft round can be opened" in page_text(response)
 
 
-def test_edit_refuses_named_once_answered(facilitator_client):
+def test_edit_keeps_anonymity_once_open(facilitator_client):
     round_ = RoundFactory(anonymous=True, facilitator=Round.objects.get().facilitator)
     ResponseFactory(invitation=InvitationFactory(round=round_))
     data = {
@@ -155,9 +155,11 @@ def test_edit_refuses_named_once_answered(facilitator_client):
         "opens_on": round_.opens_on.isoformat(),
         "closes_on": round_.closes_on.isoformat(),
     }
+    assert "Fixed once the round has opened." in page_text(
+        facilitator_client.get(reverse("assessments:round_edit", args=[round_.pk]))
+    )
     response = facilitator_client.post(reverse("assessments:round_edit", args=[round_.pk]), data)
-    assert response.status_code == 200
-    assert "cannot become named" in page_text(response)
+    assert response.status_code == 302  # saved, with the anonymity it had
     assert Round.objects.get(pk=round_.pk).anonymous is True
 
 
@@ -308,24 +310,23 @@ def test_facilitator_reopens_a_submitted_response_in_a_named_round(facilitator_c
     assert reopening.reopened_by == round_.facilitator
 
 
-def test_anonymous_round_reopen_message_does_not_reveal_whether_they_had_submitted(client):
+def test_anonymous_round_offers_no_reopening_and_shows_no_reopened_responses(client):
     round_ = RoundFactory(anonymous=True)
     client.force_login(round_.facilitator)
-    done = submitted_response(round_, [4] * 36, name="Dora Done").invitation
+    submitted_response(round_, [4] * 36, name="Dora Done")
     waiting = InvitationFactory(round=round_, name="Walter Waiting")
-    messages = []
-    for invitation in (done, waiting):
-        body = page_text(
-            client.post(
-                reverse("assessments:round_reopen", args=[round_.pk]),
-                {"invitation": invitation.pk, "reason": "Asked by phone"},
-                follow=True,
-            )
+    page = page_text(client.get(reverse("assessments:round_detail", args=[round_.pk])))
+    assert "Reopened responses" not in page and "Reopen the response" not in page
+    assert "cannot be reopened or changed" in page
+    body = page_text(
+        client.post(
+            reverse("assessments:round_reopen", args=[round_.pk]),
+            {"invitation": waiting.pk, "reason": "Asked by phone"},
+            follow=True,
         )
-        start = body.index('<div class="govuk-notification-banner')
-        messages.append(body[start : body.index("</p>", start)].replace(invitation.name, "X"))
-    assert messages[0] == messages[1]
-    assert Reopening.objects.count() == 1
+    )
+    assert "cannot be reopened: it is not linked to anyone" in body
+    assert not Reopening.objects.exists()
 
 
 # --- My assessments ---------------------------------------------------------------------------------------
@@ -355,7 +356,9 @@ def test_my_assessments_needs_sign_in(client):
 
 def test_admin_pages_load_and_do_not_link_answers_to_people(client, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "a-long-password-1")
-    response = submitted_response(RoundFactory(anonymous=True), [3] * 36, name="Hidden Hannah")
+    round_ = RoundFactory(anonymous=True)
+    submitted_response(round_, [3] * 36, name="Hidden Hannah")
+    response = Response.objects.get(round=round_)
     client.force_login(admin)
     for path in ("/admin/assessments/round/", "/admin/assessments/invitation/", "/admin/assessments/response/"):
         assert client.get(path).status_code == 200

@@ -81,11 +81,11 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
             response = selectors.response_of(invitation)
             if state == RoundState.CLOSED or not invitation.round.takes_answers:
                 # Closed, or open past its close date: no more answers, but one's own profile stays readable.
-                if response is None or not response.is_submitted:
+                if not invitation.has_submitted:
                     return _link_problem(request, "closed", invitation, 410)
                 if not allow_closed:
                     return redirect("assessments:respond_thanks", token=token)
-            if edits and response is not None and response.is_submitted:
+            if edits and invitation.has_submitted:
                 return _already_submitted(request, token)
             try:
                 return view(request, invitation, response, token, *args, **kwargs)
@@ -93,6 +93,8 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
                 return _already_submitted(request, token)
             except services.RoundNotOpen:
                 return _link_problem(request, "closed", invitation, 410)
+            except services.InvitationRevoked:  # withdrawn while this request was on its way
+                return _link_problem(request, "revoked", invitation, 410)
 
         return wrapper
 
@@ -141,9 +143,10 @@ def _journey_context(invitation: Invitation, response: Response | None, token: s
         item["current"] = item["number"] == step
         # A step left unfinished (partly answered, or passed over) says how much is left, so a skipped
         # statement is noticed at once rather than at the review page.
-        passed = step is None or item["number"] < step
-        unfinished = not item["complete"] and (progress.is_started(item["number"]) or passed)
-        item["left"] = progress.left_on(item["number"]) if unfinished else 0
+        number = int(str(item["number"]))
+        passed = step is None or number < step
+        unfinished = not item["complete"] and (progress.is_started(number) or passed)
+        item["left"] = progress.left_on(number) if unfinished else 0
     return {
         "invitation": invitation,
         "round": invitation.round,
@@ -180,9 +183,9 @@ def _already_submitted(request: HttpRequest, token: str) -> HttpResponse:
 @journey()
 def respond(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
     """The link from the email: the welcome page, or where the respondent left off."""
+    if invitation.has_submitted:
+        return redirect("assessments:respond_thanks", token=token)
     if response is not None:
-        if response.is_submitted:
-            return redirect("assessments:respond_thanks", token=token)
         step = selectors.response_progress(response, invitation.round.instrument).first_incomplete_step()
         steps = _steps(invitation)
         return redirect(_step_url(token, step if step is not None else steps.review, steps))
@@ -200,6 +203,9 @@ def _welcome(request: HttpRequest, invitation: Invitation, response: Response | 
     context = _journey_context(invitation, response, token, None)
     journey = context["journey"]
     context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or journey.review, journey)
+    context["invited"] = selectors.round_counts(invitation.round).invited
+    context["min_responses"] = settings.PHC_MIN_RESPONSES
+    context["min_group_size"] = settings.PHC_MIN_GROUP_SIZE
     return render(request, "assessments/respond/welcome.html", context)
 
 
@@ -331,13 +337,13 @@ def respond_review(request: HttpRequest, invitation: Invitation, response: Respo
             missing = exc.missing
         else:
             if result.already_submitted:
-                when = timezone.localtime(result.response.submitted_at)
-                messages.info(
-                    request,
-                    f"Your response was already received on {when:%-d %B %Y at %H:%M}. Nothing was changed.",
-                )
+                when = result.submitted_on or timezone.localdate()
+                messages.info(request, f"Your response was already received on {when:%-d %B %Y}. Nothing was changed.")
+            elif invitation.round.anonymous and result.response is not None:
+                # The only time the respondent sees their anonymous profile: it is linked to no one from now on.
+                return _thanks_page(request, invitation, result.response)
             return redirect("assessments:respond_thanks", token=token)
-    elif response is not None and response.is_submitted:
+    elif invitation.has_submitted:
         return redirect("assessments:respond_thanks", token=token)
     instrument = invitation.round.instrument
     context = _journey_context(invitation, response, token, None)
@@ -368,10 +374,8 @@ def respond_saved(request: HttpRequest, invitation: Invitation, response: Respon
     return render(request, "assessments/respond/saved.html", context)
 
 
-@journey(allow_closed=True)
-def respond_thanks(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
-    if response is None or not response.is_submitted:
-        return redirect("assessments:respond", token=token)
+def _thanks_page(request: HttpRequest, invitation: Invitation, response: Response | None) -> HttpResponse:
+    """The thank-you page, with the respondent's own profile when ``response`` is given."""
     instrument = invitation.round.instrument
     return render(
         request,
@@ -380,10 +384,20 @@ def respond_thanks(request: HttpRequest, invitation: Invitation, response: Respo
             "invitation": invitation,
             "round": invitation.round,
             "response": response,
-            "profile": selectors.response_profile(response, instrument),
+            "profile": selectors.response_profile(response, instrument) if response is not None else None,
             "structure": instrument_structure(instrument),
+            # An anonymous respondent's chart is not cached: see reports.services.profile_dartboard_chart.
+            "cache_chart": not invitation.round.anonymous,
         },
     )
+
+
+@journey(allow_closed=True)
+def respond_thanks(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
+    if not invitation.has_submitted:
+        return redirect("assessments:respond", token=token)
+    # In an anonymous round nothing links the response to this link any more: only the day it came is known.
+    return _thanks_page(request, invitation, response if response is not None and response.is_submitted else None)
 
 
 # --- My assessments ---------------------------------------------------------------------------------------
@@ -396,7 +410,7 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
         response = selectors.response_of(invitation)
         token = token_for(invitation)
         row = {"invitation": invitation, "round": invitation.round, "response": response}
-        if response is not None and response.is_submitted:
+        if invitation.has_submitted:
             row["url"] = reverse("assessments:respond_thanks", args=[token])
             done_rows.append(row)
         elif invitation.round.state == RoundState.OPEN:

@@ -122,9 +122,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reopen_choices(round_: Round) -> QuerySet[Invitation]:
-    if round_.anonymous:
-        # The facilitator knows who was invited; offering everyone keeps who has submitted hidden.
-        return Invitation.objects.live().filter(round=round_).order_by("name")
+    # Named rounds only: an anonymous response is unlinked on submit, so there is nothing to reopen.
     submitted = Response.objects.submitted().filter(round=round_).values("invitation_id")
     return Invitation.objects.filter(pk__in=submitted).order_by("name")
 
@@ -134,7 +132,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request, pk, "assessments.view_round", manage=False)
     can_manage = round_.facilitator_id == request.user.pk or request.user.is_superuser
     reopen_form = None
-    if can_manage and round_.state == RoundState.OPEN:
+    if can_manage and round_.state == RoundState.OPEN and not round_.anonymous:
         reopen_form = ReopenForm(invitations=_reopen_choices(round_))
     return render(
         request,
@@ -144,7 +142,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.round_counts(round_),
             "can_manage": can_manage,
             "reopen_form": reopen_form,
-            "reopenings": selectors.round_reopenings(round_),
+            "reopenings": selectors.round_reopenings(round_) if not round_.anonymous else None,
             "level_labels": [Level(v).label for v in round_.levels],
         },
     )
@@ -193,27 +191,22 @@ def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_for(request, pk, "assessments.add_reopening")
+    if round_.anonymous:
+        messages.error(
+            request, "In an anonymous round a submitted response cannot be reopened: it is not linked to anyone."
+        )
+        return redirect(round_)
     form = ReopenForm(request.POST, invitations=_reopen_choices(round_))
     if not form.is_valid():
         messages.error(request, "Choose whose response to reopen and give the reason.")
         return redirect(round_)
     invitation = form.cleaned_data["invitation"]
     try:
-        reopening = services.invitation_reopen(invitation, by=request.user, reason=form.cleaned_data["reason"])
+        services.response_reopen(invitation.response, by=request.user, reason=form.cleaned_data["reason"])
     except (services.ServiceError, ValidationError) as exc:
         messages.error(request, getattr(exc, "message", "The response could not be reopened."))
         return redirect(round_)
-    if round_.anonymous:
-        messages.info(
-            request,
-            f"If {invitation.name} had submitted a response, it is now reopened and they can change it by "
-            "their link. Otherwise nothing has changed. (This is an anonymous round, so this page does not "
-            "say which.)",
-        )
-    elif reopening:
-        messages.success(request, f"{invitation.name}'s response is reopened: they can change it by their link.")
-    else:
-        messages.info(request, f"{invitation.name} has no submitted response, so nothing was reopened.")
+    messages.success(request, f"{invitation.name}'s response is reopened: they can change it by their link.")
     return redirect(round_)
 
 
@@ -282,6 +275,7 @@ def _preview(round_: Round, text: str):
         text,
         existing_emails=selectors.round_emails_existing(round_),
         allowed_levels=round_.levels,
+        refused_email=round_.facilitator.email if round_.anonymous else "",
         partner_names=selectors.partner_organisation_names(round_),
     )
 

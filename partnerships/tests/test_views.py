@@ -601,12 +601,14 @@ def test_gateway_refuses_a_no_without_evidence_and_keeps_what_was_typed(officer,
 
 def test_the_decision_shows_the_summary_with_partly_and_no_answers_first_and_links_evidence(officer, manager, as_user):
     partnership = PartnershipFactory()
+    RiskFactory(partnership=partnership)  # the initial risk assessment
     from partnerships import services
 
     answers = {q.code: rules.AnswerInput("yes", "Cabinet report") for q in rules.QUESTIONS}
     last, middle = rules.QUESTIONS[-1].code, rules.QUESTIONS[3].code
     answers[last] = rules.AnswerInput("no", "No exit clause yet: see https://intranet.example/exit-draft.pdf")
     answers[middle] = rules.AnswerInput("partly", "Draft terms <script>alert(1)</script>")
+    RiskFactory(partnership=partnership)  # the initial risk assessment
     services.gateway_save(partnership, answers=answers, by=officer, submit=True)
     page = as_user(manager).get(f"/partnerships/{partnership.pk}/gateway/").content.decode()
     n = len(rules.QUESTIONS)

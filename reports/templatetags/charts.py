@@ -20,9 +20,10 @@ def comparison_dartboard(results):
 
 
 @register.inclusion_tag("reports/_figure_profile.html")
-def profile_dartboard(structure, principle_scores, caption="Your dartboard"):
+def profile_dartboard(structure, principle_scores, caption="Your dartboard", cached=True):
     rows = list(zip(structure.principles, principle_scores, strict=True))
-    return {"chart": services.profile_dartboard_chart(structure, principle_scores), "rows": rows, "caption": caption}
+    chart = services.profile_dartboard_chart(structure, principle_scores, cached=cached)
+    return {"chart": chart, "rows": rows, "caption": caption}
 
 
 @register.inclusion_tag("reports/_figure_statement_bars.html")

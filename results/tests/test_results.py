@@ -91,7 +91,7 @@ def test_named_round_attributes_comments(client):
 
 
 def test_small_groups_are_merged_or_withheld(client):
-    round_ = make_round()
+    round_ = make_round(anonymous=False)
     orgs = ["Council"] * 3 + ["NHS trust"] * 3 + ["Police"] * 1 + ["Charity"] * 1
     add_responses(round_, [uniform(3)] * 8, organisations=orgs)
     client.force_login(round_.facilitator)
@@ -100,6 +100,18 @@ def test_small_groups_are_merged_or_withheld(client):
     page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
     assert "Police" not in page and "Charity" not in page
     assert "Withheld" in page
+
+
+def test_anonymous_small_groups_are_merged_or_withheld_and_respondents_carry_no_group(client):
+    round_ = make_round(anonymous=True)
+    orgs = ["Council"] * 3 + ["NHS trust"] * 3 + ["Police"] * 1 + ["Charity"] * 1
+    add_responses(round_, [uniform(3)] * 8, organisations=orgs)
+    client.force_login(round_.facilitator)
+    data = client.get(f"/rounds/{round_.pk}/results.json").json()
+    assert {(r["organisation"], r["level"]) for r in data["respondents"]} == {(None, None)}
+    page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "Police" not in page and "Charity" not in page
+    assert "Withheld" in page and "NHS trust" in page
 
 
 def test_csv_columns_and_formula_injection(client):
@@ -274,16 +286,17 @@ def test_organisation_and_level_pairs_of_one_person_are_not_shown_together(clien
     add_responses(round_, [uniform(3)] * 6, organisations=orgs, levels=levels)
     client.force_login(round_.facilitator)
     data = client.get(f"/rounds/{round_.pk}/results.json").json()
-    pairs = [(r["organisation"], r["level"]) for r in data["respondents"]]
-    # Council + management is two people: their level is left out; the board member's level is "Other"-ed.
-    assert ("Council", "Senior or middle management") not in pairs
-    assert pairs.count(("NHS trust", "Senior or middle management")) == 3
+    # In an anonymous round no respondent row carries a group at all, so no pair can single anyone out.
+    assert [(r["organisation"], r["level"]) for r in data["respondents"]] == [(None, None)] * 6
 
 
 def test_admin_cannot_join_people_to_their_answers(client):
     from django.contrib.auth import get_user_model
 
     round_ = make_round(anonymous=True)
+    responses = add_responses(round_, [uniform(3)] * 3)
+    assert {r.invitation_id for r in responses} == {None}  # nothing to join on at all
+    round_ = make_round(anonymous=False)
     responses = add_responses(round_, [uniform(3)] * 3)
     admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-password-1")
     client.force_login(admin_user)

@@ -13,15 +13,17 @@ import random
 import time
 from datetime import date, timedelta
 
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments import tokens
+from assessments import tokens, unlinking
 from assessments.instruments import default_instrument
-from assessments.models import ActionItem, Answer, Invitation, Response, Round, Statement
+from assessments.models import ActionItem, GroupTally, Invitation, Response, Round, Statement
 from assessments.selectors import instrument_structure
 from assessments.services import profile_scores
 from config.roles import FACILITATOR, MANAGER
@@ -71,11 +73,19 @@ def _copy(table: str, columns: list[str], rows) -> int:
     return count
 
 
+def _element(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):  # quoted, so that an empty or punctuated comment is one element
+        return '"' + value.replace("\\", "").replace('"', "'").replace("\t", " ").replace("\n", " ") + '"'
+    return str(value)
+
+
 def _cell(value) -> str:
     if value is None:
         return r"\N"
     if isinstance(value, list):
-        return "{" + ",".join("NULL" if v is None else str(v) for v in value) + "}"
+        return "{" + ",".join(_element(v) for v in value) + "}"
     text = str(value)
     return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
@@ -170,6 +180,8 @@ class Command(BaseCommand):
                             round=r,
                             name=f"Respondent {r.pk}-{k}",
                             email=f"r{r.pk}-{k}@bench.example",
+                            mailbox=f"r{r.pk}-{k}@bench.example",
+                            submitted_on=r.closes_on,
                             organisation=orgs_of[r.partnership_id][k % 3],
                             level=LEVELS[k % 3],
                             token_salt=salt,
@@ -204,19 +216,18 @@ class Command(BaseCommand):
         )
 
     def write_responses(self, rng, rounds, invitations, statements, respondents) -> None:
-        now = timezone.now()
+        # The rounds are anonymous and closed: their responses are written as the services leave them,
+        # unlinked (random ids, no invitation, no times, answers in arrays) with the final group tallies.
         by_round = {}
         for inv in invitations:
             by_round.setdefault(inv.round_id, []).append(inv)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM assessments_response")
-            next_id = cursor.fetchone()[0] + 1
-        response_rows, answer_rows = [], []
+        response_rows, tallies = [], []
         structure = instrument_structure(rounds[0].instrument)
         low, high = structure.answer_scale.min, structure.answer_scale.max
         for r in rounds:
             centre = rng.uniform(1.8, 3.6)  # each round its own health
             spread = rng.choice([0.4, 0.7, 1.1])  # consensus ... conflict
+            members = []
             for inv in by_round[r.id]:
                 lean = rng.gauss(0, spread)
                 answers = [min(high, max(low, round(centre + lean + rng.gauss(0, 0.6)))) for _ in statements]
@@ -225,10 +236,10 @@ class Command(BaseCommand):
                     by_principle.setdefault(statement.principle, []).append(value)
                 scores, _total = profile_scores(by_principle, structure)
                 comment = rng.choice(COMMENTS)
+                members.append((inv.organisation, inv.level, scores))
                 response_rows.append(
                     (
-                        next_id,
-                        inv.id,
+                        unlinking.random_id(),
                         r.id,
                         "submitted",
                         [rng.choice(structure.significance_values) for _ in structure.principles],
@@ -236,19 +247,16 @@ class Command(BaseCommand):
                         comment,
                         scores,
                         sum(scores),
-                        now,
-                        now,
-                        now,
+                        answers,
+                        [comment if s.position % 12 == 1 else "" for s in statements],
                     )
                 )
-                for s, v in zip(statements, answers, strict=True):
-                    answer_rows.append((next_id, s.id, v, comment if s.position % 12 == 1 else ""))
-                next_id += 1
+            tallies.extend(unlinking.final_tallies(django_apps, r.id, members, settings.PHC_MIN_GROUP_SIZE))
+        rng.shuffle(response_rows)
         _copy(
             Response._meta.db_table,
             [
                 "id",
-                "invitation_id",
                 "round_id",
                 "status",
                 "significance",
@@ -256,16 +264,9 @@ class Command(BaseCommand):
                 "success_comment",
                 "principle_scores",
                 "total",
-                "started_at",
-                "updated_at",
-                "submitted_at",
+                "answer_values",
+                "answer_comments",
             ],
             response_rows,
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM assessments_response))",
-                [Response._meta.db_table],
-            )
-
-        _copy(Answer._meta.db_table, ["response_id", "statement_id", "value", "comment"], answer_rows)
+        GroupTally.objects.bulk_create(tallies, batch_size=5000)

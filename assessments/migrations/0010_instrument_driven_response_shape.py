@@ -7,10 +7,15 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_invitation_organisation_is_a_partner'),
+        ('assessments', '0009_anonymity_constraints'),
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='grouptally',
+            name='principle_sums',
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.PositiveIntegerField(), blank=True, null=True, size=None),
+        ),
         migrations.RemoveConstraint(
             model_name='answer',
             name='answer_value_on_scale',
