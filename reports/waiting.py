@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 
-from assessments.models import ActionItem, Invitation, Response, ResponseStatus, Round, RoundState
+from assessments.models import ActionItem, Invitation, Round, RoundState
 from assessments.selectors import invitations_for_user
 from partnerships.models import ExitRecord, GatewayReview, GatewayStatus, Partnership, Status
 
@@ -114,9 +114,10 @@ def facilitator_waiting(user, today: date) -> list[Waiting]:
         .select_related("partnership")
         .annotate(
             invited=Count("invitations", filter=Q(invitations__revoked_at__isnull=True), distinct=True),
+            # Counted from the invitations' submission dates: an anonymous response is unlinked on submit.
             submitted=Count(
-                "invitations__response",
-                filter=Q(invitations__response__status=ResponseStatus.SUBMITTED),
+                "invitations",
+                filter=Q(invitations__revoked_at__isnull=True, invitations__submitted_on__isnull=False),
                 distinct=True,
             ),
         )
@@ -154,7 +155,7 @@ def respondent_waiting(user) -> list[Waiting]:
     unfinished = list(
         invitations_for_user(user)
         .filter(round__state=RoundState.OPEN)
-        .exclude(Exists(Response.objects.filter(invitation=OuterRef("pk"), status=ResponseStatus.SUBMITTED)))
+        .filter(submitted_on__isnull=True)  # an anonymous response is unlinked on submit: the date is what is left
     )
     return [
         Waiting(
