@@ -37,7 +37,7 @@ from assessments.models import (
 )
 from assessments.readmodel import InstrumentStructure
 from assessments.selectors import instrument_structure
-from assessments.services import profile_scores
+from assessments.services import profile_scores, round_bring_to
 from assessments.tokens import issue_token, token_for
 from partnerships.models import Membership, Partnership
 
@@ -270,7 +270,8 @@ def _build_response(
     ]
     success = min(structure.answer_scale.max, max(structure.answer_scale.min, round(rng.gauss(overall, 0.5))))
     scores, total = profile_scores(values, structure)
-    response = Response(
+    # An incomplete principle's score is a NULL array element; the stubs type the elements as the non-null base field.
+    response = Response(  # type: ignore[misc]
         invitation=invitation,
         round_id=invitation.round_id,
         status=ResponseStatus.SUBMITTED,
@@ -332,9 +333,11 @@ def _create_closed_round(
         opens_on=plan.opens_on,
         closes_on=plan.closes_on,
         anonymous=plan.anonymous,
-        state=plan.state,
-        closed_at=_at(plan.closes_on, 17),
     )
+    # Through its transitions, then dated as the past round it stands for (closed on its close date).
+    round_ = round_bring_to(round_, plan.state)
+    round_.closed_at = _at(plan.closes_on, 17)
+    round_.save(update_fields=["closed_at"])
     responding = rng.randint(8, 20)
     people = _people(rng, responding + rng.randint(0, 3), organisations, f"{plan.opens_on.year}")
     invitations = _invitations(round_, people, _at(plan.opens_on))
@@ -392,8 +395,8 @@ def _open_round(partnership, instrument, facilitator, respondent, statements, to
         opens_on=today - datetime.timedelta(days=10),
         closes_on=today + datetime.timedelta(days=20),
         anonymous=True,
-        state=RoundState.OPEN,
     )
+    round_ = round_bring_to(round_, RoundState.OPEN)
     invitations = _invitations(round_, _people(rng, 12, organisations, "open"), _at(round_.opens_on))
     if respondent is not None:
         own = Invitation(

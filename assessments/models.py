@@ -10,10 +10,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from assessments.mailboxes import mailbox_key
 from assessments.readmodel import SCALE_LIMIT
+from config.states import ProtectedStateModel
 
 # ---------------------------------------------------------------------------------------------------------
 # The instrument as data: loaded from a versioned file (assessments/instruments/*.json), never edited by hand.
@@ -193,7 +195,9 @@ class RoundQuerySet(models.QuerySet["Round"]):
         return self.closed().filter(pk__in=enough)
 
 
-class Round(models.Model):
+class Round(ProtectedStateModel, models.Model):
+    """An assessment round. Its ``state`` changes only through ``open`` and ``close`` (protected field)."""
+
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="rounds")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
     title = models.CharField(max_length=200, help_text="E.g. 'Annual health check 2026'.")
@@ -210,7 +214,7 @@ class Round(models.Model):
     anonymous = models.BooleanField(
         default=True, help_text="In an anonymous round no screen, export or report links an answer to a person."
     )
-    state = models.CharField(max_length=10, choices=RoundState.choices, default=RoundState.DRAFT)
+    state = FSMField(max_length=10, choices=RoundState.choices, default=RoundState.DRAFT, protected=True)
     next_health_check = models.DateField(null=True, blank=True, help_text="Agreed at the action-planning stage.")
     invitation_subject = models.CharField(max_length=200, blank=True)
     invitation_body = models.TextField(blank=True)
@@ -270,6 +274,23 @@ class Round(models.Model):
         """True while the round is open and its close date has not passed (closing it by hand can come later)."""
 
         return self.state == RoundState.OPEN and timezone.localdate() <= self.closes_on
+
+    # --- Transitions of ``state`` -------------------------------------------------------------------------
+
+    @transition(field=state, source=RoundState.DRAFT, target=RoundState.OPEN)
+    def open(self) -> None:
+        """Draft to open: respondents' links now take answers."""
+
+    @transition(field=state, source=RoundState.OPEN, target=RoundState.CLOSED)
+    def close(self) -> None:
+        """Open to closed, for good. With enough responses the round counts as the partnership's annual review
+        (SPEC section 4): the next review falls due a year from today, unless the action plan agreed a date."""
+        from partnerships.services import partnership_review_recorded  # noqa: PLC0415 (partnerships import assessments)
+
+        self.closed_at = timezone.now()
+        submitted = self.responses.filter(status=ResponseStatus.SUBMITTED).count()
+        if submitted >= settings.PHC_MIN_RESPONSES and self.next_health_check is None:
+            partnership_review_recorded(self.partnership, completed_on=timezone.localdate())
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

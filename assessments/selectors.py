@@ -10,10 +10,13 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from assessments import partners, scoring
 from assessments.instruments import default_instrument
 from assessments.models import (
+    ActionItem,
+    ActionStatus,
     Answer,
     AnswerOption,
     Band,
@@ -38,7 +41,6 @@ from assessments.readmodel import (
     principle_info,
 )
 from assessments.tokens import hash_token
-from config.roles import is_manager
 from partnerships.models import Membership
 
 
@@ -84,20 +86,16 @@ def journey_steps(structure: InstrumentStructure) -> JourneySteps:
 # --- Rounds -----------------------------------------------------------------------------------------------
 
 
-def user_sees_all_rounds(user) -> bool:
-    """Return True for managers (and superusers), who see every round rather than only their own."""
-    return is_manager(user)
-
-
 def rounds_for_user(user) -> QuerySet[Round]:
-    """Return the rounds ``user`` may list (all for managers, else those they facilitate) with counts.
+    """Return the rounds ``user`` may list, the rule ``assessments.see_round`` as a filter (all for managers,
+    else those they facilitate), with counts.
 
     Each round carries ``invited_count``, ``started_count`` and ``submitted_count`` (revoked invitations
     are not counted as invited).
     """
     rounds = Round.objects.select_related("partnership", "facilitator")
-    if not user_sees_all_rounds(user):
-        rounds = rounds.filter(facilitator=user)
+    if not user.has_perm("assessments.see_all_rounds"):
+        rounds = rounds.filter(facilitator=user) if user.has_perm("assessments.see_rounds") else rounds.none()
 
     # Correlated subqueries: joining invitations and responses together would multiply their rows.
     def count(rows: QuerySet) -> Coalesce:
@@ -111,11 +109,9 @@ def rounds_for_user(user) -> QuerySet[Round]:
     )
 
 
-def round_get(pk: int) -> Round:
-    """Return the round with its partnership, instrument and facilitator; Round.DoesNotExist if none."""
-    return (
-        Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source").get(pk=pk)
-    )
+def rounds_with_set_up() -> QuerySet[Round]:
+    """Return rounds with their partnership, instrument and facilitator (for one round's pages)."""
+    return Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source")
 
 
 @dataclass(frozen=True)
@@ -222,7 +218,7 @@ def _instrument_structure(instrument_id: int, loaded_at: str) -> InstrumentStruc
     instrument = Instrument.objects.defer("source").get(pk=instrument_id)
     bands: dict[int | None, list[scoring.Band]] = {}
     for row in Band.objects.filter(instrument_id=instrument_id).select_related("principle"):
-        number = row.principle.number if row.principle_id is not None else None
+        number = row.principle.number if row.principle is not None else None
         bands.setdefault(number, []).append(scoring.Band(row.min_score, row.max_score, row.text))
     statements: dict[int, list[StatementInfo]] = {}
     for s in (
@@ -431,8 +427,10 @@ class Profile:
 
 def response_profile(response: Response, instrument: Instrument) -> Profile:
     """Return the submitted response's scores with the instrument's band wording for each."""
+    if response.principle_scores is None or response.total is None:
+        raise TypeError(f"Response {response.pk} has no scores; only a submitted response has a profile.")
     structure = instrument_structure(instrument)
-    scores = structure.scores_by_number(response.principle_scores or [])
+    scores = structure.scores_by_number(response.principle_scores)
     results = [
         PrincipleResult(
             number=p.number,
@@ -442,7 +440,7 @@ def response_profile(response: Response, instrument: Instrument) -> Profile:
         )
         for p in structure.principles
     ]
-    total = response.total or 0
+    total = response.total
     return Profile(principles=results, total=total, total_band=scoring.band_for(total, structure.total_bands))
 
 
@@ -477,6 +475,37 @@ def invitations_for_user(user) -> QuerySet[Invitation]:
         .select_related("round__partnership", "response")
         .order_by("-round__closes_on", "round__title")
     )
+
+
+# --- Before an exit is completed --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExitOutstanding:
+    """What is still open when an exit is completed: the question asked before completing it."""
+
+    open_actions: list[ActionItem]
+    unfinished_rounds: list[Round]
+    review_due: datetime.date | None  # the annual review date, when it is today or earlier
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.open_actions or self.unfinished_rounds or self.review_due)
+
+
+def exit_outstanding(partnership, today: datetime.date | None = None) -> ExitOutstanding:
+    """Return the partnership's open actions, its rounds not yet closed and an overdue annual review."""
+    today = today or timezone.localdate()
+    actions = (
+        ActionItem.objects.filter(
+            round__partnership=partnership, status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
+        )
+        .select_related("round", "principle")
+        .order_by("due_date", "pk")
+    )
+    rounds = Round.objects.filter(partnership=partnership).exclude(state=RoundState.CLOSED).order_by("opens_on")
+    due = partnership.review_due_date
+    return ExitOutstanding(list(actions), list(rounds), due if due is not None and due <= today else None)
 
 
 def partner_organisation_names(round_: Round) -> list[str]:

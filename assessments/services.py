@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_fsm import can_proceed
 
 from assessments import emails, reminders, scoring, signals, unlinking
 from assessments.mailboxes import mailbox_key
@@ -48,7 +49,6 @@ from assessments.selectors import (
 from assessments.tokens import issue_token, token_for
 from outbox import services as outbox
 from outbox.models import Purpose
-from partnerships.services import partnership_review_recorded
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -108,8 +108,7 @@ ROUND_FIELDS = (
 @transaction.atomic
 def round_create(**fields) -> Round:
     """Create a draft round from the set-up fields (see ROUND_FIELDS) and return it."""
-    round_ = Round(**{name: fields[name] for name in ROUND_FIELDS if name in fields})
-    round_.state = RoundState.DRAFT
+    round_ = Round(**{name: fields[name] for name in ROUND_FIELDS if name in fields})  # a draft, by default
     round_.full_clean()
     round_.save()
     return round_
@@ -148,9 +147,9 @@ def round_update(round_: Round, **fields) -> Round:
 def round_open(round_: Round) -> Round:
     """Open a draft round for answers."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
-    if locked.state != RoundState.DRAFT:
+    if not can_proceed(locked.open):
         raise ServiceError(f"Only a draft round can be opened; this one is {locked.get_state_display().lower()}.")
-    locked.state = RoundState.OPEN
+    locked.open()
     locked.save(update_fields=["state"])
     return locked
 
@@ -160,20 +159,14 @@ def round_close(round_: Round, *, risks_reviewed: bool = False) -> Round:
     """Close an open round: from now on its links take no more answers. ``risks_reviewed`` records the
     facilitator's confirmation that the partnership's risk register was reviewed with it."""
     locked = Round.objects.select_for_update().get(pk=round_.pk)
-    if locked.state != RoundState.OPEN:
+    if not can_proceed(locked.close):
         raise ServiceError(f"Only an open round can be closed; this one is {locked.get_state_display().lower()}.")
-    locked.state = RoundState.CLOSED
-    locked.closed_at = timezone.now()
+    locked.close()  # the fsm transition: sets closed_at and records the partnership's review
     locked.risks_reviewed_at = locked.closed_at if risks_reviewed else None
     locked.save(update_fields=["state", "closed_at", "risks_reviewed_at"])
     if locked.anonymous:
         # From now on the database keeps only the breakdowns the results show (no group under the minimum).
         unlinking.tallies_finalise(django_apps, locked.pk, settings.PHC_MIN_GROUP_SIZE)
-    submitted = locked.responses.submitted().count()
-    if submitted >= settings.PHC_MIN_RESPONSES and locked.next_health_check is None:
-        # A completed health-check round counts as the partnership's annual review (SPEC section 4). A date
-        # already agreed in the action plan takes precedence and stays.
-        partnership_review_recorded(locked.partnership, completed_on=timezone.localdate())
     # Announced once the close is saved: the results app has a worker draw the results and charts, so the
     # first viewer does not wait.
     transaction.on_commit(lambda: signals.round_closed.send(sender=Round, round_id=locked.pk))
@@ -612,7 +605,8 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
     scores, total = profile_scores(by_principle, structure)
     today = timezone.localdate()
     response.status = ResponseStatus.SUBMITTED
-    response.principle_scores = scores
+    # An incomplete principle's score is a NULL array element; the stubs type the elements as the non-null base field.
+    response.principle_scores = scores  # type: ignore[assignment]
     response.total = total
     answer_values: list[int | None] = [values.get(s.id) for s in statements]
     answer_comments = [answers[s.id].comment if s.id in answers else "" for s in statements]
@@ -687,3 +681,15 @@ def response_reopen(response: Response, *, by, reason: str) -> Reopening:
     )
     Invitation.objects.filter(pk=locked.invitation_id).update(submitted_on=None)
     return reopening
+
+
+@transaction.atomic
+def round_bring_to(round_: Round, state: str) -> Round:
+    """Move a new draft round to ``state`` through its transitions (open, then close): the construction path
+    of factories and demo data, so a closed round has its close time and review date like any other."""
+    if state in (RoundState.OPEN, RoundState.CLOSED) and round_.state == RoundState.DRAFT:
+        round_.open()
+    if state == RoundState.CLOSED and round_.state == RoundState.OPEN:
+        round_.close()
+    round_.save()
+    return round_

@@ -25,7 +25,7 @@ class Respondent(HttpUser):
     wait_time = between(0.1, 0.5)
 
     def on_start(self) -> None:
-        self.token = None
+        self.token: str | None = None
         self.take_link()
 
     def take_link(self) -> None:
@@ -43,6 +43,8 @@ class Respondent(HttpUser):
     @task
     def respond(self) -> None:
         t = self.token
+        if t is None:  # on_start stops the user when no link is left
+            raise StopUser()
         base = f"/respond/{t}"
         self.client.get(f"{base}/", name="/respond/[token]/")
         for number in range(1, 7):

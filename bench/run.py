@@ -178,6 +178,8 @@ def journey(repeat: int) -> None:
 
     print("Respondent's journey", flush=True)
     base = Round.objects.filter(partnership__reference="BENCH-00001").first()
+    if base is None:
+        raise RuntimeError("No bench round: run the bench_data command first.")
     stamp = int(time.time())
     round_ = Round.objects.create(
         partnership=base.partnership,
@@ -288,6 +290,8 @@ def results(repeat: int) -> None:
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-manager"))
     small = Round.objects.filter(partnership__reference="BENCH-00002").order_by("-closes_on").first()
+    if small is None:
+        raise RuntimeError("No bench round: run the bench_data command first.")
     big = big_round()
     aggregate_sql = (
         "SELECT principle, avg(score), percentile_cont(0.5) WITHIN GROUP (ORDER BY score), min(score), max(score),"
@@ -307,9 +311,11 @@ def results(repeat: int) -> None:
             f"floor: per-principle aggregate in SQL, {label} respondents", floor, repeat, count_queries=False
         )
         for path, factor in (("results/", 10), ("results.json", 10), ("responses.csv", 5)):
-            row = measure(
-                f"{path} for {label} respondents", lambda i, p=path, r=round_: client.get(f"/rounds/{r.pk}/{p}"), repeat
-            )
+
+            def fetch(i: int, p: str = path, r: Round = round_) -> object:
+                return client.get(f"/rounds/{r.pk}/{p}")
+
+            row = measure(f"{path} for {label} respondents", fetch, repeat)
             judge(row, floor=floor_row, factor=factor if label == "200" else None)
             if label != "200":
                 row.budget = "(budget set at 200)"

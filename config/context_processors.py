@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
+from config.roles import RESPONDENT, user_roles
 
-# (label, path, roles that see it). Paths rather than URL names: each app adds its pages over time.
+# (label, path, the rule of the page). Paths rather than URL names: each app adds its pages over time.
 NAV_ITEMS = (
-    ("Register", "/partnerships/", {REGISTER_ADMIN, MANAGER, FACILITATOR}),
-    ("Reviews due", "/partnerships/reviews/", {MANAGER, REGISTER_ADMIN}),
-    ("Rounds", "/rounds/", {FACILITATOR, MANAGER}),
-    ("My assessments", "/my/", {RESPONDENT}),
-    ("Reports", "/reports/", {MANAGER, FACILITATOR}),
+    ("Register", "/partnerships/", "partnerships.see_register"),
+    ("Reviews due", "/partnerships/reviews/", "partnerships.see_reviews_due"),
+    ("Rounds", "/rounds/", "assessments.see_rounds"),
+    ("My assessments", "/my/", RESPONDENT),
+    ("Reports", "/reports/", "reports.see_reports_page"),
     ("Help", "/help/", None),
 )
 
@@ -20,7 +20,13 @@ NAV_ITEMS = (
 def navigation(request: HttpRequest) -> dict:
     """Return ``nav_items`` (label, path, active) for the user's roles, ``user_roles`` and ``personal_link``."""
     roles = user_roles(request.user)
-    visible = [(label, path) for label, path, allowed in NAV_ITEMS if allowed is None or roles & allowed]
+    user = request.user
+
+    def shown(rule: str | None) -> bool:
+        # "My assessments" is any signed-in person's own page, in the menu of those invited as respondents.
+        return rule is None or (rule in roles if rule == RESPONDENT else user.has_perm(rule))
+
+    visible = [(label, path) for label, path, rule in NAV_ITEMS if shown(rule)]
     # The longest matching path is the current section (/partnerships/reviews/ is not "Register").
     current = max((path for _, path in visible if request.path.startswith(path)), key=len, default=None)
     items = [{"label": label, "path": path, "active": path == current} for label, path in visible]

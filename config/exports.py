@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable, Sequence
-from typing import cast
+from typing import TypeVar, cast
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from openpyxl import Workbook
@@ -49,7 +49,10 @@ def download_name(*parts: str, made_on: datetime.date, extension: str) -> str:
     return f"{'-'.join([*words, made_on.isoformat()])}.{extension}"
 
 
-def as_attachment(response: HttpResponse, filename: str) -> HttpResponse:
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
+
+
+def as_attachment(response: ResponseT, filename: str) -> ResponseT:
     """Mark ``response`` as a download called ``filename``, never shown in place of the page."""
     response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -51,8 +51,3 @@ def user_roles(user) -> set[str]:
         cached = set(user.groups.values_list("name", flat=True))
         user._phc_roles = cached  # noqa: SLF001 (a per-request cache on the user, like Django's _perm_cache)
     return cached
-
-
-def is_manager(user) -> bool:
-    """Return True for managers (and superusers): they read the whole register, every round and report."""
-    return MANAGER in user_roles(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest
 from django.urls import include, path
 
 from config import views
@@ -12,6 +13,14 @@ from config.forms import SignInForm
 admin.site.site_header = "Partnership Health Check administration"
 admin.site.site_title = "Partnership Health Check"
 
+
+def superusers_only(request: HttpRequest) -> bool:
+    """The admin is for superusers: role accounts (even staff ones) do not reach it, so it cannot undo the
+    site's rules (see each app's admin.py for what even a superuser cannot change there)."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("reports.home_urls")),  # the home page lists what waits for each role

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from assessments.models import Round
+from config.access import loader, permission_required_or_403
 from outbox import services
 from outbox.models import OutboundEmail
 
+round_from_url = loader(Round.objects.all)
 
-@login_required
+
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def email_resend(request: HttpRequest, pk: int, email_pk: int) -> HttpResponse:
     email = get_object_or_404(OutboundEmail.objects.select_related("round", "invitation"), pk=email_pk, round_id=pk)
-    user = request.user
-    round_ = email.round
-    if round_ is None or not user.has_perm("assessments.change_invitation"):
-        raise PermissionDenied
-    if not (round_.facilitator_id == user.pk or user.is_superuser):
-        raise PermissionDenied
     try:
         services.email_resend(email)
     except services.ResendRefused as exc:

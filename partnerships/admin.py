@@ -1,4 +1,7 @@
-"""The register in the Django admin, with each model's history (django-simple-history)."""
+"""The register in the Django admin, with each model's history (django-simple-history): for superusers only
+(``config.urls``). Statuses change only through their transitions (the gateway's four-eyes rule, "active only
+through an approved gateway", "closed only with a completed exit record"), so they are read-only here, and so is
+who submitted and decided a gateway."""
 
 from __future__ import annotations
 
@@ -57,7 +60,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
     )
     search_fields = ("name", "reference", "lead_officer", "senior_sponsor", "memberships__organisation__name")
     date_hierarchy = "review_due_date"
-    readonly_fields = ("risk", "created_at", "updated_at", "created_by")
+    readonly_fields = ("status", "risk", "created_at", "updated_at", "created_by")
     inlines = (MembershipInline,)
     list_select_related = True
 
@@ -83,6 +86,7 @@ class GatewayReviewAdmin(SimpleHistoryAdmin):
     list_filter = ("status",)
     search_fields = ("partnership__name", "partnership__reference")
     list_select_related = ("partnership", "submitted_by", "decided_by")
+    readonly_fields = ("status", "submitted_by", "submitted_at", "decided_by", "decided_at", "return_reason")
     inlines = (GatewayAnswerInline,)
     autocomplete_fields = ("partnership",)
 
@@ -125,6 +129,7 @@ class ExitRecordAdmin(SimpleHistoryAdmin):
     search_fields = ("partnership__name", "partnership__reference", "reason")
     list_select_related = ("partnership",)
     autocomplete_fields = ("partnership",)
+    readonly_fields = ("completed_at", "completed_by")
     date_hierarchy = "exit_date"
 
 

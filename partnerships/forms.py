@@ -415,6 +415,7 @@ class RiskForm(GovukErrorsMixin, forms.ModelForm):
     class Meta:
         model = Risk
         fields = RISK_FIELDS
+        field_classes = {"review_date": DateField, "closed_on": DateField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "existing_controls": forms.Textarea(attrs={"rows": 3}),
@@ -442,6 +443,7 @@ class RiskActionForm(GovukErrorsMixin, forms.ModelForm):
     class Meta:
         model = RiskAction
         fields = ("description", "due_date", "done_on")
+        field_classes = {"due_date": DateField, "done_on": DateField}
         labels = {"description": "Further action", "due_date": "Due by", "done_on": "Done on"}
         widgets = {"due_date": DateInput(), "done_on": DateInput()}
         field_classes = {"due_date": DateField, "done_on": DateField}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -10,10 +13,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from config.states import ProtectedStateModel
 from partnerships import risks as risk_rules
-from partnerships.gateway import QUESTIONS_BY_CODE, review_state
+from partnerships.gateway import QUESTIONS_BY_CODE, review_due_after_approval, review_state
 
 
 class Sector(models.TextChoices):
@@ -89,6 +94,28 @@ class Organisation(models.Model):
         return self.name
 
 
+def has_approved_gateway(partnership: models.Model) -> bool:
+    """A partnership becomes active only through its approved gateway (SPEC section 4)."""
+    gateway = getattr(partnership, "gateway", None)
+    return gateway is not None and gateway.status == GatewayStatus.APPROVED
+
+
+def has_completed_exit(partnership: models.Model) -> bool:
+    """A partnership is closed only with a completed exit record."""
+    record = getattr(partnership, "exit_record", None)
+    return record is not None and record.is_complete
+
+
+def exit_date_reached(partnership: models.Model) -> bool:
+    """It stays "exiting" until the date the council's involvement ends (issue 16, point 4)."""
+    record = getattr(partnership, "exit_record", None)
+    return record is not None and record.exit_date is not None and record.exit_date <= timezone.localdate()
+
+
+def exit_not_completed(partnership: models.Model) -> bool:
+    return not has_completed_exit(partnership)
+
+
 # The texts the register's search reads (besides partner organisations' names, which live in another table).
 # English stemming, so "partnerships" finds "partnership"; one expression, so the GIN index below serves it.
 REGISTER_SEARCH_CONFIG = "english"
@@ -104,7 +131,10 @@ REGISTER_SEARCH_VECTOR = SearchVector(
 )
 
 
-class Partnership(models.Model):
+class Partnership(ProtectedStateModel, models.Model):
+    """A partnership of the register. Its ``status`` changes only through the transitions below (protected: a
+    form, the admin or a script that assigns it gets an AttributeError)."""
+
     name = models.CharField(max_length=200)
     reference = models.CharField(
         max_length=30, unique=True, help_text="The council's register reference, e.g. P-2024-017."
@@ -119,7 +149,7 @@ class Partnership(models.Model):
     structure_model = models.CharField(max_length=30, choices=StructureModel.choices)
     statutory_status = models.CharField(max_length=20, choices=StatutoryStatus.choices)
     lifecycle_stage = models.CharField("life-cycle stage", max_length=20, choices=LifecycleStage.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    status = FSMField(max_length=20, choices=Status.choices, default=Status.PROPOSED, protected=True)
     risk = models.CharField(
         "risk rating",
         max_length=20,
@@ -176,6 +206,32 @@ class Partnership(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
+
+    # --- Transitions of ``status``: the only way it changes ------------------------------------------------
+
+    @transition(field=status, source=Status.PROPOSED, target=Status.ACTIVE, conditions=[has_approved_gateway])
+    def activate(self, *, today: date) -> None:
+        """Proposed to active, through the approved gateway: it starts today unless a start date was set, and its
+        first annual review falls a year later unless a date was set."""
+        self.start_date = self.start_date or today
+        self.review_due_date = review_due_after_approval(today, self.start_date, self.review_due_date)
+
+    @transition(field=status, source=Status.ACTIVE, target=Status.EXITING)
+    def begin_exit(self) -> None:
+        """Active to exiting: an exit record is being prepared (or the register says the council is leaving)."""
+
+    @transition(field=status, source=Status.EXITING, target=Status.ACTIVE, conditions=[exit_not_completed])
+    def stay(self) -> None:
+        """Exiting back to active: the exit was called off before its record was completed."""
+
+    @transition(
+        field=status,
+        source=[Status.ACTIVE, Status.EXITING],
+        target=Status.CLOSED,
+        conditions=[has_completed_exit, exit_date_reached],
+    )
+    def close(self) -> None:
+        """Exiting to closed: only with a completed exit record, once its exit date has come."""
 
     @property
     def review_state(self) -> str:
@@ -236,7 +292,19 @@ class GatewayStatus(models.TextChoices):
     RETURNED = "returned", "Returned for more work"
 
 
-class GatewayReview(models.Model):
+def partnership_is_proposed(review: models.Model) -> bool:
+    return cast(GatewayReview, review).partnership.status == Status.PROPOSED
+
+
+def may_decide_gateway(instance: models.Model, user: Any) -> bool:
+    """The four-eyes rule: whoever submitted a gateway cannot decide it; and only those the rules let decide."""
+    review = cast(GatewayReview, instance)
+    if review.submitted_by_id is not None and review.submitted_by_id == user.pk:
+        return False
+    return user.has_perm("partnerships.decide_gateway", review.partnership)
+
+
+class GatewayReview(ProtectedStateModel, models.Model):
     """The new-partnership gateway (seed 001 appendix 1 and "New Partnerships"; seed 003 section 4).
 
     One per partnership: when a manager returns it, the register administrator improves the same answers and
@@ -244,7 +312,7 @@ class GatewayReview(models.Model):
     """
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="gateway")
-    status = models.CharField(max_length=20, choices=GatewayStatus.choices, default=GatewayStatus.DRAFT)
+    status = FSMField(max_length=20, choices=GatewayStatus.choices, default=GatewayStatus.DRAFT, protected=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -283,6 +351,40 @@ class GatewayReview(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (GatewayStatus.DRAFT, GatewayStatus.RETURNED)
+
+    # --- Transitions of ``status`` ----------------------------------------------------------------------
+
+    @transition(
+        field=status,
+        source=[GatewayStatus.DRAFT, GatewayStatus.RETURNED],
+        target=GatewayStatus.SUBMITTED,
+        conditions=[partnership_is_proposed],
+    )
+    def submit(self, *, by) -> None:
+        """Send the answers to a manager for approval; an earlier decision is cleared (the history keeps it)."""
+        self.submitted_by, self.submitted_at = by, timezone.now()
+        self.decided_by, self.decided_at, self.return_reason = None, None, ""
+
+    @transition(
+        field=status,
+        source=GatewayStatus.SUBMITTED,
+        target=GatewayStatus.APPROVED,
+        conditions=[partnership_is_proposed],
+        permission=may_decide_gateway,
+    )
+    def approve(self, *, by) -> None:
+        """Approve: the partnership may then be activated (``Partnership.activate``)."""
+        self.decided_by, self.decided_at = by, timezone.now()
+
+    @transition(
+        field=status,
+        source=GatewayStatus.SUBMITTED,
+        target=GatewayStatus.RETURNED,
+        permission=may_decide_gateway,
+    )
+    def send_back(self, *, by, reason: str) -> None:
+        """Return for more work, with the reason; the partnership stays proposed."""
+        self.decided_by, self.decided_at, self.return_reason = by, timezone.now(), reason
 
 
 class GatewayAnswer(models.Model):
@@ -406,8 +508,9 @@ class ExitRecord(models.Model):
     """The exit document (seed 001 appendix 3; seed 003 section 3.1.2). Its risk analysis of withdrawal is the
     partnership's risks of category "exit".
 
-    Completing it closes the partnership. A closed partnership always has a completed exit record: the service
-    checks it, and a deferred constraint trigger (migration 0005) makes the database refuse anything else.
+    Completing it leaves the partnership exiting until the exit date, then closes it (``Partnership.close``). A
+    closed partnership always has a completed exit record: the transition's condition checks it, and a deferred
+    constraint trigger (migration 0005) makes the database refuse anything else.
     """
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="exit_record")

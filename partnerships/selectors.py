@@ -14,7 +14,6 @@ from django.db.models import Case, Count, F, Min, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
 from partnerships import risks as risk_rules
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
@@ -37,40 +36,21 @@ UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
 
 def sees_whole_register(user) -> bool:
     """Return whether the user reads every partnership (managers and register administrators)."""
-    return bool(user_roles(user) & {MANAGER, REGISTER_ADMIN})
-
-
-def _involvement(user) -> Q | None:
-    """Return the condition "the user facilitates, or is invited to, one of its rounds"; None if none applies.
-
-    An invitation is the user's when it is linked to their account or sent to their account's email address.
-    """
-    roles = user_roles(user)
-    condition = Q(pk__in=[])
-    if FACILITATOR in roles:
-        condition |= Q(rounds__facilitator=user)
-    if RESPONDENT in roles:
-        condition |= Q(rounds__invitations__user=user)
-        if user.email:
-            condition |= Q(rounds__invitations__email__iexact=user.email)
-    return condition
+    return user.has_perm("partnerships.see_whole_register")
 
 
 def partnerships_visible_to(user) -> QuerySet[Partnership]:
-    """Return the partnerships the user may read.
+    """Return the partnerships the user may read: the rule ``partnerships.see_partnership`` as a filter.
 
     Managers and register administrators read all of them; facilitators the partnerships with a round they
-    facilitate; respondents the partnerships of a round they are invited to; anyone else none.
+    facilitate; anyone else (respondents included) none.
     """
-    if not user.is_authenticated:
-        return Partnership.objects.none()
     if sees_whole_register(user):
         return Partnership.objects.all()
-    condition = _involvement(user)
-    if condition is None:
+    if not user.has_perm("partnerships.see_register"):
         return Partnership.objects.none()
     # A subquery rather than a join, so a partnership with many rounds is still one row.
-    return Partnership.objects.filter(pk__in=Partnership.objects.filter(condition).values("pk"))
+    return Partnership.objects.filter(pk__in=Partnership.objects.filter(rounds__facilitator=user).values("pk"))
 
 
 def register_queryset(user) -> QuerySet[Partnership]:
@@ -123,10 +103,10 @@ def reviews_due(user, today: date | None = None) -> QuerySet[Partnership]:
     )
 
 
-def partnership_for(user, pk: int) -> Partnership:
-    """Return the partnership with its gateway, outside-body check and exit record, or raise Http404 when the
-    user may not read it (its existence is not revealed)."""
-    queryset = partnerships_visible_to(user).select_related(
+def partnerships_with_records() -> QuerySet[Partnership]:
+    """Return partnerships with their gateway, outside-body check and exit record (for one partnership's pages;
+    the views' gate asks the rules who may read it)."""
+    return Partnership.objects.select_related(
         "gateway",
         "gateway__submitted_by",
         "gateway__decided_by",
@@ -135,7 +115,6 @@ def partnership_for(user, pk: int) -> Partnership:
         "exit_record__completed_by",
         "created_by",
     )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def partnership_memberships(partnership: Partnership) -> QuerySet[Membership]:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_fsm import can_proceed, has_transition_perm
 
 from partnerships import gateway as rules
 from partnerships import risks as risk_rules
@@ -145,8 +146,7 @@ def _apply_partners(partnership: Partnership, partners: list[PartnerInput], by) 
 @transaction.atomic
 def partnership_create(*, details: Mapping[str, object], partners: list[PartnerInput], by) -> Partnership:
     """Record a new partnership, always as proposed: it becomes active only through an approved gateway."""
-    partnership = Partnership(**_details(details))
-    partnership.status = Status.PROPOSED
+    partnership = Partnership(**_details(details))  # proposed: the field's default, and only a transition moves it
     partnership.created_by = by
     _save_valid(partnership, by)
     _apply_partners(partnership, partners, by)
@@ -180,7 +180,12 @@ def partnership_update(
         )
     for key, value in _details(details).items():
         setattr(current, key, value)
-    current.status = new_status
+    if new_status != current.status:
+        # The edit form offers only these two: leaving (active to exiting) and staying after all.
+        change = current.begin_exit if new_status == Status.EXITING else current.stay
+        if not can_proceed(change):
+            raise ValidationError({"status": "The exit record is completed: the partnership can no longer stay."})
+        change()
     _save_valid(current, by)
     _apply_partners(current, partners, by)
     return current
@@ -244,20 +249,21 @@ def gateway_save(
         _as_user(answer, by)
         answer.save()
     if submit:
-        review.status = GatewayStatus.SUBMITTED
-        review.submitted_by, review.submitted_at = by, timezone.now()
-        review.decided_by, review.decided_at, review.return_reason = None, None, ""
+        review.partnership = locked
+        review.submit(by=by)
         _as_user(review, by)
         review.save()
     return review
 
 
-def _review_for_decision(review: GatewayReview, by) -> GatewayReview:
+def _review_for_decision(review: GatewayReview, by, decision: str) -> GatewayReview:
     locked = GatewayReview.objects.select_for_update().select_related("partnership").get(pk=review.pk)
     if locked.status != GatewayStatus.SUBMITTED:
         raise ValidationError("Only a gateway submitted for approval can be approved or returned.")
-    if locked.submitted_by_id is not None and locked.submitted_by_id == getattr(by, "pk", None):
-        raise ValidationError("The person who submitted a gateway cannot also decide it.")
+    if not has_transition_perm(getattr(locked, decision), by):
+        if locked.submitted_by_id is not None and locked.submitted_by_id == getattr(by, "pk", None):
+            raise ValidationError("The person who submitted a gateway cannot also decide it.")
+        raise ValidationError("Only a manager can approve or return a gateway.")
     return locked
 
 
@@ -265,19 +271,16 @@ def _review_for_decision(review: GatewayReview, by) -> GatewayReview:
 def gateway_approve(review: GatewayReview, *, by, today: date | None = None) -> GatewayReview:
     """Approve a submitted gateway: the proposed partnership becomes active, starting today if it had no start
     date, with its first annual review a year ahead unless a date was set."""
-    review = _review_for_decision(review, by)
+    review = _review_for_decision(review, by, "approve")
     partnership = Partnership.objects.select_for_update().get(pk=review.partnership_id)
-    if partnership.status != Status.PROPOSED:
+    review.partnership = partnership
+    if not can_proceed(review.approve):
         raise ValidationError("Only a proposed partnership can be approved.")
-    today = today or timezone.localdate()
-    review.status, review.decided_by, review.decided_at = GatewayStatus.APPROVED, by, timezone.now()
+    review.approve(by=by)
     _as_user(review, by)
     review.save()
-    partnership.status = Status.ACTIVE
-    partnership.start_date = partnership.start_date or today
-    partnership.review_due_date = rules.review_due_after_approval(
-        today, partnership.start_date, partnership.review_due_date
-    )
+    partnership.gateway = review
+    partnership.activate(today=today or timezone.localdate())
     _save_valid(partnership, by)
     return review
 
@@ -287,9 +290,8 @@ def gateway_return(review: GatewayReview, *, by, reason: str) -> GatewayReview:
     """Return a submitted gateway for more work, with the reason; the partnership stays proposed."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the gateway is returned."})
-    review = _review_for_decision(review, by)
-    review.status, review.decided_by, review.decided_at = GatewayStatus.RETURNED, by, timezone.now()
-    review.return_reason = reason.strip()
+    review = _review_for_decision(review, by, "send_back")
+    review.send_back(by=by, reason=reason.strip())
     _as_user(review, by)
     review.save()
     return review
@@ -314,8 +316,8 @@ def outside_body_check_save(partnership: Partnership, *, values: Mapping[str, ob
 
 @transaction.atomic
 def exit_save(partnership: Partnership, *, values: Mapping[str, object], by, complete: bool = False) -> ExitRecord:
-    """Save the exit record; an active partnership becomes exiting. With ``complete``, the record is completed
-    and the partnership closed.
+    """Save the exit record; an active partnership becomes exiting. With ``complete``, the record is completed;
+    the partnership stays exiting until the exit date, and is closed then (at once if the date has passed).
 
     Raises ValidationError if the partnership is closed already, or (when completing) a section is missing or,
     for a statutory or contractual partnership, legal and financial advice is not confirmed.
@@ -336,12 +338,77 @@ def exit_save(partnership: Partnership, *, values: Mapping[str, object], by, com
     if complete:
         record.completed_at, record.completed_by = timezone.now(), by
     _save_valid(record, by)
-    new_status = Status.CLOSED if complete else (Status.EXITING if locked.status == Status.ACTIVE else locked.status)
-    if new_status != locked.status:
-        locked.status = new_status
+    locked.exit_record = record
+    before = locked.status
+    if can_proceed(locked.begin_exit):
+        locked.begin_exit()
+    if can_proceed(locked.close):
+        locked.close()
+    if locked.status != before:
         _as_user(locked, by)
         locked.save(update_fields=["status", "updated_at"])
     return record
+
+
+@transaction.atomic
+def exits_close_due(today: date | None = None) -> int:
+    """Close every exiting partnership whose completed exit record's date has come; return how many.
+
+    Run daily (``manage.py close_due_exits``) and on the first read of the register after the date.
+    """
+    today = today or timezone.localdate()
+    due = (
+        Partnership.objects.select_for_update()
+        .select_related("exit_record")
+        .filter(status=Status.EXITING, exit_record__completed_at__isnull=False, exit_record__exit_date__lte=today)
+    )
+    closed = 0
+    for partnership in due:
+        if can_proceed(partnership.close):
+            partnership.close()
+            partnership.save(update_fields=["status", "updated_at"])
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def partnership_bring_to(partnership: Partnership, status: str, *, today: date | None = None) -> Partnership:
+    """Move a new proposed partnership to ``status`` through the transitions, creating on the way the records
+    each one needs: an approved gateway (active), an exit begun (exiting), a completed exit record dated today
+    (closed). The construction path of factories, demo and benchmark data: nothing is active without its
+    approved gateway, nothing closed without its completed exit."""
+    today = today or timezone.localdate()
+    if status == Status.PROPOSED:
+        return partnership
+    if partnership.start_date is None and partnership.review_due_date is not None:
+        # Data made with a past review date was approved before then.
+        today = min(today, partnership.review_due_date)
+    review = GatewayReview.objects.filter(partnership=partnership).first() or GatewayReview(partnership=partnership)
+    review.partnership = partnership
+    if review.status != GatewayStatus.APPROVED:
+        review.submit(by=None)
+        review.approve(by=None)
+        review.save()
+    partnership.gateway = review
+    partnership.activate(today=today)
+    partnership.save()
+    if status in (Status.EXITING, Status.CLOSED):
+        partnership.begin_exit()
+        partnership.save()
+    if status == Status.CLOSED:
+        record = ExitRecord.objects.create(
+            partnership=partnership,
+            exit_date=today,
+            reason="Objectives met.",
+            achievements="What it set out to do.",
+            lessons_learned="Plan the exit early.",
+            handover_and_continuity="Handed over to the partners.",
+            completed_at=timezone.now(),
+        )
+        partnership.exit_record = record
+        partnership.close()
+        partnership.save()
+    return partnership
 
 
 # --- Risk register ---------------------------------------------------------------------------------------

@@ -1,13 +1,11 @@
-"""Pages of the partnership register. Each view checks the role, parses the form, calls one selector or
-service, and renders or redirects. Partnerships the user may not read are "not found"; pages the role may not
-use are refused with 403."""
+"""Pages of the partnership register. Each view states its rule in one line (``partnerships/rules.py``), parses
+the form, calls one selector or service, and renders or redirects."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.access import loader, permission_required_or_403
 from partnerships import gateway as rules
 from partnerships import selectors, services
 from partnerships.filters import PartnershipFilter, register_filter, sort_links
@@ -42,21 +41,17 @@ from partnerships.models import (
 from partnerships.risks import heat_map_alt_text
 
 PAGE_SIZE = 25
-
-
-def _require(request: HttpRequest, *perms: str) -> None:
-    if not request.user.has_perms(perms):
-        raise PermissionDenied
+partnership_from_url = loader(selectors.partnerships_with_records)
 
 
 def _register_filter(request: HttpRequest) -> PartnershipFilter:
     return register_filter(request.GET, request.user)
 
 
-@login_required
+@permission_required_or_403("partnerships.see_register")
 @require_safe
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "partnerships.view_partnership")
+    services.exits_close_due()  # the first read after an exit date closes the partnership
     register = _register_filter(request)
     page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -70,16 +65,14 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "sorts": sort_links(register.sort_key, request.GET),
             "today": register.today,
             "soon_days": settings.PHC_REVIEW_DUE_SOON_DAYS,
-            "can_add": request.user.has_perm("partnerships.add_partnership"),
+            "can_add": request.user.has_perm("partnerships.record_partnership"),
         },
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_reviews_due")
 @require_safe
 def reviews(request: HttpRequest) -> HttpResponse:
-    if not selectors.sees_whole_register(request.user):
-        raise PermissionDenied
     today = timezone.localdate()
     rows = list(selectors.reviews_due(request.user, today))
     return render(
@@ -90,21 +83,24 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "due_soon": [r for r in rows if r.review_state == "due_soon"],
             "soon_days": settings.PHC_REVIEW_DUE_SOON_DAYS,
             "gateways": selectors.gateways_awaiting_approval()
-            if request.user.has_perm("partnerships.approve_gatewayreview")
+            if request.user.has_perm("partnerships.see_gateways_awaiting")
             else None,
             "today": today,
         },
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_partnership", fn=partnership_from_url)
 @require_safe
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership")
-    partnership = selectors.partnership_for(request.user, pk)
-    whole_register = selectors.sees_whole_register(request.user)
+    partnership = partnership_from_url(request, pk=pk)
+    if partnership.status == Status.EXITING and services.exits_close_due():
+        partnership = selectors.partnerships_with_records().get(pk=pk)  # its exit date has come: now closed
+    whole_register = request.user.has_perm("partnerships.see_history")
     heat_map = (
-        selectors.risk_heat_map(partnership=partnership) if request.user.has_perm("partnerships.view_risk") else None
+        selectors.risk_heat_map(partnership=partnership)
+        if request.user.has_perm("partnerships.see_risks", partnership)
+        else None
     )
     return render(
         request,
@@ -120,7 +116,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outside_body_check": getattr(partnership, "outside_body_check", None),
             "history": selectors.partnership_history(partnership) if whole_register else None,
             "whole_register": whole_register,
-            "can_change": request.user.has_perm("partnerships.change_partnership") and not partnership.is_closed,
         },
     )
 
@@ -130,13 +125,13 @@ def _partnership_form_page(request: HttpRequest, partnership: Partnership | None
     formset_class = membership_formset(extra=2 if editing else 3)
     choices = selectors.organisation_choices()
     instance = partnership or Partnership()
-    heading = f"Edit {partnership.name}" if editing else "Record a new partnership"
+    heading = f"Edit {partnership.name}" if partnership is not None else "Record a new partnership"
     if request.method == "POST":
         form = PartnershipForm(request.POST, instance=instance)
         formset = formset_class(request.POST, instance=instance, prefix="partners", organisation_choices=choices)
         if form.is_valid() and formset.is_valid():
             try:
-                if editing:
+                if partnership is not None:
                     saved = services.partnership_update(
                         partnership,
                         details=form.details,
@@ -159,7 +154,7 @@ def _partnership_form_page(request: HttpRequest, partnership: Partnership | None
             instance=instance,
             prefix="partners",
             organisation_choices=choices,
-            queryset=selectors.partnership_memberships(partnership) if editing else None,
+            queryset=selectors.partnership_memberships(partnership) if partnership is not None else None,
         )
     return render(
         request,
@@ -182,35 +177,28 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@login_required
+@permission_required_or_403("partnerships.record_partnership")
 @require_http_methods(["GET", "POST"])
 def partnership_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "partnerships.add_partnership")
     return _partnership_form_page(request, None)
 
 
-@login_required
+@permission_required_or_403("partnerships.keep_register", fn=partnership_from_url)
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.change_partnership")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     if partnership.is_closed:
         messages.info(request, "This partnership is closed: its record can be read but no longer changed.")
         return redirect(partnership)
     return _partnership_form_page(request, partnership)
 
 
-@login_required
+@permission_required_or_403("partnerships.see_gateway", fn=partnership_from_url, post="partnerships.edit_gateway")
 @require_http_methods(["GET", "POST"])
 def gateway(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership", "partnerships.view_gatewayreview")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     review: GatewayReview | None = getattr(partnership, "gateway", None)
-    can_edit = (
-        request.user.has_perm("partnerships.change_gatewayreview")
-        and partnership.status == Status.PROPOSED
-        and (review is None or review.is_editable)
-    )
+    can_edit = request.user.has_perm("partnerships.edit_gateway", partnership)
     answers = selectors.gateway_answers(review)
     form = None
     if can_edit:
@@ -232,8 +220,6 @@ def gateway(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("partnerships:gateway", pk=partnership.pk)
         else:
             form = GatewayForm(initial=GatewayForm.initial_from(answers))
-    elif request.method == "POST":
-        raise PermissionDenied
     return _gateway_page(request, partnership, review, answers, form, GatewayDecisionForm())
 
 
@@ -244,10 +230,16 @@ def _numbered_sections(answers: dict) -> list:
 
 
 def _gateway_page(request, partnership, review, answers, form, decision_form) -> HttpResponse:
-    can_decide = (
+    # The buttons come from the transitions this user may take (the four-eyes rule is their condition).
+    decisions = (
+        {t.name for t in review.get_available_user_status_transitions(request.user)} if review is not None else set()
+    )
+    can_decide = bool(decisions & {"approve", "send_back"})
+    waiting_for_another = (
         review is not None
         and review.status == GatewayStatus.SUBMITTED
-        and request.user.has_perm("partnerships.approve_gatewayreview")
+        and request.user.has_perm("partnerships.decide_gateway", partnership)
+        and not can_decide
     )
     summary = rules.answer_summary({c: a.answer for c, a in answers.items()})
     numbers = {q.code: n for n, q in enumerate(rules.QUESTIONS, start=1)}
@@ -271,19 +263,18 @@ def _gateway_page(request, partnership, review, answers, form, decision_form) ->
             "summary": summary,
             "summary_text": rules.answer_summary_text(summary),
             "attention": attention,
-            "decision_form": decision_form if can_decide else None,
-            "own_submission": can_decide and review.submitted_by_id == request.user.pk,
+            "decision_form": decision_form if can_decide or decision_form.is_bound else None,
+            "own_submission": waiting_for_another,
             "risks": selectors.partnership_risks(partnership, include_closed=False),
-            "can_add_risk": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
+            "can_add_risk": request.user.has_perm("partnerships.edit_risks", partnership) and not partnership.is_closed,
         },
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.decide_gateway", fn=partnership_from_url)
 @require_POST
 def gateway_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_gatewayreview", "partnerships.approve_gatewayreview")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     review: GatewayReview | None = getattr(partnership, "gateway", None)
     if review is None or review.status != GatewayStatus.SUBMITTED:
         messages.error(request, "This gateway is not waiting for a decision.")
@@ -305,17 +296,14 @@ def gateway_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _gateway_page(request, partnership, review, answers, None, form)
 
 
-@login_required
+@permission_required_or_403(
+    "partnerships.see_outside_body", fn=partnership_from_url, post="partnerships.edit_outside_body"
+)
 @require_http_methods(["GET", "POST"])
 def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership", "partnerships.view_outsidebodycheck")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     check: OutsideBodyCheck | None = getattr(partnership, "outside_body_check", None)
-    can_edit = (
-        request.user.has_perm("partnerships.change_outsidebodycheck")
-        and partnership.is_outside_body
-        and not partnership.is_closed
-    )
+    can_edit = request.user.has_perm("partnerships.edit_outside_body", partnership)
     form = None
     if can_edit:
         form = OutsideBodyCheckForm(request.POST or None, instance=check)
@@ -324,8 +312,6 @@ def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
                 services.outside_body_check_save(partnership, values=form.values, by=request.user)
                 messages.success(request, "The outside body checks are saved.")
                 return redirect(partnership)
-    elif request.method == "POST":
-        raise PermissionDenied
     return render(
         request,
         "partnerships/outside_body.html",
@@ -337,18 +323,26 @@ def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_exit", fn=partnership_from_url, post="partnerships.edit_exit")
 @require_http_methods(["GET", "POST"])
 def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_partnership", "partnerships.view_exitrecord")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     record: ExitRecord | None = getattr(partnership, "exit_record", None)
-    can_edit = request.user.has_perm("partnerships.change_exitrecord") and not partnership.is_closed
+    can_edit = request.user.has_perm("partnerships.edit_exit", partnership)
     form = None
     if can_edit:
         completing = request.POST.get("action") == "complete"
         form = ExitRecordForm(request.POST or None, instance=record, partnership=partnership, completing=completing)
         if request.method == "POST":
+            if form.is_valid() and completing and not selectors.risk_count(partnership, RiskCategory.EXIT):
+                form.add_error(None, rules.WITHDRAWAL_RISKS_MISSING)  # asked before the confirmation page
+            if form.is_valid() and completing and request.POST.get("confirmed") != "yes":
+                # Completing cannot be undone: ask first, with what is still open.
+                return render(
+                    request,
+                    "partnerships/exit_confirm.html",
+                    {"partnership": partnership, "form": form},
+                )
             if form.is_valid():
                 try:
                     services.exit_save(partnership, values=form.values, by=request.user, complete=completing)
@@ -356,12 +350,17 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
                     _add_errors(form, exc)
                 else:
                     if completing:
-                        messages.success(request, f"The exit is complete: {partnership.name} is closed.")
+                        partnership.refresh_from_db(fields=["status"])
+                        messages.success(
+                            request,
+                            f"The exit is complete: {partnership.name} is closed."
+                            if partnership.is_closed
+                            else f"The exit is complete: {partnership.name} stays exiting until "
+                            f"{form.values['exit_date']:%-d %B %Y}, then closes.",
+                        )
                         return redirect(partnership)
                     messages.success(request, "The exit record is saved as a draft.")
                     return redirect("partnerships:exit", pk=partnership.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
     return render(
         request,
         "partnerships/exit.html",
@@ -370,7 +369,7 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "form": form,
             "exit_risks": selectors.partnership_risks(partnership, category=RiskCategory.EXIT),
-            "can_add_risk": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
+            "can_add_risk": request.user.has_perm("partnerships.edit_risks", partnership) and not partnership.is_closed,
         },
     )
 
@@ -381,11 +380,11 @@ def exit_record(request: HttpRequest, pk: int) -> HttpResponse:
 RISK_RETURNS = {"exit": "partnerships:exit", "gateway": "partnerships:gateway"}
 
 
-@login_required
+@permission_required_or_403("partnerships.see_risks", fn=partnership_from_url)
 @require_safe
 def risk_register(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.view_risk")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
+    can_edit = request.user.has_perm("partnerships.edit_risks", partnership) and not partnership.is_closed
     filters = RiskFilterForm(request.GET)
     chosen = filters.filters()
     heat_map = selectors.risk_heat_map(partnership=partnership)
@@ -400,17 +399,16 @@ def risk_register(request: HttpRequest, pk: int) -> HttpResponse:
             "heat_map": heat_map,
             "heat_map_text": heat_map_alt_text(heat_map),
             "cell_url": reverse("partnerships:risks", args=[partnership.pk]),
-            "can_add": request.user.has_perm("partnerships.add_risk") and not partnership.is_closed,
-            "can_change": request.user.has_perm("partnerships.change_risk") and not partnership.is_closed,
+            "can_add": can_edit,
+            "can_change": can_edit,
             "today": timezone.localdate(),
         },
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_risk_list")
 @require_safe
 def portfolio_risks(request: HttpRequest) -> HttpResponse:
-    _require(request, "partnerships.view_risk")
     filters = RiskFilterForm(request.GET)
     chosen = filters.filters()
     page = Paginator(selectors.portfolio_risks(request.user, **chosen), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -473,16 +471,14 @@ def _risk_form_page(request: HttpRequest, partnership: Partnership, risk: Risk |
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.edit_risks", fn=partnership_from_url)
 @require_http_methods(["GET", "POST"])
 def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "partnerships.add_risk")
-    return _risk_form_page(request, selectors.partnership_for(request.user, pk), None)
+    return _risk_form_page(request, partnership_from_url(request, pk=pk), None)
 
 
-@login_required
+@permission_required_or_403("partnerships.edit_risks", fn=partnership_from_url)
 @require_http_methods(["GET", "POST"])
 def risk_edit(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
-    _require(request, "partnerships.change_risk")
-    partnership = selectors.partnership_for(request.user, pk)
+    partnership = partnership_from_url(request, pk=pk)
     return _risk_form_page(request, partnership, selectors.risk_for(partnership, risk_pk))

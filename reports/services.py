@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +106,7 @@ def statement_bars_chart(structure, statement_rows) -> Chart:
     return Chart(inline_svg(body), charts.statement_bars_alt_text(rows, scale=scale))
 
 
-def trend_chart(structure, round_labels: list[str], means: dict[int, list[float | None]]) -> Chart:
+def trend_chart(structure, round_labels: list[str], means: Mapping[int, Sequence[float | None]]) -> Chart:
     params: dict[str, Any] = {
         "round_labels": round_labels,
         "means": means,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from assessments.readmodel import InstrumentStructure
+from config.access import loader, permission_required_or_403
 from config.exports import (
     CSV_BOM,
     CSV_CONTENT_TYPE,
@@ -32,18 +31,19 @@ from reports import pdf, selectors, services, workbooks
 from reports import waiting as waiting_for
 from results import exporters
 from results import selectors as results_selectors
-from results.views import round_for_viewer
+from results.views import round_from_url
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+partnership_from_url = loader(Partnership.objects.all)
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Dartboards are available as .svg or .png")
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     data = results_selectors.round_results(round_, with_detail=False)
     if not data.enough:
         raise Http404("This round does not have enough responses to show a dartboard yet.")
@@ -57,42 +57,40 @@ def dartboard(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return as_attachment(response, exporters.export_filename(round_, "dartboard", fmt))
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def round_workbook(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     body = workbooks.round_workbook(results_selectors.round_results(round_))
     response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
     return as_attachment(response, exporters.export_filename(round_, "results", "xlsx"))
 
 
-@login_required
+@permission_required_or_403("reports.see_reports_page")
 def index(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_see_reports_page(request.user):
-        raise PermissionDenied
     visible = selectors.report_partnership_ids(request.user)
-    overview = selectors.reports_overview(visible)
+    facilitated_by = None if request.user.has_perm("assessments.see_all_rounds") else request.user
+    overview = selectors.reports_overview(visible, facilitated_by=facilitated_by)
     rows, sort = selectors.sort_rows(overview.rows, request.GET.get("sort", "name"))
     # Each score links to its round's results, for those who may open them (managers, the round's facilitator).
-    sees_all = visible is None
     table = [
         (
             r,
             reverse("results:results", args=[r.round.pk])
-            if sees_all or r.round.facilitator_id == request.user.pk
+            if request.user.has_perm("results.view_round", r.round)
             else None,
         )
         for r in rows
-        if r.summary
+        if r.summary and r.round is not None  # a row has a summary only with its round
     ]
     context = {
         "overview": overview,
         "rows": table,
         "columns": sort_columns(overview.principles, sort, overview.structure),
         "sort": sort,
-        "can_download_portfolio": selectors.can_download_portfolio(request.user),
+        "can_download_portfolio": request.user.has_perm("reports.download_portfolio"),
         "this_year": timezone.localdate().year,
     }
-    if request.user.has_perm("partnerships.view_risk"):
+    if request.user.has_perm("partnerships.see_risk_list"):
         heat_map = register_selectors.risk_heat_map(partnership_ids=visible)
         context |= {
             "heat_map": heat_map,
@@ -135,23 +133,18 @@ def _pdf_response(body: bytes, filename: str) -> HttpResponse:
     return as_attachment(response, filename)
 
 
-@login_required
+@permission_required_or_403("reports.download_partnership_report", fn=partnership_from_url)
 def partnership_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     _check_year(year)
-    # Refused before the lookup, so a facilitator cannot tell which other partnerships exist.
-    if not selectors.can_download_partnership_report(request.user, pk):
-        raise PermissionDenied
-    partnership = get_object_or_404(Partnership, pk=pk)
+    partnership = partnership_from_url(request, pk=pk)
     report = selectors.partnership_report(partnership, year, viewer=request.user)
     name = download_name(partnership.name, f"annual report {year}", made_on=timezone.localdate(), extension="pdf")
     return _pdf_response(pdf.partnership_report_pdf(report), name)
 
 
-@login_required
+@permission_required_or_403("reports.download_portfolio")
 def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
     _check_year(year)
-    if not selectors.can_download_portfolio(request.user):
-        raise PermissionDenied
     report = selectors.portfolio_report(year)
     return _pdf_response(
         pdf.portfolio_report_pdf(report),
@@ -203,22 +196,21 @@ def _register_row(p: Partnership, health: tuple[float, str] | None) -> tuple:
         p.start_date.isoformat() if p.start_date else "",
         p.review_due_date.isoformat() if p.review_due_date else "",
         "Yes" if p.review_state == "overdue" else "No",
-        "; ".join(p.partner_names),
-        "; ".join(p.sector_labels),
+        "; ".join(p.partner_names),  # type: ignore[attr-defined]  # annotated by the register's queryset
+        "; ".join(p.sector_labels),  # type: ignore[attr-defined]  # annotated by the register's queryset
         round(health[0], 1) if health else None,
         health[1] if health else "",
     )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_register")
 @require_safe
 def register_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The register as CSV, with the filters of the register page and each partnership's latest health check."""
-    if not request.user.has_perm("partnerships.view_partnership"):
-        raise PermissionDenied
+    """The register as CSV, with the filters of the register page and each partnership's latest health check
+    the user may see (a facilitator's own rounds only)."""
     register = register_filter(request.GET, request.user)
     rows = list(register.qs)
-    latest = results_selectors.latest_totals(p.pk for p in rows)
+    latest = results_selectors.latest_totals((p.pk for p in rows), viewer=request.user)
     writer = csv.writer(_Echo())
 
     def lines():
@@ -244,15 +236,13 @@ PARTNER_HEADINGS = (
 )
 
 
-@login_required
+@permission_required_or_403("partnerships.see_register")
 @require_safe
 def register_workbook(request: HttpRequest) -> HttpResponse:
     """The register as an Excel workbook: the partnerships shown (with these filters), and their partners."""
-    if not request.user.has_perm("partnerships.view_partnership"):
-        raise PermissionDenied
     register = register_filter(request.GET, request.user)
     rows = list(register.qs)
-    latest = results_selectors.latest_totals(p.pk for p in rows)
+    latest = results_selectors.latest_totals((p.pk for p in rows), viewer=request.user)
     partners = [
         (
             m.partnership.reference,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from assessments.models import ActionItem, Invitation, Round, RoundState
@@ -35,7 +35,7 @@ class Waiting:
     items: tuple[WaitingItem, ...] = field(default_factory=tuple)
 
 
-def _rounds_without_plan(rounds) -> object:
+def _rounds_without_plan(rounds: QuerySet[Round]) -> QuerySet[Round]:
     return rounds.filter(state=RoundState.CLOSED).exclude(Exists(ActionItem.objects.filter(round=OuterRef("pk"))))
 
 
@@ -114,12 +114,8 @@ def facilitator_waiting(user, today: date) -> list[Waiting]:
         .select_related("partnership")
         .annotate(
             invited=Count("invitations", filter=Q(invitations__revoked_at__isnull=True), distinct=True),
-            # Counted from the invitations' submission dates: an anonymous response is unlinked on submit.
-            submitted=Count(
-                "invitations",
-                filter=Q(invitations__revoked_at__isnull=True, invitations__submitted_on__isnull=False),
-                distinct=True,
-            ),
+            # The invitation keeps the day it was submitted; an anonymous response is no longer linked to it.
+            submitted=Count("invitations", filter=Q(invitations__submitted_on__isnull=False), distinct=True),
         )
         .order_by("closes_on", "pk")
     )
@@ -152,11 +148,7 @@ def facilitator_waiting(user, today: date) -> list[Waiting]:
 
 def respondent_waiting(user) -> list[Waiting]:
     """The user's assessments in open rounds not yet submitted (one query)."""
-    unfinished = list(
-        invitations_for_user(user)
-        .filter(round__state=RoundState.OPEN)
-        .filter(submitted_on__isnull=True)  # an anonymous response is unlinked on submit: the date is what is left
-    )
+    unfinished = list(invitations_for_user(user).filter(round__state=RoundState.OPEN).filter(submitted_on__isnull=True))
     return [
         Waiting(
             "Assessments to finish",

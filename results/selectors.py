@@ -34,25 +34,9 @@ from assessments.models import (
 )
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, StatementInfo
 from assessments.selectors import instrument_structure, round_counts
-from config.roles import FACILITATOR, is_manager, user_roles
 from results import comparison
 
 LEVEL_LABELS = dict(Level.choices)
-
-
-# --- Permissions -----------------------------------------------------------------------------------------
-
-
-def can_view_results(user, round_: Round) -> bool:
-    """Return True for the round's facilitator, managers and superusers."""
-    if not user.is_authenticated:
-        return False
-    return round_.facilitator_id == user.id or is_manager(user)
-
-
-def can_plan_actions(user, round_: Round) -> bool:
-    """Return True for those who may change the round's action plan: its facilitator and superusers."""
-    return user.is_authenticated and (user.is_superuser or round_.facilitator_id == user.id)
 
 
 # --- Aggregation of responses ----------------------------------------------------------------------------
@@ -548,10 +532,13 @@ def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
     return summaries
 
 
-def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
+def latest_rounds(partnership_ids, on: date | None = None, facilitated_by=None) -> dict[int, Round]:
     """Return {partnership id: its latest round with enough submitted responses, among those closed on or
-    before ``on`` (any date when None)}, in one query. ``partnership_ids`` None means every partnership."""
+    before ``on`` (any date when None)}, in one query. ``partnership_ids`` None means every partnership;
+    ``facilitated_by`` a user keeps only the rounds they facilitate (a facilitator sees no one else's)."""
     rounds = Round.objects.all() if on is None else Round.objects.filter(closes_on__lte=on)
+    if facilitated_by is not None:
+        rounds = rounds.filter(facilitator=facilitated_by)
     if partnership_ids is not None:
         rounds = rounds.filter(partnership_id__in=list(partnership_ids))
     rounds = (
@@ -564,9 +551,11 @@ def latest_rounds(partnership_ids, on: date | None = None) -> dict[int, Round]:
     return {r.partnership_id: r for r in rounds}
 
 
-def latest_totals(partnership_ids) -> dict[int, tuple[float, str]]:
-    """Return {partnership id: (mean total, band label)} of each partnership's latest round with results."""
-    latest = latest_rounds(list(partnership_ids))
+def latest_totals(partnership_ids, viewer=None) -> dict[int, tuple[float, str]]:
+    """Return {partnership id: (mean total, band label)} of each partnership's latest round with results
+    among the rounds ``viewer`` may see the summary of (a facilitator only their own; everyone's when None)."""
+    facilitated_by = None if viewer is None or viewer.has_perm("results.see_all_summaries") else viewer
+    latest = latest_rounds(list(partnership_ids), facilitated_by=facilitated_by)
     summaries = round_summaries(list(latest.values()))
     result = {}
     for pid, round_ in latest.items():
@@ -606,9 +595,10 @@ class HealthChecks:
 
 
 def partnership_health_checks(partnership, user) -> HealthChecks:
-    """Return the partnership's health checks as ``user`` may see them (results links for those allowed)."""
-    pairs = partnership_rounds(partnership)
-    rows = [(r, s, can_view_results(user, r)) for r, s in pairs]
+    """Return the partnership's health checks as ``user`` may see them: the rounds whose summary the rules let
+    them see (a facilitator only their own), with a results link where they may open the results."""
+    pairs = [(r, s) for r, s in partnership_rounds(partnership) if user.has_perm("results.see_summary", r)]
+    rows = [(r, s, user.has_perm("results.view_round", r)) for r, s in pairs]
     with_results = [(r, s) for r, s in reversed(pairs) if s is not None]
     structure = instrument_structure(with_results[-1][0].instrument) if with_results else None
     labels = [r.title for r, _ in with_results]
@@ -617,10 +607,9 @@ def partnership_health_checks(partnership, user) -> HealthChecks:
         if structure
         else {}
     )
-    roles = user_roles(user)
-    can_start = (FACILITATOR in roles or user.is_superuser) and partnership.status in ("active", "exiting")
+    can_start = user.has_perm("assessments.start_round_for", partnership)
     latest = None
-    if with_results:
+    if with_results and structure is not None:  # structure is set exactly when there are results
         round_, summary = max(with_results, key=lambda pair: (pair[0].closes_on, pair[0].pk))
         latest = (round_, [summary.principles[p.number].mean for p in structure.principles], summary)
     return HealthChecks(rows, structure, labels, means, can_start, latest)

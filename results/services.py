@@ -7,8 +7,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import ActionItem, Round
-from assessments.services import DOUBLE_SUBMIT_WINDOW
+from assessments.models import ActionItem, Round, RoundState
+from assessments.services import DOUBLE_SUBMIT_WINDOW, ServiceError
 
 
 @transaction.atomic
@@ -37,7 +37,12 @@ def action_item_update(action: ActionItem, **fields) -> ActionItem:
 
 @transaction.atomic
 def round_set_next_health_check(round_: Round, when: datetime.date) -> Round:
-    """Record the date of the next health check; it becomes the partnership's review due date."""
+    """Record the date of the next health check; it becomes the partnership's review due date.
+
+    Only a closed round sets it: a draft or open round is not a review, so it cannot move the date.
+    """
+    if round_.state != RoundState.CLOSED:
+        raise ServiceError("The next health check is agreed once the round is closed.")
     round_.next_health_check = when
     round_.save(update_fields=["next_health_check"])
     partnership = round_.partnership

@@ -6,33 +6,25 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from assessments import scoring
-from assessments.models import ActionItem, Round
-from assessments.selectors import round_counts
+from assessments.models import ActionItem
+from assessments.selectors import round_counts, rounds_with_set_up
+from assessments.services import ServiceError
+from config.access import loader, permission_required_or_403
 from config.exports import CSV_BOM, CSV_CONTENT_TYPE, as_attachment
 from results import exporters, selectors, services
 from results.forms import ActionItemForm, NextHealthCheckForm
 
-
-def round_for_viewer(request: HttpRequest, pk: int, *, plan: bool = False) -> Round:
-    """Return the round ``pk`` when the user may view its results (or, with ``plan``, change its action plan)."""
-    rounds = Round.objects.select_related("partnership", "instrument", "facilitator").defer("instrument__source")
-    round_ = get_object_or_404(rounds, pk=pk)
-    allowed = selectors.can_plan_actions if plan else selectors.can_view_results
-    if not allowed(request.user, round_):
-        raise PermissionDenied
-    return round_
+round_from_url = loader(rounds_with_set_up)
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     counts = round_counts(round_)
     context = {
         "round": round_,
@@ -44,9 +36,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/results/results.html", context)
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     data = selectors.round_results(round_, with_detail=False)
     if not data.enough or not 1 <= number <= len(data.respondents):
         raise Http404("No such respondent")
@@ -61,11 +53,11 @@ def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpRespon
     )
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def workshop(request: HttpRequest, pk: int, *, present: bool = False) -> HttpResponse:
     """The workshop screens; with ``present``, the projector's full-screen version without the site's
     navigation, each screen fitting 1366x768 and larger without scrolling."""
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     try:
         screen = int(request.GET.get("screen", "0"))
     except ValueError:
@@ -85,29 +77,30 @@ def workshop(request: HttpRequest, pk: int, *, present: bool = False) -> HttpRes
     principle = next((row for row in data.principles if row.info.number == screen), None)
     if data.enough and principle is not None:
         context["principle"] = principle
-        context["statements"] = data.principle_statements(screen)
+        statements = data.principle_statements(screen)
+        context["statements"] = statements
         # A projector has room for a few comments; the results page has them all.
-        context["principle_comments"] = [text for s in context["statements"] for text, _ in s.comments][:3]
+        context["principle_comments"] = [text for s in statements for text, _ in s.comments][:3]
     template = "assessments/results/present.html" if present else "assessments/results/workshop.html"
     return render(request, template, context)
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def workshop_present(request: HttpRequest, pk: int) -> HttpResponse:
-    return workshop(request, pk, present=True)
+    return workshop.__wrapped__(request, pk, present=True)
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def results_json(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     body = json.dumps(exporters.results_json(selectors.round_results(round_, with_detail=False)), indent=2)
     response = HttpResponse(body, content_type="application/json")
     return as_attachment(response, exporters.export_filename(round_, "results", "json"))
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url)
 def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = round_for_viewer(request, pk)
+    round_ = round_from_url(request, pk=pk)
     fingerprint = selectors.results_fingerprint(round_)
     key = f"responses-csv:{round_.pk}:{fingerprint}"
     body = cache.get(key) if fingerprint else None  # a closed round's CSV changes only with its responses
@@ -119,18 +112,16 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return as_attachment(response, exporters.export_filename(round_, "responses", "csv"))
 
 
-@login_required
+@permission_required_or_403("results.view_round", fn=round_from_url, post="results.plan_actions")
 def actions(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = round_for_viewer(request, pk)
-    can_plan = selectors.can_plan_actions(request.user, round_)
+    round_ = round_from_url(request, pk=pk)
+    can_plan = request.user.has_perm("results.plan_actions", round_)
     # ?principle=N (from a workshop screen) chooses the principle, so only its elements are offered.
     asked = request.GET.get("principle", "")
     chosen = round_.instrument.principles.filter(number=int(asked)).first() if asked.isdigit() else None
     action_form = ActionItemForm(instrument=round_.instrument, prefix="action", initial={"principle": chosen})
     date_form = NextHealthCheckForm(initial={"next_health_check": round_.next_health_check}, prefix="next")
     if request.method == "POST":
-        if not can_plan:
-            raise PermissionDenied
         if "save_action" in request.POST:
             action_form = ActionItemForm(request.POST, instrument=round_.instrument, prefix="action")
             if action_form.is_valid():
@@ -143,11 +134,15 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
         elif "save_date" in request.POST:
             date_form = NextHealthCheckForm(request.POST, prefix="next")
             if date_form.is_valid():
-                services.round_set_next_health_check(round_, date_form.cleaned_data["next_health_check"])
-                messages.success(
-                    request, "The next health check date is saved; it is now the partnership's review date."
-                )
-                return redirect("results:actions", pk=round_.pk)
+                try:
+                    services.round_set_next_health_check(round_, date_form.cleaned_data["next_health_check"])
+                except ServiceError as exc:
+                    date_form.add_error(None, exc.message)
+                else:
+                    messages.success(
+                        request, "The next health check date is saved; it is now the partnership's review date."
+                    )
+                    return redirect("results:actions", pk=round_.pk)
         messages.error(request, "Please correct the errors below; nothing has been saved yet.")
     return render(
         request,
@@ -158,13 +153,14 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
             "action_form": action_form,
             "date_form": date_form,
             "can_plan": can_plan,
+            "can_set_next_review": request.user.has_perm("results.set_next_review", round_),
         },
     )
 
 
-@login_required
+@permission_required_or_403("results.plan_actions", fn=round_from_url)
 def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
-    round_ = round_for_viewer(request, pk, plan=True)
+    round_ = round_from_url(request, pk=pk)
     action = get_object_or_404(ActionItem, pk=action_id, round=round_)
     form = ActionItemForm(request.POST or None, instance=action, instrument=round_.instrument)
     if request.method == "POST":

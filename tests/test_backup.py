@@ -33,9 +33,9 @@ def _results(client) -> dict[int, dict]:
     }
 
 
-# Committed data, as pg_dump sees it. serialized_rollback: the flush afterwards then leaves the database as the
-# serialized-rollback tests that follow expect it (no content types recreated behind their back).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed data, as pg_dump sees it. The reference data a flush removes is put back by conftest before every
+# transactional test (no serialized_rollback: mixed with plain transactional tests it duplicated content types).
+@pytest.mark.django_db(transaction=True)
 def test_backup_wipe_restore_loses_nothing(client, tmp_path):
     round_ = RoundFactory(anonymous=False)
     for n, answers in enumerate(([3] * 36, [2] * 36, [4] * 18 + [1] * 18, [1] * 36)):

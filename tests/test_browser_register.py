@@ -15,7 +15,7 @@ from partnerships.gateway import QUESTIONS
 from partnerships.models import Organisation, Partnership
 from partnerships.tests.factories import restore_roles
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAME = "Demo Night-Time Economy Partnership"
 
@@ -178,7 +178,7 @@ def test_edit_outside_body_and_statutory_exit(page, live_server):
     page.get_by_label("Lessons learned").fill("Keep the data-sharing agreement up to date.")
     page.get_by_label("Notes on the risk analysis of withdrawal").fill("The county board takes on the duties.")
     page.get_by_label("Handover and continuity").fill("Action plan and data pass to the county board.")
-    page.get_by_role("button", name="Complete the exit and close the partnership").click()
+    page.get_by_role("button", name="Complete the exit record").click()
     page.wait_for_load_state("load")
     assert_accessible(page, screenshot="05-exit-needs-advice")
     expect(page.locator("#error-summary")).to_contain_text("cannot be left without legal advice")
@@ -189,9 +189,15 @@ def test_edit_outside_body_and_statutory_exit(page, live_server):
     page.get_by_label("Legal advice was taken before the decision").check()
     page.get_by_label("Financial or contracting advice was taken before the decision").check()
     page.get_by_label("Advice taken").fill("Legal Services and the Section 151 officer, 3 March 2027.")
-    page.get_by_role("button", name="Complete the exit and close the partnership").click()
-    page.wait_for_url(re.compile(rf"/partnerships/{statutory.pk}/$"))
-    assert_accessible(page, screenshot="06-closed")
-    expect(page.get_by_text("This partnership is closed")).to_be_visible()
+    page.get_by_role("button", name="Complete the exit record").click()
+    # Completing asks first (issue 16): it stays exiting until the exit date, with what is still open listed.
+    page.wait_for_load_state("load")
+    assert_accessible(page, screenshot="06-exit-confirm")
+    expect(page.get_by_text("stays exiting until 31 March 2027")).to_be_visible()
     statutory.refresh_from_db()
-    assert statutory.status == "closed" and statutory.exit_record.is_complete
+    assert statutory.status == "active"
+    page.get_by_role("button", name="Yes, complete the exit").click()
+    page.wait_for_url(re.compile(rf"/partnerships/{statutory.pk}/$"))
+    assert_accessible(page, screenshot="06-exiting")
+    statutory.refresh_from_db()
+    assert statutory.status == "exiting" and statutory.exit_record.is_complete

@@ -15,7 +15,7 @@ from assessments.tests.factories import UserFactory, add_responses, answers, mak
 from config.roles import ROLES
 from conftest import assert_accessible, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-password-1"  # the results_data builders' password
 

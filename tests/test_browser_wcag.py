@@ -52,7 +52,7 @@ def demo():
 @pytest.fixture
 def personal_link(demo, live_server) -> str:
     round_ = Round.objects.filter(state=RoundState.OPEN).first()
-    invitation = InvitationFactory(round=round_, name="Ann Lee", organisation="Demo Council")
+    invitation = InvitationFactory.create(round=round_, name="Ann Lee", organisation="Demo Council")
     return f"{live_server.url}/respond/{invitation.token}/"
 
 

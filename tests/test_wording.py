@@ -43,7 +43,7 @@ def test_importing_one_person_says_this_person(client) -> None:
 
 
 def test_an_anonymous_round_with_nobody_invited_does_not_say_everyone_responded(client) -> None:
-    round_ = RoundFactory(anonymous=True)
+    round_ = RoundFactory.create(anonymous=True)
     client.force_login(round_.facilitator)
     body = client.get(reverse("assessments:invitations", args=[round_.pk])).content.decode()
     assert "No one has been invited yet." in body
@@ -94,7 +94,7 @@ def test_pounds_are_whole_with_thousands_separators(value, shown) -> None:
 
 
 def test_a_contribution_reads_the_same_on_the_page_and_in_its_history(client) -> None:
-    membership = MembershipFactory(financial_contribution=Decimal("20000.00"))
+    membership = MembershipFactory.create(financial_contribution=Decimal("20000.00"))
     membership.financial_contribution = Decimal("25000.00")
     membership.save()
     client.force_login(UserFactory(roles=[MANAGER]))

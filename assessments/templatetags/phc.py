@@ -9,6 +9,14 @@ from partnerships.money import pounds as _pounds
 register = template.Library()
 
 
+@register.simple_tag
+def exit_outstanding(partnership):
+    """Return what is still open before a partnership's exit is completed (its actions, rounds, review)."""
+    from assessments.selectors import exit_outstanding as outstanding  # noqa: PLC0415 (tags load before models)
+
+    return outstanding(partnership)
+
+
 @register.filter
 def get(mapping, key):
     """Return mapping[key], or the attribute ``key``, or None."""

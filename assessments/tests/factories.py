@@ -24,6 +24,7 @@ from factory.django import DjangoModelFactory
 from assessments import selectors, services, unlinking
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import Answer, Invitation, Level, Response, ResponseStatus, Round, RoundState, Statement
+from assessments.services import round_bring_to
 from assessments.tokens import issue_token
 from config.roles import FACILITATOR
 from partnerships.models import Partnership
@@ -58,6 +59,12 @@ class RoundFactory(DjangoModelFactory):
             else None
         )
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Created as a draft, then opened (and closed) through its transitions.
+        state = kwargs.pop("state")
+        return round_bring_to(model_class.objects.create(*args, **kwargs), state)
 
 
 class InvitationFactory(DjangoModelFactory):
@@ -122,7 +129,8 @@ def answer_sheets(
             for s in principle.statements
         ]
         response = services.response_save_sheet(invitation, items, require_open=require_open)
-    assert response is not None
+    if response is None:  # the loop above always runs
+        raise ValueError("No answer sheet was saved.")
     return response
 
 
@@ -144,11 +152,13 @@ def submitted_response(
     ``level``, ``name``...). In an anonymous round the response returned has no id (see below).
     """
     if invitation is None:
-        invitation = InvitationFactory(round=round_, **invitation_fields)
+        invitation = InvitationFactory.create(round=round_, **invitation_fields)
     answer_sheets(invitation, answers, comments, require_open=False)
     services.response_save_significance(invitation, list(significance), require_open=False)
     services.response_save_success(invitation, success, success_comment, require_open=False)
     result = services.response_submit(invitation, require_open=False)
+    if result.response is None:
+        raise ValueError("The response had already been submitted.")
     if round_.anonymous:
         # Unlinked on submit: the row in the database cannot be found from the invitation, so this is the
         # unsaved copy of its numbers that the respondent's thank-you page shows.
@@ -170,7 +180,8 @@ def partnership(**kwargs: object) -> Partnership:
         "statutory_status": "non_statutory",
         "lifecycle_stage": "functioning",
         "status": "active",
-        "start_date": None,
+        # Active since before any year a test reports on (activation would otherwise start it today).
+        "start_date": date(2020, 1, 1),
         "review_due_date": timezone.localdate() + timedelta(days=200),
     }
     fields.update(kwargs)
@@ -181,7 +192,8 @@ def make_round(
     facilitator: User | None = None, *, anonymous: bool = True, closes_on: date | None = None, **kwargs
 ) -> Round:
     closes_on = closes_on or timezone.localdate()
-    return Round.objects.create(
+    state = kwargs.pop("state", RoundState.CLOSED)
+    round_ = Round.objects.create(
         partnership=kwargs.pop("partnership", None) or partnership(),
         instrument=default_instrument(),
         title=kwargs.pop("title", f"Health check {closes_on.year}"),
@@ -189,9 +201,10 @@ def make_round(
         opens_on=closes_on - timedelta(days=30),
         closes_on=closes_on,
         anonymous=anonymous,
-        state=kwargs.pop("state", RoundState.CLOSED),
         **kwargs,
     )
+    # Closed through its transitions before its responses are added (no review date is recorded then).
+    return round_bring_to(round_, state)
 
 
 def add_responses(
@@ -233,7 +246,8 @@ def add_responses(
             by_principle.setdefault(statement.principle, []).append(value)
         scores, _total = services.profile_scores(by_principle, structure)
         responses.append(
-            Response(
+            # An incomplete principle's score is a NULL array element; the stubs type the elements as non-null.
+            Response(  # type: ignore[misc]
                 invitation=invitation,
                 round=round_,
                 status=ResponseStatus.SUBMITTED,

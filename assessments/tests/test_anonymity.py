@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.forms import parse_invitations_csv
 from assessments.mailboxes import mailbox_key
-from assessments.models import Invitation, Response, Round, RoundState
+from assessments.models import Invitation, Response, Round
 from assessments.tests.factories import (
     InvitationFactory,
     RoundFactory,
@@ -160,7 +160,7 @@ def _racing(lock_and_change, act):
     return None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_submit_racing_the_close_is_refused_and_the_results_do_not_change():
     round_ = RoundFactory(anonymous=True)
     invitation = InvitationFactory(round=round_)
@@ -170,9 +170,8 @@ def test_a_submit_racing_the_close_is_refused_and_the_results_do_not_change():
 
     def close() -> None:
         locked = Round.objects.select_for_update().get(pk=round_.pk)
-        locked.state = RoundState.CLOSED
-        locked.closed_at = timezone.now()
-        locked.save(update_fields=["state", "closed_at"])
+        locked.close()  # the protected state changes only through its transition
+        locked.save()
 
     error = _racing(close, lambda: services.response_submit(Invitation.objects.get(pk=invitation.pk)))
     assert isinstance(error, services.RoundNotOpen)
@@ -180,7 +179,7 @@ def test_a_submit_racing_the_close_is_refused_and_the_results_do_not_change():
     assert Invitation.objects.get(pk=invitation.pk).submitted_on is None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_save_racing_a_withdrawn_link_is_refused():
     invitation = InvitationFactory(round=RoundFactory(anonymous=True))
     statement = statements_by_principle(invitation.round.instrument)[1][0]

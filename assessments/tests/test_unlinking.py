@@ -176,7 +176,7 @@ def _times(tables: dict[str, Table], windows: list[tuple]) -> list[str]:
     ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_with_the_whole_database_or_a_backup_nobody_can_tell_who_answered_what(tmp_path):
     round_ = RoundFactory(anonymous=True, title="Attacked round")
     invitations = [

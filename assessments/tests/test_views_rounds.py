@@ -362,9 +362,12 @@ def test_admin_pages_load_and_do_not_link_answers_to_people(client, django_user_
     client.force_login(admin)
     for path in ("/admin/assessments/round/", "/admin/assessments/invitation/", "/admin/assessments/response/"):
         assert client.get(path).status_code == 200
-    page = client.get(f"/admin/assessments/response/{response.pk}/change/")
-    assert page.status_code == 200
+    # An anonymous round's individual responses are not shown at all (issue 13).
+    page = client.get(f"/admin/assessments/response/{response.pk}/change/", follow=True)
     assert "Hidden Hannah" not in page_text(page)
+    assert f"/admin/assessments/response/{response.pk}/change/" not in page_text(
+        client.get("/admin/assessments/response/")
+    )
 
 
 @pytest.mark.django_db

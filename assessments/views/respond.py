@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from assessments.forms import PrincipleSheetForm, SignificanceForm, SuccessForm
 from assessments.models import Invitation, Response, RoundState
 from assessments.selectors import JourneySteps, instrument_structure, journey_steps
 from assessments.tokens import token_for
+from config.access import permission_required_or_403
 from config.clients import client_ip
 from config.throttle import Throttle
 from config.views import ratelimited
@@ -403,13 +403,13 @@ def respond_thanks(request: HttpRequest, invitation: Invitation, response: Respo
 # --- My assessments ---------------------------------------------------------------------------------------
 
 
-@login_required
+@permission_required_or_403("assessments.see_my_assessments")
 def my_assessments(request: HttpRequest) -> HttpResponse:
     open_rows, done_rows, missed_rows = [], [], []
     for invitation in selectors.invitations_for_user(request.user):
         response = selectors.response_of(invitation)
         token = token_for(invitation)
-        row = {"invitation": invitation, "round": invitation.round, "response": response}
+        row: dict[str, object] = {"invitation": invitation, "round": invitation.round, "response": response}
         if invitation.has_submitted:
             row["url"] = reverse("assessments:respond_thanks", args=[token])
             done_rows.append(row)

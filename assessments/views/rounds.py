@@ -9,11 +9,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,31 +30,13 @@ from assessments.forms import (
 )
 from assessments.instruments import default_instrument
 from assessments.models import Invitation, Level, Response, Round, RoundState
+from config.access import loader, permission_required_or_403
+
+round_from_url = loader(selectors.rounds_with_set_up)
 
 
-def _require_perm(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
-def _round_for(request: HttpRequest, pk: int, perm: str, *, manage: bool = True) -> Round:
-    """Return the round if the user holds ``perm`` and facilitates it (or, to look only, is a manager)."""
-    _require_perm(request, perm)
-    try:
-        round_ = selectors.round_get(pk)
-    except Round.DoesNotExist as exc:
-        raise Http404("No such round.") from exc
-    user = request.user
-    if round_.facilitator_id == user.pk or user.is_superuser:
-        return round_
-    if not manage and selectors.user_sees_all_rounds(user):
-        return round_
-    raise PermissionDenied
-
-
-@login_required
+@permission_required_or_403("assessments.see_rounds")
 def round_list(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "assessments.view_round")
     page = Paginator(selectors.rounds_for_user(request.user), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -63,8 +44,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
         {
             "rounds": page,
             "page": page,
-            "sees_all": selectors.user_sees_all_rounds(request.user),
-            "can_add": request.user.has_perm("assessments.add_round"),
+            "sees_all": request.user.has_perm("assessments.see_all_rounds"),
+            "can_add": request.user.has_perm("assessments.create_round"),
         },
     )
 
@@ -86,9 +67,8 @@ def _initial_round(request: HttpRequest) -> dict:
     return initial
 
 
-@login_required
+@permission_required_or_403("assessments.create_round")
 def round_create(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "assessments.add_round")
     form = RoundForm(request.POST or None, initial=_initial_round(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,9 +81,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/rounds/form.html", {"form": form, "round": None})
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     if round_.state == RoundState.CLOSED:
         messages.error(request, "A closed round cannot be changed.")
         return redirect(round_)
@@ -127,10 +107,10 @@ def _reopen_choices(round_: Round) -> QuerySet[Invitation]:
     return Invitation.objects.filter(pk__in=submitted).order_by("name")
 
 
-@login_required
+@permission_required_or_403("assessments.see_round", fn=round_from_url)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.view_round", manage=False)
-    can_manage = round_.facilitator_id == request.user.pk or request.user.is_superuser
+    round_ = round_from_url(request, pk=pk)
+    can_manage = request.user.has_perm("assessments.run_round", round_)
     reopen_form = None
     if can_manage and round_.state == RoundState.OPEN and not round_.anonymous:
         reopen_form = ReopenForm(invitations=_reopen_choices(round_))
@@ -141,6 +121,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "counts": selectors.round_counts(round_),
             "can_manage": can_manage,
+            # The open and close buttons come from the round's available transitions.
+            "transitions": {t.name for t in round_.get_available_state_transitions()} if can_manage else set(),  # type: ignore[attr-defined]  # django-fsm adds it
             "reopen_form": reopen_form,
             "reopenings": selectors.round_reopenings(round_) if not round_.anonymous else None,
             "level_labels": [Level(v).label for v in round_.levels],
@@ -148,10 +130,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def round_state(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     form = RoundStateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whether to open or close the round.")
@@ -168,10 +150,10 @@ def round_state(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(round_)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask before closing: a closed round cannot be opened again."""
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     if round_.state != RoundState.OPEN:
         messages.info(request, "Only an open round can be closed.")
         return redirect(round_)
@@ -187,10 +169,10 @@ def round_close_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_reopening")
+    round_ = round_from_url(request, pk=pk)
     if round_.anonymous:
         messages.error(
             request, "In an anonymous round a submitted response cannot be reopened: it is not linked to anyone."
@@ -244,16 +226,16 @@ def _invitations_page(request: HttpRequest, round_: Round, status: int = 200, **
     return render(request, "assessments/rounds/invitations.html", context, status=status)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 def invitations(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.view_invitation")
+    round_ = round_from_url(request, pk=pk)
     return _invitations_page(request, round_)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_invitation")
+    round_ = round_from_url(request, pk=pk)
     form = InvitationForm(request.POST, round_=round_, partner_names=selectors.partner_organisation_names(round_))
     if form.is_valid():
         try:
@@ -280,10 +262,10 @@ def _preview(round_: Round, text: str):
     )
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitations_import(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_invitation")
+    round_ = round_from_url(request, pk=pk)
     form = InvitationImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _invitations_page(request, round_, import_form=form)
@@ -299,10 +281,10 @@ def invitations_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitations_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.add_invitation")
+    round_ = round_from_url(request, pk=pk)
     form = InvitationConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The rows could not be read again; paste or upload them once more.")
@@ -326,10 +308,10 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_invitation")
+    round_ = round_from_url(request, pk=pk)
     try:
         sent = services.invitations_send(round_, base_url=_base_url(request))
     except services.ServiceError as exc:
@@ -352,11 +334,11 @@ def _reminder_state(round_: Round) -> dict:
     }
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_http_methods(["GET", "POST"])
 def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (who will be reminded, when the last reminders went), then send on the confirming POST."""
-    round_ = _round_for(request, pk, "assessments.change_invitation")
+    round_ = round_from_url(request, pk=pk)
     if request.method == "GET":
         context = {
             "round": round_,
@@ -384,11 +366,11 @@ def reminders_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:invitations", pk=round_.pk)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Email one person their own link again."""
-    round_ = _round_for(request, pk, "assessments.change_invitation")
+    round_ = round_from_url(request, pk=pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round_)
     try:
         sent = services.invitation_resend(invitation, base_url=_base_url(request))
@@ -402,10 +384,10 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     return redirect("assessments:invitations", pk=round_.pk)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def round_emails(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_round")
+    round_ = round_from_url(request, pk=pk)
     form = RoundEmailsForm(request.POST)
     if form.is_valid():
         try:
@@ -418,10 +400,10 @@ def round_emails(request: HttpRequest, pk: int) -> HttpResponse:
     return _invitations_page(request, round_, emails_form=form)
 
 
-@login_required
+@permission_required_or_403("assessments.run_round", fn=round_from_url)
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    round_ = _round_for(request, pk, "assessments.change_invitation")
+    round_ = round_from_url(request, pk=pk)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, round=round_)
     try:
         services.invitation_revoke(invitation)

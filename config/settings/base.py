@@ -59,11 +59,16 @@ INSTALLED_APPS = [
     "axes",
     "config",
     "outbox",
+    # Loads each app's rules.py: who may do what, written once (see partnerships/rules.py).
+    "rules.apps.AutodiscoverRulesConfig",
     "partnerships",
     "assessments",
     "results",
     "reports",
 ]
+
+# The admin's history pages may not revert a row: a revert would assign protected states and anonymity.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 MIDDLEWARE = [
     "config.middleware.RequestSizeLimitMiddleware",
@@ -84,6 +89,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out client or account is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Object rules (django-rules, each app's rules.py) answer user.has_perm(name, obj).
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

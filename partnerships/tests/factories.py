@@ -27,6 +27,7 @@ from partnerships.models import (
     RiskAction,
     Sector,
 )
+from partnerships.services import partnership_bring_to
 
 PASSWORD = "a-long-password-1"
 
@@ -80,6 +81,13 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     lifecycle_stage = "forming"
     status = "proposed"
     risk = "medium"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Created proposed, then moved through its transitions: an active one gets its approved gateway, a closed
+        # one its completed exit record (partnerships.services.partnership_bring_to).
+        status = kwargs.pop("status")
+        return partnership_bring_to(model_class.objects.create(*args, **kwargs), status)
 
     class Params:
         active = factory.Trait(

@@ -22,7 +22,7 @@ from partnerships.models import (
 )
 from partnerships.tests.factories import restore_roles
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # checks run at COMMIT
+pytestmark = pytest.mark.django_db(transaction=True)  # checks run at COMMIT
 
 
 @pytest.fixture(autouse=True)

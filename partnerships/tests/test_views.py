@@ -51,11 +51,12 @@ def submitted(partnership, by):
 
 PAGES = {
     # page: expected status for officer, manager, facilitator, respondent, nobody
-    "/partnerships/": (200, 200, 200, 200, 403),
-    "/partnerships/export.csv": (200, 200, 200, 200, 403),
+    # Respondents see nothing of the register (issue 13).
+    "/partnerships/": (200, 200, 200, 403, 403),
+    "/partnerships/export.csv": (200, 200, 200, 403, 403),
     "/partnerships/new/": (200, 403, 403, 403, 403),
     "/partnerships/reviews/": (200, 200, 403, 403, 403),
-    "/partnerships/{pk}/": (200, 200, 404, 404, 403),
+    "/partnerships/{pk}/": (200, 200, 403, 403, 403),
     "/partnerships/{pk}/edit/": (200, 403, 403, 403, 403),
     "/partnerships/{pk}/gateway/": (200, 200, 403, 403, 403),
     "/partnerships/{pk}/outside-body/": (200, 200, 403, 403, 403),
@@ -104,16 +105,20 @@ def test_register_administrator_cannot_decide_a_gateway(officer, second_manager,
     assert partnership.status == Status.PROPOSED
 
 
-def test_involved_facilitator_and_respondent_read_the_partnership_but_not_its_gateway(facilitator, respondent, as_user):
+def test_involved_facilitator_reads_the_partnership_but_not_its_gateway_and_respondent_nothing(
+    facilitator, respondent, as_user
+):
     partnership = PartnershipFactory(name="Safer Demo")
     other = PartnershipFactory(name="Other Demo")
-    if round_models() is not None:
-        make_round(partnership, facilitator, respondent)
-    for user in (facilitator, respondent):
+    make_round(partnership, facilitator, respondent)
+    # Issue 13: a respondent once invited reads nothing of the register (risk rating, contributions).
+    for url in ("/partnerships/", f"/partnerships/{partnership.pk}/", "/partnerships/export.csv"):
+        assert as_user(respondent).get(url).status_code == 403
+    for user in (facilitator,):
         client = as_user(user)
         register = client.get("/partnerships/").content.decode()
         assert "Other Demo" not in register
-        assert client.get(f"/partnerships/{other.pk}/").status_code == 404
+        assert client.get(f"/partnerships/{other.pk}/").status_code == 403
         assert client.get(f"/partnerships/{partnership.pk}/gateway/").status_code == 403
         if round_models() is not None:
             assert "Safer Demo" in register
@@ -252,7 +257,8 @@ def test_pages_of_25_with_count(officer, as_user):
 
 def make_partnerships(count: int, start: int) -> None:
     organisations = [
-        OrganisationFactory(name=f"Org {start}-{n}", sector=s) for n, s in enumerate(("public", "private", "voluntary"))
+        OrganisationFactory.create(name=f"Org {start}-{n}", sector=s)
+        for n, s in enumerate(("public", "private", "voluntary"))
     ]
     partnerships = Partnership.objects.bulk_create(
         [
@@ -726,6 +732,7 @@ def test_exit_of_a_statutory_partnership_needs_advice(officer, as_user):
         {
             **EXIT_POST,
             "action": "complete",
+            "confirmed": "yes",
             "legal_advice_taken": "on",
             "financial_advice_taken": "on",
             "advice_notes": "Legal Services, 3 May",
@@ -751,7 +758,7 @@ def test_exit_draft_and_completion_of_a_non_statutory_partnership(officer, as_us
     assert f'href="/partnerships/{partnership.pk}/risks/new/?category=exit&amp;return=exit"' in page
     RiskFactory(partnership=partnership, category="exit", title="Residents lose the helpline")
     assert "Residents lose the helpline" in client.get(url).content.decode()
-    assert client.post(url, {**EXIT_POST, "action": "complete"}).status_code == 302
+    assert client.post(url, {**EXIT_POST, "action": "complete", "confirmed": "yes"}).status_code == 302
     partnership.refresh_from_db()
     assert partnership.status == Status.CLOSED
 

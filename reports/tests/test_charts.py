@@ -53,7 +53,7 @@ ROWS = [
     for i, s in enumerate("ABCDEF")
 ]
 ROUNDS = ["Round 1", "Round 2", "Round 3"]
-TREND = {
+TREND: dict[int, list[float | None]] = {
     1: [15.0, 16.2, 17.4],
     2: [12.0, 14.5, 18.2],
     3: [17.0, 17.0, 17.0],
@@ -174,7 +174,7 @@ def test_total_band_uses_the_aggregate_limits() -> None:
 # --- Drawing --------------------------------------------------------------------------------------------
 
 
-def draw_all(fmt: str) -> dict[str, bytes]:
+def draw_all(fmt: charts.Fmt) -> dict[str, bytes]:
     return {
         "dartboard": dartboard(MEANS, LABELS, marks=MARKS, outline=OUTLINE, title="Round 2", fmt=fmt),
         "single": dartboard([16, 20, 11, 6, 24, None], LABELS, fmt=fmt),

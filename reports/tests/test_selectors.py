@@ -90,11 +90,9 @@ def test_portfolio_covers_the_year_and_finds_reviews_gateways_and_exits():
 def _make_scored_partnerships(count: int) -> None:
     manager = UserFactory(roles=["Manager"])
     for i in range(count):
-        p = partnership()
+        p = partnership(status=Status.PROPOSED) if i % 5 == 1 else partnership()
         add_responses(make_round(partnership=p, closes_on=date(2025, 5, 1)), [uniform(3)] * 3)
         if i % 5 == 1:
-            p.status = Status.PROPOSED
-            p.save()
             GatewayReview.objects.create(partnership=p)
         if i % 5 == 2:
             RiskFactory(partnership=p, category="exit")

@@ -25,6 +25,7 @@ def today():
 
 def overdue_action(round_) -> ActionItem:
     principle = Principle.objects.filter(instrument=round_.instrument).first()
+    assert principle is not None
     return ActionItem.objects.create(
         round=round_, principle=principle, description="Agree", owner="Chair", due_date=today() - timedelta(days=3)
     )
@@ -32,7 +33,7 @@ def overdue_action(round_) -> ActionItem:
 
 def manager_register(n: int = 1) -> None:
     for i in range(n):
-        proposed = PartnershipFactory(name=f"Proposed {i}")
+        proposed = PartnershipFactory.create(name=f"Proposed {i}")
         GatewayReview.objects.create(
             partnership=proposed, status="submitted", submitted_at=timezone.now() - timedelta(days=i)
         )

@@ -11,11 +11,12 @@ from results import selectors
 register = template.Library()
 
 
-@register.simple_tag
-def latest_health_checks(partnerships: Iterable) -> dict[int, tuple[float, str]]:
+@register.simple_tag(takes_context=True)
+def latest_health_checks(context: template.Context, partnerships: Iterable) -> dict[int, tuple[float, str]]:
     """Return {partnership id: (mean total, band label)} of the latest health check of each of ``partnerships``
-    (a fixed number of queries for the whole table: look a row up with ``|get:p.pk``)."""
-    return selectors.latest_totals(p.pk for p in partnerships)
+    that the signed-in user may see (a fixed number of queries for the whole table: look a row up with
+    ``|get:p.pk``)."""
+    return selectors.latest_totals((p.pk for p in partnerships), viewer=context["request"].user)
 
 
 @register.simple_tag(takes_context=True)

@@ -29,6 +29,8 @@ from assessments.services import profile_scores
 from config.roles import FACILITATOR, MANAGER
 from partnerships.models import (
     Continuum,
+    GatewayReview,
+    GatewayStatus,
     LifecycleStage,
     Membership,
     Organisation,
@@ -144,6 +146,15 @@ class Command(BaseCommand):
                     for i in range(partnerships)
                 ]
             )
+            # The documented bulk construction path (see partnerships.services.partnership_bring_to): an active
+            # partnership always comes with its approved gateway, as if it had gone through the transitions.
+            now = timezone.now()
+            GatewayReview.objects.bulk_create(
+                [
+                    GatewayReview(partnership=p, status=GatewayStatus.APPROVED, submitted_at=now, decided_at=now)
+                    for p in parts
+                ]
+            )
             memberships = []
             for p in parts:
                 for org in rng.sample(organisations, 3):
@@ -161,14 +172,16 @@ class Command(BaseCommand):
                         opens_on=date(today.year - years + y, 2, 1),
                         closes_on=date(today.year - years + y, 3, 31),
                         anonymous=True,
+                        # Closed rounds of earlier years, as round_bring_to would leave them (with a close time).
                         state="closed",
+                        closed_at=now,
                     )
                     for p in parts
                     for y in range(years)
                 ]
             )
             self.stdout.write(f"{len(parts)} partnerships, {len(rounds)} rounds; writing responses...")
-            orgs_of = {}
+            orgs_of: dict[int, list[str]] = {}
             for m in memberships:
                 orgs_of.setdefault(m.partnership_id, []).append(m.organisation.name)
             invitations = []
@@ -218,7 +231,7 @@ class Command(BaseCommand):
     def write_responses(self, rng, rounds, invitations, statements, respondents) -> None:
         # The rounds are anonymous and closed: their responses are written as the services leave them,
         # unlinked (random ids, no invitation, no times, answers in arrays) with the final group tallies.
-        by_round = {}
+        by_round: dict[int, list[Invitation]] = {}
         for inv in invitations:
             by_round.setdefault(inv.round_id, []).append(inv)
         response_rows, tallies = [], []
@@ -234,9 +247,11 @@ class Command(BaseCommand):
                 by_principle: dict[int, list[int | None]] = {}
                 for statement, value in zip(structure.statements, answers, strict=True):
                     by_principle.setdefault(statement.principle, []).append(value)
-                scores, _total = profile_scores(by_principle, structure)
+                scores, total = profile_scores(by_principle, structure)
                 comment = rng.choice(COMMENTS)
-                members.append((inv.organisation, inv.level, scores))
+                if total is None:
+                    raise CommandError("A bench response answers every statement.")
+                members.append((inv.organisation, inv.level, [s for s in scores if s is not None]))
                 response_rows.append(
                     (
                         unlinking.random_id(),
@@ -246,7 +261,7 @@ class Command(BaseCommand):
                         rng.randint(low, high),
                         comment,
                         scores,
-                        sum(scores),
+                        total,
                         answers,
                         [comment if s.position % 12 == 1 else "" for s in statements],
                     )

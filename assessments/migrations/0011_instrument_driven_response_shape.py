@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0009_anonymity_constraints'),
+        ('assessments', '0010_protected_state_fields'),
     ]
 
     operations = [

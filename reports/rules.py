@@ -1,0 +1,15 @@
+"""Who may read which report (django-rules); the rules in the users' words are in ``partnerships.rules``.
+
+Managers read every report and the portfolio; a facilitator reads the annual report of a partnership they
+facilitate a round of, with the results of their own rounds only (the same as its page and /reports/).
+"""
+
+from __future__ import annotations
+
+import rules
+
+from partnerships.rules import facilitates_a_round_of, is_facilitator, is_manager
+
+rules.add_perm("reports.see_reports_page", is_manager | is_facilitator)
+rules.add_perm("reports.download_portfolio", is_manager)
+rules.add_perm("reports.download_partnership_report", is_manager | (is_facilitator & facilitates_a_round_of))
