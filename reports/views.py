@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from assessments.readmodel import InstrumentStructure
+from assessments.selectors import default_structure
 from config.access import loader, permission_required_or_403
 from config.exports import (
     CSV_BOM,
@@ -280,4 +281,4 @@ def home(request: HttpRequest) -> HttpResponse:
         waiting.append(("As a facilitator", waiting_for.facilitator_waiting(request.user, today)))
     if RESPONDENT in roles:
         waiting.append(("As a respondent", waiting_for.respondent_waiting(request.user)))
-    return render(request, "home.html", {"roles": roles, "waiting": waiting})
+    return render(request, "home.html", {"roles": roles, "waiting": waiting, "instrument": default_structure()})

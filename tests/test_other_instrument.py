@@ -186,3 +186,46 @@ def test_an_anonymous_round_of_this_instrument_is_unlinked_in_its_shape(client: 
         ("Council", {1: 14.0, 2: 9.0, 3: 1.0, 4: 5.7})
     ]
     assert results.success_distribution == {3: 1, 2: 1, 1: 0, 0: 1}
+
+
+def test_the_method_is_described_from_the_instruments_read_model(client, instrument: Instrument) -> None:
+    """The help page and the PDF appendix state the PAT's numbers, and another instrument's own numbers."""
+    from django.template.loader import render_to_string  # noqa: PLC0415
+
+    help_page = " ".join(client.get("/help/").content.decode().split())
+    for words in (
+        "Strongly agree (4), Agree (3), Disagree (2) or Strongly disagree (1)",
+        "the sum of its six answers, from 6 to 24",
+        "the sum of the six principle scores, from 36 to 144",
+        "principles: 19–24, 13–18, 7–12, 6; totals: 109–144, 73–108, 37–72, 36",
+        "C when the mean total is 72 or below, or two or more principles have a mean of 12 or below",
+        "mean significance 4 or more",
+        "A when the mean total is 109 or above, every principle has a mean of 13 or above",
+        "mean significance × (24 − mean score)",
+        "So a mean total of 108.5 is in the top band and can be scenario A, while 108.4 is not",
+        "once all 36 statements, the six significance ratings",
+    ):
+        assert words in help_page, words
+
+    other = selectors.instrument_structure(instrument)
+    appendix = " ".join(render_to_string("reports/pdf/_method.html", {"structure": other}).split())
+    for words in (
+        "the sum of its five answers, from 0 to 15",
+        "the sum of the four principle scores, from 0 to 60",
+        "principles: 11–15, 6–10, 1–5, 0; totals: 41–60, 21–40, 1–20, 0",
+        "C when the mean total is 20 or below",
+        "once all 20 statements, the four significance ratings",
+    ):
+        assert words in appendix, words
+    assert "144" not in appendix and "36 statements" not in appendix
+
+
+def test_the_invitation_email_describes_the_rounds_own_instrument(instrument: Instrument) -> None:
+    from assessments.emails import render_email  # noqa: PLC0415
+
+    pat_round = RoundFactory()
+    other_round = RoundFactory(instrument=instrument)
+    pat = render_email(pat_round, "invitation", name="Ann", link="https://example.org/x").body
+    other = render_email(other_round, "invitation", name="Ann", link="https://example.org/x").body
+    assert "Partnership Assessment Tool: 36 short statements" in pat and "its six principles" in pat
+    assert "20 short statements" in other and "its four principles" in other and "36" not in other
