@@ -27,6 +27,7 @@ def _fits_320(page) -> None:
 def test_manager_reads_significance_compliance_and_the_priority_map(page, live_server):
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     sign_in(page, live_server, "manager", "manage-demo-2026", next_path="/partnerships/")
+    assert_accessible(page, screenshot="00-register")
 
     page.get_by_label("Significance").select_option(label="Not significant")
     page.get_by_label("Governance compliance").select_option(label="Compliant")
