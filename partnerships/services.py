@@ -16,6 +16,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from partnerships import gateway as rules
 from partnerships import risks as risk_rules
+from partnerships import signals
 from partnerships.models import (
     ExitRecord,
     GatewayAnswer,
@@ -253,6 +254,7 @@ def gateway_save(
         review.submit(by=by)
         _as_user(review, by)
         review.save()
+        signals.gateway_submitted.send(sender=GatewayReview, review=review)
     return review
 
 
@@ -282,6 +284,7 @@ def gateway_approve(review: GatewayReview, *, by, today: date | None = None) -> 
     partnership.gateway = review
     partnership.activate(today=today or timezone.localdate())
     _save_valid(partnership, by)
+    signals.gateway_decided.send(sender=GatewayReview, review=review)
     return review
 
 
@@ -294,6 +297,7 @@ def gateway_return(review: GatewayReview, *, by, reason: str) -> GatewayReview:
     review.send_back(by=by, reason=reason.strip())
     _as_user(review, by)
     review.save()
+    signals.gateway_decided.send(sender=GatewayReview, review=review)
     return review
 
 
