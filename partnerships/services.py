@@ -3,7 +3,7 @@ a form that forgot a rule, the admin or another app still cannot break them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -449,6 +449,14 @@ def _refresh_risk_rating(partnership: Partnership, by) -> None:
         partnership.risk = rating
         _as_user(partnership, by)
         partnership.save(update_fields=["risk", "updated_at"])
+
+
+@transaction.atomic
+def risk_ratings_refresh(partnership_ids: Iterable[int], *, by=None) -> None:
+    """Derive the risk rating of each partnership in ``partnership_ids`` again from its open risks: after a risk
+    is changed or deleted outside ``risk_save`` (the admin), so the rating never lags behind its register."""
+    for partnership in Partnership.objects.select_for_update().filter(pk__in=set(partnership_ids)).order_by("pk"):
+        _refresh_risk_rating(partnership, by)
 
 
 def _apply_risk_actions(risk: Risk, actions: Sequence[RiskActionInput], by) -> None:

@@ -297,3 +297,41 @@ def test_dollar_signs_in_labels_are_drawn_as_typed():
     labels = ["Need $1", "Clarity", "Commitment", "Trust", "Arrangements", "Monitor"]
     assert b"<svg" in dartboard([12, 13, 14, 15, 16, 17], labels)
     assert b"<svg" in trend_lines(["Review $x^$", "2026 $"], {1: [12.0, 13.0]}, labels)
+
+
+# --- Where partners differ ----------------------------------------------------------------------------------
+
+GROUPS = [("Council", [18.0, 16.5, 20, 12.0, 15.0, 19.0]), ("Police", [14.0, None, 11.5, 22.0, 15.0, 9.0])]
+OVERALL = [16.0, 16.5, 15.8, 17.0, 15.0, 14.0]
+PRINCIPLES = ["Need", "Purpose", "Commitment", "Trust", "Arrangements", "Learning"]
+
+
+def test_group_means_chart_is_svg_and_png_with_its_labels_as_text() -> None:
+    svg = charts.group_means(GROUPS, OVERALL, PRINCIPLES, dimension="organisation")
+    ET.fromstring(svg)
+    text = svg.decode()
+    for label in ("Council", "Police", "Whole partnership", "1 Need", "6 Learning", "Mean score by organisation"):
+        assert label in text, label
+    png = charts.group_means(GROUPS, OVERALL, PRINCIPLES, fmt="png", dpi=50)
+    assert Image.open(io.BytesIO(png)).format == "PNG"
+
+
+def test_group_means_alt_text_states_every_number() -> None:
+    alt = charts.group_means_alt_text(GROUPS, OVERALL, PRINCIPLES, dimension="level")
+    assert alt.startswith("Mean score per principle (6 to 24) by level")
+    assert "1 Need: partnership 16.0; Council 18.0; Police 14.0." in alt
+    assert "2 Purpose: partnership 16.5; Council 16.5; Police n/a." in alt
+
+
+def test_group_means_refuses_the_wrong_number_of_principles() -> None:
+    with pytest.raises(ValueError):
+        charts.group_means([("Council", [18.0] * 5)], OVERALL, PRINCIPLES)
+
+
+def _contrast_on_white(colour: str) -> float:
+    return 1.05 / (charts._relative_luminance(colour) + 0.05)
+
+
+def test_every_group_colour_is_3_to_1_against_white() -> None:
+    assert all(_contrast_on_white(c) >= 3.0 for c in charts.PRINCIPLE_COLOURS), charts.PRINCIPLE_COLOURS
+    assert _contrast_on_white(charts._INK) >= 3.0
