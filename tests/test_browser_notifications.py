@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_manager_turns_off_an_email_from_the_header_link(page, live_server):
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     sign_in(page, live_server, "manager", "manage-demo-2026")
+    assert_accessible(page)
     page.get_by_role("link", name="Your notifications").click()
     expect(page.get_by_role("heading", name="Your notifications")).to_be_visible()
     assert_accessible(page, screenshot="notifications-wide")
