@@ -347,7 +347,10 @@ def test_a_zero_to_three_scale_draws_its_own_answers() -> None:
 
 # --- Where partners differ ----------------------------------------------------------------------------------
 
-GROUPS = [("Council", [18.0, 16.5, 20, 12.0, 15.0, 19.0]), ("Police", [14.0, None, 11.5, 22.0, 15.0, 9.0])]
+GROUPS: list[tuple[str, list[float | None]]] = [
+    ("Council", [18.0, 16.5, 20, 12.0, 15.0, 19.0]),
+    ("Police", [14.0, None, 11.5, 22.0, 15.0, 9.0]),
+]
 OVERALL = [16.0, 16.5, 15.8, 17.0, 15.0, 14.0]
 PRINCIPLES = ["Need", "Purpose", "Commitment", "Trust", "Arrangements", "Learning"]
 
