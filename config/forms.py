@@ -53,7 +53,7 @@ class DateInput(forms.Widget):
     def value_omitted_from_data(self, data, files, name: str) -> bool:  # noqa: ANN001 - Django's signature
         return name not in data and all(f"{name}_{part}" not in data for part in DATE_PARTS)
 
-    def format_value(self, value: object) -> dict[str, str]:  # type: ignore[override]  # three boxes, not one
+    def format_value(self, value: object) -> dict[str, str]:  # three boxes, not one text
         """Return the text of each box: from a date, from what was typed, or from an ISO date."""
         return dict(zip(DATE_PARTS, date_parts(value), strict=True))
 
@@ -119,7 +119,7 @@ class DateField(forms.DateField):
         "year_digits": "The year must include 4 numbers",
     }
 
-    def to_python(self, value: object) -> datetime.date | None:  # type: ignore[override]  # also three boxes
+    def to_python(self, value: str | list[str] | datetime.date | None) -> datetime.date | None:  # also the boxes
         if isinstance(value, (list, tuple)):
             return self._from_parts([str(part) for part in value])
         return super().to_python(value)
