@@ -445,6 +445,8 @@ class SignificanceForm(forms.Form):
     def __init__(self, *args, principles: Sequence[Principle], instrument: Instrument, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.principles = list(principles)
+        # The saved values this page was given (services.significance_version): a save made elsewhere is found.
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         low, high = instrument.significance_min, instrument.significance_max
         choices = []
         for value in range(low, high + 1):
@@ -489,6 +491,8 @@ class SuccessForm(forms.Form):
 
     def __init__(self, *args, instrument: Instrument, options: Sequence[AnswerOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The saved answer this page was given (services.success_version): a save made elsewhere is found.
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         success_field = cast(forms.ChoiceField, self.fields["success"])
         success_field.choices = [(str(o.value), o.label) for o in options]
         self.fields["success"].label = instrument.success_statement

@@ -267,18 +267,45 @@ def respond_significance(
 ) -> HttpResponse:
     instrument = invitation.round.instrument
     principles = selectors.instrument_principles(instrument)
+    conflict = None
     if request.method == "POST":
         form = SignificanceForm(request.POST, principles=principles, instrument=instrument)
         if form.is_valid():
-            services.response_save_significance(invitation, form.values())
-            return _after_save(request, token, SIGNIFICANCE_STEP)
+            try:
+                services.response_save_significance(
+                    invitation, form.values(), loaded_version=form.cleaned_data["version"] or None
+                )
+            except services.SignificanceChangedElsewhere as exc:
+                # As on a principle sheet: nothing is overwritten, both versions are shown, and saving again keeps
+                # the values on this page.
+                conflict = _significance_differences(principles, exc.saved, form.values())
+                data = request.POST.copy()
+                data["version"] = services.significance_version(exc.saved)
+                form = SignificanceForm(data, principles=principles, instrument=instrument)
+                form.is_valid()
+            else:
+                return _after_save(request, token, SIGNIFICANCE_STEP)
     else:
-        saved = list(response.significance) if response and response.significance else []
-        initial = {f"significance_{p.number}": saved[p.number - 1] for p in principles if p.number <= len(saved)}
+        saved = services.saved_significance(response, len(principles))
+        initial: dict[str, object] = {"version": services.significance_version(saved)}
+        initial.update({f"significance_{p.number}": value for p, value in zip(principles, saved, strict=True)})
         form = SignificanceForm(initial=initial, principles=principles, instrument=instrument)
     context = _journey_context(invitation, response, token, SIGNIFICANCE_STEP)
-    context["form"] = form
+    context.update({"form": form, "conflict": conflict})
     return render(request, "assessments/respond/significance.html", context)
+
+
+def _significance_differences(principles, saved: list[int | None], typed: list[int | None]) -> list[dict]:  # noqa: ANN001
+    """Return, for each principle given a different significance here and elsewhere, both values."""
+    return [
+        {
+            "code": f"Principle {principle.number}",
+            "elsewhere": "Not answered" if other is None else str(other),
+            "here": "Not answered" if mine is None else str(mine),
+        }
+        for principle, other, mine in zip(principles, saved, typed, strict=True)
+        if other != mine
+    ]
 
 
 @journey(edits=True)
@@ -287,18 +314,39 @@ def respond_success(
 ) -> HttpResponse:
     instrument = invitation.round.instrument
     options = selectors.answer_options(instrument)
+    conflict = None
     if request.method == "POST":
         form = SuccessForm(request.POST, instrument=instrument, options=options)
         if form.is_valid():
-            services.response_save_success(
-                invitation, form.cleaned_data["success"], form.cleaned_data["success_comment"]
-            )
-            return _after_save(request, token, SUCCESS_STEP)
+            value, comment = form.cleaned_data["success"], form.cleaned_data["success_comment"]
+            try:
+                services.response_save_success(
+                    invitation, value, comment, loaded_version=form.cleaned_data["version"] or None
+                )
+            except services.SuccessChangedElsewhere as exc:
+                labels = {o.value: o.label for o in options}
+                other_value, other_comment = exc.saved
+                conflict = [
+                    {
+                        "code": "Success",
+                        "elsewhere": labels.get(other_value, "Not answered") if other_value else "Not answered",
+                        "elsewhere_comment": other_comment,
+                        "here": labels.get(value, "Not answered") if value else "Not answered",
+                        "here_comment": comment.strip(),
+                    }
+                ]
+                data = request.POST.copy()
+                data["version"] = services.success_version(exc.saved)
+                form = SuccessForm(data, instrument=instrument, options=options)
+                form.is_valid()
+            else:
+                return _after_save(request, token, SUCCESS_STEP)
     else:
-        initial = {"success": response.success, "success_comment": response.success_comment} if response else {}
+        saved = services.saved_success(response)
+        initial = {"success": saved[0], "success_comment": saved[1], "version": services.success_version(saved)}
         form = SuccessForm(initial=initial, instrument=instrument, options=options)
     context = _journey_context(invitation, response, token, SUCCESS_STEP)
-    context["form"] = form
+    context.update({"form": form, "conflict": conflict})
     return render(request, "assessments/respond/success.html", context)
 
 
