@@ -148,7 +148,6 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
                         request, "The next health check date is saved; it is now the partnership's review date."
                     )
                     return redirect("results:actions", pk=round_.pk)
-        messages.error(request, "Please correct the errors below; nothing has been saved yet.")
     return render(
         request,
         "assessments/results/actions.html",
@@ -182,7 +181,6 @@ def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
             services.action_item_update(action, **form.cleaned_data)
             messages.success(request, "The action was updated.")
             return redirect("results:actions", pk=round_.pk)
-        messages.error(request, "Please correct the errors below; nothing has been saved yet.")
     return render(
         request,
         "assessments/results/action_edit.html",
