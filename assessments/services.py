@@ -636,14 +636,14 @@ class SubmitResult:
 
 
 @transaction.atomic
-def response_submit(invitation: Invitation, *, require_open: bool = True) -> SubmitResult:
+def response_submit(invitation: Invitation, *, require_open: bool = True, receipt: bool = False) -> SubmitResult:
     """Submit the response: check every item is answered, store the scores, make it read-only.
 
     The round and then the invitation are locked first: a submit racing the round's close waits for it and
     is refused, and a second submit (double click, back button, replay) waits for the first and then finds it
     submitted: it changes nothing and returns ``already_submitted=True``. In an anonymous round the response
     is then unlinked (``assessments.unlinking``). Raises ResponseIncomplete (with every missing item) when
-    something is unanswered.
+    something is unanswered. With ``receipt``, the respondent is emailed that their invitation was answered.
     """
     round_ = Round.objects.select_for_update().get(pk=invitation.round_id)
     invitation.round = round_
@@ -681,6 +681,8 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
     response.answer_comments = answer_comments
     locked.submitted_on = invitation.submitted_on = today
     locked.save(update_fields=["submitted_on"])
+    if receipt:
+        signals.receipt_asked.send(sender=Invitation, invitation=locked)
     if not round_.anonymous:
         response.submitted_at = timezone.now()
         response.updated_at = response.submitted_at

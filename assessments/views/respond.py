@@ -384,7 +384,7 @@ def respond_review(request: HttpRequest, invitation: Invitation, response: Respo
     missing = None
     if request.method == "POST":
         try:
-            result = services.response_submit(invitation)
+            result = services.response_submit(invitation, receipt=request.POST.get("receipt") == "yes")
         except services.ResponseIncomplete as exc:
             missing = exc.missing
         else:
