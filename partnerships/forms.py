@@ -414,6 +414,7 @@ class RiskForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Risk
+        field_classes = {"review_date": DateField, "closed_on": DateField}
         fields = RISK_FIELDS
         field_classes = {"review_date": DateField, "closed_on": DateField}
         widgets = {
@@ -442,6 +443,7 @@ class RiskForm(GovukErrorsMixin, forms.ModelForm):
 class RiskActionForm(GovukErrorsMixin, forms.ModelForm):
     class Meta:
         model = RiskAction
+        field_classes = {"due_date": DateField, "done_on": DateField}
         fields = ("description", "due_date", "done_on")
         field_classes = {"due_date": DateField, "done_on": DateField}
         labels = {"description": "Further action", "due_date": "Due by", "done_on": "Done on"}
