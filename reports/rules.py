@@ -13,3 +13,5 @@ from partnerships.rules import facilitates_a_round_of, is_facilitator, is_manage
 rules.add_perm("reports.see_reports_page", is_manager | is_facilitator)
 rules.add_perm("reports.download_portfolio", is_manager)
 rules.add_perm("reports.download_partnership_report", is_manager | (is_facilitator & facilitates_a_round_of))
+# The council's view (issue 19): the priority map of significant partnerships is the managers'.
+rules.add_perm("reports.see_priority_map", is_manager)

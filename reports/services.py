@@ -15,7 +15,8 @@ from typing import Any
 
 from django.core.cache import cache
 
-from reports import charts
+from reports import charts, priorities
+from reports.priorities import PriorityMap
 
 CHART_VERSION = 1
 _SVG_PROLOGUE = re.compile(rb"^.*?(?=<svg)", re.S)
@@ -121,3 +122,33 @@ def register_health_chart(structure, totals: list[tuple[str, float]]) -> Chart:
     limits = list(structure.total_limits)
     body = cached_chart("register_health", "svg", totals=[[name, total] for name, total in totals], limits=limits)
     return Chart(inline_svg(body), charts.register_health_alt_text(totals, limits=limits))
+
+
+def priority_map_chart(data: PriorityMap, fmt: charts.Fmt = "svg") -> tuple[bytes, str]:
+    """Return the priority map's chart (SVG or PNG bytes, cached by its numbers) and its text alternative, for
+    /reports/ and the audit committee's report."""
+    points = [
+        (p.reference, p.value.score, p.total, p.quadrant)
+        for p in data.placed
+        if p.total is not None and p.quadrant is not None
+    ]
+    image = cached_chart(
+        "priority_map",
+        fmt,
+        points=points,
+        value_max=priorities.VALUE_MAX,
+        high_value_from=priorities.HIGH_VALUE_FROM,
+        lowest_total=data.lowest_total,
+        highest_total=data.highest_total,
+        poor_health_up_to=data.poor_health_up_to,
+    )
+    text = charts.priority_map_alt_text(
+        points, value_max=priorities.VALUE_MAX, quadrant_labels=priorities.QUADRANT_LABELS
+    )
+    return image, text
+
+
+def priority_map_figure(data: PriorityMap) -> Chart:
+    """Return the priority map as an inline SVG with its text alternative, for a page."""
+    image, text = priority_map_chart(data)
+    return Chart(inline_svg(image), text)

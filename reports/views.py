@@ -91,6 +91,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_download_portfolio": request.user.has_perm("reports.download_portfolio"),
         "this_year": timezone.localdate().year,
     }
+    if request.user.has_perm("reports.see_priority_map"):
+        priorities = selectors.priority_map()
+        context |= {"priorities": priorities, "priority_figure": services.priority_map_figure(priorities)}
     if request.user.has_perm("partnerships.see_risk_list"):
         heat_map = register_selectors.risk_heat_map(partnership_ids=visible)
         context |= {
