@@ -303,6 +303,8 @@ class Partnership(ProtectedStateModel, models.Model):
         return f"{self.name} ({self.reference})"
 
     def get_absolute_url(self) -> str:
+        if self.stands_for_council:  # not in the register: its page is the council's self-assessment
+            return reverse("reports:standards")
         return reverse("partnerships:detail", args=[self.pk])
 
     @property

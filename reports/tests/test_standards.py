@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.instruments import INSTRUMENTS_DIR, read_instrument_file
 from assessments.selectors import instrument_structure
@@ -114,7 +115,7 @@ def standards_round(manager, closes_on: date, value: int):
 
 @pytest.mark.django_db
 def test_the_standards_page_shows_each_year_and_the_evidence(manager, as_user, django_assert_max_num_queries) -> None:
-    today = date.today()
+    today = timezone.localdate()
     standards_round(manager, today - timedelta(days=400), 2)
     standards_round(manager, today - timedelta(days=30), 3)
     for _ in range(3):
@@ -133,7 +134,7 @@ def test_the_standards_page_shows_each_year_and_the_evidence(manager, as_user, d
 
 @pytest.mark.django_db
 def test_the_standards_review_reads_a_flat_number_of_queries(manager, django_assert_num_queries) -> None:
-    standards_round(manager, date.today() - timedelta(days=30), 3)
+    standards_round(manager, timezone.localdate() - timedelta(days=30), 3)
     partnership()
     selectors.standards_review()  # warm the instrument's read model
     from django.db import connection
