@@ -29,8 +29,9 @@ def create_demo(users: dict, stdout) -> None:
         return
     today = timezone.localdate()
     entry = services.council_entry_get_or_create()
-    statements = assessment_demo._statements_by_principle(instrument)
-    organisations = assessment_demo._organisations(entry)
+    # The health check's own demo builders: the self-assessment is made exactly as a health check's rounds are.
+    statements = assessment_demo._statements_by_principle(instrument)  # noqa: SLF001
+    organisations = assessment_demo._organisations(entry)  # noqa: SLF001
     created = 0
     for years_ago, health in STANDARDS_HEALTH.items():
         year = today.year - years_ago
@@ -46,7 +47,7 @@ def create_demo(users: dict, stdout) -> None:
             conflict=False,
             health=health,
         )
-        assessment_demo._create_closed_round(
+        assessment_demo._create_closed_round(  # noqa: SLF001
             random.Random(f"standards-{year}"), plan, entry, instrument, users["manager"], organisations, statements
         )
         created += 1

@@ -13,8 +13,8 @@ from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument,
 from assessments.models import ActionItem, Principle
 from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership
 from config.roles import ROLES
-from partnerships.models import Partnership
 from conftest import assert_accessible, sign_in
+from partnerships.models import Partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
