@@ -14,6 +14,7 @@ from partnerships import gateway as rules
 from partnerships.models import (
     Answer,
     CheckAnswer,
+    CouncilPriority,
     ExitRecord,
     Membership,
     Organisation,
@@ -29,6 +30,13 @@ from partnerships.risks import IMPACT_LABELS, LIKELIHOOD_LABELS, SCALE
 from partnerships.services import DETAIL_FIELDS, DETAIL_LISTS, EXIT_FIELDS, RISK_FIELDS, PartnerInput, RiskActionInput
 
 
+class PriorityChoiceField(forms.ModelMultipleChoiceField):
+    """The council's priorities as checkboxes, the strategic ones said so."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} (strategic)" if obj.is_strategic else obj.name
+
+
 class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
     """The partnership's details. A new partnership is always proposed; on edit, the status may change only as
     ``gateway.statuses_on_edit`` allows (never to active from proposed, never to closed)."""
@@ -39,7 +47,7 @@ class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Partnership
-        field_classes = {"start_date": DateField, "review_due_date": DateField}
+        field_classes = {"start_date": DateField, "review_due_date": DateField, "priorities": PriorityChoiceField}
         fields = DETAIL_FIELDS + DETAIL_LISTS
         widgets = {
             "priorities": forms.CheckboxSelectMultiple(),
@@ -64,6 +72,8 @@ class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reference"].widget.attrs["autocapitalize"] = "characters"
+        priorities = cast(forms.ModelMultipleChoiceField, self.fields["priorities"])
+        priorities.queryset = CouncilPriority.objects.order_by("-is_strategic", "name")
         current = self.instance.status if self.instance.pk else None
         if current and len(rules.statuses_on_edit(current)) > 1:
             status_field = cast(forms.ChoiceField, self.fields["status"])

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from partnerships.money import pounds
+
 # The values of ``Partnership.significance_override``: empty means "as the rules say".
 AS_THE_RULES_SAY, SIGNIFICANT, NOT_SIGNIFICANT = "", "significant", "not_significant"
 STATUTORY_OR_CONTRACTUAL = ("statutory", "contractual")
@@ -69,8 +71,8 @@ def significance_reasons(facts: SignificanceFacts, thresholds: SignificanceThres
         reasons.append(f"It is {facts.statutory_status.replace('_', '-')}.")
     if facts.council_contribution is not None and facts.council_contribution >= thresholds.contribution:
         reasons.append(
-            f"The council contributes £{facts.council_contribution:,.0f} a year "
-            f"(£{thresholds.contribution:,.0f} or more is significant)."
+            f"The council contributes {pounds(facts.council_contribution)} a year "
+            f"({pounds(thresholds.contribution)} or more is significant)."
         )
     if facts.highest_risk_score is not None and facts.highest_risk_score >= thresholds.risk_score:
         reasons.append(

@@ -583,9 +583,10 @@ def partnership_compliance(
     return result, rows
 
 
-def priority_map(today: date | None = None) -> priority_rules.PriorityMap:
+def priority_map(on: date | None = None) -> priority_rules.PriorityMap:
     """Return the priority map of the significant active and exiting partnerships: each one's strategic value
-    and latest health-check total, and its quadrant (a fixed number of queries whatever their number)."""
+    and latest health-check total (among the rounds closed on or before ``on``; any when None), and its
+    quadrant (a fixed number of queries whatever their number)."""
     thresholds = register_selectors.significance_thresholds()
     chosen = Partnership.objects.filter(status__in=UNDER_REVIEW).order_by("name", "pk")
     partnerships = list(register_selectors.with_council_facts(chosen))
@@ -594,7 +595,7 @@ def priority_map(today: date | None = None) -> priority_rules.PriorityMap:
         for p in partnerships
         if significance_rules.significance(register_selectors.significance_facts(p), thresholds).is_significant
     ]
-    rounds = latest_rounds([p.pk for p in significant])
+    rounds = latest_rounds([p.pk for p in significant], on=on)
     summaries = round_summaries(list(rounds.values()))
     bands_of = {r.partnership_id: instrument_structure(r.instrument).total_bands for r in rounds.values()}
     points = []
@@ -824,7 +825,7 @@ def audit_review(year: int, commentary: dict[int, str] | None = None, today: dat
     for risk in register_selectors.open_risks(ids):
         risks[risk.partnership_id].append(risk)
     compliance = compliance_of(ids, today)
-    priority = priority_map(today)
+    priority = priority_map(as_of)
     quadrants = {point.partnership_id: point.quadrant for point in priority.points}
     rows = []
     for p in partnerships:

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def council_member(p: Partnership, amount: int | None, other: str = "") -> Membership:
-    council = OrganisationFactory(name="Test District Council", is_the_council=True)
+    council = OrganisationFactory.create(name="Test District Council", is_the_council=True)
     return Membership.objects.create(
         partnership=p,
         organisation=council,
@@ -56,7 +56,7 @@ def test_significance_reads_the_councils_own_contribution_and_open_risks(setting
     settings.PHC_SIGNIFICANT_CONTRIBUTION = 100_000
     settings.PHC_SIGNIFICANT_RISK_SCORE = 15
     p = partnership()
-    other = OrganisationFactory(name="Big Funder")
+    other = OrganisationFactory.create(name="Big Funder")
     Membership.objects.create(partnership=p, organisation=other, financial_contribution=Decimal(500_000))
     council_member(p, 99_999)
     closed = RiskFactory(partnership=p, likelihood=5, impact=5)
@@ -257,3 +257,26 @@ def test_gateway_status_is_what_compliance_reads():
     p = complete(partnership())
     assert p.gateway.status == GatewayStatus.APPROVED
     assert selectors.compliance_of([p.pk])[p.pk].checks[0].met
+
+
+# --- The demo council ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_council_has_significant_and_other_partnerships_and_every_compliance_state():
+    import io
+
+    from django.core.management import call_command
+
+    from partnerships.tests.factories import restore_roles
+
+    restore_roles()
+    call_command("seed_demo", stdout=io.StringIO())
+    current = Partnership.objects.filter(status__in=["active", "exiting"])
+    decisions = register_selectors.significance_of(current)
+    assert 5 <= sum(d.is_significant for d in decisions.values()) < len(decisions)
+    assert any(d.overridden and d.is_significant and not d.by_rules for d in decisions.values())
+    statuses = selectors.compliance_statuses(None)
+    assert set(statuses.values()) == {COMPLIANT, MINOR_GAPS, SIGNIFICANT_GAPS}
+    data = selectors.priority_map()
+    assert data.placed and data.not_placed and data.review_candidates
