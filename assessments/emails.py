@@ -19,6 +19,8 @@ from django.template.base import Lexer, TokenType
 from django.template.loader import get_template
 from django.utils.formats import date_format
 
+from assessments.selectors import instrument_structure
+
 Kind = Literal["invitation", "reminder"]
 KINDS: tuple[Kind, ...] = ("invitation", "reminder")
 PARTS = ("subject", "body")
@@ -76,8 +78,6 @@ def check_template(source: str, *, needs_link: bool = False) -> str:
 
 def render_email(round_, kind: Kind, *, name: str, link: str) -> RenderedEmail:
     """Return the subject (one line) and body of one email, rendered as plain text (no HTML escaping)."""
-    from assessments.selectors import instrument_structure  # noqa: PLC0415 (selectors import the models)
-
     facilitator = round_.facilitator
     structure = instrument_structure(round_.instrument)
     context = Context(
