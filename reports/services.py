@@ -238,8 +238,9 @@ def audit_report_pdf_make(report_id: int) -> bool:
         report = AuditReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
             return False
-        if report.is_issued and report.pdf_made_at is not None and report.pdf_made_at >= report.issued_at:
-            return False
+        issued_at, made_at = report.issued_at, report.pdf_made_at
+        if issued_at is not None and made_at is not None and made_at >= issued_at:
+            return False  # the issued report's PDF: kept exactly as it is
         commentary = dict(report.commentaries.values_list("partnership_id", "text"))
         review = selectors.audit_review(report.year, commentary)
         report.pdf = pdf.audit_report_pdf(report, review)

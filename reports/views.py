@@ -315,7 +315,7 @@ def _audit_report(year: int) -> AuditReport:
 def audit_report_prepare(request: HttpRequest) -> HttpResponse:
     form = AuditYearForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["year"][0])
+        messages.error(request, " ".join(str(error) for error in form.errors["year"]))
         return redirect(reverse("reports:index") + "#audit-title")
     report = services.audit_report_prepare(form.cleaned_data["year"], by=request.user)
     return redirect(report)
