@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 
+from config.forms import DateField
+from config.roles import FACILITATOR
 from reports.models import COMMENTARY_MAX_LENGTH, FIRST_YEAR, LAST_YEAR, AuditReport
 
 
@@ -42,3 +45,34 @@ class AuditCommentaryForm(forms.Form):
     def texts(self) -> dict[int, str]:
         """Return {partnership id: commentary} as typed (empty ones too: they remove a commentary)."""
         return {int(name.split("_", 1)[1]): value or "" for name, value in self.cleaned_data.items()}
+
+
+class StandardsRoundForm(forms.Form):
+    """A manager sets up the year's self-assessment: who runs it (a facilitator invites the partnership leads
+    through the round's own pages) and when it takes answers."""
+
+    facilitator = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        help_text="They invite the council's partnership leads and close the round, as for a health check.",
+        error_messages={"required": "Choose who runs the self-assessment."},
+    )
+    opens_on = DateField(label="Opens on", error_messages={"required": "Enter the date it opens."})
+    closes_on = DateField(label="Closes on", error_messages={"required": "Enter the date it closes."})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        facilitators = (
+            get_user_model()
+            .objects.filter(groups__name=FACILITATOR, is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
+        field = cast(forms.ModelChoiceField, self.fields["facilitator"])
+        field.queryset = facilitators
+        field.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        opens_on, closes_on = self.cleaned_data.get("opens_on"), self.cleaned_data.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The close date cannot be before the open date.")
+        return cleaned

@@ -254,6 +254,10 @@ def audit_report_pdf_make(report_id: int) -> bool:
 COUNCIL_ENTRY_REFERENCE = "COUNCIL"
 
 
+class StandardsNotLoaded(ValueError):
+    """The standards for excellence instrument is not in the database (assessments migration 0012)."""
+
+
 @transaction.atomic
 def council_entry_get_or_create() -> Partnership:
     """Return the register entry that stands for the council itself, made on first use: its self-assessment's
@@ -284,7 +288,7 @@ def standards_round_create(*, title: str, facilitator: Any, opens_on: date, clos
     is invited, opened, answered, closed and shown by the same pages as a health check."""
     instrument = selectors.standards_instrument()
     if instrument is None:
-        raise ValueError("The standards for excellence are not loaded (assessments migration 0012).")
+        raise StandardsNotLoaded("The standards for excellence are not loaded: ask the site's administrator.")
     # The council's partnership leads: its elected members and its managers.
     fields.setdefault("levels", [Level.BOARD, Level.MANAGEMENT])
     return round_create(

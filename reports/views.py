@@ -32,7 +32,7 @@ from partnerships.risks import heat_map_alt_text
 from partnerships.selectors import partners_of
 from reports import pdf, selectors, services, workbooks
 from reports import waiting as waiting_for
-from reports.forms import AuditCommentaryForm, AuditYearForm
+from reports.forms import AuditCommentaryForm, AuditYearForm, StandardsRoundForm
 from reports.models import AuditReport
 from results import exporters
 from results import selectors as results_selectors
@@ -297,10 +297,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required_or_403("reports.see_standards")
-@require_safe
 def standards(request: HttpRequest) -> HttpResponse:
+    form = StandardsRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        closes_on = form.cleaned_data["closes_on"]
+        try:
+            round_ = services.standards_round_create(
+                title=f"Standards for excellence {closes_on.year}",
+                facilitator=form.cleaned_data["facilitator"],
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=closes_on,
+            )
+        except services.StandardsNotLoaded as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"{round_.title} is set up as a draft: its facilitator now invites the partnership leads."
+            )
+            return redirect(round_)
     review = selectors.standards_review()
-    return render(request, "reports/standards.html", {"review": review})
+    return render(request, "reports/standards.html", {"review": review, "form": form})
 
 
 def _audit_report(year: int) -> AuditReport:

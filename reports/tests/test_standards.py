@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.instruments import INSTRUMENTS_DIR, read_instrument_file
+from assessments.models import Round
 from assessments.selectors import instrument_structure
 from assessments.tests.factories import add_responses, partnership, uniform
 from partnerships.models import Partnership
@@ -147,3 +148,20 @@ def test_the_standards_review_reads_a_flat_number_of_queries(manager, django_ass
     with CaptureQueriesContext(connection) as many:
         selectors.standards_review()
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_a_manager_sets_up_the_years_self_assessment_for_a_facilitator_to_run(manager, facilitator, as_user) -> None:
+    client = as_user(manager)
+    url = reverse("reports:standards")
+    refused = client.post(url, {"facilitator": facilitator.pk, "opens_on": "2026-03-31", "closes_on": "2026-03-01"})
+    assert "The close date cannot be before the open date." in refused.content.decode()
+    assert not Round.objects.filter(instrument__slug="standards-for-excellence").exists()
+    made = client.post(url, {"facilitator": facilitator.pk, "opens_on": "2026-03-01", "closes_on": "2026-03-31"})
+    round_ = Round.objects.get(instrument__slug="standards-for-excellence")
+    assert made["Location"] == round_.get_absolute_url()
+    assert round_.title == "Standards for excellence 2026" and round_.facilitator == facilitator
+    assert round_.partnership.stands_for_council and round_.state == "draft"
+    # The facilitator runs it on the round's own pages; the standards page stays the managers'.
+    assert as_user(facilitator).get(round_.get_absolute_url()).status_code == 200
+    assert as_user(facilitator).get(url).status_code == 403
