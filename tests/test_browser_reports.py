@@ -93,6 +93,7 @@ def test_manager_prepares_the_audit_committees_review_with_one_click(page, live_
     year = timezone.localdate().year
     sign_in(page, live_server, "helen", PASSWORD, next_path="/reports/")
     page.wait_for_url(re.compile(r"/reports/$"))
+    assert_accessible(page)
     # The task runs in the request here (ImmediateBackend); a worker runs it on a real site.
     page.get_by_role("button", name=f"Prepare the review of {year}").click()
     page.wait_for_url(re.compile(rf"/reports/audit/{year}/$"))
