@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.instruments import INSTRUMENTS_DIR, read_instrument_file
+from assessments.forms import RoundForm
 from assessments.models import Round
 from assessments.selectors import instrument_structure
 from assessments.tests.factories import add_responses, partnership, uniform
@@ -162,6 +163,9 @@ def test_a_manager_sets_up_the_years_self_assessment_for_a_facilitator_to_run(ma
     assert made["Location"] == round_.get_absolute_url()
     assert round_.title == "Standards for excellence 2026" and round_.facilitator == facilitator
     assert round_.partnership.stands_for_council and round_.state == "draft"
+    # Its set-up stays editable: the council's entry is a choice of its own round's form, of no other.
+    assert round_.partnership in RoundForm(instance=round_).fields["partnership"].queryset
+    assert round_.partnership not in RoundForm().fields["partnership"].queryset
     # The facilitator runs it on the round's own pages; the standards page stays the managers'.
     assert as_user(facilitator).get(round_.get_absolute_url()).status_code == 200
     assert as_user(facilitator).get(url).status_code == 403
