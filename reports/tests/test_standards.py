@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.instruments import INSTRUMENTS_DIR, read_instrument_file
 from assessments.forms import RoundForm
+from assessments.instruments import INSTRUMENTS_DIR, read_instrument_file
 from assessments.models import Round
 from assessments.selectors import instrument_structure
 from assessments.tests.factories import add_responses, partnership, uniform
