@@ -13,14 +13,8 @@ from playwright.sync_api import expect
 
 from conftest import assert_accessible, sign_in
 from partnerships.models import Partnership
-from partnerships.tests.factories import restore_roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    restore_roles()
 
 
 def _fits_320(page) -> None:
