@@ -30,7 +30,7 @@ from partnerships.models import (
     StatutoryStatus,
     StructureModel,
 )
-from partnerships.search import trigram_installed
+from partnerships.search import TYPO_MIN_LENGTH, trigram_installed, typo_of
 from partnerships.significance import NOT_SIGNIFICANT, SIGNIFICANT
 
 # Compliance is judged by the council's view (``reports``), which reads the health checks that this app may not
@@ -157,13 +157,9 @@ class PartnershipFilter(django_filters.FilterSet):
             | Q(lead_officer__icontains=value)
             | Q(senior_sponsor__icontains=value)
         )
-        if trigram_installed():
-            partner_match |= Q(organisation__name__trigram_word_similar=value)
-            match |= (
-                Q(name__trigram_word_similar=value)
-                | Q(lead_officer__trigram_word_similar=value)
-                | Q(senior_sponsor__trigram_word_similar=value)
-            )
+        if trigram_installed() and len(value) >= TYPO_MIN_LENGTH:
+            partner_match |= Q(typo_of(value, "organisation__name"))
+            match |= Q(typo_of(value, "name")) | Q(typo_of(value, "lead_officer")) | Q(typo_of(value, "senior_sponsor"))
         partner_named = Membership.objects.filter(partner_match, partnership=OuterRef("pk"))
         return queryset.annotate(search_text=REGISTER_SEARCH_VECTOR).filter(match | Exists(partner_named))
 
