@@ -985,6 +985,7 @@ def priority_map_alt_text(
             if c == code
         ]
         parts.append(f"{label}: {len(names)}{': ' + '; '.join(names) if names else ''}.")
+    return " ".join(parts)
 
 
 # --- Where partners differ ----------------------------------------------------------------------------------
