@@ -597,7 +597,7 @@ def priority_map(on: date | None = None) -> priority_rules.PriorityMap:
     ]
     rounds = latest_rounds([p.pk for p in significant], on=on)
     summaries = round_summaries(list(rounds.values()))
-    bands_of = {r.partnership_id: instrument_structure(r.instrument).total_bands for r in rounds.values()}
+    structures = {r.partnership_id: instrument_structure(r.instrument) for r in rounds.values()}
     points = []
     for p in significant:
         value = priority_rules.strategic_value(
@@ -615,27 +615,19 @@ def priority_map(on: date | None = None) -> priority_rules.PriorityMap:
             points.append(priority_rules.MapPoint(p.pk, p.name, p.reference, value, None, "", None))
             continue
         total = summary.total.mean
-        code = priority_rules.quadrant(value, total, bands_of[p.pk])
+        code = priority_rules.quadrant(value, total, structures[p.pk].total_bands)
         points.append(priority_rules.MapPoint(p.pk, p.name, p.reference, value, total, summary.total.band.label, code))
-    # The axis and the dividing line come from the instruments' total bands (the PAT's 36-144 and 72).
-    all_bands = [band for bands in bands_of.values() for band in bands] or list(_default_total_bands())
+    # The axis and the dividing line come from the instrument's read model (36 to 144 and 72 on the PAT): the
+    # instrument of the placed partnerships' health checks, else the default one.
+    structure = next(iter(structures.values()), None) or default_structure()
+    if structure is None:
+        return priority_rules.PriorityMap(tuple(points), 0, 1, 0)
     return priority_rules.PriorityMap(
         tuple(points),
-        lowest_total=min(b.min for b in all_bands),
-        highest_total=max(b.max for b in all_bands),
-        poor_health_up_to=priority_rules.poor_health_limit(
-            next(iter(bands_of.values())) if bands_of else _default_total_bands()
-        ),
+        lowest_total=structure.total_min,
+        highest_total=structure.total_max,
+        poor_health_up_to=priority_rules.poor_health_limit(structure.total_bands),
     )
-
-
-def _default_total_bands() -> tuple[scoring.Band, ...]:
-    """Return the total bands of the health check's instrument (the map's axis when no partnership is placed
-    yet); not simply the newest instrument, which may be the standards for excellence."""
-    structure = default_structure()
-    if structure is None:
-        return (scoring.Band(0, 1, ""),)
-    return structure.total_bands
 
 
 # --- The standards for excellence (issue 19, point 5) ---------------------------------------------------------

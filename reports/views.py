@@ -97,7 +97,8 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     if request.user.has_perm("reports.see_priority_map"):
         priorities = selectors.priority_map()
-        context |= {"priorities": priorities, "priority_figure": services.priority_map_figure(priorities)}
+        figure = services.priority_map_figure(priorities) if priorities.placed else None  # no empty chart
+        context |= {"priorities": priorities, "priority_figure": figure}
     if request.user.has_perm("reports.prepare_audit_report"):
         context["audit_reports"] = list(AuditReport.objects.defer("pdf").order_by("-year"))
     if request.user.has_perm("partnerships.see_risk_list"):
