@@ -14,4 +14,9 @@ urlpatterns = [
     path("partnerships/export.xlsx", views.register_workbook, name="register_workbook"),
     path("reports/portfolio/<int:year>.pdf", views.portfolio_report, name="portfolio"),
     path("reports/partnerships/<int:pk>/<int:year>.pdf", views.partnership_report, name="partnership"),
+    path("reports/standards/", views.standards, name="standards"),
+    path("reports/audit/", views.audit_report_prepare, name="audit_prepare"),
+    path("reports/audit/<int:year>/", views.audit_report, name="audit_report"),
+    path("reports/audit/<int:year>/issue/", views.audit_report_issue, name="audit_issue"),
+    path("reports/audit/<int:year>.pdf", views.audit_report_pdf, name="audit_pdf"),
 ]
