@@ -33,6 +33,7 @@ from partnerships.models import (
     Status,
     StructureModel,
 )
+from reports.models import PreparedReport
 from results.selectors import (
     RoundResults,
     StatementRow,
@@ -438,3 +439,13 @@ def reports_overview(
         portfolio_years=sorted({y for ys in years.values() for y in ys}, reverse=True),
         partnership_years=[(p, years[p.pk]) for p in partnerships if p.pk in years],
     )
+
+
+# --- Reports prepared by a worker -------------------------------------------------------------------------
+
+PREPARED_SHOWN = 10
+
+
+def prepared_reports(user) -> list[PreparedReport]:
+    """Return the reports ``user`` asked for, newest first (the last ten), without their files."""
+    return list(PreparedReport.objects.without_file().filter(requested_by=user)[:PREPARED_SHOWN])
