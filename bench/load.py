@@ -157,6 +157,7 @@ def one_run(label: str, restart: bool, env: dict) -> dict:
                 str(ROOT / ".venv" / "bin" / "locust"),
                 "-f",
                 str(ROOT / "bench" / "locustfile.py"),
+                "Respondent",
                 "--headless",
                 "-u",
                 str(USERS),

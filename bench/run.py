@@ -412,7 +412,8 @@ def print_table(scale: str, n: int) -> None:
     print()
     print(
         f"Partnership Health Check benchmark, scale {scale} ({n} partnerships), {timezone.localdate()}, "
-        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at the end (shared machine: floors move with it)"
     )
     header = f"{'measurement':<62} {'median':>9} {'p95':>9} {'queries':>7} {'floor':>8} {'ratio':>6}  budget"
     print(header)
@@ -431,16 +432,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="default")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"comma-separated parts to run, of: {', '.join(PARTS)} (default: all)",
+    )
     args = parser.parse_args()
+    parts = [p for p in args.only.split(",") if p] or list(PARTS)
+    if unknown := set(parts) - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     setup_django(bench_database_url(args.scale))
     ensure_data(args.scale)
     n = SCALES[args.scale][0]
-    journey(args.repeat)
-    results(args.repeat)
-    register_and_portfolio(args.repeat, n)
-    dartboards(args.repeat)
-    pdfs(args.repeat, n)
+    for part in PARTS:
+        if part in parts:
+            PARTS[part](args.repeat, n)
     print_table(args.scale, n)
+
+
+PARTS: dict[str, Callable[[int, int], None]] = {
+    "journey": lambda repeat, n: journey(repeat),
+    "results": lambda repeat, n: results(repeat),
+    "register": register_and_portfolio,
+    "dartboards": lambda repeat, n: dartboards(repeat),
+    "pdfs": pdfs,
+}
 
 
 if __name__ == "__main__":
