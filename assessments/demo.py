@@ -35,6 +35,8 @@ from assessments.models import (
     RoundState,
     Statement,
 )
+from assessments.readmodel import InstrumentStructure
+from assessments.selectors import instrument_structure
 from assessments.services import profile_scores, round_bring_to
 from assessments.tokens import issue_token, token_for
 from partnerships.models import Membership, Partnership
@@ -240,8 +242,9 @@ def _principle_means(rng: random.Random, health: float) -> dict[int, float]:
     return {n: min(3.8, max(1.2, health + offset + rng.uniform(-0.2, 0.2))) for n, offset in offsets.items()}
 
 
-def _answers(rng: random.Random, mean: float) -> list[int]:
-    return [min(4, max(1, round(rng.gauss(mean, 0.55)))) for _ in range(6)]
+def _answers(rng: random.Random, mean: float, structure: InstrumentStructure) -> list[int]:
+    low, high = structure.answer_scale.min, structure.answer_scale.max
+    return [min(high, max(low, round(rng.gauss(mean, 0.55)))) for _ in range(structure.statements_per_principle)]
 
 
 def _build_response(
@@ -252,16 +255,21 @@ def _build_response(
     statements: dict[int, list[int]],
     with_comments: bool,
 ) -> tuple[Response, list[Answer]]:
+    structure = instrument_structure(invitation.round.instrument)
     values: dict[int, list[int]] = {}
     for number, mean in means.items():
         if split and number in split[2] and invitation.organisation in split[:2]:
             # The conflict: one organisation sees this principle far more kindly than the other.
             mean = min(3.9, mean + 0.9) if invitation.organisation == split[0] else max(1.1, mean - 1.1)
-        values[number] = _answers(rng, mean)
-    overall = sum(sum(v) for v in values.values()) / 36
-    significance = [min(5, max(1, round(rng.gauss(3.4 + (0.8 if n in (3, 4) else 0), 0.9)))) for n in range(1, 7)]
-    success = min(4, max(1, round(rng.gauss(overall, 0.5))))
-    scores, total = profile_scores(values)
+        values[number] = _answers(rng, mean, structure)
+    overall = sum(sum(v) for v in values.values()) / len(structure.statements)
+    sig_low, sig_high = min(structure.significance_values), max(structure.significance_values)
+    significance = [
+        min(sig_high, max(sig_low, round(rng.gauss(3.4 + (0.8 if n in (3, 4) else 0), 0.9))))
+        for n in structure.principle_numbers
+    ]
+    success = min(structure.answer_scale.max, max(structure.answer_scale.min, round(rng.gauss(overall, 0.5))))
+    scores, total = profile_scores(values, structure)
     # An incomplete principle's score is a NULL array element; the stubs type the elements as the non-null base field.
     response = Response(  # type: ignore[misc]
         invitation=invitation,

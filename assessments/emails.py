@@ -2,7 +2,8 @@
 
 Each round may override the default subject and body (``Round.invitation_subject`` and so on); a blank field
 means the default in ``templates/assessments/emails/``. Both use Django's template language with these
-variables: {{ name }}, {{ partnership }}, {{ link }}, {{ closes_on }} and {{ facilitator }}.
+variables: {{ name }}, {{ partnership }}, {{ link }}, {{ closes_on }}, {{ facilitator }}, and from the round's
+instrument {{ instrument }} (its title), {{ statements }} (how many) and {{ principles }} (in words).
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.mail import EmailMessage
 from django.template import Context, Template, TemplateSyntaxError
 from django.template.base import Lexer, TokenType
 from django.template.loader import get_template
 from django.utils.formats import date_format
 
+from assessments.selectors import instrument_structure
+
 Kind = Literal["invitation", "reminder"]
 KINDS: tuple[Kind, ...] = ("invitation", "reminder")
 PARTS = ("subject", "body")
-VARIABLES = ("name", "partnership", "link", "closes_on", "facilitator")
+VARIABLES = ("name", "partnership", "link", "closes_on", "facilitator", "instrument", "statements", "principles")
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,13 @@ def check_template(source: str, *, needs_link: bool = False) -> str:
 def render_email(round_, kind: Kind, *, name: str, link: str) -> RenderedEmail:
     """Return the subject (one line) and body of one email, rendered as plain text (no HTML escaping)."""
     facilitator = round_.facilitator
+    structure = instrument_structure(round_.instrument)
     context = Context(
         {
+            # What the person is asked to answer, in the words of the round's own instrument.
+            "instrument": structure.title,
+            "statements": len(structure.statements),
+            "principles": apnumber(structure.principle_count),
             "name": name,
             "partnership": round_.partnership.name,
             "link": link,

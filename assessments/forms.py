@@ -17,8 +17,9 @@ from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
 from assessments.mailboxes import mailbox_key
-from assessments.models import AnswerOption, Instrument, Invitation, Level, Principle, Round, RoundState, Statement
+from assessments.models import Instrument, Invitation, Level, Round, RoundState
 from assessments.partners import match_organisation
+from assessments.readmodel import InstrumentStructure, PrincipleInfo, ScaleOption, StatementInfo
 from assessments.scoring import OTHER_GROUP
 from assessments.services import (
     COMMENT_MAX_LENGTH,
@@ -397,15 +398,16 @@ COMMENT_ERRORS = {"max_length": f"Comment must be {COMMENT_MAX_LENGTH:,} charact
 
 @dataclass
 class SheetRow:
-    statement: object
+    statement: StatementInfo
     answer: forms.BoundField
     comment: forms.BoundField
 
 
 class PrincipleSheetForm(forms.Form):
-    """One principle's six statements: a 4-point answer each (may be left for later) and a comment each."""
+    """One principle's statements: an answer on the instrument's scale each (may be left for later) and a
+    comment each."""
 
-    def __init__(self, *args, statements: Sequence[Statement], options: Sequence[AnswerOption], **kwargs) -> None:
+    def __init__(self, *args, statements: Sequence[StatementInfo], options: Sequence[ScaleOption], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.statements = statements
         # The saved sheet this page was given (see services.sheet_version): a save made elsewhere since is found.
@@ -440,19 +442,21 @@ class PrincipleSheetForm(forms.Form):
 
 
 class SignificanceForm(forms.Form):
-    """The relative significance of the six principles, 1 (less significant) to 5 (more significant)."""
+    """The relative significance of each principle, 1 (less significant) to 5 (more significant) on the PAT."""
 
-    def __init__(self, *args, principles: Sequence[Principle], instrument: Instrument, **kwargs) -> None:
+    def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.principles = list(principles)
-        low, high = instrument.significance_min, instrument.significance_max
+        self.principles = list(structure.principles)
+        scale = structure.significance
+        if scale is None:
+            raise ValueError("The instrument has no significance scale.")
         choices = []
-        for value in range(low, high + 1):
+        for value in scale.values:
             label = str(value)
-            if value == low:
-                label = f"{value} – {instrument.significance_min_label}"
-            elif value == high:
-                label = f"{value} – {instrument.significance_max_label}"
+            if value == scale.min:
+                label = f"{value} – {scale.min_label}"
+            elif value == scale.max:
+                label = f"{value} – {scale.max_label}"
             choices.append((str(value), label))
         for principle in self.principles:
             self.fields[f"significance_{principle.number}"] = forms.TypedChoiceField(
@@ -465,7 +469,7 @@ class SignificanceForm(forms.Form):
                 widget=AnswerRadio(),
             )
 
-    def rows(self) -> list[tuple[Principle, forms.BoundField]]:
+    def rows(self) -> list[tuple[PrincipleInfo, forms.BoundField]]:
         return [(p, self[f"significance_{p.number}"]) for p in self.principles]
 
     def values(self) -> list[int | None]:
@@ -487,9 +491,9 @@ class SuccessForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
-    def __init__(self, *args, instrument: Instrument, options: Sequence[AnswerOption], **kwargs) -> None:
+    def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         success_field = cast(forms.ChoiceField, self.fields["success"])
-        success_field.choices = [(str(o.value), o.label) for o in options]
-        self.fields["success"].label = instrument.success_statement
-        self.fields["success_comment"].label = instrument.success_comment_prompt
+        success_field.choices = [(str(o.value), o.label) for o in structure.scale_options]
+        self.fields["success"].label = structure.success_statement
+        self.fields["success_comment"].label = structure.success_comment_prompt

@@ -7,108 +7,199 @@ says what is wrong and where (a JSON path such as ``principles[2].elements[4].st
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from assessments import models as assessment_models
+from assessments.readmodel import SCALE_LIMIT
 from assessments.scoring import Band as CoreBand
-from assessments.scoring import validate_bands
+from assessments.scoring import ordered_bands, validate_bands
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 DEFAULT_INSTRUMENT_FILE = INSTRUMENTS_DIR / "partnership_assessment_tool_2003.json"
-PRINCIPLE_COUNT = 6
-LETTERS = "ABCDEF"
-SCALE_VALUES = [4, 3, 2, 1]
+DEFAULT_INSTRUMENT_SLUG = "pat-2003"
+SCENARIO_CODES = ("A", "B", "C")
 
 
 class InstrumentError(ValueError):
     """The instrument file is malformed; the message names the place."""
 
 
-def _require(data: Any, key: str, kind: type, where: str) -> Any:
-    if not isinstance(data, dict) or key not in data:
-        raise InstrumentError(f"{where}: missing '{key}'")
-    value = data[key]
-    if kind is int and isinstance(value, bool):
-        raise InstrumentError(f"{where}.{key}: expected a whole number")
-    if not isinstance(value, kind):
-        raise InstrumentError(f"{where}.{key}: expected {kind.__name__}, found {type(value).__name__}")
-    if isinstance(value, str) and not value.strip() and key not in {"introduction", "subtitle"}:
-        raise InstrumentError(f"{where}.{key}: must not be empty")
+def _not_empty(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty", "must not be empty")
     return value
 
 
-def _bands(items: Any, where: str, lowest: int, highest: int) -> list[dict]:
-    if not isinstance(items, list) or not items:
+Text = Annotated[str, AfterValidator(_not_empty)]
+
+
+class _Strict(BaseModel):
+    # Strict: a number written as "3" or true is refused, not converted; keys the loader does not know are kept
+    # in the stored source but otherwise ignored.
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class _BandDoc(_Strict):
+    min: int
+    max: int
+    text: Text
+
+
+class _ElementDoc(_Strict):
+    letter: str
+    title: Text
+    statement: Text
+    explanation: Text
+
+
+class _PrincipleDoc(_Strict):
+    number: int
+    title: Text
+    short_title: Text
+    introduction: str = ""
+    bands: list[_BandDoc]
+    elements: list[_ElementDoc]
+
+
+class _ScaleOptionDoc(_Strict):
+    value: int
+    label: Text
+
+
+class _SignificanceDoc(_Strict):
+    question: Text
+    min_label: Text
+    max_label: Text
+    min: int
+    max: int
+
+
+class _SuccessDoc(_Strict):
+    statement: Text
+    comment_prompt: Text
+
+
+class _ScenarioDoc(_Strict):
+    code: str
+    text: Text
+
+
+class _InstrumentDoc(_Strict):
+    schema_: Literal[1] = Field(alias="schema")
+    slug: Text
+    version: Text
+    title: Text
+    subtitle: str = ""
+    source_credit: Text
+    question: Text
+    scale: list[_ScaleOptionDoc]
+    significance: _SignificanceDoc
+    success: _SuccessDoc
+    principles: list[_PrincipleDoc]
+    aggregate_bands: list[_BandDoc]
+    scenarios: list[_ScenarioDoc]
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """Return a JSON path as the messages write it: ``principles[2].elements[4]``, ``instrument.scale[1]``."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    # The principles are the bulk of a file and their paths read better without the prefix.
+    if not path.startswith("principles"):
+        path = f"instrument.{path}" if path else "instrument"
+    return path
+
+
+def _message(error: ErrorDetails) -> str:
+    loc, kind, found = tuple(error["loc"]), error["type"], error.get("input")
+    found_type = type(found).__name__
+    if kind == "missing":
+        return f"{_where(loc[:-1])}: missing '{loc[-1]}'"
+    if kind == "int_type" and isinstance(found, bool):
+        return f"{_where(loc)}: expected a whole number"
+    expected = {"string_type": "str", "int_type": "int", "list_type": "list", "model_type": "object"}
+    if kind in expected:
+        return f"{_where(loc)}: expected {expected[kind]}, found {found_type}"
+    if kind == "literal_error":
+        return f"{_where(loc)}: expected {error.get('ctx', {}).get('expected', '')}"
+    return f"{_where(loc)}: {error['msg']}"
+
+
+def _bands(bands: list[_BandDoc], where: str, lowest: int, highest: int) -> list[CoreBand]:
+    if not bands:
         raise InstrumentError(f"{where}: expected a list of bands")
-    bands = []
-    for i, item in enumerate(items):
-        here = f"{where}[{i}]"
-        low = _require(item, "min", int, here)
-        high = _require(item, "max", int, here)
-        text = _require(item, "text", str, here)
-        bands.append({"min": low, "max": high, "text": text})
     try:
-        validate_bands([CoreBand(b["min"], b["max"], b["text"]) for b in bands], lowest, highest)
+        core = [CoreBand(b.min, b.max, b.text) for b in bands]
+        validate_bands(core, lowest, highest)
     except ValueError as exc:
         raise InstrumentError(f"{where}: {exc}") from exc
-    return bands
+    # The scenario rules read their thresholds off the bands (assessments.scoring.ScenarioRules.from_bands).
+    if len(bands) < 3:
+        raise InstrumentError(f"{where}: expected at least three bands (the scenario rules are read from them)")
+    return core
 
 
-def validate_instrument(data: Any) -> dict:  # noqa: C901 (replaced by a schema library)
-    """Check the whole instrument document; return it unchanged, or raise InstrumentError naming the place."""
-    where = "instrument"
+def _check_shape(doc: _InstrumentDoc) -> None:  # noqa: C901 (one check after another, each with its message)
+    """Raise InstrumentError for what the types alone cannot say: ranges, order and a consistent shape."""
+    values = sorted(o.value for o in doc.scale)
+    if len(set(values)) != len(values) or len(values) < 2 or not 0 <= values[0] or values[-1] > SCALE_LIMIT:
+        raise InstrumentError(
+            f"instrument.scale: the answer scale needs at least two different values from 0 to {SCALE_LIMIT}"
+        )
+    if not 0 < doc.significance.min < doc.significance.max <= SCALE_LIMIT:
+        raise InstrumentError(f"instrument.significance: min must be below max, both between 1 and {SCALE_LIMIT}")
+    if not doc.principles:
+        raise InstrumentError("instrument.principles: expected at least one principle")
+    per_principle = len(doc.principles[0].elements)
+    letters = string.ascii_uppercase[:per_principle]
+    if not 0 < per_principle <= len(string.ascii_uppercase):
+        raise InstrumentError(f"principles[0].elements: expected 1 to 26 elements, found {per_principle}")
+    lowest, highest = per_principle * values[0], per_principle * values[-1]
+    first_ranges: list[tuple[int, int]] = []
+    for p_index, principle in enumerate(doc.principles):
+        here = f"principles[{p_index}]"
+        if principle.number != p_index + 1:
+            raise InstrumentError(f"{here}.number: expected {p_index + 1}")
+        ranges = [(b.min, b.max) for b in ordered_bands(_bands(principle.bands, f"{here}.bands", lowest, highest))]
+        if p_index == 0:
+            first_ranges = ranges
+        elif ranges != first_ranges:
+            # One set of limits: the dartboard's rings and the scenario thresholds are the same for every principle.
+            raise InstrumentError(f"{here}.bands: expected the same score ranges as principles[0].bands")
+        if len(principle.elements) != per_principle:
+            raise InstrumentError(
+                f"{here}.elements: expected {per_principle} elements ({letters[0]} to {letters[-1]}), "
+                f"found {len(principle.elements)}"
+            )
+        for e_index, element in enumerate(principle.elements):
+            if element.letter != letters[e_index]:
+                raise InstrumentError(f"{here}.elements[{e_index}].letter: expected {letters[e_index]}")
+    count = len(doc.principles)
+    _bands(doc.aggregate_bands, "instrument.aggregate_bands", count * lowest, count * highest)
+    if sorted(s.code for s in doc.scenarios) != list(SCENARIO_CODES):
+        raise InstrumentError("instrument.scenarios: expected the scenarios A, B and C")
+
+
+def validate_instrument(data: Any) -> dict:
+    """Check the whole instrument document; return it unchanged, or raise InstrumentError naming the place.
+
+    Any shape is accepted as long as it is consistent: every principle has the same number of statements and
+    the same band limits, the bands cover every possible score once, and the scale has whole-number values.
+    """
     if not isinstance(data, dict):
         raise InstrumentError("instrument: the file must hold one JSON object")
-    if data.get("schema") != 1:
-        raise InstrumentError("instrument.schema: expected 1")
-    for key in ("slug", "version", "title", "source_credit", "question"):
-        _require(data, key, str, where)
-    scale = _require(data, "scale", list, where)
-    if sorted((_require(o, "value", int, f"scale[{i}]") for i, o in enumerate(scale)), reverse=True) != SCALE_VALUES:
-        raise InstrumentError("instrument.scale: the answer scale must have the values 4, 3, 2 and 1")
-    for i, option in enumerate(scale):
-        _require(option, "label", str, f"instrument.scale[{i}]")
-    significance = _require(data, "significance", dict, where)
-    for key in ("question", "min_label", "max_label"):
-        _require(significance, key, str, "instrument.significance")
-    low = _require(significance, "min", int, "instrument.significance")
-    high = _require(significance, "max", int, "instrument.significance")
-    if not 0 < low < high <= 10:
-        raise InstrumentError("instrument.significance: min must be below max, both between 1 and 10")
-    success = _require(data, "success", dict, where)
-    _require(success, "statement", str, "instrument.success")
-    _require(success, "comment_prompt", str, "instrument.success")
-    principles = _require(data, "principles", list, where)
-    if len(principles) != PRINCIPLE_COUNT:
-        raise InstrumentError(f"instrument.principles: expected {PRINCIPLE_COUNT} principles, found {len(principles)}")
-    for p_index, principle in enumerate(principles):
-        here = f"principles[{p_index}]"
-        if _require(principle, "number", int, here) != p_index + 1:
-            raise InstrumentError(f"{here}.number: expected {p_index + 1}")
-        for key in ("title", "short_title"):
-            _require(principle, key, str, here)
-        if not isinstance(principle.get("introduction", ""), str):
-            raise InstrumentError(f"{here}.introduction: expected str")
-        _bands(_require(principle, "bands", list, here), f"{here}.bands", 6, 24)
-        elements = _require(principle, "elements", list, here)
-        if len(elements) != len(LETTERS):
-            raise InstrumentError(f"{here}.elements: expected 6 elements (A to F), found {len(elements)}")
-        for e_index, element in enumerate(elements):
-            e_here = f"{here}.elements[{e_index}]"
-            if _require(element, "letter", str, e_here) != LETTERS[e_index]:
-                raise InstrumentError(f"{e_here}.letter: expected {LETTERS[e_index]}")
-            for key in ("title", "statement", "explanation"):
-                _require(element, key, str, e_here)
-    _bands(_require(data, "aggregate_bands", list, where), "instrument.aggregate_bands", 36, 144)
-    scenarios = _require(data, "scenarios", list, where)
-    codes = [_require(s, "code", str, f"scenarios[{i}]") for i, s in enumerate(scenarios)]
-    if sorted(codes) != ["A", "B", "C"]:
-        raise InstrumentError("instrument.scenarios: expected the scenarios A, B and C")
-    for i, item in enumerate(scenarios):
-        _require(item, "text", str, f"instrument.scenarios[{i}]")
+    try:
+        doc = _InstrumentDoc.model_validate(data)
+    except ValidationError as exc:
+        raise InstrumentError(_message(exc.errors()[0])) from exc
+    _check_shape(doc)
     return data
 
 
@@ -206,4 +297,4 @@ def load_instrument(data: dict, models=None):
 
 def default_instrument():
     """Return the newest loaded version of the Partnership Assessment Tool."""
-    return assessment_models.Instrument.objects.filter(slug="pat-2003").order_by("-version", "-id").first()
+    return assessment_models.Instrument.objects.filter(slug=DEFAULT_INSTRUMENT_SLUG).order_by("-version", "-id").first()

@@ -14,6 +14,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from assessments.mailboxes import mailbox_key
+from assessments.readmodel import SCALE_LIMIT
 from config.states import ProtectedStateModel
 
 # ---------------------------------------------------------------------------------------------------------
@@ -46,7 +47,7 @@ class Instrument(models.Model):
 
 
 class AnswerOption(models.Model):
-    """One point of the agreement scale (Strongly agree 4 ... Strongly disagree 1)."""
+    """One point of the agreement scale (on the PAT, Strongly agree 4 ... Strongly disagree 1)."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="answer_options")
     value = models.PositiveSmallIntegerField()
@@ -94,7 +95,7 @@ class Element(models.Model):
 
 
 class Statement(models.Model):
-    """The profile-sheet statement of one element; ``position`` 1..36 orders the whole instrument."""
+    """The profile-sheet statement of one element; ``position`` (1, 2, 3 ...) orders the whole instrument."""
 
     element = models.OneToOneField(Element, on_delete=models.CASCADE, related_name="statement")
     principle = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="statements")
@@ -383,14 +384,16 @@ class Response(models.Model):
     )
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS)
-    # Relative significance of principles 1..6 on the instrument's scale (None until answered).
-    significance = ArrayField(models.PositiveSmallIntegerField(null=True), size=6, default=list, blank=True)
+    # Relative significance of each principle in order, on the instrument's scale (None until answered). How
+    # many there are is the instrument's: the services check the length against its read model.
+    significance = ArrayField(models.PositiveSmallIntegerField(null=True), default=list, blank=True)
     success = models.PositiveSmallIntegerField(null=True, blank=True)
     success_comment = models.TextField(blank=True)
-    # Worked out by the scoring core when the response is submitted, so results never re-add 36 answers.
-    principle_scores = ArrayField(models.PositiveSmallIntegerField(), size=6, null=True, blank=True)
+    # Worked out by the scoring core when the response is submitted (one per principle, in order), so results
+    # never re-add every answer.
+    principle_scores = ArrayField(models.PositiveSmallIntegerField(), null=True, blank=True)
     total = models.PositiveSmallIntegerField(null=True, blank=True)
-    # The 36 answers and comments in statement order, copied here on submit: results read only these.
+    # Every answer and comment in statement order (36 on the PAT), copied here on submit: results read only these.
     answer_values = ArrayField(models.PositiveSmallIntegerField(null=True), default=list, blank=True)
     answer_comments = ArrayField(models.TextField(blank=True), default=list, blank=True)
     # Empty on an unlinked (anonymous, submitted) response: its times would line up with the invitation's.
@@ -418,8 +421,10 @@ class Response(models.Model):
                     & Q(submitted_at__isnull=True)
                 ),
             ),
+            # Which values are on the scale is the instrument's (checked by the services); any scale stays in these.
             models.CheckConstraint(
-                name="response_success_on_scale", condition=Q(success__isnull=True) | Q(success__range=(1, 4))
+                name="response_success_in_scale_limits",
+                condition=Q(success__isnull=True) | Q(success__range=(0, SCALE_LIMIT)),
             ),
         ]
         indexes = [models.Index(fields=["round", "status"])]
@@ -449,7 +454,8 @@ class GroupTally(models.Model):
     dimension = models.CharField(max_length=20, choices=GroupDimension.choices)
     name = models.CharField(max_length=200)
     respondents = models.PositiveIntegerField()
-    principle_sums = ArrayField(models.PositiveIntegerField(), size=6, null=True, blank=True)
+    # One sum per principle, in order: how many is the instrument's.
+    principle_sums = ArrayField(models.PositiveIntegerField(), null=True, blank=True)
     total_sum = models.PositiveIntegerField(null=True, blank=True)
     withheld = models.BooleanField(default=False)
     final = models.BooleanField(default=False)
@@ -479,7 +485,8 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "statement"], name="answer_unique_statement"),
             models.CheckConstraint(
-                name="answer_value_on_scale", condition=Q(value__isnull=True) | Q(value__range=(1, 4))
+                name="answer_value_in_scale_limits",
+                condition=Q(value__isnull=True) | Q(value__range=(0, SCALE_LIMIT)),
             ),
         ]
 

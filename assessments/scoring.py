@@ -1,9 +1,10 @@
 """The pure core of the Partnership Health Check: scoring, banding, aggregation and scenario rules.
 
 Everything here works on plain values and frozen dataclasses; nothing imports Django, so every rule the
-facilitator has to explain is tested without a database. Band thresholds and wording are never written here:
-they come from the instrument as a sequence of ``Band`` objects. The only constants are the scenario
-thresholds, kept together in ``ScenarioRules`` so screens and reports can show which rule fired.
+facilitator has to explain is tested without a database. Nothing of the instrument's shape is written here: the
+answer scale (``AnswerScale``), the number of statements, the band thresholds and wording (``Band``) and the
+scenario thresholds (``ScenarioRules``, derived from the bands) all come from the instrument's read model
+(``assessments.readmodel``), so an instrument of another shape is scored by the same code.
 
 Rounding decisions (the help page states them):
 - Means are shown to one decimal, rounded half up (12.45 -> 12.5), computed exactly with ``Decimal`` from the
@@ -25,19 +26,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-ANSWER_VALUES: tuple[int, ...] = (1, 2, 3, 4)
-SIGNIFICANCE_VALUES: tuple[int, ...] = (1, 2, 3, 4, 5)
-AGREE_VALUES: frozenset[int] = frozenset({3, 4})
-DISAGREE_VALUES: frozenset[int] = frozenset({1, 2})
-# A divided statement needs at least this many answers agreeing and this many disagreeing.
+# A divided statement needs at least this many answers agreeing and this many disagreeing (a rule, not shape).
 MIN_DIVIDED_SIDE: int = 2
-
-STATEMENTS_PER_PRINCIPLE = 6
-PRINCIPLE_COUNT = 6
-PRINCIPLE_MIN = STATEMENTS_PER_PRINCIPLE * min(ANSWER_VALUES)
-PRINCIPLE_MAX = STATEMENTS_PER_PRINCIPLE * max(ANSWER_VALUES)
-TOTAL_MIN = PRINCIPLE_COUNT * PRINCIPLE_MIN
-TOTAL_MAX = PRINCIPLE_COUNT * PRINCIPLE_MAX
 
 CONSENSUS = "consensus"
 MIXED = "mixed"
@@ -120,6 +110,44 @@ def band_for(score: int, bands: Sequence[Band]) -> Band:
     return ordered_bands(bands)[band_index(score, bands)]
 
 
+# --- Answer scale ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerScale:
+    """The values of an agreement scale, lowest first (the PAT's is 1, 2, 3, 4; another may run 0 to 3)."""
+
+    values: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.values) < 2 or list(self.values) != sorted(set(self.values)):
+            raise ValueError(f"A scale needs at least two distinct values, lowest first; got {self.values}.")
+
+    @property
+    def min(self) -> int:
+        """Return the lowest value (the strongest disagreement)."""
+        return self.values[0]
+
+    @property
+    def max(self) -> int:
+        """Return the highest value (the strongest agreement)."""
+        return self.values[-1]
+
+    @property
+    def agree(self) -> frozenset[int]:
+        """Return the values above the middle of the scale (Agree and Strongly agree on the PAT's)."""
+        return frozenset(v for v in self.values if 2 * v > self.min + self.max)
+
+    @property
+    def disagree(self) -> frozenset[int]:
+        """Return the values below the middle of the scale (Disagree and Strongly disagree on the PAT's)."""
+        return frozenset(v for v in self.values if 2 * v < self.min + self.max)
+
+    def descending(self) -> tuple[int, ...]:
+        """Return the values highest first, the order in which sheets and charts list them."""
+        return tuple(reversed(self.values))
+
+
 # --- Rounding and means --------------------------------------------------------------------------------
 
 
@@ -171,39 +199,41 @@ def _check_value(value: object, allowed: Sequence[int], what: str) -> int:
     return value
 
 
-def principle_score(answers: Sequence[int | None]) -> int | None:
-    """Return the sum of a principle's six answers (6 to 24), or None if any answer is missing."""
-    if len(answers) != STATEMENTS_PER_PRINCIPLE:
-        raise ValueError(f"A principle has {STATEMENTS_PER_PRINCIPLE} answers, got {len(answers)}.")
+def principle_score(answers: Sequence[int | None], scale: AnswerScale, statements: int) -> int | None:
+    """Return the sum of a principle's answers (6 to 24 on the PAT), or None if any answer is missing.
+
+    ``statements`` is how many the principle has: a list of another length is a bug, not an unfinished sheet.
+    """
+    if len(answers) != statements:
+        raise ValueError(f"A principle has {statements} answers, got {len(answers)}.")
     # Validate every given answer even when one is missing: a bad value is a bug, not an unfinished sheet.
-    given = [_check_value(a, ANSWER_VALUES, "Answer") for a in answers if a is not None]
-    if len(given) != STATEMENTS_PER_PRINCIPLE:
+    given = [_check_value(a, scale.values, "Answer") for a in answers if a is not None]
+    if len(given) != statements:
         return None
     return sum(given)
 
 
-def total_score(principle_scores: Sequence[int | None]) -> int | None:
-    """Return the sum of the six principle scores (36 to 144), or None if any principle score is None."""
-    if len(principle_scores) != PRINCIPLE_COUNT:
-        raise ValueError(f"A total needs {PRINCIPLE_COUNT} principle scores, got {len(principle_scores)}.")
-    given = [
-        _check_value(s, range(PRINCIPLE_MIN, PRINCIPLE_MAX + 1), "Principle score")
-        for s in principle_scores
-        if s is not None
-    ]
-    if len(given) != PRINCIPLE_COUNT:
+def total_score(principle_scores: Sequence[int | None], principles: int, score_range: range) -> int | None:
+    """Return the sum of the principle scores (36 to 144 on the PAT), or None if any of them is None.
+
+    ``principles`` is how many the instrument has and ``score_range`` the range of one principle's score.
+    """
+    if len(principle_scores) != principles:
+        raise ValueError(f"A total needs {principles} principle scores, got {len(principle_scores)}.")
+    given = [_check_value(s, score_range, "Principle score") for s in principle_scores if s is not None]
+    if len(given) != principles:
         return None
     return sum(given)
 
 
-def check_significance(value: int) -> int:
-    """Return ``value`` unchanged when it is on the five-point significance scale; ValueError otherwise."""
-    return _check_value(value, SIGNIFICANCE_VALUES, "Significance")
+def check_significance(value: int, scale: Sequence[int]) -> int:
+    """Return ``value`` unchanged when it is on the significance scale (1 to 5 on the PAT); else ValueError."""
+    return _check_value(value, scale, "Significance")
 
 
-def mean_significance(values: Sequence[int]) -> float:
+def mean_significance(values: Sequence[int], scale: Sequence[int]) -> float:
     """Return the mean significance rating (one decimal, half up); ValueError when empty or off the scale."""
-    return mean_one_decimal([check_significance(v) for v in values])
+    return mean_one_decimal([check_significance(v, scale) for v in values])
 
 
 # --- Aggregation across respondents --------------------------------------------------------------------
@@ -289,31 +319,31 @@ def aggregate_total(totals: Sequence[int], bands: Sequence[Band]) -> TotalAggreg
     )
 
 
-def answer_distribution(answers: Sequence[int]) -> dict[int, int]:
-    """Return how many answers took each value, keyed 4, 3, 2, 1 in that order (zero counts included)."""
-    counts = Counter(_check_value(a, ANSWER_VALUES, "Answer") for a in answers)
-    return {value: counts[value] for value in sorted(ANSWER_VALUES, reverse=True)}
+def answer_distribution(answers: Sequence[int], scale: AnswerScale) -> dict[int, int]:
+    """Return how many answers took each value, keyed highest value first (4, 3, 2, 1), zero counts included."""
+    counts = Counter(_check_value(a, scale.values, "Answer") for a in answers)
+    return {value: counts[value] for value in scale.descending()}
 
 
-def is_divided(answers: Sequence[int]) -> bool:
+def is_divided(answers: Sequence[int], scale: AnswerScale) -> bool:
     """Return True when at least a quarter of the answers agree and at least a quarter disagree, with at
     least ``MIN_DIVIDED_SIDE`` answers on each side.
 
     No answers is not divided (False).
     """
-    return is_divided_distribution(answer_distribution(answers))
+    return is_divided_distribution(answer_distribution(answers, scale), scale)
 
 
-def is_divided_distribution(counts: Mapping[int, int]) -> bool:
+def is_divided_distribution(counts: Mapping[int, int], scale: AnswerScale) -> bool:
     """Return ``is_divided`` for answers already counted by value ({4: n, 3: n, 2: n, 1: n}; missing = 0)."""
-    counts = {value: counts.get(value, 0) for value in ANSWER_VALUES}
+    counts = {value: counts.get(value, 0) for value in scale.values}
     if any(n < 0 for n in counts.values()):
         raise ValueError("Answer counts cannot be negative.")
     n = sum(counts.values())
     if n == 0:
         return False
-    agree = sum(counts[v] for v in AGREE_VALUES)
-    disagree = sum(counts[v] for v in DISAGREE_VALUES)
+    agree = sum(counts[v] for v in scale.agree)
+    disagree = sum(counts[v] for v in scale.disagree)
     # Integer comparison so "exactly a quarter" is exact: 4 * count >= n. A single dissenter in a small
     # round is a quarter of four answers but tells the workshop nothing, hence the minimum on each side.
     return 4 * agree >= n and 4 * disagree >= n and min(agree, disagree) >= MIN_DIVIDED_SIDE
@@ -324,14 +354,42 @@ def is_divided_distribution(counts: Mapping[int, int]) -> bool:
 
 @dataclass(frozen=True)
 class ScenarioRules:
-    """The thresholds of the scenario rules (SPEC section 3), in one place so they can be shown and tested."""
+    """The thresholds of the scenario rules (SPEC section 3), in one place so they can be shown and tested.
 
-    total_c_max: int = 72
-    weak_max: int = 12
-    weak_count_c: int = 2
-    significant_min: int = 4
-    total_a_min: int = 109
-    strong_min: int = 13
+    They are not typed in anywhere: ``from_bands`` reads them off the instrument's bands (72, 12, 4, 109 and
+    13 on the PAT), so they move with the instrument.
+    """
+
+    total_c_max: int
+    weak_max: int
+    weak_count_c: int
+    significant_min: int
+    total_a_min: int
+    strong_min: int
+
+    @classmethod
+    def from_bands(
+        cls, principle_bands: Sequence[Band], total_bands: Sequence[Band], significance: Sequence[int]
+    ) -> ScenarioRules:
+        """Return the rules of an instrument with these bands (of any principle) and significance scale.
+
+        C: a mean total in the second-lowest aggregate band or below (37-72: "72 or below"), two or more
+        principle means in the second-lowest principle band or below ("7-12 or below"), or such a principle
+        rated above the middle of the significance scale (4 or 5 of 1-5). A: a mean total in the top aggregate
+        band (109-144) and every principle mean in the top two principle bands (13 or above).
+        """
+        principle, total = ordered_bands(principle_bands), ordered_bands(total_bands)
+        if len(principle) < 3 or len(total) < 2:
+            raise ValueError("Scenario rules need at least three principle bands and two aggregate bands.")
+        low, high = min(significance), max(significance)
+        return cls(
+            total_c_max=total[1].max if len(total) > 2 else total[0].max,
+            weak_max=principle[1].max,
+            weak_count_c=2,  # "two or more principles": the rule's own number, whatever the instrument
+            significant_min=min(v for v in significance if 2 * v > low + high),
+            total_a_min=total[-1].min,
+            strong_min=principle[-2].min,
+        )
 
 
 @dataclass(frozen=True)
@@ -364,7 +422,7 @@ def scenario(
     principle_means: Mapping[int, float],
     significance_means: Mapping[int, float],
     agreements: Mapping[int, str],
-    rules: ScenarioRules = ScenarioRules(),  # noqa: B008 - frozen, so a shared default is safe
+    rules: ScenarioRules,
 ) -> ScenarioResult:
     """Return scenario C, A or B (checked in that order) with one sentence per rule that decided it.
 
@@ -455,7 +513,7 @@ def scenario(
 
 @dataclass(frozen=True)
 class Priority:
-    """A principle's claim on attention: weight = mean significance x (24 - mean score)."""
+    """A principle's claim on attention: weight = mean significance x (highest score - mean score)."""
 
     number: int
     weight: float
@@ -466,7 +524,7 @@ class Priority:
 def priority_ranking(
     principle_means: Mapping[int, float],
     significance_means: Mapping[int, float],
-    max_score: int = PRINCIPLE_MAX,
+    max_score: int,
 ) -> list[Priority]:
     """Return the principles ranked by mean significance x (max_score - mean), highest first, ties by number.
 
@@ -490,7 +548,7 @@ def priority_ranking(
 
 @dataclass(frozen=True)
 class RespondentScores:
-    """One respondent's six principle scores with the groups they belong to (no name in anonymous rounds)."""
+    """One respondent's principle scores (in principle order) with their groups (no name in anonymous rounds)."""
 
     label: str
     organisation: str | None
@@ -498,12 +556,12 @@ class RespondentScores:
     principle_scores: tuple[int, ...]
 
     def __post_init__(self) -> None:
-        if total_score(self.principle_scores) is None:
-            raise ValueError(f"Respondent {self.label} needs six principle scores.")
+        if not self.principle_scores or not all(isinstance(s, int) for s in self.principle_scores):
+            raise ValueError(f"Respondent {self.label} needs a score for every principle.")
 
     @property
     def total(self) -> int:
-        """Return the sum of the six principle scores."""
+        """Return the sum of the principle scores."""
         return sum(self.principle_scores)
 
 
@@ -575,7 +633,7 @@ class GroupSums:
 
 
 def group_sums(members: Iterable[tuple[str | None, Sequence[int]]]) -> dict[str | None, GroupSums]:
-    """Return {group name: GroupSums} from (group name, six principle scores) pairs, in first-seen order."""
+    """Return {group name: GroupSums} from (group name, principle scores) pairs, in first-seen order."""
     groups: dict[str | None, GroupSums] = {}
     for name, scores in members:
         groups[name] = add_to_group(groups.get(name), name, scores)
@@ -583,9 +641,9 @@ def group_sums(members: Iterable[tuple[str | None, Sequence[int]]]) -> dict[str 
 
 
 def add_to_group(group: GroupSums | None, name: str | None, scores: Sequence[int]) -> GroupSums:
-    """Return ``group`` (None: a new group called ``name``) with one more member of these six scores."""
-    if total_score(scores) is None or len(scores) != PRINCIPLE_COUNT:
-        raise ValueError("A group member needs six principle scores.")
+    """Return ``group`` (None: a new group called ``name``) with one more member of these principle scores."""
+    if not scores or any(score is None for score in scores):
+        raise ValueError("A group member needs a score for every principle.")
     if group is None:
         return GroupSums(name, 1, tuple(scores), sum(scores))
     if group.principle_sums is None or group.total_sum is None:
@@ -643,13 +701,16 @@ def _withheld(group: GroupSums) -> GroupSums:
 def group_aggregate(
     group: GroupSums, bands: Mapping[int, Sequence[Band]] | None = None, total_bands: Sequence[Band] | None = None
 ) -> GroupAggregate:
-    """Return the group's means (one decimal, half up, as ``mean_one_decimal``) and bands; none if withheld."""
+    """Return the group's means (one decimal, half up, as ``mean_one_decimal``) and bands; none if withheld.
+
+    Principle n is the n-th sum (the read model numbers principles 1, 2, 3 ... in order).
+    """
     name = group.name or OTHER_GROUP
     if group.withheld or group.principle_sums is None or group.total_sum is None:
         return GroupAggregate(name=name, n=group.n, principle_means=None, total_mean=None, withheld=True)
     means = {
-        number: one_decimal(Decimal(group.principle_sums[number - 1]) / Decimal(group.n))
-        for number in range(1, PRINCIPLE_COUNT + 1)
+        number: one_decimal(Decimal(principle_sum) / Decimal(group.n))
+        for number, principle_sum in enumerate(group.principle_sums, start=1)
     }
     total_mean = one_decimal(Decimal(group.total_sum) / Decimal(group.n))
     return GroupAggregate(

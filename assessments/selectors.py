@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments import partners, scoring
+from assessments.instruments import default_instrument
 from assessments.models import (
     ActionItem,
     ActionStatus,
@@ -28,19 +29,58 @@ from assessments.models import (
     ResponseStatus,
     Round,
     RoundState,
+    ScenarioText,
     Statement,
+)
+from assessments.readmodel import (
+    ElementInfo,
+    InstrumentStructure,
+    PrincipleInfo,
+    SignificanceScale,
+    StatementInfo,
+    principle_info,
 )
 from assessments.tokens import hash_token
 from partnerships.models import Membership
 
-# The respondent's journey, as numbered steps: the welcome page, six principle sheets (steps 1 to 6), then
-# significance, then success, then the review page. Only the sheets, significance and success are counted.
-WELCOME_STEP = 0
-PRINCIPLE_STEPS = 6
-SIGNIFICANCE_STEP = PRINCIPLE_STEPS + 1
-SUCCESS_STEP = PRINCIPLE_STEPS + 2
-STEP_COUNT = SUCCESS_STEP
-REVIEW_STEP = STEP_COUNT + 1
+
+@dataclass(frozen=True)
+class JourneySteps:
+    """The respondent's steps: one sheet per principle (1..n), then significance, then success.
+
+    The welcome and review pages sit outside the count (8 steps on the PAT, 6 on a four-section instrument).
+    """
+
+    principles: int
+
+    # The welcome page comes before the first step and the review page after the last.
+    welcome: int = 0
+
+    @property
+    def significance(self) -> int:
+        return self.principles + 1
+
+    @property
+    def success(self) -> int:
+        return self.principles + 2
+
+    @property
+    def count(self) -> int:
+        return self.principles + 2
+
+    @property
+    def review(self) -> int:
+        return self.count + 1
+
+    @property
+    def numbers(self) -> range:
+        """Return every step's number, 1 to ``count``."""
+        return range(1, self.count + 1)
+
+
+def journey_steps(structure: InstrumentStructure) -> JourneySteps:
+    """Return the steps of the respondent's journey through ``structure``."""
+    return JourneySteps(structure.principle_count)
 
 
 # --- Rounds -----------------------------------------------------------------------------------------------
@@ -169,168 +209,75 @@ def round_emails_existing(round_: Round) -> set[str]:
 # --- The instrument ---------------------------------------------------------------------------------------
 
 
-# An instrument never changes once loaded (a new version is a new instrument), so what is read of it is kept
-# in the process for the respondents' pages: the key includes ``loaded_at`` so a reloaded instrument misses.
-
-
-def _key(instrument: Instrument) -> tuple[int, str]:
-    return instrument.pk, instrument.loaded_at.isoformat()
-
-
-@lru_cache(maxsize=64)
-def _answer_options(key: tuple[int, str]) -> tuple[AnswerOption, ...]:
-    return tuple(AnswerOption.objects.filter(instrument_id=key[0]).order_by("-value"))
-
-
-def answer_options(instrument: Instrument) -> list[AnswerOption]:
-    """Return the instrument's answer scale, highest value first (Strongly agree 4 ... Strongly disagree 1)."""
-    return list(_answer_options(_key(instrument)))
-
-
-@dataclass(frozen=True)
-class PrincipleSheet:
-    """One principle's sheet of the journey: the principle and its statements in order, each with its element."""
-
-    principle: Principle
-    statements: tuple[Statement, ...]
-
-
-@lru_cache(maxsize=256)
-def _principle_sheet(key: tuple[int, str], number: int) -> PrincipleSheet:
-    principle = Principle.objects.get(instrument_id=key[0], number=number)
-    statements = Statement.objects.filter(principle=principle).select_related("element").order_by("position")
-    return PrincipleSheet(principle, tuple(statements))
-
-
-def principle_sheet(instrument: Instrument, number: int) -> PrincipleSheet:
-    """Return the sheet of principle ``number``: the principle and its statements in order.
-
-    The same read-only object is shared by every request of the process."""
-    return _principle_sheet(_key(instrument), number)
-
-
-@lru_cache(maxsize=64)
-def _instrument_principles(key: tuple[int, str]) -> tuple[Principle, ...]:
-    return tuple(Principle.objects.filter(instrument_id=key[0]).order_by("number"))
-
-
-def instrument_principles(instrument: Instrument) -> list[Principle]:
-    return list(_instrument_principles(_key(instrument)))
-
-
-@lru_cache(maxsize=64)
-def _instrument_statements(key: tuple[int, str]) -> tuple[Statement, ...]:
-    return tuple(
-        Statement.objects.filter(principle__instrument_id=key[0])
-        .select_related("principle", "element")
-        .order_by("position")
-    )
-
-
-def instrument_statements(instrument: Instrument) -> list[Statement]:
-    """Return all the instrument's statements in order, each with its principle and element."""
-    return list(_instrument_statements(_key(instrument)))
-
-
-@dataclass(frozen=True)
-class InstrumentBands:
-    """The instrument's bands as scoring-core values: per principle number, and for the total."""
-
-    principles: dict[int, list[scoring.Band]]
-    total: list[scoring.Band]
-
-
-def instrument_bands(instrument: Instrument) -> InstrumentBands:
-    """Return the band thresholds and wording stored for ``instrument`` (one query, then kept)."""
-    return _instrument_bands(_key(instrument))
-
-
-@lru_cache(maxsize=64)
-def _instrument_bands(key: tuple[int, str]) -> InstrumentBands:
-    principles: dict[int, list[scoring.Band]] = {}
-    total: list[scoring.Band] = []
-    rows = Band.objects.filter(instrument_id=key[0]).select_related("principle")
-    for row in rows:
-        band = scoring.Band(row.min_score, row.max_score, row.text)
-        principle = row.principle  # loaded by select_related; None exactly when principle_id is None
-        if principle is None:
-            total.append(band)
-        else:
-            principles.setdefault(principle.number, []).append(band)
-    return InstrumentBands(principles=principles, total=total)
-
-
-@dataclass(frozen=True)
-class StatementInfo:
-    id: int
-    code: str
-    text: str
-    principle: int
-    element_title: str
-
-
-@dataclass(frozen=True)
-class PrincipleInfo:
-    number: int
-    title: str
-    short_title: str
-    bands: tuple[scoring.Band, ...]
-    statements: tuple[StatementInfo, ...]
-
-
-@dataclass(frozen=True)
-class InstrumentStructure:
-    """An instrument's principles, statements, scale, bands and scenario wording, as plain values."""
-
-    id: int
-    title: str
-    success_statement: str
-    scale: dict[int, str]
-    principles: tuple[PrincipleInfo, ...]
-    total_bands: tuple[scoring.Band, ...]
-    scenario_texts: dict[str, str]
-
-    @property
-    def statements(self) -> list[StatementInfo]:
-        return [s for p in self.principles for s in p.statements]
-
-    def principle(self, number: int) -> PrincipleInfo:
-        return self.principles[number - 1]
+# An instrument never changes once loaded (a new version is a new instrument), so its read model is built once
+# per process and instrument version: the key includes ``loaded_at`` so a reloaded instrument misses.
 
 
 @lru_cache(maxsize=32)
-def _structure(key: tuple[int, str]) -> InstrumentStructure:
-    instrument = (
-        Instrument.objects.prefetch_related("answer_options", "scenarios", "principles__statements__element")
-        .defer("source")
-        .get(pk=key[0])
+def _instrument_structure(instrument_id: int, loaded_at: str) -> InstrumentStructure:
+    instrument = Instrument.objects.defer("source").get(pk=instrument_id)
+    bands: dict[int | None, list[scoring.Band]] = {}
+    for row in Band.objects.filter(instrument_id=instrument_id).select_related("principle"):
+        number = row.principle.number if row.principle is not None else None
+        bands.setdefault(number, []).append(scoring.Band(row.min_score, row.max_score, row.text))
+    statements: dict[int, list[StatementInfo]] = {}
+    for s in (
+        Statement.objects.filter(principle__instrument_id=instrument_id)
+        .select_related("principle", "element")
+        .order_by("position")
+    ):
+        element = ElementInfo(s.element.id, s.element.letter, s.element.title, s.element.explanation)
+        statements.setdefault(s.principle.number, []).append(
+            StatementInfo(s.id, s.code, s.text, s.principle.number, element, s.position)
+        )
+    principles = tuple(
+        principle_info(
+            number=p.number,
+            title=p.title,
+            short_title=p.short_title,
+            bands=bands.get(p.number, []),
+            statements=tuple(statements.get(p.number, [])),
+            id=p.id,
+            introduction=p.introduction,
+        )
+        for p in Principle.objects.filter(instrument_id=instrument_id).order_by("number")
     )
-    bands = instrument_bands(instrument)
-    principles = []
-    for p in instrument.principles.all():
-        statements = tuple(
-            StatementInfo(s.id, s.code, s.text, p.number, s.element.title)
-            for s in sorted(p.statements.all(), key=lambda s: s.position)
-        )
-        principles.append(
-            PrincipleInfo(
-                p.number, p.title, p.short_title, tuple(scoring.ordered_bands(bands.principles[p.number])), statements
-            )
-        )
     return InstrumentStructure(
         id=instrument.id,
         title=instrument.title,
         success_statement=instrument.success_statement,
-        scale={o.value: o.label for o in instrument.answer_options.all()},
-        principles=tuple(principles),
-        total_bands=tuple(scoring.ordered_bands(bands.total)),
-        scenario_texts={s.code: s.text for s in instrument.scenarios.all()},
+        scale={o.value: o.label for o in AnswerOption.objects.filter(instrument_id=instrument_id)},
+        principles=principles,
+        total_bands=tuple(scoring.ordered_bands(bands.get(None, []))),
+        scenario_texts={s.code: s.text for s in ScenarioText.objects.filter(instrument_id=instrument_id)},
+        slug=instrument.slug,
+        version=instrument.version,
+        subtitle=instrument.subtitle,
+        source_credit=instrument.source_credit,
+        question=instrument.question,
+        significance=SignificanceScale(
+            question=instrument.significance_question,
+            min=instrument.significance_min,
+            max=instrument.significance_max,
+            min_label=instrument.significance_min_label,
+            max_label=instrument.significance_max_label,
+        ),
+        success_comment_prompt=instrument.success_comment_prompt,
     )
 
 
 def instrument_structure(instrument: Instrument) -> InstrumentStructure:
-    """Return the instrument's principles, statements, bands and wording (cached; instruments never change)."""
-    return _structure(_key(instrument))
+    """Return the read model of ``instrument``: its principles, statements, scale, bands and wording.
+
+    Built once per process and instrument version, then shared by every request (it is frozen).
+    """
+    return _instrument_structure(instrument.pk, instrument.loaded_at.isoformat())
+
+
+def default_structure() -> InstrumentStructure | None:
+    """Return the read model of the default instrument (the newest PAT), or None when none is loaded."""
+    instrument = default_instrument()
+    return instrument_structure(instrument) if instrument is not None else None
 
 
 # --- Invitations and responses ----------------------------------------------------------------------------
@@ -360,11 +307,11 @@ def response_of(invitation: Invitation) -> Response | None:
         return None
 
 
-def response_answers(response: Response | None, statements: Iterable[Statement]) -> dict[int, Answer]:
+def response_answers(response: Response | None, statements: Iterable[StatementInfo]) -> dict[int, Answer]:
     """Return the saved answers of ``response`` to ``statements``, keyed by statement id."""
     if response is None:
         return {}
-    ids = [s.pk for s in statements]
+    ids = [s.id for s in statements]
     return {a.statement_id: a for a in Answer.objects.filter(response=response, statement_id__in=ids)}
 
 
@@ -384,7 +331,8 @@ class Progress:
 
     complete_steps: frozenset[int]
     missing: list[MissingItem] = field(default_factory=list)
-    # How many items each step asks for (six statements, six ratings, one success statement).
+    step_count: int = 0
+    # How many items each step asks for (six statements, six ratings, one success statement on the PAT).
     items_by_step: dict[int, int] = field(default_factory=dict)
 
     def left_on(self, step: int) -> int:
@@ -396,8 +344,8 @@ class Progress:
         return self.left_on(step) < self.items_by_step.get(step, 0)
 
     def first_incomplete_step(self) -> int | None:
-        """Return the first step (1..8) with something unanswered, or None when all are answered."""
-        for step in range(1, STEP_COUNT + 1):
+        """Return the first step (1..8 on the PAT) with something unanswered, or None when all are answered."""
+        for step in range(1, self.step_count + 1):
             if step not in self.complete_steps:
                 return step
         return None
@@ -408,18 +356,18 @@ class Progress:
 
 
 def find_missing(
-    statements: Sequence[Statement],
+    structure: InstrumentStructure,
     answered_statement_ids: set[int],
     significance: Sequence[int | None],
     success: int | None,
-    principles: Sequence[Principle],
 ) -> Progress:
-    """Return the progress of a response: which of the 8 steps are complete, and every missing item."""
+    """Return the progress of a response: which steps are complete, and every missing item."""
+    steps = journey_steps(structure)
     missing: list[MissingItem] = []
     incomplete: set[int] = set()
-    for statement in statements:
-        if statement.pk not in answered_statement_ids:
-            number = statement.principle.number
+    for statement in structure.statements:
+        if statement.id not in answered_statement_ids:
+            number = statement.principle
             incomplete.add(number)
             missing.append(
                 MissingItem(
@@ -429,38 +377,35 @@ def find_missing(
                     statement.code,
                 )
             )
-    for principle in principles:
-        index = principle.number - 1
-        if index >= len(significance) or significance[index] is None:
-            incomplete.add(SIGNIFICANCE_STEP)
+    given = dict(zip(structure.principle_numbers, significance, strict=False))
+    for principle in structure.principles:
+        if given.get(principle.number) is None:
+            incomplete.add(steps.significance)
             missing.append(
                 MissingItem(
-                    SIGNIFICANCE_STEP,
+                    steps.significance,
                     f"significance-{principle.number}",
                     f"Significance of principle {principle.number}: {principle.title}",
                     f"principle {principle.number}",
                 )
             )
     if success is None:
-        incomplete.add(SUCCESS_STEP)
-        missing.append(MissingItem(SUCCESS_STEP, "success", "The success statement", "the success statement"))
-    complete = frozenset(set(range(1, STEP_COUNT + 1)) - incomplete)
-    items = {p.number: 0 for p in principles}
-    for statement in statements:
-        items[statement.principle.number] = items.get(statement.principle.number, 0) + 1
-    items[SIGNIFICANCE_STEP] = len(principles)
-    items[SUCCESS_STEP] = 1
-    return Progress(complete_steps=complete, missing=missing, items_by_step=items)
+        incomplete.add(steps.success)
+        missing.append(MissingItem(steps.success, "success", "The success statement", "the success statement"))
+    complete = frozenset(set(steps.numbers) - incomplete)
+    items = {p.number: len(p.statements) for p in structure.principles}
+    items[steps.significance] = structure.principle_count
+    items[steps.success] = 1
+    return Progress(complete_steps=complete, missing=missing, step_count=steps.count, items_by_step=items)
 
 
 def response_progress(response: Response | None, instrument: Instrument) -> Progress:
     """Return the progress of ``response`` (None: nothing saved yet) through the instrument (one query)."""
-    statements = instrument_statements(instrument)
-    principles = instrument_principles(instrument)
+    structure = instrument_structure(instrument)
     if response is None:
-        return find_missing(statements, set(), [], None, principles)
+        return find_missing(structure, set(), [], None)
     answered = set(Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", flat=True))
-    return find_missing(statements, answered, response.significance or [], response.success, principles)
+    return find_missing(structure, answered, response.significance or [], response.success)
 
 
 @dataclass(frozen=True)
@@ -482,42 +427,34 @@ class Profile:
 
 def response_profile(response: Response, instrument: Instrument) -> Profile:
     """Return the submitted response's scores with the instrument's band wording for each."""
-    scores, total = response.principle_scores, response.total
-    if scores is None or total is None:
+    if response.principle_scores is None or response.total is None:
         raise TypeError(f"Response {response.pk} has no scores; only a submitted response has a profile.")
-    bands = instrument_bands(instrument)
-    principles = instrument_principles(instrument)
+    structure = instrument_structure(instrument)
+    scores = structure.scores_by_number(response.principle_scores)
     results = [
         PrincipleResult(
             number=p.number,
             title=p.title,
-            score=scores[p.number - 1],
-            band=scoring.band_for(scores[p.number - 1], bands.principles[p.number]),
+            score=scores[p.number],
+            band=scoring.band_for(scores[p.number], p.bands),
         )
-        for p in principles
+        for p in structure.principles
     ]
-    return Profile(principles=results, total=total, total_band=scoring.band_for(total, bands.total))
+    total = response.total
+    return Profile(principles=results, total=total, total_band=scoring.band_for(total, structure.total_bands))
 
 
 @dataclass(frozen=True)
 class ReviewSheet:
-    principle: Principle
-    rows: list[tuple[Statement, Answer | None]]
+    principle: PrincipleInfo
+    rows: list[tuple[StatementInfo, Answer | None]]
 
 
 def response_review(response: Response | None, instrument: Instrument) -> list[ReviewSheet]:
     """Return, per principle, each statement with the respondent's saved answer (or None)."""
-    statements = instrument_statements(instrument)
-    answers = response_answers(response, statements)
-    sheets: dict[int, ReviewSheet] = {}
-    for statement in statements:
-        sheet = sheets.setdefault(statement.principle.number, ReviewSheet(statement.principle, []))
-        sheet.rows.append((statement, answers.get(statement.pk)))
-    return list(sheets.values())
-
-
-def labels_by_value(options: Iterable[AnswerOption]) -> Mapping[int, str]:
-    return {o.value: o.label for o in options}
+    structure = instrument_structure(instrument)
+    answers = response_answers(response, structure.statements)
+    return [ReviewSheet(p, [(s, answers.get(s.id)) for s in p.statements]) for p in structure.principles]
 
 
 # --- My assessments ---------------------------------------------------------------------------------------

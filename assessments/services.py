@@ -38,11 +38,11 @@ from assessments.models import (
     Round,
     RoundState,
 )
+from assessments.readmodel import InstrumentStructure
 from assessments.selectors import (
     MissingItem,
     find_missing,
-    instrument_principles,
-    instrument_statements,
+    instrument_structure,
     round_last_reminders,
     round_reminder_due,
 )
@@ -406,9 +406,11 @@ class AnswerInput:
     comment: str = ""
 
 
-def _check_answer_value(value: int | None) -> None:
-    if value is not None and value not in scoring.ANSWER_VALUES:
-        raise ValueError(f"Answer {value!r} is not on the scale {scoring.ANSWER_VALUES}.")
+def _check_answer_value(value: int | None, structure: InstrumentStructure) -> None:
+    # The database only knows an answer is a small whole number; which numbers are on the scale is the
+    # instrument's (1 to 4 on the PAT, 0 to 3 on another), so it is checked here against the read model.
+    if value is not None and value not in structure.answer_scale.values:
+        raise ValueError(f"Answer {value!r} is not on the scale {structure.answer_scale.values}.")
 
 
 def _check_can_answer(invitation: Invitation, require_open: bool) -> Invitation:
@@ -477,9 +479,13 @@ def response_save_sheet(
     build the history of closed rounds.
     """
     _check_can_answer(invitation, require_open)
-    response = _locked_response(invitation, create=True)
+    structure = instrument_structure(invitation.round.instrument)
+    statement_ids = {s.id for s in structure.statements}
     for item in answers:
-        _check_answer_value(item.value)
+        _check_answer_value(item.value, structure)
+        if item.statement_id not in statement_ids:
+            raise ValueError(f"Statement {item.statement_id} is not part of the round's instrument.")
+    response = _locked_response(invitation, create=True)
     if loaded_version is not None:
         ids = [a.statement_id for a in answers]
         saved = {
@@ -506,13 +512,14 @@ def response_save_sheet(
 def response_save_significance(
     invitation: Invitation, values: Sequence[int | None], *, require_open: bool = True
 ) -> Response:
-    """Save the significance of principles 1..6 (None where not given yet); return the response."""
+    """Save the significance of each principle in order (None where not given yet); return the response."""
     _check_can_answer(invitation, require_open)
-    if len(values) != scoring.PRINCIPLE_COUNT:
-        raise ValueError(f"Expected {scoring.PRINCIPLE_COUNT} significance values, got {len(values)}.")
+    structure = instrument_structure(invitation.round.instrument)
+    if len(values) != structure.principle_count:
+        raise ValueError(f"Expected {structure.principle_count} significance values, got {len(values)}.")
     for value in values:
         if value is not None:
-            scoring.check_significance(value)
+            scoring.check_significance(value, structure.significance_values)
     response = _locked_response(invitation, create=True)
     response.significance = list(values)
     response.updated_at = timezone.now()
@@ -526,7 +533,7 @@ def response_save_success(
 ) -> Response:
     """Save the answer to the success statement and the comments on performance; return the response."""
     _check_can_answer(invitation, require_open)
-    _check_answer_value(value)
+    _check_answer_value(value, instrument_structure(invitation.round.instrument))
     response = _locked_response(invitation, create=True)
     response.success = value
     response.success_comment = comment.strip()
@@ -535,16 +542,19 @@ def response_save_success(
     return response
 
 
-def profile_scores(values_by_principle: Mapping[int, Sequence[int | None]]) -> tuple[list[int | None], int | None]:
-    """Return the six principle scores (None where a principle is incomplete) and the total (or None).
+def profile_scores(
+    values_by_principle: Mapping[int, Sequence[int | None]], structure: InstrumentStructure
+) -> tuple[list[int | None], int | None]:
+    """Return the principle scores in order (None where a principle is incomplete) and the total (or None).
 
-    ``values_by_principle`` maps principle numbers 1..6 to that principle's six answer values.
+    ``values_by_principle`` maps principle numbers (1..6 on the PAT) to that principle's answer values.
     """
+    count = structure.statements_per_principle
     scores = [
-        scoring.principle_score(list(values_by_principle.get(number, [None] * scoring.STATEMENTS_PER_PRINCIPLE)))
-        for number in range(1, scoring.PRINCIPLE_COUNT + 1)
+        scoring.principle_score(list(values_by_principle.get(number, [None] * count)), structure.answer_scale, count)
+        for number in structure.principle_numbers
     ]
-    return scores, scoring.total_score(scores)
+    return scores, scoring.total_score(scores, structure.principle_count, structure.principle_range)
 
 
 @dataclass(frozen=True)
@@ -575,7 +585,8 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
         response = _locked_response(invitation, create=False)
     except ResponseAlreadySubmitted as exc:
         return SubmitResult(exc.response, already_submitted=True, submitted_on=invitation.submitted_on)
-    statements = instrument_statements(round_.instrument)  # read once per process
+    structure = instrument_structure(round_.instrument)  # read once per process
+    statements = structure.statements
     answers = (
         {a.statement_id: a for a in Answer.objects.filter(response=response).only("statement_id", "value", "comment")}
         if response
@@ -583,25 +594,22 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
     )
     values = {sid: a.value for sid, a in answers.items() if a.value is not None}
     progress = find_missing(
-        statements,
+        structure,
         set(values),
         response.significance if response else [],
         response.success if response else None,
-        instrument_principles(round_.instrument),
     )
     if progress.missing or response is None:
         raise ResponseIncomplete(progress.missing)
-    by_principle: dict[int, list[int | None]] = {}
-    for statement in statements:
-        by_principle.setdefault(statement.principle.number, []).append(values.get(statement.pk))
-    scores, total = profile_scores(by_principle)
+    by_principle = {p.number: [values.get(s.id) for s in p.statements] for p in structure.principles}
+    scores, total = profile_scores(by_principle, structure)
     today = timezone.localdate()
     response.status = ResponseStatus.SUBMITTED
     # An incomplete principle's score is a NULL array element; the stubs type the elements as the non-null base field.
     response.principle_scores = scores  # type: ignore[assignment]
     response.total = total
-    answer_values: list[int | None] = [values.get(s.pk) for s in statements]
-    answer_comments = [answers[s.pk].comment if s.pk in answers else "" for s in statements]
+    answer_values: list[int | None] = [values.get(s.id) for s in statements]
+    answer_comments = [answers[s.id].comment if s.id in answers else "" for s in statements]
     response.answer_values = answer_values
     response.answer_comments = answer_comments
     locked.submitted_on = invitation.submitted_on = today
@@ -623,7 +631,7 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
         return SubmitResult(response, already_submitted=False, submitted_on=today)
     copy = unlinking.unlinked_copy(django_apps, response, answer_values, answer_comments)
     response.delete()  # the draft, its answer rows with it
-    complete = [score for score in scores if score is not None]  # all six: nothing was missing
+    complete = [score for score in scores if score is not None]  # every principle: nothing was missing
     unlinking.tallies_add(django_apps, round_.pk, locked.organisation, locked.level, complete)
     unlinking.reinsert_shuffled(django_apps, round_.pk, [copy])
     invitation.response = None  # the cached draft is gone

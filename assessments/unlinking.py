@@ -44,7 +44,7 @@ def random_id() -> int:
 
 
 def statement_ids(apps: Any, instrument_id: int) -> list[int]:
-    """Return the instrument's statement ids in order (positions 1..36): the index of ``answer_values``."""
+    """Return the instrument's statement ids in order (positions 1, 2, 3 ...): the index of ``answer_values``."""
     statement = apps.get_model("assessments", "Statement")
     return list(
         statement.objects.filter(principle__instrument_id=instrument_id)
@@ -108,7 +108,7 @@ def reinsert_shuffled(apps: Any, round_id: int, new_rows: Sequence[Any] = ()) ->
 
 
 def tallies_add(apps: Any, round_id: int, organisation: str, level: str, scores: Sequence[int]) -> None:
-    """Add one respondent's six principle scores to their organisation's and level's tallies in the round."""
+    """Add one respondent's principle scores to their organisation's and level's tallies in the round."""
     tally = apps.get_model("assessments", "GroupTally")
     for dimension, name in ((ORGANISATION, organisation), (LEVEL, LEVEL_LABELS.get(level, level))):
         row = tally.objects.select_for_update().filter(round_id=round_id, dimension=dimension, name=name).first()
@@ -237,7 +237,7 @@ def _tallies_merge(apps: Any, round_id: int, tallies: dict[tuple[str, str], scor
 
 
 def final_tallies(apps: Any, round_id: int, members: Iterable[tuple[str, str, Sequence[int]]], min_group_size: int):
-    """Return unsaved final tallies of a closed round from (organisation, level, six scores) of its respondents.
+    """Return unsaved final tallies of a closed round from (organisation, level, principle scores) of its respondents.
 
     For writing a closed anonymous round in bulk (the benchmark data) without ever linking its responses."""
     tally = apps.get_model("assessments", "GroupTally")

@@ -25,6 +25,8 @@ LABELS = [
     "Clear and robust arrangements",
     "Monitor, measure and learn",
 ]
+# The PAT's rings, as its read model (InstrumentStructure.ring_limits) gives them.
+RINGS = (6, 12, 18, 24)
 
 
 def round_of(respondents: int, seed: int = 4) -> tuple[list[float], list[list[int]]]:
@@ -45,11 +47,11 @@ def percentile(values: list[float], fraction: float) -> float:
 def time_format(fmt: str, repeat: int, means: list[float], marks: list[list[int]]) -> list[float]:
     """Return the wall time in milliseconds of each of ``repeat`` drawings (after one warm-up)."""
     outline = [m - 1.5 for m in means]
-    dartboard(means, LABELS, marks=marks, outline=outline, title="Warm-up", fmt=fmt)  # type: ignore[arg-type]
+    dartboard(means, LABELS, limits=RINGS, marks=marks, outline=outline, title="Warm-up", fmt=fmt)  # type: ignore[arg-type]
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        dartboard(means, LABELS, marks=marks, outline=outline, title="Round 2", fmt=fmt)  # type: ignore[arg-type]
+        dartboard(means, LABELS, limits=RINGS, marks=marks, outline=outline, title="Round 2", fmt=fmt)  # type: ignore[arg-type]
         times.append((time.perf_counter() - start) * 1000)
     return times
 

@@ -9,11 +9,17 @@ Colours are a single-hue blue ramp whose lightness alone tells the bands apart (
 fuller, darker board is healthier" survives greyscale printing and colour-blind viewing); the lowest band is
 also hatched. The lighter colours are under 3:1 against white, so every shaded area (dartboard segment, answer
 bar, band bar) has a dark outline (WCAG 2.2, 1.4.11), and every line is at least 3:1 against white.
+
+Nothing of the instrument's shape is written here: the number of segments is the number of principles given,
+and the rings, axis limits and answer scale are passed in from the instrument's read model
+(``InstrumentStructure.ring_limits``, ``total_limits`` and ``scale_options``): the PAT's board has six segments
+and rings at 6, 12, 18 and 24; a four-section instrument scored 0 to 15 has four segments.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import numbers
 import textwrap
@@ -38,18 +44,11 @@ Number = float | int
 
 # --- Geometry -----------------------------------------------------------------------------------------------
 
-# The seed's dartboard: the centre disc is a score of 6, then one ring per band of six points out to 24.
-RING_LIMITS: tuple[int, ...] = (6, 12, 18, 24)
-# The aggregate bands of a total (six principles): 36, 37-72, 73-108, 109-144.
-TOTAL_LIMITS: tuple[int, ...] = tuple(6 * limit for limit in RING_LIMITS)
-SEGMENT_COUNT = 6
-SEGMENT_DEGREES = 360.0 / SEGMENT_COUNT
+# The seed's dartboard: the centre disc is the lowest score (6 on the PAT), then one ring per band out to the
+# highest (24). ``limits`` below are those ring limits: the lowest score, then the top of every band.
 CENTRE_RADIUS = 0.25
 # Marks keep this far from a segment's spokes so they never sit on a boundary line.
 MARK_MARGIN_DEGREES = 7.5
-
-MIN_SCORE = RING_LIMITS[0]
-MAX_SCORE = RING_LIMITS[-1]
 
 
 def _band_index(whole: int, limits: Sequence[int]) -> int:
@@ -59,73 +58,87 @@ def _band_index(whole: int, limits: Sequence[int]) -> int:
     raise ValueError(f"{whole} is above {limits[-1]}.")
 
 
-def _check_score(score: Number) -> float:
+def _check_limits(limits: Sequence[int]) -> None:
+    if len(limits) < 2 or any(b <= a for a, b in itertools.pairwise(limits)):
+        raise ValueError(f"Ring limits must rise, at least two of them; got {tuple(limits)}.")
+
+
+def _check_score(score: Number, limits: Sequence[int]) -> float:
+    _check_limits(limits)
     value = float(score)
     # "not (a <= x <= b)" also rejects NaN.
-    if isinstance(score, bool) or not (MIN_SCORE <= value <= MAX_SCORE):
-        raise ValueError(f"A principle score must lie within {MIN_SCORE}..{MAX_SCORE}, got {score!r}.")
+    if isinstance(score, bool) or not (limits[0] <= value <= limits[-1]):
+        raise ValueError(f"A principle score must lie within {limits[0]}..{limits[-1]}, got {score!r}.")
     return value
 
 
-def ring_for_score(score: Number) -> int:
-    """Return the ring a principle score (or mean) falls in: 0 = centre (6), 1 = 7-12, 2 = 13-18, 3 = 19-24.
+def ring_for_score(score: Number, limits: Sequence[int]) -> int:
+    """Return the ring a principle score (or mean) falls in: on the PAT (limits 6, 12, 18, 24) 0 = centre (6),
+    1 = 7-12, 2 = 13-18, 3 = 19-24.
 
     A mean is first rounded half up to a whole number the way every screen bands it (12.5 -> 13 -> ring 2).
-    Raises ValueError outside 6..24.
+    Raises ValueError outside the first and last limit.
     """
-    _check_score(score)
-    return _band_index(whole_mean(score), RING_LIMITS)
+    _check_score(score, limits)
+    return _band_index(whole_mean(score), limits)
 
 
-def total_band(total: Number) -> int:
-    """Return the aggregate band of a total (or mean total): 0 = 36, 1 = 37-72, 2 = 73-108, 3 = 109-144.
+def total_band(total: Number, limits: Sequence[int]) -> int:
+    """Return the aggregate band of a total (or mean total): on the PAT (limits 36, 72, 108, 144) 0 = 36,
+    1 = 37-72, 2 = 73-108, 3 = 109-144.
 
-    Raises ValueError outside 36..144.
+    Raises ValueError outside the first and last limit.
     """
+    _check_limits(limits)
     value = float(total)
-    if isinstance(total, bool) or not (TOTAL_LIMITS[0] <= value <= TOTAL_LIMITS[-1]):
-        raise ValueError(f"A total must lie within {TOTAL_LIMITS[0]}..{TOTAL_LIMITS[-1]}, got {total!r}.")
-    return _band_index(whole_mean(total), TOTAL_LIMITS)
+    if isinstance(total, bool) or not (limits[0] <= value <= limits[-1]):
+        raise ValueError(f"A total must lie within {limits[0]}..{limits[-1]}, got {total!r}.")
+    return _band_index(whole_mean(total), limits)
 
 
-def radius_for_score(score: Number) -> float:
+def radius_for_score(score: Number, limits: Sequence[int]) -> float:
     """Return the radius (0..1, rim = 1) a score reaches on the dartboard.
 
-    6 fills the centre disc (0.25); each band of six points adds 0.25 linearly: 12 -> 0.5, 18 -> 0.75,
-    24 -> 1.0. Raises ValueError outside 6..24.
+    The lowest score fills the centre disc (0.25); each ring adds an equal width, the score moving linearly
+    within it: on the PAT 12 -> 0.5, 18 -> 0.75, 24 -> 1.0. Raises ValueError outside the limits.
     """
-    value = _check_score(score)
-    ring_width = (1.0 - CENTRE_RADIUS) / (len(RING_LIMITS) - 1)
-    return CENTRE_RADIUS + (value - MIN_SCORE) / (RING_LIMITS[1] - RING_LIMITS[0]) * ring_width
+    value = _check_score(score, limits)
+    ring_width = (1.0 - CENTRE_RADIUS) / (len(limits) - 1)
+    ring = next(i for i in range(1, len(limits)) if value <= limits[i])
+    low, high = limits[ring - 1], limits[ring]
+    return CENTRE_RADIUS + ring_width * (ring - 1 + (value - low) / (high - low))
 
 
-def segment_angles(principle: int) -> tuple[float, float]:
+def segment_angles(principle: int, segments: int) -> tuple[float, float]:
     """Return (start, end) of a principle's segment in compass degrees: clockwise from 12 o'clock.
 
-    Six equal 60-degree segments: principle 1 runs from 0 (12 o'clock) to 60, principle 2 from 60 to 120, and
-    so on clockwise to principle 6 (300 to 360). Raises ValueError unless 1 <= principle <= 6.
+    ``segments`` equal segments (six of 60 degrees on the PAT): principle 1 runs from 0 (12 o'clock) to 60,
+    principle 2 from 60 to 120, and so on clockwise. Raises ValueError unless 1 <= principle <= segments.
     """
-    if isinstance(principle, bool) or principle not in range(1, SEGMENT_COUNT + 1):
-        raise ValueError(f"Principle must be 1..{SEGMENT_COUNT}, got {principle!r}.")
-    return (principle - 1) * SEGMENT_DEGREES, principle * SEGMENT_DEGREES
+    if isinstance(principle, bool) or principle not in range(1, segments + 1):
+        raise ValueError(f"Principle must be 1..{segments}, got {principle!r}.")
+    degrees = 360.0 / segments
+    return (principle - 1) * degrees, principle * degrees
 
 
-def spread_marks(scores: Sequence[Number], segment: int) -> list[tuple[float, float]]:
+def spread_marks(
+    scores: Sequence[Number], segment: int, limits: Sequence[int], segments: int
+) -> list[tuple[float, float]]:
     """Return one (theta, r) position per score, in the order given, for respondents' marks in a segment.
 
     theta is in compass degrees (clockwise from 12 o'clock, as ``segment_angles``) and r is
     ``radius_for_score``. Equal scores share a radius, so they are spread evenly across the segment's width
     (keeping clear of its spokes); a lone score sits on the segment's centre line. Deterministic: no jitter.
     """
-    start, end = segment_angles(segment)
+    start, end = segment_angles(segment, segments)
     usable = (end - start) - 2 * MARK_MARGIN_DEGREES
     groups: dict[float, list[int]] = {}
     for index, score in enumerate(scores):
-        _check_score(score)
+        _check_score(score, limits)
         groups.setdefault(round(float(score), 6), []).append(index)
     positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(scores)
     for value, indexes in groups.items():
-        radius = radius_for_score(value)
+        radius = radius_for_score(value, limits)
         count = len(indexes)
         for k, index in enumerate(indexes):
             positions[index] = (start + MARK_MARGIN_DEGREES + usable * (k + 0.5) / count, radius)
@@ -139,8 +152,28 @@ def _xy(theta: float, radius: float) -> tuple[float, float]:
 
 # --- Colours, text and output -------------------------------------------------------------------------------
 
-# ColorBrewer "Blues": CIE lightness about 93, 78, 58, 36 -- clearly apart in greyscale.
-BAND_COLOURS: tuple[str, ...] = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
+# ColorBrewer "Blues" (9 classes); a board of four bands takes every other one from the second, lightness about
+# 93, 78, 58, 36 -- clearly apart in greyscale.
+_BLUES: tuple[str, ...] = (
+    "#f7fbff",
+    "#deebf7",
+    "#c6dbef",
+    "#9ecae1",
+    "#6baed6",
+    "#4292c6",
+    "#2171b5",
+    "#08519c",
+    "#08306b",
+)
+
+
+def band_colours(bands: int) -> tuple[str, ...]:
+    """Return one fill per band, lightest (lowest band) first, evenly spaced along the blue ramp."""
+    if bands < 2:
+        return _BLUES[1:2] * bands
+    return tuple(_BLUES[round(1 + 6 * i / (bands - 1))] for i in range(bands))
+
+
 LOWEST_BAND_HATCH = "////"
 _HATCH_COLOUR = "#2c5f8a"
 _INK = "#1a1a1a"
@@ -148,12 +181,27 @@ _GRID = "#6b6b6b"
 # Ring lines must show on white and on the darkest blue alike.
 _RING = "#8a8a8a"
 
-# Answers 4, 3, 2, 1: a blue/orange diverging palette (colour-blind safe), each of a different lightness.
-ANSWER_LABELS: dict[int, str] = {4: "Strongly agree", 3: "Agree", 2: "Disagree", 1: "Strongly disagree"}
-ANSWER_COLOURS: dict[int, str] = {4: "#08519c", 3: "#6baed6", 2: "#fdd0a2", 1: "#e6550d"}
+# Answers: a blue (agree) / orange (disagree) diverging palette (colour-blind safe), each of a different
+# lightness, strongest first; a middle value (on an odd scale) is grey.
+_AGREE_COLOURS: tuple[str, ...] = ("#08519c", "#6baed6", "#c6dbef")
+_DISAGREE_COLOURS: tuple[str, ...] = ("#e6550d", "#fdd0a2", "#feedde")
+_NEUTRAL_COLOUR = "#d9d9d9"
+
+
+def answer_colours(values: Sequence[int]) -> dict[int, str]:
+    """Return a colour per answer value: blues above the middle of the scale, oranges below, grey on it."""
+    low, high = min(values), max(values)
+    agree = sorted((v for v in values if 2 * v > low + high), reverse=True)
+    disagree = sorted(v for v in values if 2 * v < low + high)
+    colours = {v: _NEUTRAL_COLOUR for v in values}
+    colours.update({v: _AGREE_COLOURS[min(i, len(_AGREE_COLOURS) - 1)] for i, v in enumerate(agree)})
+    colours.update({v: _DISAGREE_COLOURS[min(i, len(_DISAGREE_COLOURS) - 1)] for i, v in enumerate(disagree)})
+    return colours
+
 
 # One colour per principle, paired with distinct marker shapes: Okabe-Ito's blue and vermilion, and darker
-# stand-ins for its orange, green, pink and sky blue, so that every line is 3:1 or more against white.
+# stand-ins for its orange, green, pink and sky blue, so that every line is 3:1 or more against white; an
+# instrument with more principles goes round again.
 PRINCIPLE_COLOURS: tuple[str, ...] = ("#0072B2", "#9E6A00", "#00805C", "#B8407A", "#6A4C93", "#D55E00")
 PRINCIPLE_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
 
@@ -176,7 +224,10 @@ def _text_colour_on(fill: str) -> str:
 
 
 def _band_words(index: int, limits: Sequence[int]) -> tuple[str, str]:
-    """Return (chart label, spoken words) of a band: ("7–12", "7 to 12"), or ("6", "6") for the lowest."""
+    """Return (chart label, spoken words) of a band: ("7–12", "7 to 12"), or ("6", "6") for the lowest.
+
+    ``limits`` are ring limits: the lowest score, then each band's top (the lowest band is that one score).
+    """
     if index == 0:
         return str(limits[0]), str(limits[0])
     low, high = limits[index - 1] + 1, limits[index]
@@ -195,13 +246,21 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _in_words(count: int) -> str:
+    """Return a small count in words, as the text alternatives write it ("six principles")."""
+    return _WORDS[count] if 0 <= count < len(_WORDS) else str(count)
+
+
 def _principle_label(number: int, title: str) -> str:
     return f"{number} {title}"
 
 
-def _check_six(values: Sequence[object] | None, what: str) -> None:
-    if values is not None and len(values) != SEGMENT_COUNT:
-        raise ValueError(f"{what} needs {SEGMENT_COUNT} entries, one per principle; got {len(values)}.")
+def _check_count(values: Sequence[object] | None, what: str, segments: int) -> None:
+    if values is not None and len(values) != segments:
+        raise ValueError(f"{what} needs {segments} entries, one per principle; got {len(values)}.")
 
 
 def _render(fig: Figure, fmt: Fmt, dpi: int) -> bytes:
@@ -230,7 +289,7 @@ _BOX_HALF_HEIGHT = 0.085
 
 
 def _score_box_centre(
-    principle: int, marks: Sequence[tuple[float, float]], arcs: Sequence[float]
+    principle: int, marks: Sequence[tuple[float, float]], arcs: Sequence[float], segments: int
 ) -> tuple[float, float]:
     """Return where a segment's score box goes: inside the segment, covering as few marks as it can.
 
@@ -239,7 +298,7 @@ def _score_box_centre(
     hiding least wins; ties go to the centre line, then to the radius nearest 0.42, so boards without marks
     look alike.
     """
-    start, end = segment_angles(principle)
+    start, end = segment_angles(principle, segments)
     mid = (start + end) / 2
     best: tuple[float, float] | None = None
     best_key = (math.inf, math.inf, math.inf)
@@ -279,25 +338,29 @@ def dartboard(
     scores: Sequence[Number | None],
     labels: Sequence[str],
     *,
+    limits: Sequence[int],
     marks: Sequence[Sequence[Number]] | None = None,
     outline: Sequence[Number | None] | None = None,
     title: str = "",
     fmt: Fmt = "svg",
     dpi: int = 150,
 ) -> bytes:
-    """Return the dartboard of six principle scores as SVG or PNG bytes (6 x 6 inches; PNG at ``dpi``).
+    """Return the dartboard of the principle scores as SVG or PNG bytes (6 x 6 inches; PNG at ``dpi``).
 
-    ``scores`` are the six principle scores (integers for one respondent, written "16") or means (written
-    "16.0"); None leaves the segment empty, written "n/a". ``labels`` are the six short titles, drawn outside
-    the rim as "1 Need for partnership". ``marks`` are, per principle, the respondents' scores, drawn as dots;
-    ``outline`` is an earlier round's means, drawn as a dashed arc. The text alternative is
+    One segment per score. ``scores`` are the principle scores (integers for one respondent, written "16") or
+    means (written "16.0"); None leaves the segment empty, written "n/a". ``labels`` are the short titles,
+    drawn outside the rim as "1 Need for partnership". ``limits`` are the rings (the instrument's
+    ``ring_limits``: 6, 12, 18, 24 on the PAT). ``marks`` are, per principle, the respondents' scores, drawn as
+    dots; ``outline`` is an earlier round's means, drawn as a dashed arc. The text alternative is
     ``dartboard_alt_text`` with the same arguments.
     """
     _check_fmt(fmt)
-    _check_six(scores, "scores")
-    _check_six(labels, "labels")
-    _check_six(marks, "marks")
-    _check_six(outline, "outline")
+    _check_limits(limits)
+    segments = len(scores)
+    _check_count(labels, "labels", segments)
+    _check_count(marks, "marks", segments)
+    _check_count(outline, "outline", segments)
+    colours = band_colours(len(limits))
 
     fig = Figure(figsize=(6, 6))
     # A fixed scale (not a tight bbox): the score boxes' sizes in board units depend on it.
@@ -320,29 +383,29 @@ def dartboard(
 
     # Positions first, so each segment's score box can avoid the marks and the outline.
     mark_positions: list[list[tuple[float, float]]] = [
-        spread_marks(marks[i], i + 1) if marks is not None else [] for i in range(SEGMENT_COUNT)
+        spread_marks(marks[i], i + 1, limits, segments) if marks is not None else [] for i in range(segments)
     ]
     biggest_group = max(
         (sum(1 for s in m if round(float(s), 6) == round(float(v), 6)) for m in marks or [] for v in set(m)),
         default=1,
     )
     # The ring limits are written on the 12 o'clock spoke; score boxes keep off them.
-    ring_label_points = [(0.0, radius_for_score(limit)) for limit in RING_LIMITS] * 3
-    for i in range(SEGMENT_COUNT):
+    ring_label_points = [(0.0, radius_for_score(limit, limits)) for limit in limits] * 3
+    for i in range(segments):
         number = i + 1
-        start, end = segment_angles(number)
+        start, end = segment_angles(number, segments)
         mid = (start + end) / 2
         score = scores[i]
         if score is not None:
-            fill_radius = radius_for_score(score)
-            band = ring_for_score(score)
+            fill_radius = radius_for_score(score, limits)
+            band = ring_for_score(score, limits)
             ax.add_patch(
                 Wedge(
                     (0, 0),
                     fill_radius,
                     90 - end,
                     90 - start,
-                    facecolor=BAND_COLOURS[band],
+                    facecolor=colours[band],
                     edgecolor=_INK,
                     linewidth=1.0,
                     hatch=LOWEST_BAND_HATCH if band == 0 else None,
@@ -353,14 +416,14 @@ def dartboard(
         obstacles = [_xy(t, r) for t, r in mark_positions[i]] + ring_label_points
         arcs: list[float] = []
         if outline is not None and outline[i] is not None:
-            earlier = radius_for_score(outline[i])  # type: ignore[arg-type]
+            earlier = radius_for_score(outline[i], limits)  # type: ignore[arg-type]
             arcs.append(earlier)
             thetas = [start + 1.5 + (end - start - 3) * k / 40 for k in range(41)]
             xs, ys = zip(*(_xy(t, earlier) for t in thetas), strict=True)
             # Over the marks (zorder 4), on a white halo, so it reads over any fill and any crowd of dots.
             ax.plot(xs, ys, color="white", linewidth=5.5, solid_capstyle="butt", zorder=4.5)
             ax.plot(xs, ys, color=_INK, linewidth=3.0, linestyle=(0, (2.2, 1.2)), dash_capstyle="butt", zorder=4.6)
-        x, y = _score_box_centre(number, obstacles, arcs)
+        x, y = _score_box_centre(number, obstacles, arcs, segments)
         if score is None:
             ax.text(
                 x,
@@ -411,9 +474,9 @@ def dartboard(
         ax.text(lx, ly, "\n".join(lines), ha=ha, va=va, fontsize=size, color=_INK, linespacing=1.15, zorder=6)
 
     # Rings and spokes over the fills, so each segment's extent reads against the grid.
-    for limit in RING_LIMITS:
-        radius = radius_for_score(limit)
-        rim = limit == RING_LIMITS[-1]
+    for limit in limits:
+        radius = radius_for_score(limit, limits)
+        rim = limit == limits[-1]
         ax.add_patch(
             Circle(
                 (0, 0),
@@ -424,14 +487,14 @@ def dartboard(
                 zorder=2,
             )
         )
-    for i in range(SEGMENT_COUNT):
-        x, y = _xy(i * SEGMENT_DEGREES, 1.0)
+    for i in range(segments):
+        x, y = _xy(i * 360.0 / segments, 1.0)
         ax.plot([0, x], [0, y], color=_INK, linewidth=1.2, zorder=2)
     # The ring limits, written on the 12 o'clock spoke.
-    for limit in RING_LIMITS:
+    for limit in limits:
         ax.text(
             0,
-            radius_for_score(limit),
+            radius_for_score(limit, limits),
             str(limit),
             ha="center",
             va="center",
@@ -448,9 +511,9 @@ def dartboard(
             linewidth=0.8,
             hatch=LOWEST_BAND_HATCH if band == 0 else None,
             hatchcolor=_HATCH_COLOUR,
-            label=_band_words(band, RING_LIMITS)[0],
+            label=_band_words(band, limits)[0],
         )
-        for band, colour in enumerate(BAND_COLOURS)
+        for band, colour in enumerate(colours)
     ]
     other_handles: list[Line2D] = []
     if marks is not None:
@@ -488,7 +551,7 @@ def dartboard(
         handles=band_handles,
         loc="lower left" if other_handles else "lower center",
         bbox_to_anchor=(0.03, 0.015) if other_handles else (0.5, 0.015),
-        ncol=4,
+        ncol=len(colours),
         title="Score band",
         **legend_style,
     )
@@ -500,25 +563,31 @@ def dartboard(
 def dartboard_alt_text(
     scores: Sequence[Number | None],
     labels: Sequence[str],
+    *,
+    limits: Sequence[int],
     marks: Sequence[Sequence[Number]] | None = None,
     outline: Sequence[Number | None] | None = None,
 ) -> str:
     """Return the dartboard's text alternative: each principle's score and band in plain English.
 
-    e.g. "Dartboard of six principles, each scored 6 to 24; a fuller segment is healthier. 1 Need for
+    e.g. "Dartboard of 6 principles, each scored 6 to 24; a fuller segment is healthier. 1 Need for
     partnership: 16.0 (13 to 18); 12 respondents, from 14 to 19; earlier round 15.2 (13 to 18). ..."
     """
-    _check_six(scores, "scores")
-    _check_six(labels, "labels")
-    _check_six(marks, "marks")
-    _check_six(outline, "outline")
-    parts = [f"Dartboard of six principles, each scored {MIN_SCORE} to {MAX_SCORE}; a fuller segment is healthier."]
-    for i in range(SEGMENT_COUNT):
+    _check_limits(limits)
+    segments = len(scores)
+    _check_count(labels, "labels", segments)
+    _check_count(marks, "marks", segments)
+    _check_count(outline, "outline", segments)
+    parts = [
+        f"Dartboard of {_in_words(segments)} principles, each scored {limits[0]} to {limits[-1]}; "
+        "a fuller segment is healthier."
+    ]
+    for i in range(segments):
         score = scores[i]
         if score is None:
             sentence = f"{_principle_label(i + 1, labels[i])}: not available"
         else:
-            band = _band_words(ring_for_score(score), RING_LIMITS)[1]
+            band = _band_words(ring_for_score(score, limits), limits)[1]
             sentence = f"{_principle_label(i + 1, labels[i])}: {_format_score(score)} ({band})"
         if marks is not None:
             given = marks[i]
@@ -535,7 +604,7 @@ def dartboard_alt_text(
             if earlier is None:
                 sentence += "; earlier round not available"
             else:
-                band = _band_words(ring_for_score(earlier), RING_LIMITS)[1]
+                band = _band_words(ring_for_score(earlier, limits), limits)[1]
                 sentence += f"; earlier round {_format_score(earlier)} ({band})"
         parts.append(sentence + ".")
     return " ".join(parts)
@@ -554,34 +623,42 @@ def statement_bars(
     rows: Sequence[tuple[str, Mapping[int, int], bool]],
     fmt: Fmt = "svg",
     *,
+    scale: Sequence[tuple[int, str]],
     dpi: int = 150,
 ) -> bytes:
     """Return a diverging stacked bar per statement as SVG or PNG bytes (6 inches wide; PNG at ``dpi``).
 
-    Each row is (label such as "1A", counts of answers keyed 4, 3, 2, 1, divided). Agreement runs right of
-    zero and disagreement left, as percentages of that statement's answers, with the counts written in the
-    wider pieces; a divided statement's label is bold and marked "◆". The text alternative is
-    ``statement_bars_alt_text``.
+    Each row is (label such as "1A", counts of answers keyed by value, divided); ``scale`` is the answer scale
+    as (value, label), highest first (4 "Strongly agree" ... 1 "Strongly disagree" on the PAT). Agreement runs
+    right of zero and disagreement left, as percentages of that statement's answers, with the counts written
+    in the wider pieces; a middle value of an odd scale is counted but not drawn. A divided statement's label
+    is bold and marked "◆". The text alternative is ``statement_bars_alt_text``.
     """
     _check_fmt(fmt)
+    values = [value for value, _ in scale]
+    colours = answer_colours(values)
+    low, high = min(values), max(values)
+    agree = sorted(v for v in values if 2 * v > low + high)  # mildest first: they sit next to zero
+    disagree = sorted((v for v in values if 2 * v < low + high), reverse=True)
     height = max(2.6, 1.4 + 0.27 * len(rows))
     fig = Figure(figsize=(6.0, height), layout="constrained")
     ax = fig.add_subplot()
     ys = list(range(len(rows)))
     for y, (_label, counts, _divided) in zip(ys, rows, strict=True):
-        total = sum(counts.get(answer, 0) for answer in ANSWER_LABELS)
+        total = sum(counts.get(answer, 0) for answer in values)
         if total == 0:
             ax.text(0, y, "no answers", ha="center", va="center", fontsize=8.5, fontstyle="italic", color=_INK)
             continue
         # Inner pieces (agree, disagree) start at zero; the strong ones stack outside them.
-        left_of = {3: 0.0, 2: 0.0}
-        pct = {answer: 100.0 * counts.get(answer, 0) / total for answer in ANSWER_LABELS}
-        left_of[4] = pct[3]
-        left_of[1] = -pct[2]
-        for answer in (3, 4):
-            _bar_piece(ax, y, left_of[answer], pct[answer], answer, counts.get(answer, 0))
-        for answer in (2, 1):
-            _bar_piece(ax, y, left_of[answer] - pct[answer], pct[answer], answer, counts.get(answer, 0))
+        pct = {answer: 100.0 * counts.get(answer, 0) / total for answer in values}
+        right = 0.0
+        for answer in agree:
+            _bar_piece(ax, y, right, pct[answer], colours[answer], counts.get(answer, 0))
+            right += pct[answer]
+        left = 0.0
+        for answer in disagree:
+            left -= pct[answer]
+            _bar_piece(ax, y, left, pct[answer], colours[answer], counts.get(answer, 0))
     ax.axvline(0, color=_INK, linewidth=1.0, zorder=3)
     # A faint line between principles (the first character of "1A", "2B", ...).
     for y in ys[1:]:
@@ -599,8 +676,7 @@ def statement_bars(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=ANSWER_COLOURS[answer], edgecolor=_INK, linewidth=0.7, label=ANSWER_LABELS[answer])
-        for answer in (1, 2, 3, 4)
+        Patch(facecolor=colours[answer], edgecolor=_INK, linewidth=0.7, label=label) for answer, label in sorted(scale)
     ]
     if any(divided for _, _, divided in rows):
         # Second in a column-major legend of four columns: it sits alone on a second row, under the first.
@@ -619,7 +695,7 @@ def statement_bars(
     fig.legend(
         handles=handles,
         loc="outside upper center",
-        ncol=4,
+        ncol=len(scale),
         fontsize=9.5,
         frameon=False,
         handlelength=1.4,
@@ -628,10 +704,9 @@ def statement_bars(
     return _render(fig, fmt, dpi)
 
 
-def _bar_piece(ax: Axes, y: int, left: float, width: float, answer: int, count: int) -> None:
+def _bar_piece(ax: Axes, y: int, left: float, width: float, colour: str, count: int) -> None:
     if width <= 0:
         return
-    colour = ANSWER_COLOURS[answer]
     # A dark outline separates each answer from white and from its neighbours (the lighter colours are < 3:1).
     ax.barh(y, width, left=left, height=0.74, color=colour, edgecolor=_INK, linewidth=0.7, zorder=2)
     if width >= 7:
@@ -647,11 +722,13 @@ def _bar_piece(ax: Axes, y: int, left: float, width: float, answer: int, count: 
         )
 
 
-def statement_bars_alt_text(rows: Sequence[tuple[str, Mapping[int, int], bool]]) -> str:
+def statement_bars_alt_text(
+    rows: Sequence[tuple[str, Mapping[int, int], bool]], *, scale: Sequence[tuple[int, str]]
+) -> str:
     """Return the statement bars' text alternative: each statement's answer counts and if it is divided."""
     parts = [f"Answers to {len(rows)} statements."]
     for label, counts, divided in rows:
-        counted = ", ".join(f"{ANSWER_LABELS[a].lower()} {counts.get(a, 0)}" for a in ANSWER_LABELS)
+        counted = ", ".join(f"{name.lower()} {counts.get(value, 0)}" for value, name in scale)
         parts.append(f"{label}: {counted}{'; divided' if divided else ''}.")
     return " ".join(parts)
 
@@ -660,11 +737,14 @@ def statement_bars_alt_text(rows: Sequence[tuple[str, Mapping[int, int], bool]])
 
 
 def _check_trend(
-    round_labels: Sequence[str], means: Mapping[int, Sequence[Number | None]], labels: Sequence[str]
+    round_labels: Sequence[str],
+    means: Mapping[int, Sequence[Number | None]],
+    labels: Sequence[str],
+    limits: Sequence[int],
 ) -> None:
-    _check_six(labels, "labels")
+    _check_limits(limits)
     for number, series in means.items():
-        segment_angles(number)  # raises for a principle number outside 1..6
+        segment_angles(number, len(labels))  # raises for a principle number without a label
         if len(series) != len(round_labels):
             raise ValueError(f"Principle {number} has {len(series)} means for {len(round_labels)} rounds.")
 
@@ -675,25 +755,26 @@ def trend_lines(
     labels: Sequence[str],
     fmt: Fmt = "svg",
     *,
+    limits: Sequence[int],
     dpi: int = 150,
 ) -> bytes:
-    """Return the six principle means across rounds as a line chart, SVG or PNG bytes (PNG at ``dpi``).
+    """Return the principle means across rounds as a line chart, SVG or PNG bytes (PNG at ``dpi``).
 
-    ``means`` maps principle number (1..6) to one mean per round (None = no mean, a gap in the line). The y
-    axis runs 6..24 with the band limits as faint lines; principles differ by marker shape as well as colour.
-    The text alternative is ``trend_lines_alt_text``.
+    ``means`` maps principle number (1..6 on the PAT) to one mean per round (None = no mean, a gap in the
+    line). The y axis runs over the ring ``limits`` (6..24 on the PAT) with the band limits as faint lines;
+    principles differ by marker shape as well as colour. The text alternative is ``trend_lines_alt_text``.
     """
     _check_fmt(fmt)
-    _check_trend(round_labels, means, labels)
+    _check_trend(round_labels, means, labels, limits)
     fig = Figure(figsize=(6.5, 5.0), layout="constrained")
     ax = fig.add_subplot()
-    for limit in RING_LIMITS:
+    for limit in limits:
         ax.axhline(limit, color=_GRID, linewidth=0.7, linestyle=(0, (3, 3)), zorder=0)
-    for band in range(1, len(RING_LIMITS)):
+    for band in range(1, len(limits)):
         ax.text(
             1.01,
-            (RING_LIMITS[band - 1] + RING_LIMITS[band]) / 2 + 0.5,
-            _band_words(band, RING_LIMITS)[0],
+            (limits[band - 1] + limits[band]) / 2 + 0.5,
+            _band_words(band, limits)[0],
             transform=ax.get_yaxis_transform(),
             ha="left",
             va="center",
@@ -702,14 +783,15 @@ def trend_lines(
         )
     xs = list(range(len(round_labels)))
     for number in sorted(means):
-        series = [math.nan if m is None else float(one_decimal(_check_score(m))) for m in means[number]]
+        series = [math.nan if m is None else float(one_decimal(_check_score(m, limits))) for m in means[number]]
         # A small sideways offset per principle, so equal means stay visible.
-        offset = (number - 3.5) * 0.035
+        offset = (number - (len(labels) + 1) / 2) * 0.035
+        style = (number - 1) % len(PRINCIPLE_COLOURS)
         ax.plot(
             [x + offset for x in xs],
             series,
-            color=PRINCIPLE_COLOURS[number - 1],
-            marker=PRINCIPLE_MARKERS[number - 1],
+            color=PRINCIPLE_COLOURS[style],
+            marker=PRINCIPLE_MARKERS[style],
             markersize=7,
             markeredgecolor=_INK,
             markeredgewidth=0.6,
@@ -717,9 +799,9 @@ def trend_lines(
             label=_plain(_principle_label(number, labels[number - 1])),
             zorder=3,
         )
-    ax.set_ylim(MIN_SCORE - 0.8, MAX_SCORE + 0.8)
-    ax.set_yticks(list(RING_LIMITS), [str(limit) for limit in RING_LIMITS], fontsize=9.5)
-    ax.set_ylabel("Principle mean (6 to 24)", fontsize=10, color=_INK)
+    ax.set_ylim(limits[0] - 0.8, limits[-1] + 0.8)
+    ax.set_yticks(list(limits), [str(limit) for limit in limits], fontsize=9.5)
+    ax.set_ylabel(f"Principle mean ({limits[0]} to {limits[-1]})", fontsize=10, color=_INK)
     ax.set_xticks(xs, [_plain(label) for label in round_labels], fontsize=9.5)
     ax.set_xlim(-0.4, max(xs, default=0) + 0.4)
     for side in ("top", "right"):
@@ -732,10 +814,15 @@ def trend_lines_alt_text(
     round_labels: Sequence[str],
     means: Mapping[int, Sequence[Number | None]],
     labels: Sequence[str],
+    *,
+    limits: Sequence[int],
 ) -> str:
     """Return the trend chart's text alternative: each principle's mean in each round, in round order."""
-    _check_trend(round_labels, means, labels)
-    parts = [f"Principle means over {len(round_labels)} rounds ({', '.join(round_labels)}), each 6 to 24."]
+    _check_trend(round_labels, means, labels, limits)
+    parts = [
+        f"Principle means over {len(round_labels)} rounds ({', '.join(round_labels)}), "
+        f"each {limits[0]} to {limits[-1]}."
+    ]
     for number in sorted(means):
         values = ", ".join("n/a" if m is None else _format_score(float(m)) for m in means[number])
         parts.append(f"{_principle_label(number, labels[number - 1])}: {values}.")
@@ -745,35 +832,40 @@ def trend_lines_alt_text(
 # --- Register health ----------------------------------------------------------------------------------------
 
 
-def _count_by_band(totals: Sequence[tuple[str, Number]]) -> list[int]:
-    counts = [0] * len(TOTAL_LIMITS)
+def _count_by_band(totals: Sequence[tuple[str, Number]], limits: Sequence[int]) -> list[int]:
+    counts = [0] * len(limits)
     for _name, total in totals:
-        counts[total_band(total)] += 1
+        counts[total_band(total, limits)] += 1
     return counts
 
 
-def register_health(totals: Sequence[tuple[str, Number]], fmt: Fmt = "svg", *, dpi: int = 150) -> bytes:
+def register_health(
+    totals: Sequence[tuple[str, Number]], fmt: Fmt = "svg", *, limits: Sequence[int], dpi: int = 150
+) -> bytes:
     """Return the number of partnerships per aggregate band as a horizontal bar chart, SVG or PNG bytes.
 
-    ``totals`` are (partnership name, latest total 36..144). Bands run 109-144 (top) down to 36, each bar
-    labelled with its count and share; the chart reads the same for 30 partnerships or 500. The text
-    alternative is ``register_health_alt_text``.
+    ``totals`` are (partnership name, latest total); ``limits`` the aggregate bands' limits (36, 72, 108, 144
+    on the PAT). Bands run from the top one (109-144) down to the lowest (36), each bar labelled with its count
+    and share; the chart reads the same for 30 partnerships or 500. The text alternative is
+    ``register_health_alt_text``.
     """
     _check_fmt(fmt)
-    counts = _count_by_band(totals)
+    _check_limits(limits)
+    counts = _count_by_band(totals, limits)
+    colours = band_colours(len(limits))
     whole = sum(counts)
     fig = Figure(figsize=(6.5, 3.0), layout="constrained")
     ax = fig.add_subplot()
-    ys = list(range(len(TOTAL_LIMITS)))
+    ys = list(range(len(limits)))
     # Healthiest band on top.
-    bands = list(reversed(range(len(TOTAL_LIMITS))))
+    bands = list(reversed(range(len(limits))))
     peak = max(counts, default=0) or 1
     for y, band in zip(ys, bands, strict=True):
         ax.barh(
             y,
             counts[band],
             height=0.66,
-            color=BAND_COLOURS[band],
+            color=colours[band],
             edgecolor=_INK,
             linewidth=0.7,
             hatch=LOWEST_BAND_HATCH if band == 0 else None,
@@ -789,7 +881,7 @@ def register_health(totals: Sequence[tuple[str, Number]], fmt: Fmt = "svg", *, d
             fontsize=10,
             color=_INK,
         )
-    ax.set_yticks(ys, [_band_words(band, TOTAL_LIMITS)[0] for band in bands], fontsize=10)
+    ax.set_yticks(ys, [_band_words(band, limits)[0] for band in bands], fontsize=10)
     ax.set_ylim(len(ys) - 0.5, -0.5)
     ax.set_xlim(0, peak * 1.22)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -801,12 +893,12 @@ def register_health(totals: Sequence[tuple[str, Number]], fmt: Fmt = "svg", *, d
     return _render(fig, fmt, dpi)
 
 
-def register_health_alt_text(totals: Sequence[tuple[str, Number]]) -> str:
+def register_health_alt_text(totals: Sequence[tuple[str, Number]], *, limits: Sequence[int]) -> str:
     """Return the register chart's text alternative: the partnerships in each band, healthiest first."""
-    counts = _count_by_band(totals)
+    counts = _count_by_band(totals, limits)
     noun = "partnership" if len(totals) == 1 else "partnerships"
-    parts = [f"Register health: {len(totals)} active {noun} by latest total (36 to 144)."]
-    for band in reversed(range(len(TOTAL_LIMITS))):
+    parts = [f"Register health: {len(totals)} active {noun} by latest total ({limits[0]} to {limits[-1]})."]
+    for band in reversed(range(len(limits))):
         count = counts[band]
-        parts.append(f"{_band_words(band, TOTAL_LIMITS)[1]}: {count} partnership{'' if count == 1 else 's'}.")
+        parts.append(f"{_band_words(band, limits)[1]}: {count} partnership{'' if count == 1 else 's'}.")
     return " ".join(parts)

@@ -153,5 +153,5 @@ def portfolio_report_pdf(report: PortfolioReport) -> bytes:
     first = next((row.round for row in report.rows if row.round), None)
     context = {"report": report, **_common_context(_credit(first.instrument if first else None))}
     if report.health_totals:
-        context["health"] = _figure(services.register_health_chart(report.health_totals))
+        context["health"] = _figure(services.register_health_chart(report.structure, report.health_totals))
     return render_pdf("reports/pdf/portfolio.html", context)

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import ActionItem, ActionStatus, Response, Round
-from assessments.selectors import instrument_structure
+from assessments.readmodel import InstrumentStructure
+from assessments.selectors import default_structure, instrument_structure
 from partnerships import risks as risk_rules
 from partnerships import selectors as register_selectors
 from partnerships.models import (
@@ -86,9 +87,10 @@ def report_years(partnership_ids: Iterable[int] | None = None) -> dict[int, list
 # --- Rows of the principle-by-partnership overview -------------------------------------------------------
 
 
-def is_weak(mean: float | None) -> bool:
-    """Return True when a principle mean, rounded half up to a whole number, is in 7-12 or below."""
-    return mean is not None and scoring.whole_mean(mean) <= scoring.ScenarioRules().weak_max
+def is_weak(mean: float | None, rules: scoring.ScenarioRules) -> bool:
+    """Return True when a principle mean, rounded half up to a whole number, is in 7-12 or below (the
+    instrument's ``weak_max``, the same threshold as the scenario rules)."""
+    return mean is not None and scoring.whole_mean(mean) <= rules.weak_max
 
 
 @dataclass
@@ -121,20 +123,22 @@ def portfolio_rows(partnerships: list[Partnership], rounds: dict[int, Round]) ->
         round_ = rounds.get(p.pk)
         summary = summaries.get(round_.pk) if round_ else None
         row = PortfolioRow(p, round_ if summary else None, summary)
-        if summary:
-            row.means = [(n, a.mean, is_weak(a.mean)) for n, a in sorted(summary.principles.items())]
+        if summary and round_:
+            rules = instrument_structure(round_.instrument).scenario_rules
+            row.means = [(n, a.mean, is_weak(a.mean, rules)) for n, a in sorted(summary.principles.items())]
         rows.append(row)
     return rows
 
 
-SORT_KEYS = ("name", "total", "p1", "p2", "p3", "p4", "p5", "p6")
+SORT_KEYS = ("name", "total")
 
 
 def sort_rows(rows: list[PortfolioRow], sort: str) -> tuple[list[PortfolioRow], str]:
-    """Return the rows sorted by ``sort`` ("name", "total", "p1".."p6"; "-" first for descending) and the
-    sort actually used. Partnerships without a health check come last either way."""
+    """Return the rows sorted by ``sort`` ("name", "total", or "p" and a principle number such as "p1"; "-"
+    first for descending) and the sort actually used. Partnerships without a health check come last."""
     key = sort.removeprefix("-")
-    if key not in SORT_KEYS:
+    principle = key.startswith("p") and key[1:].isdigit() and len(key) <= 3
+    if key not in SORT_KEYS and not principle:
         key, sort = "name", "name"
     descending = sort.startswith("-")
 
@@ -152,13 +156,23 @@ def sort_rows(rows: list[PortfolioRow], sort: str) -> tuple[list[PortfolioRow], 
     return present + missing, sort
 
 
-def principle_headings(rows: list[PortfolioRow]) -> list[tuple[int, str]]:
-    """Return (number, title) of each principle of the first row's instrument, for column headings; titles
-    are empty when no row has a health check."""
+def rows_structure(rows: list[PortfolioRow]) -> InstrumentStructure | None:
+    """Return the read model of the first row's instrument (of the default instrument when no row has a
+    health check), which sets the portfolio's columns, bands and chart limits; None if none is loaded."""
     for row in rows:
         if row.round is not None:
-            return [(p.number, p.title) for p in instrument_structure(row.round.instrument).principles]
-    return [(n, "") for n in range(1, scoring.PRINCIPLE_COUNT + 1)]
+            return instrument_structure(row.round.instrument)
+    return default_structure()
+
+
+def principle_headings(rows: list[PortfolioRow]) -> list[tuple[int, str]]:
+    """Return (number, title) of each principle of the rows' instrument, for column headings; titles are
+    empty when no row has a health check."""
+    structure = rows_structure(rows)
+    if structure is None:
+        return []
+    with_results = any(row.round is not None for row in rows)
+    return [(p.number, p.title if with_results else "") for p in structure.principles]
 
 
 def _counts(values: Iterable[str], choices) -> list[tuple[str, int]]:
@@ -171,6 +185,7 @@ def _counts(values: Iterable[str], choices) -> list[tuple[str, int]]:
 
 @dataclass
 class PortfolioReport:
+    structure: InstrumentStructure | None  # the instrument of the rows (their columns, bands and chart limits)
     year: int
     as_of: date
     produced_on: date
@@ -267,7 +282,7 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
     as_of = date(year, 12, 31)
     partnerships = portfolio_partnerships(year)
     rows = portfolio_rows(partnerships, latest_rounds(None, as_of))
-    structure = next((instrument_structure(r.round.instrument) for r in rows if r.round), None)
+    structure = rows_structure(rows)
     risks = register_selectors.open_risks(p.pk for p in partnerships)
     exits = [
         (p, record)
@@ -275,6 +290,7 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
         if (record := _exit_record(p)) and record.is_complete and record.exit_date and record.exit_date.year == year
     ]
     return PortfolioReport(
+        structure=structure,
         year=year,
         as_of=min(as_of, today),
         produced_on=today,
@@ -396,6 +412,7 @@ def partnership_report(
 
 @dataclass
 class ReportsOverview:
+    structure: InstrumentStructure | None  # the instrument of the rows (their columns, bands and chart limits)
     rows: list[PortfolioRow]
     principles: list[tuple[int, str]]
     overdue_reviews: list[Partnership]
@@ -431,6 +448,7 @@ def reports_overview(
     actions = overdue_actions(None if rounds is None else rounds.values("pk"))
     years = report_years(None if partnership_ids is None else partnership_ids)
     return ReportsOverview(
+        structure=rows_structure(rows),
         rows=rows,
         principles=principle_headings(rows),
         overdue_reviews=overdue_reviews(current, today),

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -63,7 +64,10 @@ def round_dartboard_params(results) -> dict:
     return {
         "scores": [row.aggregate.mean for row in results.principles],
         "labels": _labels(structure),
-        "marks": [[r.principle_scores[p.number - 1] for r in results.respondents] for p in structure.principles],
+        "limits": list(structure.ring_limits),
+        # One list per principle (in order) of every respondent's score: the respondents' rows turned round.
+        "marks": [list(column) for column in zip(*(r.principle_scores for r in results.respondents), strict=True)]
+        or [[] for _ in structure.principles],
     }
 
 
@@ -82,6 +86,7 @@ def comparison_dartboard_chart(results) -> Chart:
     params = {
         "scores": [row.aggregate.mean for row in results.principles],
         "labels": _labels(results.structure),
+        "limits": list(results.structure.ring_limits),
         "outline": [results.previous_summary.principles[p.number].mean for p in results.structure.principles],
     }
     return Chart(inline_svg(cached_chart("dartboard", "svg", **params)), charts.dartboard_alt_text(**params))
@@ -90,29 +95,41 @@ def comparison_dartboard_chart(results) -> Chart:
 def profile_dartboard_chart(structure, principle_scores, *, cached: bool = True) -> Chart:
     """``cached=False`` for an anonymous respondent's own profile: a cache row written as they submit would
     sit in the cache table in the order people submitted, holding each one's scores."""
-    params = {"scores": list(principle_scores), "labels": _labels(structure)}
+    params = {"scores": list(principle_scores), "labels": _labels(structure), "limits": list(structure.ring_limits)}
     body = (
         cached_chart("dartboard", "svg", **params)
         if cached
-        else charts.dartboard(params["scores"], params["labels"], fmt="svg")
+        else charts.dartboard(params["scores"], params["labels"], limits=params["limits"], fmt="svg")
     )
     return Chart(inline_svg(body), charts.dartboard_alt_text(**params))
 
 
-def statement_bars_chart(statement_rows) -> Chart:
+def _scale(structure) -> list[tuple[int, str]]:
+    return [(o.value, o.label) for o in structure.scale_options]
+
+
+def statement_bars_chart(structure, statement_rows) -> Chart:
     rows = [(s.info.code, dict(s.distribution), s.divided) for s in statement_rows]
-    return Chart(inline_svg(cached_chart("statement_bars", "svg", rows=rows)), charts.statement_bars_alt_text(rows))
+    scale = _scale(structure)
+    body = cached_chart("statement_bars", "svg", rows=rows, scale=scale)
+    return Chart(inline_svg(body), charts.statement_bars_alt_text(rows, scale=scale))
 
 
 def trend_chart(structure, round_labels: list[str], means: Mapping[int, Sequence[float | None]]) -> Chart:
-    labels = _labels(structure)
-    body = cached_chart("trend_lines", "svg", round_labels=round_labels, means=means, labels=labels)
-    return Chart(inline_svg(body), charts.trend_lines_alt_text(round_labels=round_labels, means=means, labels=labels))
+    params: dict[str, Any] = {
+        "round_labels": round_labels,
+        "means": means,
+        "labels": _labels(structure),
+        "limits": list(structure.ring_limits),
+    }
+    return Chart(inline_svg(cached_chart("trend_lines", "svg", **params)), charts.trend_lines_alt_text(**params))
 
 
-def register_health_chart(totals: list[tuple[str, float]]) -> Chart:
-    body = cached_chart("register_health", "svg", totals=[[name, total] for name, total in totals])
-    return Chart(inline_svg(body), charts.register_health_alt_text(totals))
+def register_health_chart(structure, totals: list[tuple[str, float]]) -> Chart:
+    """Return the partnerships by the aggregate band of their latest total, bands from ``structure``."""
+    limits = list(structure.total_limits)
+    body = cached_chart("register_health", "svg", totals=[[name, total] for name, total in totals], limits=limits)
+    return Chart(inline_svg(body), charts.register_health_alt_text(totals, limits=limits))
 
 
 # --- Prepared reports ---------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from assessments.readmodel import InstrumentStructure
+from assessments.selectors import default_structure
 from config.access import loader, permission_required_or_403
 from config.exports import (
     CSV_BOM,
@@ -93,7 +95,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "overview": overview,
         "rows": table,
-        "columns": sort_columns(overview.principles, sort),
+        "columns": sort_columns(overview.principles, sort, overview.structure),
         "sort": sort,
         "can_download_portfolio": request.user.has_perm("reports.download_portfolio"),
         "prepared_reports": selectors.prepared_reports(request.user),
@@ -109,12 +111,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", context)
 
 
-def sort_columns(principles: list[tuple[int, str]], sort: str) -> list[dict]:
+def sort_columns(principles: list[tuple[int, str]], sort: str, structure: InstrumentStructure | None) -> list[dict]:
     """Return the sortable columns of the overview with, for each, its aria-sort and the ?sort= a click asks for
     (a sorted column's link reverses it)."""
     columns = [("name", "Partnership", "")]
     columns += [(f"p{n}", f"P{n}", title) for n, title in principles]
-    columns.append(("total", "Total", "Mean total, 36 to 144"))
+    span = f", {structure.total_min} to {structure.total_max}" if structure else ""
+    columns.append(("total", "Total", f"Mean total{span}"))
     result = []
     for key, label, title in columns:
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
@@ -327,4 +330,4 @@ def home(request: HttpRequest) -> HttpResponse:
         waiting.append(("As a facilitator", waiting_for.facilitator_waiting(request.user, today)))
     if RESPONDENT in roles:
         waiting.append(("As a respondent", waiting_for.respondent_waiting(request.user)))
-    return render(request, "home.html", {"roles": roles, "waiting": waiting})
+    return render(request, "home.html", {"roles": roles, "waiting": waiting, "instrument": default_structure()})

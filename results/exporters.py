@@ -78,7 +78,7 @@ def results_json(results: RoundResults) -> dict:
 
 
 def responses_csv(results: RoundResults) -> str:
-    """Return one CSV row per submitted response: label, groups, 36 answers, significance, success, comments.
+    """Return one CSV row per submitted response: label, groups, every answer, significance, success, comments.
 
     In an anonymous round there is no name, email, token, organisation or level (a group of one would give its
     member away; the breakdowns by group are on the results page). In a named round organisation and level are

@@ -32,7 +32,8 @@ from assessments.models import (
     Round,
     RoundState,
 )
-from assessments.selectors import InstrumentStructure, PrincipleInfo, StatementInfo, instrument_structure, round_counts
+from assessments.readmodel import InstrumentStructure, PrincipleInfo, StatementInfo
+from assessments.selectors import instrument_structure, round_counts
 from results import comparison
 
 LEVEL_LABELS = dict(Level.choices)
@@ -88,21 +89,20 @@ class Summary:
 
 
 def _sig_means(rows: list[RespondentProfile], structure: InstrumentStructure) -> dict[int, float]:
-    means = {}
-    for p in structure.principles:
-        given = [r.significance[p.number - 1] for r in rows if len(r.significance) >= p.number]
-        values = [v for v in given if v is not None]
-        if values:
-            means[p.number] = scoring.mean_one_decimal(values)
-    return means
+    by_number: dict[int, list[int]] = defaultdict(list)
+    for r in rows:
+        for number, value in zip(structure.principle_numbers, r.significance, strict=False):
+            if value is not None:
+                by_number[number].append(value)
+    return {n: scoring.mean_one_decimal(by_number[n]) for n in structure.principle_numbers if by_number[n]}
 
 
 def summarise(round_id: int, rows: list[RespondentProfile], structure: InstrumentStructure) -> Summary:
     """Aggregate submitted respondents' scores with the pure core: totals, principles, scenario."""
     total = scoring.aggregate_total([r.total for r in rows], structure.total_bands)
+    columns = dict(zip(structure.principle_numbers, zip(*(r.principle_scores for r in rows), strict=True), strict=True))
     principles = {
-        p.number: scoring.aggregate_principle(p.number, [r.principle_scores[p.number - 1] for r in rows], p.bands)
-        for p in structure.principles
+        p.number: scoring.aggregate_principle(p.number, list(columns[p.number]), p.bands) for p in structure.principles
     }
     sig = _sig_means(rows, structure)
     result = scoring.scenario(
@@ -110,6 +110,7 @@ def summarise(round_id: int, rows: list[RespondentProfile], structure: Instrumen
         {n: a.mean for n, a in principles.items()},
         sig,
         {n: a.agreement for n, a in principles.items()},
+        structure.scenario_rules,
     )
     return Summary(round_id, len(rows), total, principles, sig, result)
 
@@ -379,7 +380,7 @@ def compute_round_results(round_: Round, *, with_detail: bool = True, respondent
     summary = summarise(round_.id, profiles, structure)
     results.summary = summary
     results.priorities = scoring.priority_ranking(
-        {n: a.mean for n, a in summary.principles.items()}, summary.significance_means
+        {n: a.mean for n, a in summary.principles.items()}, summary.significance_means, structure.principle_max
     )
     ranks = {p.number: (i, p.weight) for i, p in enumerate(results.priorities, start=1)}
 
@@ -407,7 +408,9 @@ def compute_round_results(round_: Round, *, with_detail: bool = True, respondent
     )
     if with_detail and results.principle_gaps:
         results.statement_spreads = comparison.statement_spreads(_group_statement_means(round_, results))
-    results.success_distribution = scoring.answer_distribution([r.success for r in profiles if r.success])
+    results.success_distribution = scoring.answer_distribution(
+        [r.success for r in profiles if r.success is not None], structure.answer_scale
+    )
     names = {p.response_id: (None if round_.anonymous else p.label) for p in profiles}
     results.success_comments = [
         (p.success_comment, names[p.response_id]) for p in profiles if p.success_comment.strip()
@@ -462,7 +465,8 @@ def _statement_rows(
     round_: Round, structure: InstrumentStructure, profiles: list[RespondentProfile], names: dict[int, str | None]
 ) -> list[StatementRow]:
     statements = structure.statements
-    counts: list[dict[int, int]] = [{4: 0, 3: 0, 2: 0, 1: 0} for _ in statements]
+    scale = structure.answer_scale
+    counts: list[dict[int, int]] = [dict.fromkeys(scale.descending(), 0) for _ in statements]
     comments: list[list[tuple[str, str | None]]] = [[] for _ in statements]
     for profile in sorted(profiles, key=lambda p: p.response_id):
         for index, value in enumerate(profile.answers):
@@ -477,7 +481,7 @@ def _statement_rows(
             items.sort(key=lambda c: _keyed_order("comment", c[0]))
     rows = []
     for s, distribution, notes in zip(statements, counts, comments, strict=True):
-        divided = scoring.is_divided_distribution(distribution)
+        divided = scoring.is_divided_distribution(distribution, scale)
         rows.append(StatementRow(s, dict(distribution), sum(distribution.values()), divided, notes))
     return rows
 

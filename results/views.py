@@ -43,19 +43,14 @@ def respondent_profile(request: HttpRequest, pk: int, number: int) -> HttpRespon
     if not data.enough or not 1 <= number <= len(data.respondents):
         raise Http404("No such respondent")
     profile = data.respondents[number - 1]
-    scores = profile.principle_scores
-    rows = [
-        (p, scores[p.number - 1], scoring.band_for(scores[p.number - 1], p.bands)) for p in data.structure.principles
-    ]
+    pairs = zip(data.structure.principles, profile.principle_scores, strict=True)
+    rows = [(p, score, scoring.band_for(score, p.bands)) for p, score in pairs]
     total_band = scoring.band_for(profile.total, data.structure.total_bands)
     return render(
         request,
         "assessments/results/profile.html",
         {"round": round_, "results": data, "profile": profile, "rows": rows, "total_band": total_band},
     )
-
-
-WORKSHOP_SCREENS = 8  # overview, six principles, priorities and scenario
 
 
 @permission_required_or_403("results.view_round", fn=round_from_url)
@@ -67,18 +62,21 @@ def workshop(request: HttpRequest, pk: int, *, present: bool = False) -> HttpRes
         screen = int(request.GET.get("screen", "0"))
     except ValueError:
         screen = 0
-    screen = max(0, min(WORKSHOP_SCREENS - 1, screen))
     data = selectors.round_results(round_)
+    # The overview, one screen per principle, then priorities and scenario.
+    screens = data.structure.principle_count + 2
+    screen = max(0, min(screens - 1, screen))
     context = {
         "round": round_,
         "results": data,
         "screen": screen,
-        "screens": WORKSHOP_SCREENS,
+        "screens": screens,
         "previous_screen": screen - 1 if screen > 0 else None,
-        "next_screen": screen + 1 if screen < WORKSHOP_SCREENS - 1 else None,
+        "next_screen": screen + 1 if screen < screens - 1 else None,
     }
-    if data.enough and 1 <= screen <= 6:
-        context["principle"] = data.principles[screen - 1]
+    principle = next((row for row in data.principles if row.info.number == screen), None)
+    if data.enough and principle is not None:
+        context["principle"] = principle
         statements = data.principle_statements(screen)
         context["statements"] = statements
         # A projector has room for a few comments; the results page has them all.

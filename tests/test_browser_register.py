@@ -13,16 +13,10 @@ from playwright.sync_api import expect
 from conftest import assert_accessible, sign_in
 from partnerships.gateway import QUESTIONS
 from partnerships.models import Organisation, Partnership
-from partnerships.tests.factories import restore_roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAME = "Demo Night-Time Economy Partnership"
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    restore_roles()
 
 
 def test_record_gateway_approve_and_see_it_active(page, live_server):

@@ -6,13 +6,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import ActionItem, Principle
 from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership
-from config.roles import ROLES
 from conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,20 +18,7 @@ PASSWORD = "a-long-password-1"  # the results_data builders' password
 
 
 @pytest.fixture
-def migrated_data():
-    """The role groups and the instrument that migrations load, present even after an earlier test's flush.
-
-    serialized_rollback does not bring them back after a flush when a non-transactional test ran earlier in the
-    session: the connection this test gets then carries no serialised contents (seen with Playwright's loop).
-    """
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
-    if default_instrument() is None:
-        load_instrument(read_instrument_file(DEFAULT_INSTRUMENT_FILE))
-
-
-@pytest.fixture
-def register(migrated_data):
+def register():
     """Six partnerships with health checks over two years, one overdue review and one overdue action."""
     facilitator = UserFactory(roles=["Facilitator"], username="fran")
     scores = {

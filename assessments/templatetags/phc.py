@@ -52,3 +52,29 @@ def percent(count, total) -> str:
 def pounds(value) -> str:
     """Return an amount of money as whole pounds ("£25,000"), as everywhere else."""
     return _pounds(value)
+
+
+@register.simple_tag
+def method_structure(structure=None):
+    """Return ``structure`` (a round's instrument read model), or the default instrument's when there is none.
+
+    The method appendix and the help page describe the instrument from its read model, never from typed numbers.
+    """
+    if structure:
+        return structure
+    from assessments.selectors import default_structure  # noqa: PLC0415 (tags load before models)
+
+    return default_structure()
+
+
+@register.filter
+def band_ranges(bands) -> str:
+    """Return bands highest first as "19–24, 13–18, 7–12, 6" (a band of one score as the score alone)."""
+    return ", ".join(str(b.min) if b.min == b.max else f"{b.min}–{b.max}" for b in sorted(bands, key=lambda b: -b.min))
+
+
+@register.filter
+def scale_words(options) -> str:
+    """Return an answer scale as "Strongly agree (4), Agree (3), Disagree (2) or Strongly disagree (1)"."""
+    parts = [f"{o.label} ({o.value})" for o in options]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]

@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from assessments import scoring, services, unlinking
+from assessments import selectors, services, unlinking
 from assessments.instruments import DEFAULT_INSTRUMENT_FILE, default_instrument, load_instrument, read_instrument_file
 from assessments.models import Answer, Invitation, Level, Response, ResponseStatus, Round, RoundState, Statement
 from assessments.services import round_bring_to
@@ -116,17 +116,18 @@ def answer_sheets(
     *,
     require_open: bool = True,
 ) -> Response:
-    """Save 36 answers (None = unanswered) sheet by sheet through the services; return the response."""
-    if len(answers) != 36:
-        raise ValueError(f"Expected 36 answers, got {len(answers)}.")
-    by_principle = statements_by_principle(invitation.round.instrument)
+    """Save one answer per statement (36 on the PAT; None = unanswered) sheet by sheet through the services;
+    return the response."""
+    structure = selectors.instrument_structure(invitation.round.instrument)
+    if len(answers) != len(structure.statements):
+        raise ValueError(f"Expected {len(structure.statements)} answers, got {len(answers)}.")
+    position = {s.id: index for index, s in enumerate(structure.statements)}
     response = None
-    for number in range(1, 7):
-        items = []
-        for index, statement in enumerate(by_principle[number]):
-            position = (number - 1) * 6 + index
-            comment = comments[position] if comments else ""
-            items.append(services.AnswerInput(statement.pk, answers[position], comment))
+    for principle in structure.principles:
+        items = [
+            services.AnswerInput(s.id, answers[position[s.id]], comments[position[s.id]] if comments else "")
+            for s in principle.statements
+        ]
         response = services.response_save_sheet(invitation, items, require_open=require_open)
     if response is None:  # the loop above always runs
         raise ValueError("No answer sheet was saved.")
@@ -212,11 +213,13 @@ def add_responses(
     *,
     organisations: Sequence[str] | None = None,
     levels: Sequence[str] | None = None,
-    significance: Sequence[int] = (3, 3, 3, 3, 3, 3),
+    significance: Sequence[int] | None = None,
     success: int = 3,
     comment: str = "",
 ) -> list[Response]:
-    """Create one submitted response per answer set (36 values in statement order), in bulk."""
+    """Create one submitted response per answer set (a value per statement, in order), in bulk.
+
+    ``significance`` defaults to 3 for every principle."""
     statements = list(Statement.objects.filter(principle__instrument=round_.instrument).order_by("position"))
     start = Invitation.objects.filter(round=round_).count()
     invitations = Invitation.objects.bulk_create(
@@ -236,19 +239,23 @@ def add_responses(
     )
     now = timezone.now()
     responses = []
+    structure = selectors.instrument_structure(round_.instrument)
     for invitation, answers in zip(invitations, answer_sets, strict=True):
-        scores = [scoring.principle_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
+        by_principle: dict[int, list[int | None]] = {}
+        for statement, value in zip(structure.statements, answers, strict=True):
+            by_principle.setdefault(statement.principle, []).append(value)
+        scores, _total = services.profile_scores(by_principle, structure)
         responses.append(
             # An incomplete principle's score is a NULL array element; the stubs type the elements as non-null.
             Response(  # type: ignore[misc]
                 invitation=invitation,
                 round=round_,
                 status=ResponseStatus.SUBMITTED,
-                significance=list(significance),
+                significance=list(significance) if significance is not None else [3] * structure.principle_count,
                 success=success,
                 success_comment=comment,
                 principle_scores=scores,
-                total=sum(scores),
+                total=sum(s or 0 for s in scores),
                 submitted_at=now,
             )
         )
@@ -265,8 +272,9 @@ def add_responses(
     return list(Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).order_by("id"))
 
 
-def uniform(value: int) -> list[int]:
-    return [value] * 36
+def uniform(value: int, statements: int = 36) -> list[int]:
+    """Return the same answer to every statement (36 on the PAT)."""
+    return [value] * statements
 
 
 def answers(*principle_scores: int) -> list[int]:

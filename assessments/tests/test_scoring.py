@@ -6,15 +6,17 @@ the instrument file, so these tests pin the rules, not the data.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assessments import scoring as core
 from assessments.scoring import (
-    ANSWER_VALUES,
     CONFLICT,
     CONSENSUS,
     MIXED,
@@ -26,35 +28,29 @@ from assessments.scoring import (
     RULE_C_SIGNIFICANT_WEAK,
     RULE_C_TOTAL,
     RULE_C_WEAK_PRINCIPLES,
-    SIGNIFICANCE_VALUES,
+    AnswerScale,
     Band,
     GroupAggregate,
     PrincipleChange,
     Priority,
     RespondentScores,
+    ScenarioResult,
     ScenarioRules,
     aggregate_principle,
     aggregate_total,
     agreement,
     agreement_span,
-    answer_distribution,
     band_for,
     band_for_mean,
     band_index,
     compare_rounds,
     group_breakdown,
-    is_divided,
     mean_one_decimal,
-    mean_significance,
     one_decimal,
     ordered_bands,
-    principle_score,
-    priority_ranking,
     round_half_up,
-    scenario,
     suppress_small_groups,
     total_change,
-    total_score,
     validate_bands,
     whole_mean,
 )
@@ -75,6 +71,62 @@ TOTAL_BANDS = (
 BANDS_BY_PRINCIPLE = {number: PRINCIPLE_1_BANDS for number in range(1, 7)}
 
 STRONG_AGREE, AGREE, DISAGREE, STRONG_DISAGREE = 4, 3, 2, 1
+
+# The PAT's shape as its read model gives it to the core (assessments.readmodel): the core itself knows none of it.
+PAT_SCALE = AnswerScale((1, 2, 3, 4))
+ANSWER_VALUES = PAT_SCALE.values
+SIGNIFICANCE_VALUES = (1, 2, 3, 4, 5)
+STATEMENTS, PRINCIPLES, PRINCIPLE_MAX = 6, 6, 24
+PAT_RULES = ScenarioRules.from_bands(PRINCIPLE_1_BANDS, TOTAL_BANDS, SIGNIFICANCE_VALUES)
+
+
+def principle_score(answers: Sequence[int | None]) -> int | None:
+    return core.principle_score(answers, PAT_SCALE, STATEMENTS)
+
+
+def total_score(scores: Sequence[int | None]) -> int | None:
+    return core.total_score(scores, PRINCIPLES, range(6, PRINCIPLE_MAX + 1))
+
+
+def mean_significance(values: Sequence[int]) -> float:
+    return core.mean_significance(values, SIGNIFICANCE_VALUES)
+
+
+def answer_distribution(answers: Sequence[int]) -> dict[int, int]:
+    return core.answer_distribution(answers, PAT_SCALE)
+
+
+def is_divided(answers: Sequence[int]) -> bool:
+    return core.is_divided(answers, PAT_SCALE)
+
+
+def scenario(
+    total: float,
+    means: Mapping[int, float],
+    significance: Mapping[int, float],
+    agreements: Mapping[int, str],
+    rules: ScenarioRules | None = None,
+) -> ScenarioResult:
+    return core.scenario(total, means, significance, agreements, rules or PAT_RULES)
+
+
+def priority_ranking(means: Mapping[int, float], significance: Mapping[int, float]) -> list[Priority]:
+    return core.priority_ranking(means, significance, PRINCIPLE_MAX)
+
+
+def test_scenario_rules_are_read_off_the_seed_bands() -> None:
+    assert PAT_RULES == ScenarioRules(
+        total_c_max=72, weak_max=12, weak_count_c=2, significant_min=4, total_a_min=109, strong_min=13
+    )
+
+
+def test_answer_scale_agree_and_disagree_are_either_side_of_the_middle() -> None:
+    assert PAT_SCALE.agree == {3, 4} and PAT_SCALE.disagree == {1, 2}
+    zero_based = AnswerScale((0, 1, 2, 3))
+    assert zero_based.agree == {2, 3} and zero_based.disagree == {0, 1}
+    assert AnswerScale((1, 2, 3, 4, 5)).agree == {4, 5}  # 3 is the middle: neither
+    with pytest.raises(ValueError):
+        AnswerScale((4, 3, 2, 1))
 
 
 # --- Worked example ----------------------------------------------------------------------------------------
@@ -563,10 +615,10 @@ def test_scenario_b_lists_every_failed_a_condition() -> None:
 
 
 def test_scenario_thresholds_come_from_rules() -> None:
-    strict = ScenarioRules(total_c_max=80, total_a_min=130)
+    strict = dataclasses.replace(PAT_RULES, total_c_max=80, total_a_min=130)
     assert scenario(78.0, _means(), LOW_SIGNIFICANCE, NO_CONFLICT, strict).code == "C"
     assert scenario(120.0, _means(default=20.0), LOW_SIGNIFICANCE, NO_CONFLICT, strict).code == "B"
-    assert ScenarioRules() == ScenarioRules(72, 12, 2, 4, 109, 13)
+    assert PAT_RULES == ScenarioRules(72, 12, 2, 4, 109, 13)
 
 
 def test_scenario_rejects_unknown_agreement_and_empty_means() -> None:
@@ -703,12 +755,14 @@ def test_group_breakdown_of_nobody_is_empty() -> None:
     assert group_breakdown([], "organisation") == []
 
 
-def test_respondent_scores_needs_six_valid_scores() -> None:
+def test_respondent_scores_needs_a_whole_number_score_per_principle() -> None:
+    # How many principles there are is the instrument's (the services check it); the core needs scores.
     with pytest.raises(ValueError):
-        RespondentScores("r", None, None, (15,) * 5)
+        RespondentScores("r", None, None, ())
     with pytest.raises(ValueError):
-        RespondentScores("r", None, None, (15, 15, 15, 15, 15, 25))
+        RespondentScores("r", None, None, (15, 15, None))  # type: ignore[arg-type]
     assert RespondentScores("r", None, None, (6, 7, 8, 9, 10, 11)).total == 51
+    assert RespondentScores("r", None, None, (0, 3, 15, 9)).total == 27
 
 
 def test_group_aggregate_is_a_plain_value() -> None:
@@ -804,7 +858,5 @@ def test_property_no_shown_group_is_below_threshold(labels: list[str | None], th
 
 @given(st.lists(st.sampled_from([1, 2, 3, 4]), max_size=60))
 def test_divided_from_counts_agrees_with_divided_from_answers(answers):
-    from assessments import scoring as core
-
-    counts = core.answer_distribution(answers)
-    assert core.is_divided_distribution(counts) == core.is_divided(answers)
+    counts = answer_distribution(answers)
+    assert core.is_divided_distribution(counts, PAT_SCALE) == is_divided(answers)

@@ -75,8 +75,27 @@ def test_progress_finds_the_first_incomplete_step():
     assert selectors.response_progress(response, instrument).first_incomplete_step() is None
 
 
-def test_instrument_bands_come_from_the_database():
+def test_the_read_model_comes_from_the_database_with_the_pat_shape(django_assert_num_queries):
     round_ = RoundFactory()
-    bands = selectors.instrument_bands(round_.instrument)
-    assert sorted(bands.principles) == [1, 2, 3, 4, 5, 6]
-    assert [b.label for b in sorted(bands.total, key=lambda b: b.min)] == ["36", "37-72", "73-108", "109-144"]
+    selectors._instrument_structure.cache_clear()
+    with django_assert_num_queries(6):  # instrument, scale, principles, statements, bands, scenarios
+        structure = selectors.instrument_structure(round_.instrument)
+    with django_assert_num_queries(0):  # then kept for the process, the same frozen object
+        assert selectors.instrument_structure(round_.instrument) is structure
+    assert structure.principle_numbers == (1, 2, 3, 4, 5, 6)
+    assert len(structure.statements) == 36 and structure.statements[0].code == "1A"
+    assert structure.statements[0].element.letter == "A"
+    assert [b.label for b in structure.total_bands] == ["36", "37-72", "73-108", "109-144"]
+    assert [b.label for b in structure.principle(1).bands] == ["6", "7-12", "13-18", "19-24"]
+    assert (structure.principle_min, structure.principle_max, structure.total_min, structure.total_max) == (
+        6,
+        24,
+        36,
+        144,
+    )
+    assert structure.ring_limits == (6, 12, 18, 24) and structure.total_limits == (36, 72, 108, 144)
+    assert structure.answer_scale.values == (1, 2, 3, 4)
+    assert [o.label for o in structure.scale_options] == ["Strongly agree", "Agree", "Disagree", "Strongly disagree"]
+    assert structure.significance_values == (1, 2, 3, 4, 5)
+    assert structure.scenario_rules.total_c_max == 72 and structure.scenario_rules.strong_min == 13
+    assert selectors.journey_steps(structure).count == 8

@@ -217,7 +217,8 @@ def test_submitted_response_is_read_only():
 
 
 def test_profile_scores_leaves_incomplete_principles_empty():
-    scores, total = services.profile_scores({1: [4, 2, 3, 3, 3, 1], 2: [1, 1, 1, 1, 1, None]})
+    structure = selectors.instrument_structure(RoundFactory().instrument)
+    scores, total = services.profile_scores({1: [4, 2, 3, 3, 3, 1], 2: [1, 1, 1, 1, 1, None]}, structure)
     assert scores[0] == 16 and scores[1] is None
     assert total is None
 

@@ -22,15 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from assessments import selectors, services
 from assessments.forms import PrincipleSheetForm, SignificanceForm, SuccessForm
 from assessments.models import Invitation, Response, RoundState
-from assessments.selectors import (
-    PRINCIPLE_STEPS,
-    REVIEW_STEP,
-    SIGNIFICANCE_STEP,
-    STEP_COUNT,
-    SUCCESS_STEP,
-    WELCOME_STEP,
-    instrument_structure,
-)
+from assessments.selectors import JourneySteps, instrument_structure, journey_steps
 from assessments.tokens import token_for
 from config.access import permission_required_or_403
 from config.clients import client_ip
@@ -109,28 +101,43 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
     return decorate
 
 
-def _step_url(token: str, step: int) -> str:
-    if step <= WELCOME_STEP:
+def _steps(invitation: Invitation) -> JourneySteps:
+    return journey_steps(instrument_structure(invitation.round.instrument))
+
+
+def _step_url(token: str, step: int, steps: JourneySteps) -> str:
+    if step <= steps.welcome:
         return reverse("assessments:respond_welcome", args=[token])
-    if step <= PRINCIPLE_STEPS:
+    if step <= steps.principles:
         return reverse("assessments:respond_principle", args=[token, step])
-    if step == SIGNIFICANCE_STEP:
+    if step == steps.significance:
         return reverse("assessments:respond_significance", args=[token])
-    if step == SUCCESS_STEP:
+    if step == steps.success:
         return reverse("assessments:respond_success", args=[token])
     return reverse("assessments:respond_review", args=[token])
 
 
 def _journey_context(invitation: Invitation, response: Response | None, token: str, step: int | None) -> dict:
     instrument = invitation.round.instrument
+    structure = instrument_structure(instrument)
+    journey = journey_steps(structure)
     progress = selectors.response_progress(response, instrument)
-    principles = selectors.instrument_principles(instrument)
     steps = [
-        {"number": p.number, "label": f"Principle {p.number}: {p.short_title}", "url": _step_url(token, p.number)}
-        for p in principles
+        {
+            "number": p.number,
+            "label": f"Principle {p.number}: {p.short_title}",
+            "url": _step_url(token, p.number, journey),
+        }
+        for p in structure.principles
     ]
-    steps.append({"number": SIGNIFICANCE_STEP, "label": "Significance", "url": _step_url(token, SIGNIFICANCE_STEP)})
-    steps.append({"number": SUCCESS_STEP, "label": "Success", "url": _step_url(token, SUCCESS_STEP)})
+    steps.append(
+        {
+            "number": journey.significance,
+            "label": "Significance",
+            "url": _step_url(token, journey.significance, journey),
+        }
+    )
+    steps.append({"number": journey.success, "label": "Success", "url": _step_url(token, journey.success, journey)})
     for item in steps:
         item["complete"] = item["number"] in progress.complete_steps
         item["current"] = item["number"] == step
@@ -144,26 +151,28 @@ def _journey_context(invitation: Invitation, response: Response | None, token: s
         "invitation": invitation,
         "round": invitation.round,
         "instrument": instrument,
+        "structure": structure,
+        "journey": journey,
         "token": token,
         "step": step,
-        "step_count": STEP_COUNT,
+        "step_count": journey.count,
         "steps": steps,
         "progress": progress,
     }
 
 
-def _after_save(request: HttpRequest, token: str, step: int) -> HttpResponse:
+def _after_save(request: HttpRequest, token: str, step: int, steps: JourneySteps) -> HttpResponse:
     goto = request.POST.get("goto", "")
     if goto == "review":
         return redirect("assessments:respond_review", token=token)
-    if goto.isdigit() and 1 <= int(goto) <= STEP_COUNT:
-        return redirect(_step_url(token, int(goto)))
+    if goto.isdigit() and 1 <= int(goto) <= steps.count:
+        return redirect(_step_url(token, int(goto), steps))
     action = request.POST.get("action", "next")
     if action == "later":
         return redirect("assessments:respond_saved", token=token)
     if action == "previous":
-        return redirect(_step_url(token, step - 1))
-    return redirect(_step_url(token, step + 1))
+        return redirect(_step_url(token, step - 1, steps))
+    return redirect(_step_url(token, step + 1, steps))
 
 
 def _already_submitted(request: HttpRequest, token: str) -> HttpResponse:
@@ -178,7 +187,8 @@ def respond(request: HttpRequest, invitation: Invitation, response: Response | N
         return redirect("assessments:respond_thanks", token=token)
     if response is not None:
         step = selectors.response_progress(response, invitation.round.instrument).first_incomplete_step()
-        return redirect(_step_url(token, step if step is not None else REVIEW_STEP))
+        steps = _steps(invitation)
+        return redirect(_step_url(token, step if step is not None else steps.review, steps))
     return _welcome(request, invitation, response, token)
 
 
@@ -191,7 +201,8 @@ def respond_welcome(
 
 def _welcome(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
     context = _journey_context(invitation, response, token, None)
-    context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or REVIEW_STEP)
+    journey = context["journey"]
+    context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or journey.review, journey)
     context["invited"] = selectors.round_counts(invitation.round).invited
     context["min_responses"] = settings.PHC_MIN_RESPONSES
     context["min_group_size"] = settings.PHC_MIN_GROUP_SIZE
@@ -202,11 +213,11 @@ def _welcome(request: HttpRequest, invitation: Invitation, response: Response | 
 def respond_principle(
     request: HttpRequest, invitation: Invitation, response: Response | None, token: str, number: int
 ) -> HttpResponse:
-    if not 1 <= number <= PRINCIPLE_STEPS:
+    structure = instrument_structure(invitation.round.instrument)
+    if number not in structure.principle_numbers:
         raise Http404("No such sheet.")
-    instrument = invitation.round.instrument
-    sheet = selectors.principle_sheet(instrument, number)
-    options = selectors.answer_options(instrument)
+    sheet = structure.principle(number)
+    options = structure.scale_options
     conflict = None
     if request.method == "POST":
         form = PrincipleSheetForm(request.POST, statements=sheet.statements, options=options)
@@ -224,7 +235,7 @@ def respond_principle(
                 form = PrincipleSheetForm(data, statements=sheet.statements, options=options)
                 form.is_valid()
             else:
-                return _after_save(request, token, number)
+                return _after_save(request, token, number, journey_steps(structure))
     else:
         saved = selectors.response_answers(response, sheet.statements)
         initial: dict[str, object] = {
@@ -237,7 +248,7 @@ def respond_principle(
                 initial[f"comment_{statement.pk}"] = answer.comment
         form = PrincipleSheetForm(initial=initial, statements=sheet.statements, options=options)
     context = _journey_context(invitation, response, token, number)
-    context.update({"form": form, "principle": sheet.principle, "conflict": conflict})
+    context.update({"form": form, "principle": sheet, "conflict": conflict})
     return render(request, "assessments/respond/principle.html", context)
 
 
@@ -265,18 +276,18 @@ def _sheet_differences(statements, options, saved: dict, typed: list) -> list[di
 def respond_significance(
     request: HttpRequest, invitation: Invitation, response: Response | None, token: str
 ) -> HttpResponse:
-    instrument = invitation.round.instrument
-    principles = selectors.instrument_principles(instrument)
+    structure = instrument_structure(invitation.round.instrument)
+    steps = journey_steps(structure)
     if request.method == "POST":
-        form = SignificanceForm(request.POST, principles=principles, instrument=instrument)
+        form = SignificanceForm(request.POST, structure=structure)
         if form.is_valid():
             services.response_save_significance(invitation, form.values())
-            return _after_save(request, token, SIGNIFICANCE_STEP)
+            return _after_save(request, token, steps.significance, steps)
     else:
         saved = list(response.significance) if response and response.significance else []
-        initial = {f"significance_{p.number}": saved[p.number - 1] for p in principles if p.number <= len(saved)}
-        form = SignificanceForm(initial=initial, principles=principles, instrument=instrument)
-    context = _journey_context(invitation, response, token, SIGNIFICANCE_STEP)
+        initial = {f"significance_{n}": value for n, value in zip(structure.principle_numbers, saved, strict=False)}
+        form = SignificanceForm(initial=initial, structure=structure)
+    context = _journey_context(invitation, response, token, steps.significance)
     context["form"] = form
     return render(request, "assessments/respond/significance.html", context)
 
@@ -285,32 +296,33 @@ def respond_significance(
 def respond_success(
     request: HttpRequest, invitation: Invitation, response: Response | None, token: str
 ) -> HttpResponse:
-    instrument = invitation.round.instrument
-    options = selectors.answer_options(instrument)
+    structure = instrument_structure(invitation.round.instrument)
+    steps = journey_steps(structure)
     if request.method == "POST":
-        form = SuccessForm(request.POST, instrument=instrument, options=options)
+        form = SuccessForm(request.POST, structure=structure)
         if form.is_valid():
             services.response_save_success(
                 invitation, form.cleaned_data["success"], form.cleaned_data["success_comment"]
             )
-            return _after_save(request, token, SUCCESS_STEP)
+            return _after_save(request, token, steps.success, steps)
     else:
         initial = {"success": response.success, "success_comment": response.success_comment} if response else {}
-        form = SuccessForm(initial=initial, instrument=instrument, options=options)
-    context = _journey_context(invitation, response, token, SUCCESS_STEP)
+        form = SuccessForm(initial=initial, structure=structure)
+    context = _journey_context(invitation, response, token, steps.success)
     context["form"] = form
     return render(request, "assessments/respond/success.html", context)
 
 
-def _missing_groups(token: str, missing: list[selectors.MissingItem], steps: list[dict]) -> list[dict]:
+def _missing_groups(
+    token: str, missing: list[selectors.MissingItem], steps: list[dict], journey: JourneySteps
+) -> list[dict]:
     """Return the missing items grouped by step, each with a link to its place on the step's page."""
     titles = {s["number"]: s["label"] for s in steps}
     groups: dict[int, dict] = {}
     for item in missing:
         group = groups.setdefault(item.step, {"title": titles.get(item.step, ""), "items": []})
-        group["items"].append(
-            {"label": item.label, "short": item.short, "url": f"{_step_url(token, item.step)}#{item.anchor}"}
-        )
+        url = _step_url(token, item.step, journey)
+        group["items"].append({"label": item.label, "short": item.short, "url": f"{url}#{item.anchor}"})
     return list(groups.values())
 
 
@@ -334,24 +346,21 @@ def respond_review(request: HttpRequest, invitation: Invitation, response: Respo
     elif invitation.has_submitted:
         return redirect("assessments:respond_thanks", token=token)
     instrument = invitation.round.instrument
-    options = selectors.answer_options(instrument)
     context = _journey_context(invitation, response, token, None)
-    principles = selectors.instrument_principles(instrument)
-    significance = list(response.significance) if response and response.significance else []
+    structure, journey = context["structure"], context["journey"]
+    significance = dict(zip(structure.principle_numbers, response.significance or [], strict=False)) if response else {}
     context.update(
         {
             "sheets": selectors.response_review(response, instrument),
-            "labels": selectors.labels_by_value(options),
-            "significance_rows": [
-                (p, significance[p.number - 1] if p.number <= len(significance) else None) for p in principles
-            ],
+            "labels": structure.scale,
+            "significance_rows": [(p, significance.get(p.number)) for p in structure.principles],
             "response": response,
             "missing": missing,
             "missing_groups": _missing_groups(
-                token, missing if missing is not None else context["progress"].missing, context["steps"]
+                token, missing if missing is not None else context["progress"].missing, context["steps"], journey
             ),
-            "previous_url": _step_url(token, SUCCESS_STEP),
-            "step_urls": {n: _step_url(token, n) for n in range(1, STEP_COUNT + 1)},
+            "previous_url": _step_url(token, journey.success, journey),
+            "step_urls": {n: _step_url(token, n, journey) for n in journey.numbers},
         }
     )
     return render(request, "assessments/respond/review.html", context)

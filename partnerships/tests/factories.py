@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import cast
@@ -14,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from config.roles import ROLES
 from partnerships.models import (
     ExitRecord,
     GatewayAnswer,
@@ -158,41 +155,6 @@ class RiskActionFactory(factory.django.DjangoModelFactory):
     risk = factory.SubFactory(RiskFactory)
     description = "Agree a joint plan"
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
-
-
-def restore_roles() -> None:
-    """Put back the roles and their permissions that the migrations created.
-
-    A transactional test empties the database when it ends. ``serialized_rollback`` should restore the
-    migrations' data, but once Playwright's event loop runs, Django's per-context connection objects no longer
-    carry the serialized copy, so roles and permissions would be missing when another transactional test
-    ran first. The grants are read from each app's migrations (module-level ``PERMISSIONS``), not copied.
-    """
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)  # content types and permissions, if flushed too
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
-    for app in ("partnerships", "assessments", "reports"):
-        try:
-            package = importlib.import_module(f"{app}.migrations")
-        except ModuleNotFoundError:
-            continue
-        for info in pkgutil.iter_modules(package.__path__):
-            grants = getattr(importlib.import_module(f"{app}.migrations.{info.name}"), "PERMISSIONS", {})
-            for group_name, perms in grants.items():
-                group, _ = Group.objects.get_or_create(name=group_name)
-                for perm in perms:
-                    app_label, codename = perm.split(".")
-                    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
-# --- Rounds, for the register's rules about who is involved ---------------------------------------------------
-# Made through the app registry: the register's code knows nothing of the assessments app, and its tests only
-# need a round to exist, with a facilitator and an invited respondent.
 
 
 def round_models():

@@ -20,14 +20,8 @@ from partnerships.models import (
     Status,
     StructureModel,
 )
-from partnerships.tests.factories import restore_roles
 
 pytestmark = pytest.mark.django_db(transaction=True)  # checks run at COMMIT
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    restore_roles()
 
 
 def test_seed_demo_builds_a_varied_register_once():

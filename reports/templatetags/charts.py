@@ -21,22 +21,23 @@ def comparison_dartboard(results):
 
 @register.inclusion_tag("reports/_figure_profile.html")
 def profile_dartboard(structure, principle_scores, caption="Your dartboard", cached=True):
-    rows = [(p, principle_scores[p.number - 1]) for p in structure.principles]
+    rows = list(zip(structure.principles, principle_scores, strict=True))
     chart = services.profile_dartboard_chart(structure, principle_scores, cached=cached)
     return {"chart": chart, "rows": rows, "caption": caption}
 
 
 @register.inclusion_tag("reports/_figure_statement_bars.html")
-def statement_bars(statement_rows, caption="Answers to each statement"):
-    return {"chart": services.statement_bars_chart(statement_rows), "caption": caption}
+def statement_bars(structure, statement_rows, caption="Answers to each statement"):
+    return {"chart": services.statement_bars_chart(structure, statement_rows), "caption": caption}
 
 
 @register.inclusion_tag("reports/_figure_trend.html")
 def trend_chart(structure, round_labels, means):
     rows = [(p, means.get(p.number, [])) for p in structure.principles]
-    return {"chart": services.trend_chart(structure, round_labels, means), "round_labels": round_labels, "rows": rows}
+    chart = services.trend_chart(structure, round_labels, means)
+    return {"chart": chart, "round_labels": round_labels, "rows": rows, "structure": structure}
 
 
 @register.inclusion_tag("reports/_figure_register_health.html")
-def register_health(totals):
-    return {"chart": services.register_health_chart(totals), "count": len(totals)}
+def register_health(structure, totals):
+    return {"chart": services.register_health_chart(structure, totals), "count": len(totals)}

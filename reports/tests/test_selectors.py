@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import ActionItem, ActionStatus, Principle
+from assessments.scoring import ScenarioRules
 from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership, uniform
 from partnerships.models import GatewayReview, GatewayStatus, Status
 from partnerships.services import exit_save
@@ -52,8 +53,11 @@ def test_latest_rounds_takes_the_latest_with_enough_responses_by_the_date():
 
 
 def test_weak_means_rounded_half_up_to_twelve_or_below():
-    assert selectors.is_weak(12.4) and selectors.is_weak(6.0)
-    assert not selectors.is_weak(12.5) and not selectors.is_weak(None)
+    rules = ScenarioRules(
+        total_c_max=72, weak_max=12, weak_count_c=2, significant_min=4, total_a_min=109, strong_min=13
+    )
+    assert selectors.is_weak(12.4, rules) and selectors.is_weak(6.0, rules)
+    assert not selectors.is_weak(12.5, rules) and not selectors.is_weak(None, rules)
 
 
 def test_portfolio_covers_the_year_and_finds_reviews_gateways_and_exits():

@@ -21,9 +21,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments import scoring, tokens, unlinking
+from assessments import tokens, unlinking
 from assessments.instruments import default_instrument
 from assessments.models import ActionItem, GroupTally, Invitation, Response, Round, Statement
+from assessments.selectors import instrument_structure
+from assessments.services import profile_scores
 from config.roles import FACILITATOR, MANAGER
 from partnerships.models import (
     Continuum,
@@ -88,14 +90,6 @@ def _cell(value) -> str:
         return "{" + ",".join(_element(v) for v in value) + "}"
     text = str(value)
     return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-
-def _answered_score(answers: list[int]) -> int:
-    """Return the score of a principle whose six statements are all answered (as every bench response is)."""
-    score = scoring.principle_score(answers)
-    if score is None:
-        raise CommandError("A bench response answers every statement.")
-    return score
 
 
 class Command(BaseCommand):
@@ -241,26 +235,33 @@ class Command(BaseCommand):
         for inv in invitations:
             by_round.setdefault(inv.round_id, []).append(inv)
         response_rows, tallies = [], []
+        structure = instrument_structure(rounds[0].instrument)
+        low, high = structure.answer_scale.min, structure.answer_scale.max
         for r in rounds:
             centre = rng.uniform(1.8, 3.6)  # each round its own health
             spread = rng.choice([0.4, 0.7, 1.1])  # consensus ... conflict
             members = []
             for inv in by_round[r.id]:
                 lean = rng.gauss(0, spread)
-                answers = [min(4, max(1, round(centre + lean + rng.gauss(0, 0.6)))) for _ in statements]
-                scores = [_answered_score(answers[i * 6 : i * 6 + 6]) for i in range(6)]
+                answers = [min(high, max(low, round(centre + lean + rng.gauss(0, 0.6)))) for _ in statements]
+                by_principle: dict[int, list[int | None]] = {}
+                for statement, value in zip(structure.statements, answers, strict=True):
+                    by_principle.setdefault(statement.principle, []).append(value)
+                scores, total = profile_scores(by_principle, structure)
                 comment = rng.choice(COMMENTS)
-                members.append((inv.organisation, inv.level, scores))
+                if total is None:
+                    raise CommandError("A bench response answers every statement.")
+                members.append((inv.organisation, inv.level, [s for s in scores if s is not None]))
                 response_rows.append(
                     (
                         unlinking.random_id(),
                         r.id,
                         "submitted",
-                        [rng.randint(1, 5) for _ in range(6)],
-                        rng.randint(1, 4),
+                        [rng.choice(structure.significance_values) for _ in structure.principles],
+                        rng.randint(low, high),
                         comment,
                         scores,
-                        sum(scores),
+                        total,
                         answers,
                         [comment if s.position % 12 == 1 else "" for s in statements],
                     )
