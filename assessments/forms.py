@@ -447,6 +447,8 @@ class SignificanceForm(forms.Form):
     def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.principles = list(structure.principles)
+        # The saved values this page was given (services.significance_version): a save made elsewhere is found.
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         scale = structure.significance
         if scale is None:
             raise ValueError("The instrument has no significance scale.")
@@ -493,6 +495,8 @@ class SuccessForm(forms.Form):
 
     def __init__(self, *args, structure: InstrumentStructure, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The saved answer this page was given (services.success_version): a save made elsewhere is found.
+        self.fields["version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         success_field = cast(forms.ChoiceField, self.fields["success"])
         success_field.choices = [(str(o.value), o.label) for o in structure.scale_options]
         self.fields["success"].label = structure.success_statement

@@ -448,19 +448,61 @@ def _locked_response(invitation: Invitation, *, create: bool) -> Response | None
     return response
 
 
-class SheetChangedElsewhere(ServiceError):
-    """The sheet was saved elsewhere (another tab, another device) after this page loaded it."""
+class ChangedElsewhere(ServiceError):
+    """A page of the journey was saved elsewhere (another tab, another device) after this page loaded it, and
+    differently: nothing is overwritten."""
 
-    def __init__(self, saved: dict[int, tuple[int | None, str]]) -> None:
+    def __init__(self) -> None:
         super().__init__("This sheet was saved in another tab or window after you opened it here.")
+
+
+class SheetChangedElsewhere(ChangedElsewhere):
+    def __init__(self, saved: dict[int, tuple[int | None, str]]) -> None:
+        super().__init__()
         self.saved = saved  # statement id -> (value, comment) as saved elsewhere
+
+
+class SignificanceChangedElsewhere(ChangedElsewhere):
+    def __init__(self, saved: list[int | None]) -> None:
+        super().__init__()
+        self.saved = saved  # each principle's significance as saved elsewhere
+
+
+class SuccessChangedElsewhere(ChangedElsewhere):
+    def __init__(self, saved: tuple[int | None, str]) -> None:
+        super().__init__()
+        self.saved = saved  # (answer, comment) as saved elsewhere
+
+
+def _fingerprint(saved: object) -> str:
+    return hashlib.sha256(repr(saved).encode()).hexdigest()[:16]
 
 
 def sheet_version(saved: Mapping[int, tuple[int | None, str]]) -> str:
     """Return a short fingerprint of a sheet's saved answers ({statement id: (value, comment)}); the sheet page
     carries it, so a save can tell whether someone saved the sheet in between."""
-    text = repr(sorted((statement_id, value, comment) for statement_id, (value, comment) in saved.items()))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return _fingerprint(sorted((statement_id, value, comment) for statement_id, (value, comment) in saved.items()))
+
+
+def saved_significance(response: Response | None, count: int) -> list[int | None]:
+    """Return the ``count`` significance values saved on the response, None where none is saved yet."""
+    saved = list(response.significance) if response is not None and response.significance else []
+    return [saved[i] if i < len(saved) else None for i in range(count)]
+
+
+def significance_version(saved: Sequence[int | None]) -> str:
+    """Return a short fingerprint of the saved significance values (see ``sheet_version``)."""
+    return _fingerprint(list(saved))
+
+
+def saved_success(response: Response | None) -> tuple[int | None, str]:
+    """Return the saved answer to the success statement and the comment ((None, "") before any save)."""
+    return (response.success, response.success_comment) if response is not None else (None, "")
+
+
+def success_version(saved: tuple[int | None, str]) -> str:
+    """Return a short fingerprint of the saved success answer and comment (see ``sheet_version``)."""
+    return _fingerprint(tuple(saved))
 
 
 @transaction.atomic
@@ -510,9 +552,17 @@ def response_save_sheet(
 
 @transaction.atomic
 def response_save_significance(
-    invitation: Invitation, values: Sequence[int | None], *, require_open: bool = True
+    invitation: Invitation,
+    values: Sequence[int | None],
+    *,
+    require_open: bool = True,
+    loaded_version: str | None = None,
 ) -> Response:
-    """Save the significance of each principle in order (None where not given yet); return the response."""
+    """Save the significance of each principle in order (None where not given yet); return the response.
+
+    With ``loaded_version`` (the ``significance_version`` the page was given), refuse with
+    ``SignificanceChangedElsewhere`` when the values were saved differently since (see ``response_save_sheet``).
+    """
     _check_can_answer(invitation, require_open)
     structure = instrument_structure(invitation.round.instrument)
     if len(values) != structure.principle_count:
@@ -521,6 +571,10 @@ def response_save_significance(
         if value is not None:
             scoring.check_significance(value, structure.significance_values)
     response = _locked_response(invitation, create=True)
+    if loaded_version is not None:
+        saved = saved_significance(response, len(values))
+        if significance_version(saved) != loaded_version and saved != list(values):
+            raise SignificanceChangedElsewhere(saved)
     response.significance = list(values)
     response.updated_at = timezone.now()
     response.save(update_fields=["significance", "updated_at"])
@@ -529,12 +583,25 @@ def response_save_significance(
 
 @transaction.atomic
 def response_save_success(
-    invitation: Invitation, value: int | None, comment: str, *, require_open: bool = True
+    invitation: Invitation,
+    value: int | None,
+    comment: str,
+    *,
+    require_open: bool = True,
+    loaded_version: str | None = None,
 ) -> Response:
-    """Save the answer to the success statement and the comments on performance; return the response."""
+    """Save the answer to the success statement and the comments on performance; return the response.
+
+    With ``loaded_version`` (the ``success_version`` the page was given), refuse with ``SuccessChangedElsewhere``
+    when they were saved differently since (see ``response_save_sheet``).
+    """
     _check_can_answer(invitation, require_open)
     _check_answer_value(value, instrument_structure(invitation.round.instrument))
     response = _locked_response(invitation, create=True)
+    if loaded_version is not None:
+        saved = saved_success(response)
+        if success_version(saved) != loaded_version and saved != (value, comment.strip()):
+            raise SuccessChangedElsewhere(saved)
     response.success = value
     response.success_comment = comment.strip()
     response.updated_at = timezone.now()
@@ -569,14 +636,14 @@ class SubmitResult:
 
 
 @transaction.atomic
-def response_submit(invitation: Invitation, *, require_open: bool = True) -> SubmitResult:
+def response_submit(invitation: Invitation, *, require_open: bool = True, receipt: bool = False) -> SubmitResult:
     """Submit the response: check every item is answered, store the scores, make it read-only.
 
     The round and then the invitation are locked first: a submit racing the round's close waits for it and
     is refused, and a second submit (double click, back button, replay) waits for the first and then finds it
     submitted: it changes nothing and returns ``already_submitted=True``. In an anonymous round the response
     is then unlinked (``assessments.unlinking``). Raises ResponseIncomplete (with every missing item) when
-    something is unanswered.
+    something is unanswered. With ``receipt``, the respondent is emailed that their invitation was answered.
     """
     round_ = Round.objects.select_for_update().get(pk=invitation.round_id)
     invitation.round = round_
@@ -614,6 +681,8 @@ def response_submit(invitation: Invitation, *, require_open: bool = True) -> Sub
     response.answer_comments = answer_comments
     locked.submitted_on = invitation.submitted_on = today
     locked.save(update_fields=["submitted_on"])
+    if receipt:
+        signals.receipt_asked.send(sender=Invitation, invitation=locked)
     if not round_.anonymous:
         response.submitted_at = timezone.now()
         response.updated_at = response.submitted_at

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("results.urls")),
     path("", include("reports.urls")),
     path("", include("outbox.urls")),
+    path("", include("notifications.urls")),
 ]
 # Errors use Django's default handlers, which render templates/403.html, 404.html and 500.html (500 without
 # context processors: the database may be why we are there).

@@ -3,8 +3,11 @@
 The row's unique ``key`` (e.g. ``invitation:42``) is what makes an email go out at most once: a worker
 claims the row (queued -> sending) in its own transaction before it talks to the mail server, and records the
 outcome after. A worker that dies in between leaves the row "sending"; after a while it reads as "not known"
-and only a person can decide to send it again. The body is not stored: it holds a personal link, which the
-database must not reveal (see ``assessments.tokens``); it is rendered again when the email is sent.
+and only a person can decide to send it again. The body of an invitation or reminder is not stored: it holds
+a personal link, which the database must not reveal (see ``assessments.tokens``); it is rendered again when
+the email is sent. Notifications (gateway
+decisions, digests, receipts) carry no personal link: their subject and body are stored as written when they
+were queued, so the row records exactly what the person was told.
 """
 
 from __future__ import annotations
@@ -17,6 +20,13 @@ class Purpose(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     REMINDER = "reminder", "Reminder"
     PASSWORD_RESET = "password_reset", "Password reset"
+    # Notifications (the ``notifications`` app writes them): events, then the digests sent once per period.
+    GATEWAY_SUBMITTED = "gateway_submitted", "Gateway submitted"
+    GATEWAY_DECIDED = "gateway_decided", "Gateway decided"
+    RECEIPT = "receipt", "Receipt for a response"
+    REVIEWS_DUE = "reviews_due", "Annual reviews due"
+    ROUND_CLOSING = "round_closing", "Round closing soon"
+    ACTIONS_DUE = "actions_due", "Actions due"
 
 
 class EmailStatus(models.TextChoices):
@@ -47,6 +57,8 @@ class OutboundEmail(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
     )
+    subject = models.CharField(max_length=200, blank=True, help_text="A notification's subject, as written.")
+    body = models.TextField(blank=True, help_text="A notification's text, as written (never a personal link).")
     status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True, help_text="What the mail server (or the address) said, last time.")

@@ -98,6 +98,35 @@ def password_reset_emails_create(email: str, request_id: str) -> list[OutboundEm
 
 
 @transaction.atomic
+def notification_queue(
+    *, key: str, purpose: Purpose, to: str, subject: str, body: str, user_id: int | None = None, invitation=None
+) -> OutboundEmail | None:
+    """Record one notification with its text and enqueue its sending; return it, or None when the ``key`` was
+    already used (this person was told this, for this period, before).
+
+    The key makes it at most once even when two processes queue it at the same moment: the second insert waits
+    for the first one's transaction and then finds the row (``get_or_create`` retries the read).
+    """
+    email, created = OutboundEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "purpose": purpose,
+            "to": to,
+            "user_id": user_id,
+            "invitation": invitation,
+            "subject": " ".join(subject.split())[:200],
+            "body": body,
+        },
+    )
+    if not created:
+        return None
+    from outbox.tasks import email_send  # noqa: PLC0415 (tasks import this module)
+
+    email_send.enqueue(email.pk)
+    return email
+
+
+@transaction.atomic
 def email_resend(email: OutboundEmail) -> OutboundEmail:
     """Queue a new copy of an email that failed or whose fate is not known; refuse any other."""
     email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
@@ -111,6 +140,8 @@ def email_resend(email: OutboundEmail) -> OutboundEmail:
     copy = OutboundEmail.objects.create(
         key=email.key + AGAIN,
         purpose=email.purpose,
+        subject=email.subject,
+        body=email.body,
         to=email.invitation.email if email.invitation is not None else email.to,
         round=email.round,
         invitation=email.invitation,
@@ -177,6 +208,10 @@ def build_message(email: OutboundEmail) -> EmailMessage:
     builder = MESSAGE_BUILDERS.get(email.purpose)
     if builder is not None:
         return builder(email)
+    if email.body:
+        return EmailMessage(
+            subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+        )
     return _password_reset_message(email)
 
 

@@ -5,9 +5,14 @@ who submitted and decided a gateway."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from partnerships import services
 from partnerships.models import (
     ExitRecord,
     GatewayAnswer,
@@ -141,7 +146,8 @@ class RiskActionInline(admin.TabularInline):
 
 @admin.register(Risk)
 class RiskAdmin(SimpleHistoryAdmin):
-    """Read here; change risks on the register's pages, which keep the partnership's rating in step."""
+    """Best changed on the register's pages; a change or deletion here also derives the partnership's risk
+    rating again, through the same service."""
 
     list_display = ("title", "partnership", "category", "likelihood", "impact", "score", "owner", "review_date")
     list_filter = ("category", "likelihood", "impact")
@@ -150,3 +156,19 @@ class RiskAdmin(SimpleHistoryAdmin):
     readonly_fields = ("score",)
     inlines = (RiskActionInline,)
     autocomplete_fields = ("partnership",)
+
+    def save_model(self, request: HttpRequest, obj: Risk, form: Any, change: bool) -> None:
+        # A risk moved to another partnership changes the rating of both.
+        before = Risk.objects.filter(pk=obj.pk).values_list("partnership_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        services.risk_ratings_refresh({obj.partnership_id, before or obj.partnership_id}, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Risk) -> None:
+        partnership_id = obj.partnership_id
+        super().delete_model(request, obj)
+        services.risk_ratings_refresh([partnership_id], by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Risk]) -> None:
+        partnership_ids = set(queryset.values_list("partnership_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.risk_ratings_refresh(partnership_ids, by=request.user)

@@ -29,7 +29,7 @@ from partnerships.models import (
     StatutoryStatus,
     StructureModel,
 )
-from partnerships.search import trigram_installed
+from partnerships.search import TYPO_MIN_LENGTH, trigram_installed, typo_of
 
 # Sort keys offered by the column headings: key -> (model field, heading).
 SORTS: dict[str, tuple[str, str]] = {
@@ -124,13 +124,9 @@ class PartnershipFilter(django_filters.FilterSet):
             | Q(lead_officer__icontains=value)
             | Q(senior_sponsor__icontains=value)
         )
-        if trigram_installed():
-            partner_match |= Q(organisation__name__trigram_word_similar=value)
-            match |= (
-                Q(name__trigram_word_similar=value)
-                | Q(lead_officer__trigram_word_similar=value)
-                | Q(senior_sponsor__trigram_word_similar=value)
-            )
+        if trigram_installed() and len(value) >= TYPO_MIN_LENGTH:
+            partner_match |= Q(typo_of(value, "organisation__name"))
+            match |= Q(typo_of(value, "name")) | Q(typo_of(value, "lead_officer")) | Q(typo_of(value, "senior_sponsor"))
         partner_named = Membership.objects.filter(partner_match, partnership=OuterRef("pk"))
         return queryset.annotate(search_text=REGISTER_SEARCH_VECTOR).filter(match | Exists(partner_named))
 

@@ -3,7 +3,7 @@ a form that forgot a rule, the admin or another app still cannot break them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +16,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from partnerships import gateway as rules
 from partnerships import risks as risk_rules
+from partnerships import signals
 from partnerships.models import (
     ExitRecord,
     GatewayAnswer,
@@ -253,6 +254,7 @@ def gateway_save(
         review.submit(by=by)
         _as_user(review, by)
         review.save()
+        signals.gateway_submitted.send(sender=GatewayReview, review=review)
     return review
 
 
@@ -282,6 +284,7 @@ def gateway_approve(review: GatewayReview, *, by, today: date | None = None) -> 
     partnership.gateway = review
     partnership.activate(today=today or timezone.localdate())
     _save_valid(partnership, by)
+    signals.gateway_decided.send(sender=GatewayReview, review=review)
     return review
 
 
@@ -294,6 +297,7 @@ def gateway_return(review: GatewayReview, *, by, reason: str) -> GatewayReview:
     review.send_back(by=by, reason=reason.strip())
     _as_user(review, by)
     review.save()
+    signals.gateway_decided.send(sender=GatewayReview, review=review)
     return review
 
 
@@ -445,6 +449,14 @@ def _refresh_risk_rating(partnership: Partnership, by) -> None:
         partnership.risk = rating
         _as_user(partnership, by)
         partnership.save(update_fields=["risk", "updated_at"])
+
+
+@transaction.atomic
+def risk_ratings_refresh(partnership_ids: Iterable[int], *, by=None) -> None:
+    """Derive the risk rating of each partnership in ``partnership_ids`` again from its open risks: after a risk
+    is changed or deleted outside ``risk_save`` (the admin), so the rating never lags behind its register."""
+    for partnership in Partnership.objects.select_for_update().filter(pk__in=set(partnership_ids)).order_by("pk"):
+        _refresh_risk_rating(partnership, by)
 
 
 def _apply_risk_actions(risk: Risk, actions: Sequence[RiskActionInput], by) -> None:

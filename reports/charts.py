@@ -902,3 +902,113 @@ def register_health_alt_text(totals: Sequence[tuple[str, Number]], *, limits: Se
         count = counts[band]
         parts.append(f"{_band_words(band, limits)[1]}: {count} partnership{'' if count == 1 else 's'}.")
     return " ".join(parts)
+
+
+# --- Where partners differ ----------------------------------------------------------------------------------
+
+# Each group a colour (every one 3:1 or more against white) and a marker shape, so groups differ in greyscale.
+GROUP_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "h")
+_OVERALL_MARKER = "|"
+
+
+def _check_group_means(
+    groups: Sequence[tuple[str, Sequence[Number | None]]],
+    overall: Sequence[Number | None],
+    labels: Sequence[str],
+    limits: Sequence[int],
+) -> None:
+    _check_limits(limits)
+    _check_count(overall, "overall", len(labels))
+    for name, means in groups:
+        _check_count(means, f"the means of {name}", len(labels))
+
+
+def group_means(
+    groups: Sequence[tuple[str, Sequence[Number | None]]],
+    overall: Sequence[Number | None],
+    labels: Sequence[str],
+    fmt: Fmt = "svg",
+    *,
+    limits: Sequence[int],
+    dimension: str = "organisation",
+    dpi: int = 150,
+) -> bytes:
+    """Return each group's mean per principle beside the whole partnership's, as a dot chart (SVG or PNG bytes).
+
+    One row per principle (the first on top), the x axis over the ring ``limits`` (6..24 on the PAT) with the
+    band limits as faint lines; the partnership's mean is a black bar, each group (an organisation or level,
+    ``dimension``) a coloured marker of its own shape, so a group far from the bar differs from the
+    partnership. ``groups`` are (name, one mean or None per principle). The text alternative is
+    ``group_means_alt_text``.
+    """
+    _check_fmt(fmt)
+    _check_group_means(groups, overall, labels, limits)
+    fig = Figure(figsize=(6.5, 1.4 + 0.62 * len(labels)), layout="constrained")
+    ax = fig.add_subplot()
+    for limit in limits:
+        ax.axvline(limit, color=_GRID, linewidth=0.7, linestyle=(0, (3, 3)), zorder=0)
+    ys = list(range(len(labels)))
+    step = min(0.14, 0.7 / max(len(groups), 1))
+    for index, (name, means) in enumerate(groups):
+        offset = (index - (len(groups) - 1) / 2) * step
+        points = [
+            (float(one_decimal(_check_score(m, limits))), y + offset)
+            for m, y in zip(means, ys, strict=True)
+            if m is not None
+        ]
+        ax.plot(
+            [x for x, _ in points],
+            [y for _, y in points],
+            linestyle="none",
+            color=PRINCIPLE_COLOURS[index % len(PRINCIPLE_COLOURS)],
+            marker=GROUP_MARKERS[index % len(GROUP_MARKERS)],
+            markersize=7,
+            markeredgecolor=_INK,
+            markeredgewidth=0.6,
+            label=_plain(name),
+            zorder=3,
+        )
+    whole = [
+        (float(one_decimal(_check_score(m, limits))), y) for m, y in zip(overall, ys, strict=True) if m is not None
+    ]
+    ax.plot(
+        [x for x, _ in whole],
+        [y for _, y in whole],
+        linestyle="none",
+        color=_INK,
+        marker=_OVERALL_MARKER,
+        markersize=22,
+        markeredgewidth=2.4,
+        label="Whole partnership",
+        zorder=2,
+    )
+    ax.set_yticks(ys, [_plain(_principle_label(n + 1, labels[n])) for n in ys], fontsize=9.5)
+    ax.set_ylim(len(ys) - 0.5, -0.5)
+    ax.set_xlim(limits[0] - 0.8, limits[-1] + 0.8)
+    ax.set_xticks(list(limits), [str(limit) for limit in limits], fontsize=9.5)
+    ax.set_xlabel(f"Mean score by {dimension} ({limits[0]} to {limits[-1]})", fontsize=10, color=_INK)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.legend(loc="outside lower center", ncol=3, fontsize=9, frameon=False)
+    return _render(fig, fmt, dpi)
+
+
+def group_means_alt_text(
+    groups: Sequence[tuple[str, Sequence[Number | None]]],
+    overall: Sequence[Number | None],
+    labels: Sequence[str],
+    *,
+    limits: Sequence[int],
+    dimension: str = "organisation",
+) -> str:
+    """Return the group chart's text alternative: per principle, the partnership's mean and each group's."""
+    _check_group_means(groups, overall, labels, limits)
+
+    def value(mean: Number | None) -> str:
+        return "n/a" if mean is None else _format_score(float(mean))
+
+    parts = [f"Mean score per principle ({limits[0]} to {limits[-1]}) by {dimension}, beside the whole partnership's."]
+    for n, label in enumerate(labels):
+        by_group = "; ".join(f"{name} {value(means[n])}" for name, means in groups)
+        parts.append(f"{_principle_label(n + 1, label)}: partnership {value(overall[n])}; {by_group}.")
+    return " ".join(parts)

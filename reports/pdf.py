@@ -141,6 +141,7 @@ def partnership_report_pdf(report: PartnershipReport) -> bytes:
     context = {"report": report, **_common_context(_credit(report.round.instrument if report.round else None))}
     if report.results is not None and report.results.enough:
         context["dartboard"] = _figure(services.round_dartboard_chart(report.results))
+        context["differ"] = [(d, _figure(chart)) for d, chart in services.partners_differ_charts(report.results)]
         if len(report.trend) > 1:
             context["trend"] = _figure(
                 services.trend_chart(report.results.structure, report.trend_labels, report.trend_means)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from reports import charts
 from reports.models import PreparedReport, ReportKind, ReportState
+from results import comparison
 
 CHART_VERSION = 1
 _SVG_PROLOGUE = re.compile(rb"^.*?(?=<svg)", re.S)
@@ -130,6 +131,29 @@ def register_health_chart(structure, totals: list[tuple[str, float]]) -> Chart:
     limits = list(structure.total_limits)
     body = cached_chart("register_health", "svg", totals=[[name, total] for name, total in totals], limits=limits)
     return Chart(inline_svg(body), charts.register_health_alt_text(totals, limits=limits))
+
+
+def partners_differ_charts(results) -> list[tuple[str, Chart]]:
+    """Return (dimension, chart) for organisations and for levels: each shown group's principle means beside the
+    whole partnership's, for each dimension whose breakdown shows at least two groups (withheld groups and the
+    pooled "Other" never appear, as in the comparison's table)."""
+    numbers = [p.number for p in results.structure.principles]
+    overall = [row.aggregate.mean for row in results.principles]
+    found = []
+    for dimension, groups in (("organisation", results.by_organisation), ("level", results.by_level)):
+        shown = comparison.comparable_groups(groups)
+        if len(shown) < 2:
+            continue
+        params: dict[str, Any] = {
+            "groups": [[g.name, [(g.principle_means or {}).get(n) for n in numbers]] for g in shown],
+            "overall": overall,
+            "labels": _labels(results.structure),
+            "limits": list(results.structure.ring_limits),
+            "dimension": dimension,
+        }
+        body = cached_chart("group_means", "svg", **params)
+        found.append((dimension, Chart(inline_svg(body), charts.group_means_alt_text(**params))))
+    return found
 
 
 # --- Prepared reports ---------------------------------------------------------------------------------------

@@ -38,13 +38,18 @@ class ActionItemForm(GovukErrorsMixin, forms.ModelForm):
         }
         help_texts = {"element": "Optional: the element of the principle this action addresses."}
 
-    def __init__(self, *args, instrument, **kwargs) -> None:
+    def __init__(self, *args, instrument, elements_of: Principle | None = None, **kwargs) -> None:
+        """``elements_of`` offers only that principle's elements (the page's ?principle=N, which works without
+        JavaScript); a bound form accepts any element of the instrument and checks the pair in ``clean``."""
         super().__init__(*args, **kwargs)
         principle_field = cast(forms.ModelChoiceField, self.fields["principle"])
         principle_field.queryset = Principle.objects.filter(instrument=instrument)
         principle_field.label_from_instance = lambda p: f"{p.number}. {p.title}"  # type: ignore[method-assign,assignment]  # Django's documented hook
         element_field = cast(forms.ModelChoiceField, self.fields["element"])
-        element_field.queryset = Element.objects.filter(principle__instrument=instrument).select_related("principle")
+        elements = Element.objects.filter(principle__instrument=instrument)
+        if elements_of is not None and not self.is_bound:
+            elements = elements.filter(principle=elements_of)
+        element_field.queryset = elements.select_related("principle")
         element_field.label_from_instance = lambda e: (  # type: ignore[method-assign,assignment]  # Django's documented hook
             f"{e.principle.number}{e.letter}. {e.title}"
         )

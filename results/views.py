@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from assessments import scoring
-from assessments.models import ActionItem
-from assessments.selectors import round_counts, rounds_with_set_up
+from assessments.models import ActionItem, Principle, Round
+from assessments.selectors import instrument_structure, round_counts, rounds_with_set_up
 from assessments.services import ServiceError
 from config.access import loader, permission_required_or_403
 from config.exports import CSV_BOM, CSV_CONTENT_TYPE, as_attachment
@@ -116,10 +116,15 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def actions(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     can_plan = request.user.has_perm("results.plan_actions", round_)
-    # ?principle=N (from a workshop screen) chooses the principle, so only its elements are offered.
-    asked = request.GET.get("principle", "")
-    chosen = round_.instrument.principles.filter(number=int(asked)).first() if asked.isdigit() else None
-    action_form = ActionItemForm(instrument=round_.instrument, prefix="action", initial={"principle": chosen})
+    # ?principle=N (from a workshop screen, or the page's own "Show its elements" without JavaScript) chooses the
+    # principle, so only its elements are offered.
+    chosen = _principle_asked(request, round_)
+    action_form = ActionItemForm(
+        instrument=round_.instrument,
+        prefix="action",
+        initial={"principle": chosen},
+        elements_of=chosen if _elements_filtered(request) else None,
+    )
     date_form = NextHealthCheckForm(initial={"next_health_check": round_.next_health_check}, prefix="next")
     if request.method == "POST":
         if "save_action" in request.POST:
@@ -143,7 +148,6 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
                         request, "The next health check date is saved; it is now the partnership's review date."
                     )
                     return redirect("results:actions", pk=round_.pk)
-        messages.error(request, "Please correct the errors below; nothing has been saved yet.")
     return render(
         request,
         "assessments/results/actions.html",
@@ -151,6 +155,8 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "actions": selectors.round_actions(round_),
             "action_form": action_form,
+            "principles": instrument_structure(round_.instrument).principles,
+            "chosen": chosen,
             "date_form": date_form,
             "can_plan": can_plan,
             "can_set_next_review": request.user.has_perm("results.set_next_review", round_),
@@ -162,11 +168,39 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     round_ = round_from_url(request, pk=pk)
     action = get_object_or_404(ActionItem, pk=action_id, round=round_)
-    form = ActionItemForm(request.POST or None, instance=action, instrument=round_.instrument)
+    chosen = _principle_asked(request, round_) or action.principle
+    form = ActionItemForm(
+        request.POST or None,
+        instance=action,
+        instrument=round_.instrument,
+        elements_of=chosen if _elements_filtered(request) else None,
+        initial={"principle": chosen, "element": None} if chosen != action.principle else {},
+    )
     if request.method == "POST":
         if form.is_valid():
             services.action_item_update(action, **form.cleaned_data)
             messages.success(request, "The action was updated.")
             return redirect("results:actions", pk=round_.pk)
-        messages.error(request, "Please correct the errors below; nothing has been saved yet.")
-    return render(request, "assessments/results/action_edit.html", {"round": round_, "action": action, "form": form})
+    return render(
+        request,
+        "assessments/results/action_edit.html",
+        {
+            "round": round_,
+            "action": action,
+            "form": form,
+            "principles": instrument_structure(round_.instrument).principles,
+            "chosen": chosen,
+        },
+    )
+
+
+def _elements_filtered(request: HttpRequest) -> bool:
+    """The page was asked for the chosen principle's elements only (the filter form, used without JavaScript; with
+    it, the whole list stays and static/js/actions.js narrows it as the principle changes)."""
+    return request.GET.get("show") == "elements"
+
+
+def _principle_asked(request: HttpRequest, round_: Round) -> Principle | None:
+    """The principle of the round's instrument that ?principle=N names, or None (absent, not a number, no such)."""
+    asked = request.GET.get("principle", "")
+    return round_.instrument.principles.filter(number=int(asked)).first() if asked.isdigit() else None

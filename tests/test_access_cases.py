@@ -237,6 +237,55 @@ def test_a_respondent_reads_no_register_entry_and_no_results():
     assert client.get("/my/").status_code == 200
 
 
+# --- Pages offer what their views allow: templates ask the object rules, not Django's model permissions ------
+
+
+def test_no_template_asks_a_model_permission():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    asking = [
+        f"{path.relative_to(settings.BASE_DIR)}: {line.strip()}"
+        for folder in settings.TEMPLATES[0]["DIRS"]
+        for path in Path(folder).rglob("*.html")
+        for line in path.read_text().splitlines()
+        if "perms." in line
+    ]
+    assert not asking, "templates must use {% has_perm %} with the rules:\n" + "\n".join(asking)
+
+
+def test_the_partnership_page_offers_recording_a_risk_exactly_when_the_view_allows_it():
+    from django.contrib.auth.models import Permission
+
+    partnership = PartnershipFactory(active=True)
+    facilitator = UserFactory(roles=[FACILITATOR])
+    RoundFactory(partnership=partnership, facilitator=facilitator)  # so they may read the register entry
+    # A model permission given to the account directly (as the admin could) is not the rule: the register
+    # administrators keep the risk register.
+    facilitator.user_permissions.add(Permission.objects.get(codename="add_risk"))
+    client = signed_in(facilitator)
+    new_risk = f"/partnerships/{partnership.pk}/risks/new/"
+    assert client.get(new_risk).status_code == 403
+    assert new_risk not in client.get(f"/partnerships/{partnership.pk}/").content.decode()
+    officer = signed_in(UserFactory(roles=[REGISTER_ADMIN]))
+    assert officer.get(new_risk).status_code == 200
+    assert new_risk in officer.get(f"/partnerships/{partnership.pk}/").content.decode()
+
+
+def test_the_close_page_links_the_risk_register_whenever_the_rule_lets_the_facilitator_read_it():
+    from django.contrib.auth.models import Group, Permission
+
+    round_ = RoundFactory(partnership=PartnershipFactory(active=True))
+    # The rule, not the group's model permissions, says who reads a partnership's risks.
+    facilitators = Group.objects.get(name=FACILITATOR)
+    facilitators.permissions.remove(*Permission.objects.filter(codename__in=["view_risk", "view_riskaction"]))
+    client = signed_in(round_.facilitator)
+    risks = f"/partnerships/{round_.partnership_id}/risks/"
+    assert client.get(risks).status_code == 200
+    assert f'href="{risks}"' in client.get(f"/rounds/{round_.pk}/close/").content.decode()
+
+
 # --- Protected states -------------------------------------------------------------------------------------
 
 

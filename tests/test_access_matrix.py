@@ -61,6 +61,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "accounts/password_reset/done/": (ANYONE, NOT_ALLOWED),
     "accounts/reset/<uidb64>/<token>/": (ANYONE, ANYONE),
     "accounts/reset/done/": (ANYONE, NOT_ALLOWED),
+    # Each signed-in person's own choice of emails (notifications/rules.py).
+    "accounts/notifications/": (SIGNED_IN, SIGNED_IN),
     # The register (partnerships/rules.py).
     "partnerships/": (REGISTER_READERS, "LDNNNN"),
     "partnerships/new/": (REGISTER_KEEPERS, REGISTER_KEEPERS),

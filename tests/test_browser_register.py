@@ -19,6 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NAME = "Demo Night-Time Economy Partnership"
 
 
+def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
+    """Type a date into the GOV.UK date input whose legend is ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
 def test_record_gateway_approve_and_see_it_active(page, live_server):
     call_command("seed_demo", stdout=open(os.devnull, "w"))
 
@@ -69,7 +77,7 @@ def test_record_gateway_approve_and_see_it_active(page, live_server):
     page.get_by_label("Category").select_option(label="Partner relationship")
     page.get_by_label("4 likely").check()
     page.get_by_label("4 major").check()
-    page.get_by_label("Next review").fill("2027-06-30")
+    fill_date(page, "Next review", "30", "6", "2027")
     page.get_by_role("button", name="Record the risk").click()
     page.wait_for_url(re.compile(r"/partnerships/\d+/risks/$"))
     assert_accessible(page, screenshot="03-risk-register")
@@ -161,11 +169,11 @@ def test_edit_outside_body_and_statutory_exit(page, live_server):
     page.get_by_label("Title").fill("Duties fall between the district and the county")
     page.get_by_label("3 possible").check()
     page.get_by_label("4 major").check()
-    page.get_by_label("Next review").fill("2027-01-31")
+    fill_date(page, "Next review", "31", "1", "2027")
     page.get_by_role("button", name="Record the risk").click()
     page.wait_for_url(re.compile(rf"/partnerships/{statutory.pk}/exit/$"))
     expect(page.get_by_role("link", name="Duties fall between the district and the county")).to_be_visible()
-    page.get_by_label("Date the council's involvement ends").fill("2027-03-31")
+    fill_date(page, "Date the council's involvement ends", "31", "3", "2027")
     page.get_by_label("Reason for leaving or closing").fill("Replaced by the county community safety board.")
     page.get_by_label("Yes").check()
     page.get_by_label("What the partnership achieved").fill("Anti-social behaviour down by a third.")

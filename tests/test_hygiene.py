@@ -58,7 +58,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, settings):
 def test_a_date_beyond_the_arithmetic_is_refused_by_the_form():
     form = PartnershipForm(data={"start_date": "9999-12-31"})
     form.is_valid()
-    assert "Enter a date between 1 January 1900 and 31 December 2199." in form.errors["start_date"]
+    assert "Start date must be between 1 January 1900 and 31 December 2199" in form.errors["start_date"]
     validate_sane_date(LATEST_DATE)
     LATEST_DATE + datetime.timedelta(days=3660)  # ten years later still fits in a date
 

@@ -1,4 +1,5 @@
-"""The apps import each other in one direction only: config <- partnerships <- assessments <- results <- reports.
+"""The apps import each other in one direction only: config <- partnerships <- assessments <- results <- reports,
+and notifications (emails about the register and the rounds) beside results, imported by none of them.
 
 Read from the source with ``ast`` (every import, however deep in a function), so a deferred import cannot hide a
 cycle. Tests are left out: cross-app tests build any app's data.
@@ -12,14 +13,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "partnerships", "assessments", "results", "reports")
+APPS = ("config", "partnerships", "assessments", "results", "reports", "notifications")
 # Each app and the apps it must never import.
 FORBIDDEN = {
-    "config": {"partnerships", "assessments", "results", "reports"},
-    "partnerships": {"assessments", "results", "reports"},
-    "assessments": {"results", "reports"},
-    "results": {"reports"},
-    "reports": set(),
+    "config": {"partnerships", "assessments", "results", "reports", "notifications"},
+    "partnerships": {"assessments", "results", "reports", "notifications"},
+    "assessments": {"results", "reports", "notifications"},
+    "results": {"reports", "notifications"},
+    "reports": {"notifications"},
+    "notifications": {"results", "reports"},
 }
 
 

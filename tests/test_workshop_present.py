@@ -3,10 +3,14 @@ plan; the action plan's element list is marked by principle and a workshop scree
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from assessments.models import Element, Principle
+from assessments.models import ActionItem, Element, Principle
 from assessments.tests.factories import add_responses, make_round, uniform
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +47,60 @@ def test_the_action_plan_marks_elements_by_principle_and_takes_the_principle_fro
     assert f'<option value="{principle.pk}" selected>' in page
     assert "js/actions.js" in page
     assert client.get(reverse("results:actions", args=[round_.pk]) + "?principle=x").status_code == 200
+
+
+def _element_options(page: str, name: str) -> list[str]:
+    start = page.index(f'name="{name}"')
+    select = page[start : page.index("</select>", start)]
+    return re.findall(r'<option value="(\d+)"', select)
+
+
+def test_the_element_list_follows_the_principle_without_javascript(client, round_):
+    client.force_login(round_.facilitator)
+    url = reverse("results:actions", args=[round_.pk])
+    principle = Principle.objects.get(instrument=round_.instrument, number=4)
+    own = [str(pk) for pk in Element.objects.filter(principle=principle).values_list("pk", flat=True)]
+    every = Element.objects.filter(principle__instrument=round_.instrument).count()
+    # The filter form asks the server (GET) for the chosen principle's elements; the script hides it.
+    page = client.get(url).content.decode()
+    assert "data-phc-element-filter" in page and 'name="show" value="elements"' in page
+    assert len(_element_options(page, "action-element")) == every
+    page = client.get(f"{url}?principle=4&show=elements").content.decode()
+    assert sorted(_element_options(page, "action-element")) == sorted(own)
+    assert f'<option value="{principle.pk}" selected>' in page  # the action's principle is the one chosen
+    assert '<option value="4" selected>4. ' in page  # ... and so is the filter's
+    # A workshop link keeps the whole list, which the script narrows as the principle changes.
+    assert len(_element_options(client.get(f"{url}?principle=4").content.decode(), "action-element")) == every
+
+
+def test_changing_an_actions_principle_without_javascript_offers_the_new_principles_elements(client, round_):
+    first = Principle.objects.get(instrument=round_.instrument, number=1)
+    second = Principle.objects.get(instrument=round_.instrument, number=2)
+    action = ActionItem.objects.create(
+        round=round_,
+        principle=first,
+        element=first.elements.first(),
+        description="Agree aims",
+        owner="Chair",
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    client.force_login(round_.facilitator)
+    url = reverse("results:action_edit", args=[round_.pk, action.pk])
+    page = client.get(f"{url}?principle=2&show=elements").content.decode()
+    own = sorted(str(pk) for pk in second.elements.values_list("pk", flat=True))
+    assert sorted(_element_options(page, "element")) == own
+    assert f'<option value="{second.pk}" selected>' in page
+    assert "Agree aims" in page  # the rest of the action is kept
+    client.post(
+        url,
+        {
+            "principle": second.pk,
+            "element": own[0],
+            "description": "Agree aims",
+            "owner": "Chair",
+            "due_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            "status": action.status,
+        },
+    )
+    action.refresh_from_db()
+    assert action.principle == second and str(action.element_id) == own[0]

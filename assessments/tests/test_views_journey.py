@@ -337,6 +337,56 @@ def test_a_sheet_saved_in_another_tab_is_not_silently_overwritten(client, invita
     assert values == [2, 3, 3, 3, 3, 3]
 
 
+def _version(page: str) -> str:
+    found = re.search(r'name="version" value="([0-9a-f]+)"', page)
+    assert found, "the page carries no version of what it loaded"
+    return found.group(1)
+
+
+def test_the_significance_saved_in_another_tab_is_not_silently_overwritten(client, invitation):
+    page_url = url("respond_significance", invitation.token)
+    first_tab = _version(client.get(page_url).content.decode())  # nothing saved yet
+    second_tab = _version(client.get(page_url).content.decode())
+    assert (
+        client.post(page_url, {**{f"significance_{n}": "5" for n in range(1, 7)}, "version": second_tab}).status_code
+        == 302
+    )
+    mine = {f"significance_{n}": "2" for n in range(1, 7)}
+    page = client.post(page_url, {**mine, "version": first_tab})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "This sheet was saved in another tab or window after you opened it here" in body
+    table = body[body.index("saved-elsewhere") : body.index("</table>")]
+    assert "Principle 1" in table and '<td class="govuk-table__cell">5</td>' in table and ">2</td>" in table
+    assert list(Response.objects.get(invitation=invitation).significance) == [5] * 6  # nothing overwritten
+    assert re.search(r'name="significance_1" value="2" id="[^"]+" checked', body)  # this page's choices stay
+    client.post(page_url, {**mine, "version": _version(body)})  # saving again keeps this page's values
+    assert list(Response.objects.get(invitation=invitation).significance) == [2] * 6
+
+
+def test_the_success_answer_saved_in_another_tab_is_not_silently_overwritten(client, invitation):
+    page_url = url("respond_success", invitation.token)
+    client.post(page_url, {"success": "3", "success_comment": "Going well"})
+    first_tab = _version(client.get(page_url).content.decode())
+    second_tab = _version(client.get(page_url).content.decode())
+    assert first_tab == second_tab
+    client.post(page_url, {"success": "4", "success_comment": "Better than ever", "version": second_tab})
+    page = client.post(page_url, {"success": "1", "success_comment": "Stalled", "version": first_tab})
+    body = page.content.decode()
+    assert page.status_code == 200 and "saved in another tab or window" in body
+    assert "Better than ever" in body and "Stalled" in body
+    response = Response.objects.get(invitation=invitation)
+    assert (response.success, response.success_comment) == (4, "Better than ever")
+    # The same answer saved on a stale page is no conflict; saving again on the new version keeps this page's.
+    assert (
+        client.post(page_url, {"success": "4", "success_comment": "Better than ever", "version": first_tab}).status_code
+        == 302
+    )
+    client.post(page_url, {"success": "1", "success_comment": "Stalled", "version": _version(body)})
+    response.refresh_from_db()
+    assert (response.success, response.success_comment) == (1, "Stalled")
+
+
 def test_the_same_answers_saved_twice_are_no_conflict(client, invitation):
     token = invitation.token
     sheet = url("respond_principle", token, 1)

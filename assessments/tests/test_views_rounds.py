@@ -310,6 +310,37 @@ def test_facilitator_reopens_a_submitted_response_in_a_named_round(facilitator_c
     assert reopening.reopened_by == round_.facilitator
 
 
+def test_a_failed_reopening_shows_its_errors_on_the_round_page_and_keeps_what_was_chosen(facilitator_client, round_):
+    response = submitted_response(round_, [4] * 36, name="Dora Done")
+    url = reverse("assessments:round_reopen", args=[round_.pk])
+    result = facilitator_client.post(url, {"invitation": response.invitation_id, "reason": "  "})
+    # Not a redirect with a flash message: the form page with the GOV.UK error summary and the field's error.
+    assert result.status_code == 200
+    body = page_text(result)
+    assert "<title>Error: " in body
+    assert 'class="govuk-error-summary"' in body and '<a href="#id_reason">Enter the reason</a>' in body
+    assert re.search(rf'<option value="{response.invitation_id}" selected>', body)
+    assert not Reopening.objects.exists()
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.SUBMITTED
+
+
+def test_a_reopening_refused_by_the_round_says_why_on_the_form(facilitator_client, round_):
+    response = submitted_response(round_, [4] * 36, name="Dora Done")
+    not_submitted = InvitationFactory(round=round_, name="Walter Waiting")
+    url = reverse("assessments:round_reopen", args=[round_.pk])
+    body = page_text(facilitator_client.post(url, {"invitation": not_submitted.pk, "reason": "Asked by phone"}))
+    assert "<title>Error: " in body and 'href="#id_invitation"' in body
+    assert "Asked by phone" in body  # what was typed is kept
+    from assessments.services import round_close
+
+    round_close(round_)
+    result = facilitator_client.post(url, {"invitation": response.invitation_id, "reason": "Asked by phone"})
+    assert result.status_code == 200
+    assert "Only responses in an open round can be reopened." in page_text(result)
+    assert not Reopening.objects.exists()
+
+
 def test_anonymous_round_offers_no_reopening_and_shows_no_reopened_responses(client):
     round_ = RoundFactory(anonymous=True)
     client.force_login(round_.facilitator)

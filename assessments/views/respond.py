@@ -7,7 +7,7 @@ be used, and turns the services' refusals (already submitted, round not open) in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.utils.cache import add_never_cache_headers
 from assessments import selectors, services
 from assessments.forms import PrincipleSheetForm, SignificanceForm, SuccessForm
 from assessments.models import Invitation, Response, RoundState
+from assessments.readmodel import PrincipleInfo
 from assessments.selectors import JourneySteps, instrument_structure, journey_steps
 from assessments.tokens import token_for
 from config.access import permission_required_or_403
@@ -278,18 +279,48 @@ def respond_significance(
 ) -> HttpResponse:
     structure = instrument_structure(invitation.round.instrument)
     steps = journey_steps(structure)
+    principles = structure.principles
+    conflict = None
     if request.method == "POST":
         form = SignificanceForm(request.POST, structure=structure)
         if form.is_valid():
-            services.response_save_significance(invitation, form.values())
-            return _after_save(request, token, steps.significance, steps)
+            try:
+                services.response_save_significance(
+                    invitation, form.values(), loaded_version=form.cleaned_data["version"] or None
+                )
+            except services.SignificanceChangedElsewhere as exc:
+                # As on a principle sheet: nothing is overwritten, both versions are shown, and saving again keeps
+                # the values on this page.
+                conflict = _significance_differences(principles, exc.saved, form.values())
+                data = request.POST.copy()
+                data["version"] = services.significance_version(exc.saved)
+                form = SignificanceForm(data, structure=structure)
+                form.is_valid()
+            else:
+                return _after_save(request, token, steps.significance, steps)
     else:
-        saved = list(response.significance) if response and response.significance else []
-        initial = {f"significance_{n}": value for n, value in zip(structure.principle_numbers, saved, strict=False)}
+        saved = services.saved_significance(response, len(principles))
+        initial: dict[str, object] = {"version": services.significance_version(saved)}
+        initial.update({f"significance_{p.number}": value for p, value in zip(principles, saved, strict=True)})
         form = SignificanceForm(initial=initial, structure=structure)
     context = _journey_context(invitation, response, token, steps.significance)
-    context["form"] = form
+    context.update({"form": form, "conflict": conflict})
     return render(request, "assessments/respond/significance.html", context)
+
+
+def _significance_differences(
+    principles: Sequence[PrincipleInfo], saved: list[int | None], typed: list[int | None]
+) -> list[dict]:
+    """Return, for each principle given a different significance here and elsewhere, both values."""
+    return [
+        {
+            "code": f"Principle {principle.number}",
+            "elsewhere": "Not answered" if other is None else str(other),
+            "here": "Not answered" if mine is None else str(mine),
+        }
+        for principle, other, mine in zip(principles, saved, typed, strict=True)
+        if other != mine
+    ]
 
 
 @journey(edits=True)
@@ -298,18 +329,39 @@ def respond_success(
 ) -> HttpResponse:
     structure = instrument_structure(invitation.round.instrument)
     steps = journey_steps(structure)
+    conflict = None
     if request.method == "POST":
         form = SuccessForm(request.POST, structure=structure)
         if form.is_valid():
-            services.response_save_success(
-                invitation, form.cleaned_data["success"], form.cleaned_data["success_comment"]
-            )
-            return _after_save(request, token, steps.success, steps)
+            value, comment = form.cleaned_data["success"], form.cleaned_data["success_comment"]
+            try:
+                services.response_save_success(
+                    invitation, value, comment, loaded_version=form.cleaned_data["version"] or None
+                )
+            except services.SuccessChangedElsewhere as exc:
+                labels = {o.value: o.label for o in structure.scale_options}
+                other_value, other_comment = exc.saved
+                conflict = [
+                    {
+                        "code": "Success",
+                        "elsewhere": "Not answered" if other_value is None else labels.get(other_value, "Not answered"),
+                        "elsewhere_comment": other_comment,
+                        "here": "Not answered" if value is None else labels.get(value, "Not answered"),
+                        "here_comment": comment.strip(),
+                    }
+                ]
+                data = request.POST.copy()
+                data["version"] = services.success_version(exc.saved)
+                form = SuccessForm(data, structure=structure)
+                form.is_valid()
+            else:
+                return _after_save(request, token, steps.success, steps)
     else:
-        initial = {"success": response.success, "success_comment": response.success_comment} if response else {}
+        saved = services.saved_success(response)
+        initial = {"success": saved[0], "success_comment": saved[1], "version": services.success_version(saved)}
         form = SuccessForm(initial=initial, structure=structure)
     context = _journey_context(invitation, response, token, steps.success)
-    context["form"] = form
+    context.update({"form": form, "conflict": conflict})
     return render(request, "assessments/respond/success.html", context)
 
 
@@ -332,7 +384,7 @@ def respond_review(request: HttpRequest, invitation: Invitation, response: Respo
     missing = None
     if request.method == "POST":
         try:
-            result = services.response_submit(invitation)
+            result = services.response_submit(invitation, receipt=request.POST.get("receipt") == "yes")
         except services.ResponseIncomplete as exc:
             missing = exc.missing
         else:

@@ -109,10 +109,13 @@ def _reopen_choices(round_: Round) -> QuerySet[Invitation]:
 
 @permission_required_or_403("assessments.see_round", fn=round_from_url)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = round_from_url(request, pk=pk)
+    return _round_page(request, round_from_url(request, pk=pk))
+
+
+def _round_page(request: HttpRequest, round_: Round, reopen_form: ReopenForm | None = None) -> HttpResponse:
+    """The round's page; ``reopen_form`` is a reopening form that failed, shown with its errors."""
     can_manage = request.user.has_perm("assessments.run_round", round_)
-    reopen_form = None
-    if can_manage and round_.state == RoundState.OPEN and not round_.anonymous:
+    if reopen_form is None and can_manage and round_.state == RoundState.OPEN and not round_.anonymous:
         reopen_form = ReopenForm(invitations=_reopen_choices(round_))
     return render(
         request,
@@ -180,14 +183,17 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(round_)
     form = ReopenForm(request.POST, invitations=_reopen_choices(round_))
     if not form.is_valid():
-        messages.error(request, "Choose whose response to reopen and give the reason.")
-        return redirect(round_)
+        # The errors on the form itself (GOV.UK error summary), with what was typed kept.
+        return _round_page(request, round_, reopen_form=form)
     invitation = form.cleaned_data["invitation"]
     try:
         services.response_reopen(invitation.response, by=request.user, reason=form.cleaned_data["reason"])
-    except (services.ServiceError, ValidationError) as exc:
-        messages.error(request, getattr(exc, "message", "The response could not be reopened."))
-        return redirect(round_)
+    except services.ServiceError as exc:
+        form.add_error(None, exc.message)
+        return _round_page(request, round_, reopen_form=form)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _round_page(request, round_, reopen_form=form)
     messages.success(request, f"{invitation.name}'s response is reopened: they can change it by their link.")
     return redirect(round_)
 

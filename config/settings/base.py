@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "assessments",
     "results",
     "reports",
+    "notifications",
 ]
 
 # The admin's history pages may not revert a row: a revert would assign protected states and anonymity.

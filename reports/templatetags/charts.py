@@ -41,3 +41,8 @@ def trend_chart(structure, round_labels, means):
 @register.inclusion_tag("reports/_figure_register_health.html")
 def register_health(structure, totals):
     return {"chart": services.register_health_chart(structure, totals), "count": len(totals)}
+
+
+@register.inclusion_tag("reports/_figure_partners_differ.html")
+def partners_differ_charts(results):
+    return {"charts": services.partners_differ_charts(results), "structure": results.structure}

@@ -343,3 +343,44 @@ def test_a_zero_to_three_scale_draws_its_own_answers() -> None:
     assert "Fully disagree" in svg_text(svg)
     alt = charts.statement_bars_alt_text([("1A", {3: 2, 2: 1, 1: 0, 0: 4}, True)], scale=scale)
     assert "1A: fully agree 2, partly agree 1, partly disagree 0, fully disagree 4; divided." in alt
+
+
+# --- Where partners differ ----------------------------------------------------------------------------------
+
+GROUPS: list[tuple[str, list[float | None]]] = [
+    ("Council", [18.0, 16.5, 20, 12.0, 15.0, 19.0]),
+    ("Police", [14.0, None, 11.5, 22.0, 15.0, 9.0]),
+]
+OVERALL = [16.0, 16.5, 15.8, 17.0, 15.0, 14.0]
+PRINCIPLES = ["Need", "Purpose", "Commitment", "Trust", "Arrangements", "Learning"]
+
+
+def test_group_means_chart_is_svg_and_png_with_its_labels_as_text() -> None:
+    svg = charts.group_means(GROUPS, OVERALL, PRINCIPLES, limits=PAT_RINGS, dimension="organisation")
+    ET.fromstring(svg)
+    text = svg.decode()
+    for label in ("Council", "Police", "Whole partnership", "1 Need", "6 Learning", "Mean score by organisation"):
+        assert label in text, label
+    png = charts.group_means(GROUPS, OVERALL, PRINCIPLES, fmt="png", dpi=50, limits=PAT_RINGS)
+    assert Image.open(io.BytesIO(png)).format == "PNG"
+
+
+def test_group_means_alt_text_states_every_number() -> None:
+    alt = charts.group_means_alt_text(GROUPS, OVERALL, PRINCIPLES, limits=PAT_RINGS, dimension="level")
+    assert alt.startswith("Mean score per principle (6 to 24) by level")
+    assert "1 Need: partnership 16.0; Council 18.0; Police 14.0." in alt
+    assert "2 Purpose: partnership 16.5; Council 16.5; Police n/a." in alt
+
+
+def test_group_means_refuses_the_wrong_number_of_principles() -> None:
+    with pytest.raises(ValueError):
+        charts.group_means([("Council", [18.0] * 5)], OVERALL, PRINCIPLES, limits=PAT_RINGS)
+
+
+def _contrast_on_white(colour: str) -> float:
+    return 1.05 / (charts._relative_luminance(colour) + 0.05)
+
+
+def test_every_group_colour_is_3_to_1_against_white() -> None:
+    assert all(_contrast_on_white(c) >= 3.0 for c in charts.PRINCIPLE_COLOURS), charts.PRINCIPLE_COLOURS
+    assert _contrast_on_white(charts._INK) >= 3.0

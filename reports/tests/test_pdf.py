@@ -178,6 +178,9 @@ def test_the_annual_report_shows_where_partners_differ(monkeypatch):
         organisations=["Demoshire Police"] * 3 + ["Demo District Council"] * 3,
     )
     report = selectors.partnership_report(round_.partnership, round_.closes_on.year, viewer=round_.facilitator)
-    text = words(pdf.partnership_report_pdf(report))
+    html = pdf.partnership_report_pdf(report)
+    text = words(html)
     assert "Where partners differ" in text and "Demoshire Police (organisation)" in text
     assert "+6.0" in text and "-6.0" in text
+    # The chart beside the table, with its numbers as the image's text alternative.
+    assert 'class="differ"' in html.decode() and "Demoshire Police 22.0" in html.decode()

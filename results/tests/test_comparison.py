@@ -66,3 +66,7 @@ def test_a_round_of_two_partners_with_three_people_each_shows_both_and_where_the
     # Principle 1: the police 22, the council 10, the partnership 16: each six points from the whole.
     assert "Demo District Council <span" in differ and "+6.0" in differ and "-6.0" in differ
     assert "Statements on which the groups disagree most" in differ
+    # The chart beside the table: an image hidden from screen readers, its numbers in words and a caption.
+    assert '<svg aria-hidden="true"' in differ
+    assert "Mean score per principle (6 to 24) by organisation" in differ and "Demoshire Police 22.0" in differ
+    assert "beside the whole partnership's (black bar)" in differ

@@ -1,6 +1,10 @@
 // The action plan: the element list offers only the elements of the principle chosen (the form checks the
 // pair again on saving, so this is a convenience, not the rule).
 (function () {
+  // The list follows the principle as it changes, so the server-side filter (for pages without JavaScript) is not needed.
+  document.querySelectorAll("form[data-phc-element-filter]").forEach(function (form) {
+    form.hidden = true;
+  });
   document.querySelectorAll("select[data-elements-of]").forEach(function (elements) {
     var form = elements.form;
     var principle = form && form.querySelector("select[name$='" + elements.dataset.elementsOf + "']");
