@@ -531,6 +531,8 @@ def round_summaries(rounds: list[Round]) -> dict[int, Summary]:
         .values_list("id", "round_id", "principle_scores", "total", "significance", "success")
     )
     for response_id, round_id, scores, total, significance, success in numbers:
+        if scores is None or total is None:  # never for a submitted response: its scores are saved on submit
+            continue
         by_round[round_id].append(
             RespondentProfile(
                 number=0,
