@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import services
 from partnerships.models import (
+    CouncilPriority,
     ExitRecord,
     GatewayAnswer,
     GatewayReview,
@@ -35,8 +36,17 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "sector")
-    list_filter = ("sector",)
+    list_display = ("name", "sector", "is_the_council")
+    list_filter = ("sector", "is_the_council")
+    search_fields = ("name",)
+
+
+@admin.register(CouncilPriority)
+class CouncilPriorityAdmin(SimpleHistoryAdmin):
+    """The council's list of priorities; a strategic one makes the partnerships serving it significant."""
+
+    list_display = ("name", "is_strategic")
+    list_filter = ("is_strategic",)
     search_fields = ("name",)
 
 

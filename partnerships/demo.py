@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from partnerships import gateway as rules
 from partnerships import services
-from partnerships.models import Organisation, Partnership, Sector
+from partnerships.models import CouncilPriority, Organisation, Partnership, Risk, Sector, SignificanceOverride
 
 COUNCIL = "Demo District Council"
 
@@ -86,6 +86,18 @@ HEALTH = "Healthier, longer lives"
 ECONOMY = "A thriving local economy"
 GREEN = "A cleaner, greener district"
 EFFICIENT = "An efficient, self-sufficient council"
+# The council's priorities; the first two are strategic, so the partnerships serving them are significant.
+STRATEGIC_PRIORITIES = (SAFER, HEALTH)
+# Demo partnerships whose record of the council's role and the benefit to residents is not written yet (a minor
+# governance gap), and the one whose risk register was last looked at over a year ago (a significant gap).
+ROLE_NOT_RECORDED = (3, 16)
+RISKS_NOT_REVIEWED = 2
+# A manager's override: not significant by the rules, significant by the council's decision.
+OVERRIDDEN = (
+    18,
+    "Cabinet decided on 12 March to treat the shared-services programme as significant: it carries "
+    "the council's savings target for the next three years.",
+)
 LEAD = ("Lead partner and accountable body", "Delivery partner", "Funder", "Member", "Adviser")
 
 PARTNERSHIPS: tuple[DemoPartnership, ...] = (
@@ -1021,6 +1033,39 @@ def _outside_body_check(partnership: Partnership, spec: DemoPartnership, by) -> 
     services.outside_body_check_save(partnership, values=values, by=by)
 
 
+def _council_role(spec: DemoPartnership) -> str:
+    roles = [role for name, role in spec.partners if name == COUNCIL]
+    return f"{roles[0]}." if roles else "Funder and commissioner."
+
+
+def _council_view(spec: DemoPartnership, priorities: dict[str, CouncilPriority], users: dict, today: date) -> None:
+    """Give a demo partnership what the council's view reads (issue 19): the priorities it serves from the
+    council's list, the council's role and the benefit to residents (a few left blank), a stale risk register
+    and an override; left alone once its priorities are linked."""
+    partnership = Partnership.objects.get(reference=spec.reference)
+    if partnership.priorities.exists() or partnership.status == "closed":
+        return
+    blank = spec.number in ROLE_NOT_RECORDED
+    purpose = spec.purpose[0].lower() + spec.purpose[1:]
+    services.partnership_update(
+        partnership,
+        partners=[],
+        by=users["officer"],
+        details={
+            "priorities": [priorities[name] for name in spec.priorities.split("; ")],
+            "council_role": "" if blank else _council_role(spec),
+            "benefit_to_residents": "" if blank else f"Residents gain because the partners {purpose}",
+        },
+    )
+    if spec.number == RISKS_NOT_REVIEWED:
+        # The register's own "last changed" stamps: set back directly, as if the risks were untouched for 14 months.
+        Risk.objects.filter(partnership=partnership).update(updated_at=timezone.now() - timedelta(days=430))
+    if spec.number == OVERRIDDEN[0]:
+        services.partnership_significance_override(
+            partnership, override=SignificanceOverride.SIGNIFICANT, reason=OVERRIDDEN[1], by=users["manager"]
+        )
+
+
 @transaction.atomic
 def create_demo(users: dict, stdout) -> None:
     """Create the demo register for the users of ``seed_demo`` (keys "officer", "facilitator", "manager",
@@ -1040,4 +1085,12 @@ def create_demo(users: dict, stdout) -> None:
             continue
         _create(spec, organisations, users, today)
         created += 1
+    Organisation.objects.filter(name=COUNCIL).update(is_the_council=True)
+    priorities = {}
+    for name in (SAFER, HEALTH, ECONOMY, GREEN, EFFICIENT):
+        priorities[name], _ = CouncilPriority.objects.get_or_create(
+            name=name, defaults={"is_strategic": name in STRATEGIC_PRIORITIES}
+        )
+    for spec in PARTNERSHIPS:
+        _council_view(spec, priorities, users, today)
     stdout.write(f"Partnership register: {created} demo partnerships added, {len(existing)} already there.")

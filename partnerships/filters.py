@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +23,7 @@ from partnerships.models import (
     LifecycleStage,
     Membership,
     Organisation,
+    Partnership,
     RiskRating,
     Sector,
     Status,
@@ -30,6 +31,17 @@ from partnerships.models import (
     StructureModel,
 )
 from partnerships.search import TYPO_MIN_LENGTH, trigram_installed, typo_of
+from partnerships.significance import NOT_SIGNIFICANT, SIGNIFICANT
+
+# Compliance is judged by the council's view (``reports``), which reads the health checks that this app may not
+# import; ``reports.apps`` plugs its function in here once the apps are loaded. It returns {partnership id:
+# status} for the ids given (None: all). While it is None the register offers no compliance filter.
+compliance_statuses: Callable[[Iterable[int] | None], dict[int, str]] | None = None
+COMPLIANCE_CHOICES = (
+    ("compliant", "Compliant"),
+    ("minor_gaps", "Minor gaps"),
+    ("significant_gaps", "Significant gaps"),
+)
 
 # Sort keys offered by the column headings: key -> (model field, heading).
 SORTS: dict[str, tuple[str, str]] = {
@@ -93,6 +105,15 @@ class PartnershipFilter(django_filters.FilterSet):
     )
     service_area = django_filters.ChoiceFilter(label="Service area", choices=(), empty_label="Any service area")
     risk = django_filters.ChoiceFilter(label="Risk rating", choices=RiskRating.choices, empty_label="Any risk")
+    significance = django_filters.ChoiceFilter(
+        label="Significance",
+        choices=((SIGNIFICANT, "Significant"), (NOT_SIGNIFICANT, "Not significant")),
+        empty_label="Any",
+        method="by_significance",
+    )
+    compliance = django_filters.ChoiceFilter(
+        label="Governance compliance", choices=COMPLIANCE_CHOICES, empty_label="Any", method="by_compliance"
+    )
     overdue = django_filters.BooleanFilter(
         label="Review overdue only", method="review_overdue", widget=forms.CheckboxInput
     )
@@ -103,9 +124,21 @@ class PartnershipFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, service_areas: Sequence[str] = (), today: date | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        service_areas: Sequence[str] = (),
+        today: date | None = None,
+        council_view: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        # Significance and compliance are the council's view of the whole register, for those who read all of it.
+        if not council_view:
+            del self.filters["significance"], self.filters["compliance"]
+        elif compliance_statuses is None:
+            del self.filters["compliance"]
         self.filters["service_area"].extra["choices"] = [(area, area) for area in service_areas]
         self.form.fields["q"].widget.input_type = "search"
 
@@ -138,6 +171,20 @@ class PartnershipFilter(django_filters.FilterSet):
     def partner_sector(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         partners_in_sector = Membership.objects.filter(partnership=OuterRef("pk"), organisation__sector=value)
         return queryset.filter(Exists(partners_in_sector))
+
+    def by_significance(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        chosen = selectors.significant_ids(
+            Partnership.objects.filter(pk__in=queryset.values("pk")), significant=value == SIGNIFICANT
+        )
+        return queryset.filter(pk__in=chosen)
+
+    def by_compliance(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value or compliance_statuses is None:
+            return queryset
+        statuses = compliance_statuses(None)
+        return queryset.filter(pk__in=[pk for pk, status in statuses.items() if status == value])
 
     def review_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value:
@@ -193,4 +240,5 @@ def register_filter(data: QueryDict, user: User | AnonymousUser) -> PartnershipF
         queryset=selectors.register_queryset(user),
         service_areas=selectors.service_areas(user),
         today=timezone.localdate(),
+        council_view=selectors.sees_whole_register(user),
     )

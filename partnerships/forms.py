@@ -14,6 +14,7 @@ from partnerships import gateway as rules
 from partnerships.models import (
     Answer,
     CheckAnswer,
+    CouncilPriority,
     ExitRecord,
     Membership,
     Organisation,
@@ -26,7 +27,14 @@ from partnerships.models import (
     Status,
 )
 from partnerships.risks import IMPACT_LABELS, LIKELIHOOD_LABELS, SCALE
-from partnerships.services import DETAIL_FIELDS, EXIT_FIELDS, RISK_FIELDS, PartnerInput, RiskActionInput
+from partnerships.services import DETAIL_FIELDS, DETAIL_LISTS, EXIT_FIELDS, RISK_FIELDS, PartnerInput, RiskActionInput
+
+
+class PriorityChoiceField(forms.ModelMultipleChoiceField):
+    """The council's priorities as checkboxes, the strategic ones said so."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} (strategic)" if obj.is_strategic else obj.name
 
 
 class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
@@ -39,9 +47,14 @@ class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Partnership
-        field_classes = {"start_date": DateField, "review_due_date": DateField}
-        fields = DETAIL_FIELDS
+        field_classes = {"start_date": DateField, "review_due_date": DateField, "priorities": PriorityChoiceField}
+        fields = DETAIL_FIELDS + DETAIL_LISTS
         widgets = {
+            "priorities": forms.CheckboxSelectMultiple(),
+            "council_role": forms.Textarea(attrs={"rows": 2}),
+            "benefit_to_residents": forms.Textarea(attrs={"rows": 2}),
+            "governing_agreement": forms.Textarea(attrs={"rows": 2}),
+            "exit_strategy": forms.Textarea(attrs={"rows": 2}),
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "aims_and_objectives": forms.Textarea(attrs={"rows": 3}),
             "council_priorities": forms.Textarea(attrs={"rows": 2}),
@@ -59,6 +72,8 @@ class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reference"].widget.attrs["autocapitalize"] = "characters"
+        priorities = cast(forms.ModelMultipleChoiceField, self.fields["priorities"])
+        priorities.queryset = CouncilPriority.objects.order_by("-is_strategic", "name")
         current = self.instance.status if self.instance.pk else None
         if current and len(rules.statuses_on_edit(current)) > 1:
             status_field = cast(forms.ChoiceField, self.fields["status"])
@@ -87,7 +102,7 @@ class PartnershipForm(GovukErrorsMixin, forms.ModelForm):
 
     @property
     def details(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in DETAIL_FIELDS}
+        return {k: v for k, v in self.cleaned_data.items() if k in DETAIL_FIELDS + DETAIL_LISTS}
 
 
 class MembershipForm(GovukErrorsMixin, forms.ModelForm):
@@ -494,3 +509,25 @@ class RiskFilterForm(forms.Form):
         if not self.is_valid():
             return {k: v for k, v in self.cleaned_data.items() if k not in self.errors and v}
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class SignificanceOverrideForm(GovukErrorsMixin, forms.ModelForm):
+    """A manager's override of the significance rules, with its reason."""
+
+    error_subject = "the override's"
+
+    class Meta:
+        model = Partnership
+        fields = ("significance_override", "significance_reason")
+        widgets = {
+            "significance_override": forms.RadioSelect(),
+            "significance_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"significance_override": "Is this partnership significant?"}
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("significance_override") and not (cleaned.get("significance_reason") or "").strip():
+            self.add_error("significance_reason", "Give the reason for overriding the rules.")
+        return cleaned

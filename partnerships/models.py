@@ -82,12 +82,52 @@ class RiskRating(models.TextChoices):
     NOT_ASSESSED = "not_assessed", "Not assessed"
 
 
+class SignificanceOverride(models.TextChoices):
+    """A manager's decision that overrides the significance rules (``partnerships.significance``)."""
+
+    AS_THE_RULES_SAY = "", "As the rules say"
+    SIGNIFICANT = "significant", "Significant, whatever the rules say"
+    NOT_SIGNIFICANT = "not_significant", "Not significant, whatever the rules say"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     sector = models.CharField(max_length=20, choices=Sector.choices)
+    is_the_council = models.BooleanField(
+        "this is the council",
+        default=False,
+        help_text="The council that keeps this register: its contributions count as the council's resources.",
+    )
     history = HistoricalRecords()
 
     class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_the_council"],
+                condition=Q(is_the_council=True),
+                name="organisation_one_council",
+                violation_error_message="Only one organisation can be the council.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilPriority(models.Model):
+    """One of the council's priorities (its corporate plan's objectives); the strategic ones make the
+    partnerships that serve them significant (``partnerships.significance``)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    is_strategic = models.BooleanField(
+        "strategic", default=False, help_text="A partnership serving a strategic priority is significant."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "council priority"
+        verbose_name_plural = "council priorities"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -142,6 +182,36 @@ class Partnership(ProtectedStateModel, models.Model):
     purpose = models.TextField()
     aims_and_objectives = models.TextField(blank=True)
     council_priorities = models.TextField(blank=True, help_text="The council priorities this partnership serves.")
+    priorities = models.ManyToManyField(
+        CouncilPriority,
+        blank=True,
+        related_name="partnerships",
+        verbose_name="council priorities (from the council's list)",
+        help_text="From the council's list of priorities; a strategic one makes the partnership significant.",
+    )
+    council_role = models.TextField(
+        "the council's role", blank=True, help_text="What the council does in the partnership (seed 003, 3.1.1)."
+    )
+    benefit_to_residents = models.TextField(
+        "the benefit to residents",
+        blank=True,
+        help_text="What residents gain from the council's involvement (seed 003, 3.1.1).",
+    )
+    governing_agreement = models.TextField(
+        "agreement or terms of reference",
+        blank=True,
+        help_text="For a partnership older than this register's gateway: the agreement or terms of reference "
+        "that govern it, when they were agreed and where the copy is kept.",
+    )
+    exit_strategy = models.TextField(
+        "exit strategy", blank=True, help_text="How the council would leave, and what would happen to the work."
+    )
+    significance_override = models.CharField(
+        max_length=20, choices=SignificanceOverride.choices, blank=True, default=SignificanceOverride.AS_THE_RULES_SAY
+    )
+    significance_reason = models.TextField(
+        "reason for the override", blank=True, help_text="Why the council overrides its significance rules."
+    )
     lead_officer = models.CharField(max_length=200)
     senior_sponsor = models.CharField(max_length=200, blank=True)
     service_area = models.CharField(max_length=100)
@@ -182,6 +252,11 @@ class Partnership(ProtectedStateModel, models.Model):
                 | Q(review_due_date__isnull=True)
                 | Q(review_due_date__gte=F("start_date")),
                 violation_error_message="The review due date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                name="partnership_override_has_reason",
+                condition=Q(significance_override="") | ~Q(significance_reason=""),
+                violation_error_message="An override of the significance rules needs its reason.",
             ),
             models.CheckConstraint(
                 name="partnership_active_has_review_date",

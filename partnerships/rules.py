@@ -8,7 +8,8 @@ words (the help page says the same):
 - Facilitators see and act on the rounds they facilitate, and the register entries of those partnerships;
   creating a round gives no view of anyone else's rounds. Only a closed round they facilitate can set a
   partnership's next review date.
-- Managers see everything and change nothing but gateway decisions and their own reports.
+- Managers see everything and change nothing but gateway decisions, significance overrides and their own
+  reports.
 - Register administrators keep the register (partnerships, gateway answers, outside-body checks, exit records,
   review dates); they do not decide gateways.
 
@@ -88,6 +89,9 @@ rules.add_perm("partnerships.see_gateways_awaiting", is_manager)
 rules.add_perm("partnerships.see_outside_body", sees_whole_register)
 rules.add_perm("partnerships.edit_outside_body", is_register_admin & is_outside_body & ~is_closed)
 rules.add_perm("partnerships.see_exit", sees_whole_register)
+# Significance (issue 19): everyone who reads the whole register sees why; managers override the rules.
+rules.add_perm("partnerships.see_significance", sees_whole_register)
+rules.add_perm("partnerships.override_significance", is_manager & ~is_closed)
 rules.add_perm("partnerships.edit_exit", is_register_admin & ~is_closed & ~exit_is_completed)
 # The risk register: register administrators keep it; managers read every partnership's risks; facilitators
 # those of the partnerships whose rounds they facilitate (like the register entry); respondents none.

@@ -10,13 +10,31 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Case, Count, F, Min, Q, QuerySet, Value, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from partnerships import risks as risk_rules
 from partnerships.gateway import QUESTIONS
 from partnerships.models import (
+    Answer,
+    CouncilPriority,
     ExitRecord,
     GatewayAnswer,
     GatewayReview,
@@ -27,9 +45,11 @@ from partnerships.models import (
     Risk,
     RiskAction,
     Sector,
+    SignificanceOverride,
     Status,
 )
 from partnerships.money import pounds
+from partnerships.significance import Significance, SignificanceFacts, SignificanceThresholds, significance
 
 UNDER_REVIEW = (Status.ACTIVE, Status.EXITING)
 
@@ -425,3 +445,102 @@ def partners_of(partnership_ids: list[int]) -> QuerySet[Membership]:
         .select_related("partnership", "organisation")
         .order_by("partnership__name", "organisation__name")
     )
+
+
+# --- The council's view: significance, and the facts compliance and the priority map read ------------------
+
+
+def significance_thresholds() -> SignificanceThresholds:
+    """Return the council's significance thresholds from the settings."""
+    return SignificanceThresholds(
+        contribution=Decimal(settings.PHC_SIGNIFICANT_CONTRIBUTION), risk_score=settings.PHC_SIGNIFICANT_RISK_SCORE
+    )
+
+
+def _sum_of(queryset: QuerySet, field: str) -> Subquery:
+    # GROUP BY the outer row in a subquery, so that several of these never multiply each other's rows.
+    return Subquery(queryset.values("partnership_id").annotate(total=Sum(field)).values("total")[:1])
+
+
+def with_council_facts(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """Return ``partnerships`` annotated with what the council's rules read, one subquery each (no joins that
+    multiply rows): ``council_contribution`` (£ a year, None when none recorded), ``council_other_resources``,
+    ``highest_risk_score`` (open risks), ``strategic_priority_names``, ``other_priority_names``,
+    ``risks_recorded``, ``risks_last_updated``, ``risk_owners`` (open risks) and ``gateway_exit_strategy``."""
+    council = Membership.objects.filter(partnership=OuterRef("pk"), organisation__is_the_council=True)
+    risks = Risk.objects.filter(partnership=OuterRef("pk"))
+    priorities = CouncilPriority.objects.filter(partnerships=OuterRef("pk")).order_by("name")
+    return partnerships.annotate(
+        council_contribution=_sum_of(council, "financial_contribution"),
+        council_other_resources=Exists(council.exclude(other_resources="")),
+        highest_risk_score=Subquery(risks.open().order_by("-score").values("score")[:1]),
+        strategic_priority_names=ArraySubquery(priorities.filter(is_strategic=True).values("name")),
+        other_priority_names=ArraySubquery(priorities.filter(is_strategic=False).values("name")),
+        risks_recorded=Coalesce(
+            Subquery(risks.values("partnership_id").annotate(n=Count("pk")).values("n")[:1]), Value(0)
+        ),
+        risks_last_updated=Subquery(risks.values("partnership_id").annotate(at=Max("updated_at")).values("at")[:1]),
+        risk_owners=ArraySubquery(risks.open().order_by("owner").values("owner").distinct()),
+        gateway_exit_strategy=Exists(
+            GatewayAnswer.objects.filter(review__partnership=OuterRef("pk"), question="termination", answer=Answer.YES)
+        ),
+    )
+
+
+def significance_facts(partnership: Partnership) -> SignificanceFacts:
+    """Return the significance facts of a partnership annotated by ``with_council_facts``."""
+    return SignificanceFacts(
+        statutory_status=partnership.statutory_status,
+        council_contribution=partnership.council_contribution,  # type: ignore[attr-defined]
+        highest_risk_score=partnership.highest_risk_score,  # type: ignore[attr-defined]
+        strategic_priorities=tuple(partnership.strategic_priority_names),  # type: ignore[attr-defined]
+        override=partnership.significance_override,
+        override_reason=partnership.significance_reason,
+    )
+
+
+def significance_of(partnerships: QuerySet[Partnership]) -> dict[int, Significance]:
+    """Return {partnership id: its significance} for ``partnerships``, in one query."""
+    thresholds = significance_thresholds()
+    return {p.pk: significance(significance_facts(p), thresholds) for p in with_council_facts(partnerships)}
+
+
+def partnership_significance(partnership: Partnership) -> Significance:
+    """Return one partnership's significance (one query)."""
+    return significance_of(Partnership.objects.filter(pk=partnership.pk))[partnership.pk]
+
+
+def significant_ids(partnerships: QuerySet[Partnership], *, significant: bool = True) -> list[int]:
+    """Return the ids of ``partnerships`` that are (or, ``significant`` False, are not) significant."""
+    return [pk for pk, decision in significance_of(partnerships).items() if decision.is_significant is significant]
+
+
+def council_priorities() -> QuerySet[CouncilPriority]:
+    """Return the council's priorities, the strategic ones first."""
+    return CouncilPriority.objects.order_by("-is_strategic", "name")
+
+
+@dataclass(frozen=True)
+class SignificanceOverrideRecord:
+    """One change of a partnership's significance override, from its history."""
+
+    when: datetime
+    by: str
+    override: str
+    reason: str
+
+
+def significance_overrides(partnership: Partnership) -> list[SignificanceOverrideRecord]:
+    """Return every change of the partnership's significance override, newest first (one query)."""
+    labels = dict(SignificanceOverride.choices)
+    rows = partnership.history.select_related("history_user").order_by("history_date", "history_id")
+    changes: list[SignificanceOverrideRecord] = []
+    previous: tuple[str, str] = ("", "")
+    for row in rows:
+        current = (row.significance_override, row.significance_reason)
+        if current != previous:
+            changes.append(
+                SignificanceOverrideRecord(row.history_date, _who(row), labels.get(current[0], ""), current[1])
+            )
+            previous = current
+    return list(reversed(changes))

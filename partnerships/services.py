@@ -39,6 +39,10 @@ DETAIL_FIELDS = (
     "purpose",
     "aims_and_objectives",
     "council_priorities",
+    "council_role",
+    "benefit_to_residents",
+    "governing_agreement",
+    "exit_strategy",
     "lead_officer",
     "senior_sponsor",
     "service_area",
@@ -50,6 +54,8 @@ DETAIL_FIELDS = (
     "start_date",
     "review_due_date",
 )
+# Many-to-many details, set after the partnership is saved.
+DETAIL_LISTS = ("priorities",)
 EXIT_FIELDS = (
     "exit_date",
     "reason",
@@ -150,8 +156,15 @@ def partnership_create(*, details: Mapping[str, object], partners: list[PartnerI
     partnership = Partnership(**_details(details))  # proposed: the field's default, and only a transition moves it
     partnership.created_by = by
     _save_valid(partnership, by)
+    _apply_lists(partnership, details)
     _apply_partners(partnership, partners, by)
     return partnership
+
+
+def _apply_lists(partnership: Partnership, details: Mapping[str, object]) -> None:
+    for name in DETAIL_LISTS:
+        if name in details:
+            getattr(partnership, name).set(details[name])
 
 
 @transaction.atomic
@@ -188,7 +201,25 @@ def partnership_update(
             raise ValidationError({"status": "The exit record is completed: the partnership can no longer stay."})
         change()
     _save_valid(current, by)
+    _apply_lists(current, details)
     _apply_partners(current, partners, by)
+    return current
+
+
+@transaction.atomic
+def partnership_significance_override(partnership: Partnership, *, override: str, reason: str, by) -> Partnership:
+    """Record a manager's override of the significance rules (or its removal, ``override`` ""), with the reason;
+    the partnership's history keeps every earlier override and reason. Raises ValidationError for an override
+    without a reason, or a closed partnership."""
+    current = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if current.status == Status.CLOSED:
+        raise ValidationError("A closed partnership cannot be changed.")
+    reason = reason.strip()
+    if override and not reason:
+        raise ValidationError({"significance_reason": "Give the reason for overriding the rules."})
+    current.significance_override = override
+    current.significance_reason = reason if override else ""
+    _save_valid(current, by)
     return current
 
 

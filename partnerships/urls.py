@@ -14,6 +14,7 @@ urlpatterns = [
     path("partnerships/<int:pk>/gateway/", views.gateway, name="gateway"),
     path("partnerships/<int:pk>/gateway/decision/", views.gateway_decide, name="gateway_decide"),
     path("partnerships/<int:pk>/outside-body/", views.outside_body, name="outside_body"),
+    path("partnerships/<int:pk>/significance/", views.significance, name="significance"),
     path("partnerships/<int:pk>/exit/", views.exit_record, name="exit"),
     path("partnerships/risks/", views.portfolio_risks, name="portfolio_risks"),
     path("partnerships/<int:pk>/risks/", views.risk_register, name="risks"),

@@ -25,6 +25,7 @@ from partnerships.forms import (
     PartnershipForm,
     RiskFilterForm,
     RiskForm,
+    SignificanceOverrideForm,
     membership_formset,
     risk_action_formset,
 )
@@ -55,10 +56,15 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     register = _register_filter(request)
     page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    council_view = selectors.sees_whole_register(request.user)
     return render(
         request,
         "partnerships/list.html",
         {
+            "council_view": council_view,
+            "significance": selectors.significance_of(Partnership.objects.filter(pk__in=[p.pk for p in rows]))
+            if council_view and rows
+            else {},
             "filter": register,
             "page": page,
             "rows": rows,
@@ -116,6 +122,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outside_body_check": getattr(partnership, "outside_body_check", None),
             "history": selectors.partnership_history(partnership) if whole_register else None,
             "whole_register": whole_register,
+            "significance": selectors.partnership_significance(partnership) if whole_register else None,
         },
     )
 
@@ -318,6 +325,41 @@ def outside_body(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "partnership": partnership,
             "check": check,
+            "form": form,
+        },
+    )
+
+
+@permission_required_or_403(
+    "partnerships.see_significance", fn=partnership_from_url, post="partnerships.override_significance"
+)
+@require_http_methods(["GET", "POST"])
+def significance(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = partnership_from_url(request, pk=pk)
+    form = None
+    if request.user.has_perm("partnerships.override_significance", partnership):
+        form = SignificanceOverrideForm(request.POST or None, instance=partnership)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.partnership_significance_override(
+                    partnership,
+                    override=form.cleaned_data["significance_override"],
+                    reason=form.cleaned_data["significance_reason"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "The significance decision is saved.")
+                return redirect(partnership)
+    return render(
+        request,
+        "partnerships/significance.html",
+        {
+            "partnership": partnership,
+            "decision": selectors.partnership_significance(partnership),
+            "thresholds": selectors.significance_thresholds(),
+            "overrides": selectors.significance_overrides(partnership),
             "form": form,
         },
     )

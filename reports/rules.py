@@ -31,3 +31,7 @@ KIND_PERMISSIONS = {"portfolio": "reports.download_portfolio"}
 
 # A prepared report is the asker's own: only they see its page, download it or ask for it again.
 rules.add_perm("reports.see_prepared_report", asked_for_it & may_still_read_it)
+
+
+# The council's view (issue 19): the priority map of significant partnerships is the managers'.
+rules.add_perm("reports.see_priority_map", is_manager)

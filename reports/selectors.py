@@ -15,6 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments import scoring
@@ -23,6 +24,7 @@ from assessments.readmodel import InstrumentStructure
 from assessments.selectors import default_structure, instrument_structure
 from partnerships import risks as risk_rules
 from partnerships import selectors as register_selectors
+from partnerships import significance as significance_rules
 from partnerships.models import (
     Continuum,
     ExitRecord,
@@ -34,6 +36,9 @@ from partnerships.models import (
     Status,
     StructureModel,
 )
+from reports import compliance as compliance_rules
+from reports import priorities as priority_rules
+from reports.compliance import Compliance
 from reports.models import PreparedReport
 from results.selectors import (
     RoundResults,
@@ -467,3 +472,168 @@ PREPARED_SHOWN = 10
 def prepared_reports(user) -> list[PreparedReport]:
     """Return the reports ``user`` asked for, newest first (the last ten), without their files."""
     return list(PreparedReport.objects.without_file().filter(requested_by=user)[:PREPARED_SHOWN])
+
+
+# --- The council's view: governance compliance and the priority map (issue 19) ------------------------------
+
+
+def _overdue_actions_by_partnership(partnership_ids: list[int], today: date) -> dict[int, list[str]]:
+    """Return {partnership id: the owners of its overdue actions, one entry per action} (one query)."""
+    owners: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        ActionItem.objects.overdue(today)
+        .filter(round__partnership_id__in=partnership_ids)
+        .order_by("due_date", "pk")
+        .values_list("round__partnership_id", "owner")
+    )
+    for partnership_id, owner in rows:
+        owners[partnership_id].append(owner)
+    return owners
+
+
+def compliance_facts_of(
+    partnership: Partnership, last_health_check_on: date | None, overdue_owners: list[str]
+) -> compliance_rules.ComplianceFacts:
+    """Return the compliance facts of a partnership annotated by ``with_council_facts`` (with its gateway,
+    outside-body check and exit record selected)."""
+    gateway = _gateway(partnership)
+    check = getattr(partnership, "outside_body_check", None)
+    listed = list(partnership.strategic_priority_names) + list(partnership.other_priority_names)  # type: ignore[attr-defined]
+    priorities = listed or ([partnership.council_priorities.strip()] if partnership.council_priorities.strip() else [])
+    last_update = partnership.risks_last_updated  # type: ignore[attr-defined]
+    return compliance_rules.ComplianceFacts(
+        status=partnership.status,
+        lead_officer=partnership.lead_officer,
+        senior_sponsor=partnership.senior_sponsor,
+        start_date=partnership.start_date,
+        gateway_approved=gateway is not None and gateway.status == GatewayStatus.APPROVED,
+        governing_agreement=partnership.governing_agreement,
+        aims_and_objectives=partnership.aims_and_objectives,
+        priorities=tuple(priorities),
+        council_role=partnership.council_role,
+        benefit_to_residents=partnership.benefit_to_residents,
+        last_health_check_on=last_health_check_on,
+        overdue_actions=len(overdue_owners),
+        overdue_action_owners=tuple(overdue_owners),
+        risks_recorded=partnership.risks_recorded,  # type: ignore[attr-defined]
+        risks_last_reviewed_on=timezone.localdate(last_update) if last_update else None,
+        risk_owners=tuple(partnership.risk_owners),  # type: ignore[attr-defined]
+        is_outside_body=partnership.is_outside_body,
+        outside_body_open_checks=check.open_checks if check is not None else None,
+        outside_body_representatives=check.representatives if check is not None else "",
+        exit_strategy=partnership.exit_strategy,
+        gateway_exit_strategy=partnership.gateway_exit_strategy,  # type: ignore[attr-defined]
+        exit_record_started=_exit_record(partnership) is not None,
+    )
+
+
+def compliance_of(partnership_ids: Iterable[int] | None, today: date | None = None) -> dict[int, Compliance]:
+    """Return {partnership id: its compliance} for the active and exiting partnerships among ``partnership_ids``
+    (None: all), in three queries whatever their number: the partnerships with their records and facts, their
+    latest health checks, their overdue actions."""
+    today = today or timezone.localdate()
+    chosen = Partnership.objects.filter(status__in=UNDER_REVIEW)
+    if partnership_ids is not None:
+        chosen = chosen.filter(pk__in=list(partnership_ids))
+    partnerships = list(
+        register_selectors.with_council_facts(chosen.select_related("gateway", "outside_body_check", "exit_record"))
+    )
+    ids = [p.pk for p in partnerships]
+    if not ids:
+        return {}
+    rounds = latest_rounds(ids)
+    overdue = _overdue_actions_by_partnership(ids, today)
+    return {
+        p.pk: compliance_rules.compliance(
+            compliance_facts_of(p, rounds[p.pk].ends_on if p.pk in rounds else None, overdue.get(p.pk, [])), today
+        )
+        for p in partnerships
+    }
+
+
+def compliance_statuses(partnership_ids: Iterable[int] | None, today: date | None = None) -> dict[int, str]:
+    """Return {partnership id: "compliant", "minor_gaps" or "significant_gaps"} (see ``compliance_of``)."""
+    return {pk: result.status for pk, result in compliance_of(partnership_ids, today).items()}
+
+
+EVIDENCE_URLS: dict[str, tuple[str, str]] = {
+    compliance_rules.EVIDENCE_DETAILS: ("partnerships:detail", "#about-heading"),
+    compliance_rules.EVIDENCE_GATEWAY: ("partnerships:gateway", ""),
+    compliance_rules.EVIDENCE_HEALTH_CHECKS: ("partnerships:detail", "#health-heading"),
+    compliance_rules.EVIDENCE_ACTIONS: ("partnerships:detail", "#health-heading"),
+    compliance_rules.EVIDENCE_RISKS: ("partnerships:risks", ""),
+    compliance_rules.EVIDENCE_OUTSIDE_BODY: ("partnerships:outside_body", ""),
+}
+
+
+def evidence_url(evidence: str, partnership_id: int) -> str:
+    """Return the address of the page that holds a check's evidence for the partnership."""
+    name, anchor = EVIDENCE_URLS[evidence]
+    return reverse(name, args=[partnership_id]) + anchor
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """One check of a partnership's compliance, with the address of its evidence."""
+
+    check: compliance_rules.CheckResult
+    evidence_url: str
+
+
+def partnership_compliance(
+    partnership: Partnership, today: date | None = None
+) -> tuple[Compliance, list[ComplianceRow]] | None:
+    """Return one partnership's compliance and its checks with their evidence links; None when compliance does
+    not apply to it (proposed or closed)."""
+    result = compliance_of([partnership.pk], today).get(partnership.pk)
+    if result is None:
+        return None
+    rows = [ComplianceRow(c, evidence_url(c.definition.evidence, partnership.pk)) for c in result.checks if c.applies]
+    return result, rows
+
+
+def priority_map(on: date | None = None) -> priority_rules.PriorityMap:
+    """Return the priority map of the significant active and exiting partnerships: each one's strategic value
+    and latest health-check total (among the rounds closed on or before ``on``; any when None), and its
+    quadrant (a fixed number of queries whatever their number)."""
+    thresholds = register_selectors.significance_thresholds()
+    chosen = Partnership.objects.filter(status__in=UNDER_REVIEW).order_by("name", "pk")
+    partnerships = list(register_selectors.with_council_facts(chosen))
+    significant = [
+        p
+        for p in partnerships
+        if significance_rules.significance(register_selectors.significance_facts(p), thresholds).is_significant
+    ]
+    rounds = latest_rounds([p.pk for p in significant], on=on)
+    summaries = round_summaries(list(rounds.values()))
+    structures = {r.partnership_id: instrument_structure(r.instrument) for r in rounds.values()}
+    points = []
+    for p in significant:
+        value = priority_rules.strategic_value(
+            priority_rules.ValueFacts(
+                strategic_priorities=len(p.strategic_priority_names),  # type: ignore[attr-defined]
+                other_priorities=len(p.other_priority_names),  # type: ignore[attr-defined]
+                council_contribution=p.council_contribution,  # type: ignore[attr-defined]
+                council_other_resources=p.council_other_resources,  # type: ignore[attr-defined]
+            ),
+            thresholds.contribution,
+        )
+        round_ = rounds.get(p.pk)
+        summary = summaries.get(round_.pk) if round_ is not None else None
+        if summary is None:
+            points.append(priority_rules.MapPoint(p.pk, p.name, p.reference, value, None, "", None))
+            continue
+        total = summary.total.mean
+        code = priority_rules.quadrant(value, total, structures[p.pk].total_bands)
+        points.append(priority_rules.MapPoint(p.pk, p.name, p.reference, value, total, summary.total.band.label, code))
+    # The axis and the dividing line come from the instrument's read model (36 to 144 and 72 on the PAT): the
+    # instrument of the placed partnerships' health checks, else the default one.
+    structure = next(iter(structures.values()), None) or default_structure()
+    if structure is None:
+        return priority_rules.PriorityMap(tuple(points), 0, 1, 0)
+    return priority_rules.PriorityMap(
+        tuple(points),
+        lowest_total=structure.total_min,
+        highest_total=structure.total_max,
+        poor_health_up_to=priority_rules.poor_health_limit(structure.total_bands),
+    )

@@ -23,8 +23,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reports import charts
+from reports import charts, priorities
 from reports.models import PreparedReport, ReportKind, ReportState
+from reports.priorities import PriorityMap
 from results import comparison
 
 CHART_VERSION = 1
@@ -261,3 +262,33 @@ def report_fail(report_id: int, error: str = FAILED) -> PreparedReport:
     report.fail(error=error, now=timezone.now())
     report.save(update_fields=["state", "error", "finished_at"])
     return report
+
+
+def priority_map_chart(data: PriorityMap, fmt: charts.Fmt = "svg") -> tuple[bytes, str]:
+    """Return the priority map's chart (SVG or PNG bytes, cached by its numbers) and its text alternative, for
+    /reports/ and the audit committee's report."""
+    points = [
+        (p.reference, p.value.score, p.total, p.quadrant)
+        for p in data.placed
+        if p.total is not None and p.quadrant is not None
+    ]
+    image = cached_chart(
+        "priority_map",
+        fmt,
+        points=points,
+        value_max=priorities.VALUE_MAX,
+        high_value_from=priorities.HIGH_VALUE_FROM,
+        lowest_total=data.lowest_total,
+        highest_total=data.highest_total,
+        poor_health_up_to=data.poor_health_up_to,
+    )
+    text = charts.priority_map_alt_text(
+        points, value_max=priorities.VALUE_MAX, quadrant_labels=priorities.QUADRANT_LABELS
+    )
+    return image, text
+
+
+def priority_map_figure(data: PriorityMap) -> Chart:
+    """Return the priority map as an inline SVG with its text alternative, for a page."""
+    image, text = priority_map_chart(data)
+    return Chart(inline_svg(image), text)

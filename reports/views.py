@@ -101,6 +101,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "prepared_reports": selectors.prepared_reports(request.user),
         "this_year": timezone.localdate().year,
     }
+    if request.user.has_perm("reports.see_priority_map"):
+        priorities = selectors.priority_map()
+        figure = services.priority_map_figure(priorities) if priorities.placed else None  # no empty chart
+        context |= {"priorities": priorities, "priority_figure": figure}
     if request.user.has_perm("partnerships.see_risk_list"):
         heat_map = register_selectors.risk_heat_map(partnership_ids=visible)
         context |= {

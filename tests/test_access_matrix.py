@@ -74,6 +74,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "partnerships/<int:pk>/gateway/decision/": ("LDDDND", MANAGERS),
     "partnerships/<int:pk>/outside-body/": (WHOLE_REGISTER, REGISTER_KEEPERS),
     "partnerships/<int:pk>/exit/": (WHOLE_REGISTER, REGISTER_KEEPERS),
+    "partnerships/<int:pk>/significance/": (WHOLE_REGISTER, MANAGERS),
     "partnerships/export.csv": (REGISTER_READERS, "LDNNNN"),
     "partnerships/export.xlsx": (REGISTER_READERS, "LDNNNN"),
     # The risk register: administrators keep it, managers and the facilitators of P's rounds read it.

@@ -224,6 +224,10 @@ PHC_MIN_RESPONSES = env.int("PHC_MIN_RESPONSES", default=3)
 # The shortest time between two rounds of reminders to a round's respondents (one link may always be resent).
 PHC_REMINDER_INTERVAL_HOURS = env.int("PHC_REMINDER_INTERVAL_HOURS", default=24)
 PHC_REVIEW_DUE_SOON_DAYS = 60
+# Significant partnerships (partnerships.significance): the council's own contribution in £ a year, and the
+# highest open residual risk score (likelihood x impact, 1 to 25), at or above which a partnership is significant.
+PHC_SIGNIFICANT_CONTRIBUTION = env.int("PHC_SIGNIFICANT_CONTRIBUTION", default=100_000)
+PHC_SIGNIFICANT_RISK_SCORE = env.int("PHC_SIGNIFICANT_RISK_SCORE", default=15)
 # PDF reports are cached by the HTML they are made from (see reports.pdf.render_pdf); off for cold benchmarks.
 PHC_PDF_CACHE = env.bool("PHC_PDF_CACHE", default=True)
 # Reports prepared by a task worker (the portfolio PDF): kept this many days, then deleted (the data moves on).

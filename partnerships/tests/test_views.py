@@ -303,6 +303,9 @@ def count_queries(client, url: str) -> int:
         "/partnerships/?q=Lee&sort=-review",
         "/partnerships/export.csv",
         "/partnerships/export.csv?overdue=on",
+        "/partnerships/?significance=significant",
+        "/partnerships/?significance=not_significant&compliance=significant_gaps",
+        "/partnerships/?compliance=compliant",
     ],
 )
 def test_query_count_does_not_grow_with_the_register(url, officer, as_user):
