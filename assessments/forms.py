@@ -88,7 +88,8 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
         )
         partnerships = Partnership.objects.exclude(status=Status.CLOSED)
         if self.instance.pk:
-            partnerships = partnerships | Partnership.objects.filter(pk=self.instance.partnership_id)
+            # The round's own partnership stays a choice: closed, or the council's own entry (its self-assessment).
+            partnerships = partnerships | Partnership.with_council.filter(pk=self.instance.partnership_id)
         partnership_field = cast(forms.ModelChoiceField, self.fields["partnership"])
         partnership_field.queryset = partnerships.order_by("name")
         instrument_field = cast(forms.ModelChoiceField, self.fields["instrument"])

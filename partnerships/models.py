@@ -171,6 +171,17 @@ REGISTER_SEARCH_VECTOR = SearchVector(
 )
 
 
+class RegisterManager(models.Manager["Partnership"]):
+    """The register's partnerships: every entry except the one that stands for the council itself."""
+
+    def get_queryset(self) -> models.QuerySet[Partnership]:
+        # The council's own entry exists only to carry its yearly self-assessment against the standards for
+        # excellence through the same round engine as a health check (docs/rules.md, "The council's own
+        # entry"); no register list, count, export or report counts it. ``round.partnership`` still reaches it
+        # (related objects are read through the base manager).
+        return super().get_queryset().filter(stands_for_council=False)
+
+
 class Partnership(ProtectedStateModel, models.Model):
     """A partnership of the register. Its ``status`` changes only through the transitions below (protected: a
     form, the admin or a script that assigns it gets an AttributeError)."""
@@ -241,11 +252,27 @@ class Partnership(ProtectedStateModel, models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    stands_for_council = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The entry that stands for the council itself, for its self-assessment; never in the register.",
+    )
     history = HistoricalRecords()
+
+    # Every entry, the council's own too: for the self-assessment's rounds (``objects`` stays the default).
+    with_council = models.Manager()
+    objects = RegisterManager()
 
     class Meta:
         ordering = ["name"]
+        default_manager_name = "objects"
+        base_manager_name = "with_council"
         constraints = [
+            models.UniqueConstraint(
+                fields=["stands_for_council"],
+                condition=Q(stands_for_council=True),
+                name="partnership_one_council_entry",
+            ),
             models.CheckConstraint(
                 name="partnership_review_after_start",
                 condition=Q(start_date__isnull=True)
@@ -276,6 +303,8 @@ class Partnership(ProtectedStateModel, models.Model):
         return f"{self.name} ({self.reference})"
 
     def get_absolute_url(self) -> str:
+        if self.stands_for_council:  # not in the register: its page is the council's self-assessment
+            return reverse("reports:standards")
         return reverse("partnerships:detail", args=[self.pk])
 
     @property

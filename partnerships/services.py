@@ -226,7 +226,10 @@ def partnership_significance_override(partnership: Partnership, *, override: str
 @transaction.atomic
 def partnership_review_recorded(partnership: Partnership, *, completed_on: date, by=None) -> Partnership:
     """Record that the annual review happened on ``completed_on`` (a completed health-check round counts as
-    the review, SPEC section 4): the next review falls due a year later."""
+    the review, SPEC section 4): the next review falls due a year later. The council's own entry (its
+    self-assessment) is not under annual review and is returned unchanged."""
+    if partnership.stands_for_council:
+        return partnership
     current = Partnership.objects.select_for_update().get(pk=partnership.pk)
     current.review_due_date = completed_on + rules.REVIEW_INTERVAL
     _as_user(current, by)

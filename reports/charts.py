@@ -904,6 +904,90 @@ def register_health_alt_text(totals: Sequence[tuple[str, Number]], *, limits: Se
     return " ".join(parts)
 
 
+# --- Priority map -------------------------------------------------------------------------------------------
+
+# One colour and one marker shape per quadrant, so the map reads in greyscale too; the candidates for review or
+# withdrawal (low value, poor health) are the vermilion triangles.
+QUADRANT_STYLES: dict[str, tuple[str, str]] = {
+    "high_value_good_health": ("#08519c", "o"),
+    "high_value_poor_health": ("#9E6A00", "s"),
+    "low_value_good_health": ("#00805C", "D"),
+    "low_value_poor_health": ("#D55E00", "^"),
+}
+
+
+def priority_map(
+    points: Sequence[tuple[str, int, Number, str]],
+    *,
+    value_max: int,
+    high_value_from: int,
+    lowest_total: int,
+    highest_total: int,
+    poor_health_up_to: int,
+    fmt: Fmt = "svg",
+    dpi: int = 150,
+) -> bytes:
+    """Return the priority map as a scatter chart, SVG or PNG bytes.
+
+    ``points`` are (label, strategic value 0..``value_max``, latest total, quadrant code). Strategic value runs
+    left to right, health bottom to top over the instrument's total range; dashed lines divide high from low
+    value (between ``high_value_from`` - 1 and ``high_value_from``) and poor from good health (above
+    ``poor_health_up_to``). The text alternative is ``priority_map_alt_text``.
+    """
+    _check_fmt(fmt)
+    fig = Figure(figsize=(6.5, 4.6), layout="constrained")
+    ax = fig.add_subplot()
+    value_line = high_value_from - 0.5
+    health_line = poor_health_up_to + 0.5
+    ax.axvline(value_line, color=_GRID, linestyle="--", linewidth=1)
+    ax.axhline(health_line, color=_GRID, linestyle="--", linewidth=1)
+    for label, value, total, code in points:
+        colour, marker = QUADRANT_STYLES.get(code, (_INK, "o"))
+        ax.scatter([value], [float(total)], s=55, color=colour, marker=marker, edgecolors=_INK, linewidths=0.7)
+        ax.annotate(
+            _plain(label),
+            (value, float(total)),
+            xytext=(6, 4),
+            textcoords="offset points",
+            fontsize=8,
+            color=_INK,
+        )
+    span = highest_total - lowest_total
+    corners = (
+        (value_max + 0.4, highest_total + span * 0.04, "High value, good health", "right", "top"),
+        (value_max + 0.4, lowest_total - span * 0.02, "High value, poor health", "right", "bottom"),
+        (-0.4, highest_total + span * 0.04, "Low value, good health", "left", "top"),
+        (-0.4, lowest_total - span * 0.02, "Low value, poor health:\nreview or withdraw?", "left", "bottom"),
+    )
+    for x, y, text, ha, va in corners:
+        ax.text(x, y, text, ha=ha, va=va, fontsize=8, color=_GRID, style="italic")
+    ax.set_xlim(-0.5, value_max + 0.5)
+    ax.set_ylim(lowest_total - span * 0.05, highest_total + span * 0.05)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.tick_params(labelsize=9)
+    ax.set_xlabel(f"Strategic value (0 to {value_max}: alignment to council priorities and resources)", fontsize=10)
+    ax.set_ylabel(f"Health: latest total ({lowest_total} to {highest_total})", fontsize=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _render(fig, fmt, dpi)
+
+
+def priority_map_alt_text(
+    points: Sequence[tuple[str, int, Number, str]], *, value_max: int, quadrant_labels: Mapping[str, str]
+) -> str:
+    """Return the priority map's text alternative: how many partnerships in each quadrant, and which."""
+    noun = "partnership" if len(points) == 1 else "partnerships"
+    parts = [f"Priority map of {len(points)} significant {noun}: strategic value (0 to {value_max}) against health."]
+    for code, label in quadrant_labels.items():
+        names = [
+            f"{name} (value {value}, total {_format_score(float(total))})"
+            for name, value, total, c in points
+            if c == code
+        ]
+        parts.append(f"{label}: {len(names)}{': ' + '; '.join(names) if names else ''}.")
+    return " ".join(parts)
+
+
 # --- Where partners differ ----------------------------------------------------------------------------------
 
 # Each group a colour (every one 3:1 or more against white) and a marker shape, so groups differ in greyscale.
@@ -1011,88 +1095,4 @@ def group_means_alt_text(
     for n, label in enumerate(labels):
         by_group = "; ".join(f"{name} {value(means[n])}" for name, means in groups)
         parts.append(f"{_principle_label(n + 1, label)}: partnership {value(overall[n])}; {by_group}.")
-    return " ".join(parts)
-
-
-# --- Priority map -------------------------------------------------------------------------------------------
-
-# One colour and one marker shape per quadrant, so the map reads in greyscale too; the candidates for review or
-# withdrawal (low value, poor health) are the vermilion triangles.
-QUADRANT_STYLES: dict[str, tuple[str, str]] = {
-    "high_value_good_health": ("#08519c", "o"),
-    "high_value_poor_health": ("#9E6A00", "s"),
-    "low_value_good_health": ("#00805C", "D"),
-    "low_value_poor_health": ("#D55E00", "^"),
-}
-
-
-def priority_map(
-    points: Sequence[tuple[str, int, Number, str]],
-    *,
-    value_max: int,
-    high_value_from: int,
-    lowest_total: int,
-    highest_total: int,
-    poor_health_up_to: int,
-    fmt: Fmt = "svg",
-    dpi: int = 150,
-) -> bytes:
-    """Return the priority map as a scatter chart, SVG or PNG bytes.
-
-    ``points`` are (label, strategic value 0..``value_max``, latest total, quadrant code). Strategic value runs
-    left to right, health bottom to top over the instrument's total range; dashed lines divide high from low
-    value (between ``high_value_from`` - 1 and ``high_value_from``) and poor from good health (above
-    ``poor_health_up_to``). The text alternative is ``priority_map_alt_text``.
-    """
-    _check_fmt(fmt)
-    fig = Figure(figsize=(6.5, 4.6), layout="constrained")
-    ax = fig.add_subplot()
-    value_line = high_value_from - 0.5
-    health_line = poor_health_up_to + 0.5
-    ax.axvline(value_line, color=_GRID, linestyle="--", linewidth=1)
-    ax.axhline(health_line, color=_GRID, linestyle="--", linewidth=1)
-    for label, value, total, code in points:
-        colour, marker = QUADRANT_STYLES.get(code, (_INK, "o"))
-        ax.scatter([value], [float(total)], s=55, color=colour, marker=marker, edgecolors=_INK, linewidths=0.7)
-        ax.annotate(
-            _plain(label),
-            (value, float(total)),
-            xytext=(6, 4),
-            textcoords="offset points",
-            fontsize=8,
-            color=_INK,
-        )
-    span = highest_total - lowest_total
-    corners = (
-        (value_max + 0.4, highest_total + span * 0.04, "High value, good health", "right", "top"),
-        (value_max + 0.4, lowest_total - span * 0.02, "High value, poor health", "right", "bottom"),
-        (-0.4, highest_total + span * 0.04, "Low value, good health", "left", "top"),
-        (-0.4, lowest_total - span * 0.02, "Low value, poor health:\nreview or withdraw?", "left", "bottom"),
-    )
-    for x, y, text, ha, va in corners:
-        ax.text(x, y, text, ha=ha, va=va, fontsize=8, color=_GRID, style="italic")
-    ax.set_xlim(-0.5, value_max + 0.5)
-    ax.set_ylim(lowest_total - span * 0.05, highest_total + span * 0.05)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.tick_params(labelsize=9)
-    ax.set_xlabel(f"Strategic value (0 to {value_max}: alignment to council priorities and resources)", fontsize=10)
-    ax.set_ylabel(f"Health: latest total ({lowest_total} to {highest_total})", fontsize=10)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    return _render(fig, fmt, dpi)
-
-
-def priority_map_alt_text(
-    points: Sequence[tuple[str, int, Number, str]], *, value_max: int, quadrant_labels: Mapping[str, str]
-) -> str:
-    """Return the priority map's text alternative: how many partnerships in each quadrant, and which."""
-    noun = "partnership" if len(points) == 1 else "partnerships"
-    parts = [f"Priority map of {len(points)} significant {noun}: strategic value (0 to {value_max}) against health."]
-    for code, label in quadrant_labels.items():
-        names = [
-            f"{name} (value {value}, total {_format_score(float(total))})"
-            for name, value, total, c in points
-            if c == code
-        ]
-        parts.append(f"{label}: {len(names)}{': ' + '; '.join(names) if names else ''}.")
     return " ".join(parts)

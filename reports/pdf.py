@@ -26,7 +26,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments.instruments import default_instrument
 from reports import services
-from reports.selectors import PartnershipReport, PortfolioReport
+from reports.models import AuditReport
+from reports.selectors import AuditReview, PartnershipReport, PortfolioReport
 
 logger = logging.getLogger(__name__)
 
@@ -156,3 +157,13 @@ def portfolio_report_pdf(report: PortfolioReport) -> bytes:
     if report.health_totals:
         context["health"] = _figure(services.register_health_chart(report.structure, report.health_totals))
     return render_pdf("reports/pdf/portfolio.html", context)
+
+
+def audit_report_pdf(report: AuditReport, review: AuditReview) -> bytes:
+    """Return the audit committee's review of the significant partnerships as PDF bytes (made by a task)."""
+    context = {"report": report, "review": review, **_common_context(_credit(None))}
+    context["produced_at"] = timezone.localtime()
+    if review.priority_map.placed:
+        image, text = services.priority_map_chart(review.priority_map)
+        context["priority_map"] = Figure(svg_data_uri(image), text)
+    return render_pdf("reports/pdf/audit.html", context)

@@ -35,3 +35,6 @@ rules.add_perm("reports.see_prepared_report", asked_for_it & may_still_read_it)
 
 # The council's view (issue 19): the priority map of significant partnerships is the managers'.
 rules.add_perm("reports.see_priority_map", is_manager)
+# The council's view of itself: its self-assessment against the standards and the audit committee's review.
+rules.add_perm("reports.see_standards", is_manager)
+rules.add_perm("reports.prepare_audit_report", is_manager)

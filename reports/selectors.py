@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import ActionItem, ActionStatus, Response, Round
-from assessments.readmodel import InstrumentStructure
+from assessments.models import ActionItem, ActionStatus, Instrument, Response, Round
+from assessments.readmodel import InstrumentStructure, PrincipleInfo
 from assessments.selectors import default_structure, instrument_structure
 from partnerships import risks as risk_rules
 from partnerships import selectors as register_selectors
@@ -36,8 +36,10 @@ from partnerships.models import (
     Status,
     StructureModel,
 )
+from reports import audit as audit_rules
 from reports import compliance as compliance_rules
 from reports import priorities as priority_rules
+from reports import standards as standards_rules
 from reports.compliance import Compliance
 from reports.models import PreparedReport
 from results.selectors import (
@@ -637,3 +639,249 @@ def priority_map(on: date | None = None) -> priority_rules.PriorityMap:
         highest_total=structure.total_max,
         poor_health_up_to=priority_rules.poor_health_limit(structure.total_bands),
     )
+
+
+# --- The standards for excellence (issue 19, point 5) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardRow:
+    """One standard: its mean score in each year's self-assessment (oldest first) and the register's evidence."""
+
+    info: PrincipleInfo
+    means: tuple[float | None, ...]
+    band: str
+    evidence: tuple[standards_rules.Indicator, ...]
+
+    @property
+    def latest(self) -> float | None:
+        return self.means[-1] if self.means else None
+
+    @property
+    def change(self) -> float | None:
+        """Return the change of the mean since the year before, to one decimal; None without both years."""
+        if len(self.means) < 2 or self.means[-1] is None or self.means[-2] is None:
+            return None
+        return round(self.means[-1] - self.means[-2], 1)
+
+
+@dataclass(frozen=True)
+class StandardsReview:
+    """The council's self-assessments against the standards, year by year, with the register's evidence."""
+
+    structure: InstrumentStructure | None
+    council: Partnership | None  # the entry that stands for the council (None until the first round)
+    years: tuple[int, ...]  # the years with results, oldest first
+    rounds: tuple[Round, ...]  # each year's round with results, in the same order
+    totals: tuple[float, ...]
+    standards: tuple[StandardRow, ...]
+    as_of: date
+
+    @property
+    def latest_round(self) -> Round | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def latest_total(self) -> float | None:
+        return self.totals[-1] if self.totals else None
+
+
+def council_entry() -> Partnership | None:
+    """Return the register entry that stands for the council itself (its self-assessment's rounds hang on it)."""
+    return Partnership.with_council.filter(stands_for_council=True).first()
+
+
+def standards_instrument() -> Instrument | None:
+    """Return the newest loaded version of the standards for excellence."""
+    return (
+        Instrument.objects.filter(slug=standards_rules.STANDARDS_SLUG)
+        .defer("source")
+        .order_by("-version", "-id")
+        .first()
+    )
+
+
+def register_evidence(
+    today: date,
+) -> tuple[list[standards_rules.PartnershipEvidence], list[standards_rules.ExitEvidence]]:
+    """Return what the indicators count: one row per active or exiting partnership and every completed exit
+    (four queries whatever the register's size)."""
+    chosen = Partnership.objects.filter(status__in=UNDER_REVIEW).select_related("gateway")
+    partnerships = list(register_selectors.with_council_facts(chosen))
+    rounds = latest_rounds([p.pk for p in partnerships], today)
+    rows = []
+    for p in partnerships:
+        gateway = _gateway(p)
+        updated = p.risks_last_updated  # type: ignore[attr-defined]
+        listed = list(p.strategic_priority_names) + list(p.other_priority_names)  # type: ignore[attr-defined]
+        rows.append(
+            standards_rules.PartnershipEvidence(
+                status=p.status,
+                gateway_approved=gateway is not None and gateway.status == GatewayStatus.APPROVED,
+                last_health_check_on=rounds[p.pk].ends_on if p.pk in rounds else None,
+                review_due_date=p.review_due_date,
+                aims_recorded=bool(p.aims_and_objectives.strip()),
+                priorities_recorded=bool(listed or p.council_priorities.strip()),
+                contribution_recorded=p.council_contribution is not None or p.council_other_resources,  # type: ignore[attr-defined]
+                lead_and_sponsor_recorded=bool(p.lead_officer.strip() and p.senior_sponsor.strip()),
+                risks_reviewed_on=timezone.localdate(updated) if updated else None,
+            )
+        )
+    exits = [
+        standards_rules.ExitEvidence(timezone.localdate(completed), lessons)
+        for completed, lessons in ExitRecord.objects.filter(completed_at__isnull=False).values_list(
+            "completed_at", "lessons_learned"
+        )
+    ]
+    return rows, exits
+
+
+def standards_review(year: int | None = None, today: date | None = None) -> StandardsReview:
+    """Return the council's self-assessments against the standards up to ``year`` (every year when None), each
+    standard's mean per year and the register's evidence as of ``today``; a fixed number of queries."""
+    today = today or timezone.localdate()
+    council = council_entry()
+    instrument = standards_instrument()
+    structure = instrument_structure(instrument) if instrument is not None else None
+    rounds: list[Round] = []
+    if council is not None and instrument is not None:
+        chosen = Round.objects.filter(partnership=council, instrument__slug=standards_rules.STANDARDS_SLUG)
+        if year is not None:
+            chosen = chosen.filter(closes_on__year__lte=year)
+        rounds = list(
+            chosen.with_results().select_related("instrument").defer("instrument__source").order_by("closes_on", "pk")
+        )
+    summaries = round_summaries(rounds)
+    # One self-assessment a year: the last to close in each year counts.
+    by_year: dict[int, Round] = {}
+    for round_ in rounds:
+        if round_.pk in summaries:
+            by_year[round_.year] = round_
+    years = tuple(sorted(by_year))
+    chosen_rounds = tuple(by_year[y] for y in years)
+    partnerships, exits = register_evidence(today)
+    evidence = standards_rules.standards_evidence(partnerships, exits, today)
+    standards = []
+    if structure is not None:
+        for info in structure.principles:
+            means = tuple(summaries[r.pk].principles[info.number].mean for r in chosen_rounds)
+            band = summaries[chosen_rounds[-1].pk].principles[info.number].band.text if chosen_rounds else ""
+            standards.append(StandardRow(info, means, band, evidence.get(info.number, ())))
+    return StandardsReview(
+        structure=structure,
+        council=council,
+        years=years,
+        rounds=chosen_rounds,
+        totals=tuple(summaries[r.pk].total.mean for r in chosen_rounds),
+        standards=tuple(standards),
+        as_of=today,
+    )
+
+
+# --- The audit committee's annual review (issue 19, point 3) --------------------------------------------------
+
+# How many of a partnership's highest open risks the report lists.
+AUDIT_RISKS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class AuditReview:
+    """Everything the audit committee's report of ``year`` shows."""
+
+    year: int
+    as_of: date
+    rows: tuple[audit_rules.AuditRow, ...]
+    summary: audit_rules.AuditSummary
+    standards: StandardsReview
+    priority_map: priority_rules.PriorityMap
+    scenario_texts: tuple[tuple[str, str], ...]
+    structure: InstrumentStructure | None
+
+
+def audit_review(year: int, commentary: dict[int, str] | None = None, today: date | None = None) -> AuditReview:
+    """Return the audit committee's review of ``year``: every significant partnership (active or exiting) with
+    its purpose, the resources committed, its latest health check as of 31 December and the change since the
+    year before, its highest open risks, its compliance and remedial actions and the officer's ``commentary``
+    ({partnership id: text}); the front page's counts; the standards for excellence. Significance, compliance
+    and risks are as the register holds them on ``today``. A fixed number of queries."""
+    today = today or timezone.localdate()
+    commentary = commentary or {}
+    as_of = min(date(year, 12, 31), today)
+    significance = register_selectors.significance_of(Partnership.objects.filter(status__in=UNDER_REVIEW))
+    ids = [pk for pk, decision in significance.items() if decision.is_significant]
+    partnerships = list(
+        Partnership.objects.filter(pk__in=ids)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                Membership.objects.select_related("organisation").order_by(
+                    "-organisation__is_the_council", "organisation__name"
+                ),
+            )
+        )
+        .order_by("name", "pk")
+    )
+    now_rounds = latest_rounds(ids, as_of)
+    before_rounds = latest_rounds(ids, date(year - 1, 12, 31))
+    summaries = round_summaries(list(now_rounds.values()) + list(before_rounds.values()))
+    risks: dict[int, list] = defaultdict(list)
+    for risk in register_selectors.open_risks(ids):
+        risks[risk.partnership_id].append(risk)
+    compliance = compliance_of(ids, today)
+    priority = priority_map(as_of)
+    quadrants = {point.partnership_id: point.quadrant for point in priority.points}
+    rows = []
+    for p in partnerships:
+        now = summaries.get(now_rounds[p.pk].pk) if p.pk in now_rounds else None
+        before = summaries.get(before_rounds[p.pk].pk) if p.pk in before_rounds else None
+        result = compliance.get(p.pk)
+        rows.append(
+            audit_rules.AuditRow(
+                partnership_id=p.pk,
+                name=p.name,
+                reference=p.reference,
+                purpose=p.purpose,
+                significance_reasons=significance[p.pk].reasons,
+                resources=tuple(
+                    audit_rules.Resource(
+                        m.organisation.name, m.organisation.is_the_council, m.financial_contribution, m.other_resources
+                    )
+                    for m in p.memberships.all()
+                ),
+                total=now.total.mean if now else None,
+                band=now.total.band.text if now else "",
+                scenario=now.scenario.code if now else None,
+                previous_total=before.total.mean if before and (not now or before.round_id != now.round_id) else None,
+                risks=tuple(
+                    audit_rules.RiskLine(r.title, r.score, r.rating_label, r.owner)
+                    for r in risks[p.pk][:AUDIT_RISKS_SHOWN]
+                ),
+                risk_count=len(risks[p.pk]),
+                compliance=result.status if result else None,
+                gaps=tuple(audit_rules.Gap(g.missing, g.who_acts, g.definition.significant) for g in result.gaps)
+                if result
+                else (),
+                quadrant=quadrants.get(p.pk),
+                commentary=commentary.get(p.pk, ""),
+            )
+        )
+    structure = default_structure()
+    codes = sorted(structure.scenario_texts) if structure else ["A", "B", "C"]
+    return AuditReview(
+        year=year,
+        as_of=as_of,
+        rows=tuple(rows),
+        summary=audit_rules.audit_summary(rows, codes),
+        standards=standards_review(year, today),
+        priority_map=priority,
+        scenario_texts=tuple(sorted(structure.scenario_texts.items())) if structure else (),
+        structure=structure,
+    )
+
+
+def audit_partnerships() -> list[Partnership]:
+    """Return the significant active and exiting partnerships by name: the rows of the audit committee's review
+    (two queries)."""
+    significance = register_selectors.significance_of(Partnership.objects.filter(status__in=UNDER_REVIEW))
+    ids = [pk for pk, decision in significance.items() if decision.is_significant]
+    return list(Partnership.objects.filter(pk__in=ids).order_by("name", "pk"))

@@ -16,15 +16,28 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_fsm import can_proceed
 
-from reports import charts, priorities
-from reports.models import PreparedReport, ReportKind, ReportState
+from assessments.models import Level, Round
+from assessments.services import round_create
+from partnerships.models import (
+    Continuum,
+    LifecycleStage,
+    Membership,
+    Organisation,
+    Partnership,
+    StatutoryStatus,
+    StructureModel,
+)
+from reports import charts, priorities, selectors
+from reports.models import AuditCommentary, AuditReport, PreparedReport, ReportKind, ReportState
 from reports.priorities import PriorityMap
 from results import comparison
 
@@ -292,3 +305,135 @@ def priority_map_figure(data: PriorityMap) -> Chart:
     """Return the priority map as an inline SVG with its text alternative, for a page."""
     image, text = priority_map_chart(data)
     return Chart(inline_svg(image), text)
+
+
+# --- The audit committee's annual review (issue 19, point 3) --------------------------------------------------
+
+
+class AuditReportIssued(ValueError):
+    """The report is issued: its commentary and its PDF no longer change."""
+
+
+def _audit_pdf_requested(report: AuditReport) -> None:
+    from reports.tasks import audit_report_make_pdf  # noqa: PLC0415 (the task imports this module)
+
+    # The PDF of a whole portfolio takes seconds: a worker makes it, never the request.
+    audit_report_make_pdf.enqueue(report.pk)
+
+
+@transaction.atomic
+def audit_report_prepare(year: int, *, by: Any) -> AuditReport:
+    """Return the draft of ``year``'s report (made now if there is none) with a fresh PDF asked for; an issued
+    report is returned as it is, its PDF never made again."""
+    report, _ = AuditReport.objects.get_or_create(year=year, defaults={"prepared_by": by})
+    report = AuditReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_issued:
+        return report
+    report.pdf_requested_at = timezone.now()
+    report.save(update_fields=["pdf_requested_at"])
+    _audit_pdf_requested(report)
+    return report
+
+
+@transaction.atomic
+def audit_commentary_save(report: AuditReport, texts: Mapping[int, str]) -> int:
+    """Record the officer's commentary ({partnership id: text}, an empty text removes it) on a draft; return
+    how many commentaries the report has. Raise AuditReportIssued once the report is issued."""
+    report = AuditReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_issued:
+        raise AuditReportIssued("This report has been issued; its commentary can no longer change.")
+    keep = {pk: text.strip() for pk, text in texts.items() if text.strip()}
+    AuditCommentary.objects.filter(report=report).exclude(partnership_id__in=list(keep)).delete()
+    AuditCommentary.objects.bulk_create(
+        [AuditCommentary(report=report, partnership_id=pk, text=text) for pk, text in keep.items()],
+        update_conflicts=True,
+        unique_fields=["report", "partnership"],
+        update_fields=["text", "updated_at"],
+    )
+    return len(keep)
+
+
+@transaction.atomic
+def audit_report_issue(report: AuditReport, *, by: Any) -> AuditReport:
+    """Issue the draft: its commentary is final and its PDF is made one last time by a worker, then kept as it
+    is. Raise AuditReportIssued when it is issued already (a second click changes nothing)."""
+    report = AuditReport.objects.select_for_update().get(pk=report.pk)
+    if not can_proceed(report.issue):
+        raise AuditReportIssued("This report has been issued already.")
+    report.issue(by=by, at=timezone.now())
+    report.save()
+    _audit_pdf_requested(report)
+    return report
+
+
+def audit_report_pdf_make(report_id: int) -> bool:
+    """Make and store the report's PDF (the task's work); return False when there is nothing to do: no such
+    report, or an issued report whose PDF was made after its issue (it is kept exactly as it is)."""
+    from reports import pdf  # noqa: PLC0415 (pdf imports this module)
+
+    with transaction.atomic():
+        report = AuditReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            return False
+        issued_at, made_at = report.issued_at, report.pdf_made_at
+        if issued_at is not None and made_at is not None and made_at >= issued_at:
+            return False  # the issued report's PDF: kept exactly as it is
+        commentary = dict(report.commentaries.values_list("partnership_id", "text"))
+        review = selectors.audit_review(report.year, commentary)
+        report.pdf = pdf.audit_report_pdf(report, review)
+        report.pdf_made_at = timezone.now()
+        report.save(update_fields=["pdf", "pdf_made_at"])
+    return True
+
+
+# --- The council's self-assessment against the standards for excellence (issue 19, point 5) -------------------
+
+COUNCIL_ENTRY_REFERENCE = "COUNCIL"
+
+
+class StandardsNotLoaded(ValueError):
+    """The standards for excellence instrument is not in the database (assessments migration 0012)."""
+
+
+@transaction.atomic
+def council_entry_get_or_create() -> Partnership:
+    """Return the register entry that stands for the council itself, made on first use: its self-assessment's
+    rounds hang on it as a health check's hang on a partnership, and the register never lists it."""
+    existing = selectors.council_entry()
+    if existing is not None:
+        return existing
+    council = Organisation.objects.filter(is_the_council=True).first()
+    entry = Partnership.with_council.create(
+        name=council.name if council else "The council",
+        reference=COUNCIL_ENTRY_REFERENCE,
+        purpose="The council's own yearly self-assessment against the standards for excellence in partnership working.",
+        lead_officer="Partnership leads",
+        service_area="The whole council",
+        continuum=Continuum.INFO_SHARING,
+        structure_model=StructureModel.INFORMAL,
+        statutory_status=StatutoryStatus.NON_STATUTORY,
+        lifecycle_stage=LifecycleStage.FUNCTIONING,
+        stands_for_council=True,
+    )
+    if council is not None:
+        Membership.objects.create(partnership=entry, organisation=council, role="The council itself")
+    return entry
+
+
+def standards_round_create(*, title: str, facilitator: Any, opens_on: date, closes_on: date, **fields: Any) -> Round:
+    """Create a draft round of the council's self-assessment against the standards for excellence; from here it
+    is invited, opened, answered, closed and shown by the same pages as a health check."""
+    instrument = selectors.standards_instrument()
+    if instrument is None:
+        raise StandardsNotLoaded("The standards for excellence are not loaded: ask the site's administrator.")
+    # The council's partnership leads: its elected members and its managers.
+    fields.setdefault("levels", [Level.BOARD, Level.MANAGEMENT])
+    return round_create(
+        partnership=council_entry_get_or_create(),
+        instrument=instrument,
+        title=title,
+        facilitator=facilitator,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        **fields,
+    )

@@ -44,3 +44,9 @@ def report_prepare(report_id: int) -> str:
         return "failed"
     services.report_store(report_id, body, filename, content_type)
     return "ready"
+
+
+@task()
+def audit_report_make_pdf(report_id: int) -> bool:
+    """Make the audit committee's report as PDF and store it on the report; return True when it was made."""
+    return services.audit_report_pdf_make(report_id)

@@ -17,4 +17,9 @@ urlpatterns = [
     path("reports/prepared/<int:pk>/download", views.prepared_download, name="prepared_download"),
     path("reports/prepared/<int:pk>/retry", views.prepared_retry, name="prepared_retry"),
     path("reports/partnerships/<int:pk>/<int:year>.pdf", views.partnership_report, name="partnership"),
+    path("reports/standards/", views.standards, name="standards"),
+    path("reports/audit/", views.audit_report_prepare, name="audit_prepare"),
+    path("reports/audit/<int:year>/", views.audit_report, name="audit_report"),
+    path("reports/audit/<int:year>/issue/", views.audit_report_issue, name="audit_issue"),
+    path("reports/audit/<int:year>.pdf", views.audit_report_pdf, name="audit_pdf"),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
+from django_fsm import can_proceed
 
 from assessments.readmodel import InstrumentStructure
 from assessments.selectors import default_structure
@@ -33,7 +34,8 @@ from partnerships.risks import heat_map_alt_text
 from partnerships.selectors import partners_of
 from reports import pdf, selectors, services, workbooks
 from reports import waiting as waiting_for
-from reports.models import PreparedReport, ReportKind, ReportState
+from reports.forms import AuditCommentaryForm, AuditYearForm, StandardsRoundForm
+from reports.models import AuditReport, PreparedReport, ReportKind, ReportState
 from results import exporters
 from results import selectors as results_selectors
 from results.views import round_from_url
@@ -105,6 +107,8 @@ def index(request: HttpRequest) -> HttpResponse:
         priorities = selectors.priority_map()
         figure = services.priority_map_figure(priorities) if priorities.placed else None  # no empty chart
         context |= {"priorities": priorities, "priority_figure": figure}
+    if request.user.has_perm("reports.prepare_audit_report"):
+        context["audit_reports"] = list(AuditReport.objects.defer("pdf").order_by("-year"))
     if request.user.has_perm("partnerships.see_risk_list"):
         heat_map = register_selectors.risk_heat_map(partnership_ids=visible)
         context |= {
@@ -335,3 +339,97 @@ def home(request: HttpRequest) -> HttpResponse:
     if RESPONDENT in roles:
         waiting.append(("As a respondent", waiting_for.respondent_waiting(request.user)))
     return render(request, "home.html", {"roles": roles, "waiting": waiting, "instrument": default_structure()})
+
+
+# --- The council's view of itself: standards for excellence, the audit committee's review (issue 19) ----------
+
+
+@permission_required_or_403("reports.see_standards")
+def standards(request: HttpRequest) -> HttpResponse:
+    form = StandardsRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        closes_on = form.cleaned_data["closes_on"]
+        try:
+            round_ = services.standards_round_create(
+                title=f"Standards for excellence {closes_on.year}",
+                facilitator=form.cleaned_data["facilitator"],
+                opens_on=form.cleaned_data["opens_on"],
+                closes_on=closes_on,
+            )
+        except services.StandardsNotLoaded as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"{round_.title} is set up as a draft: its facilitator now invites the partnership leads."
+            )
+            return redirect(round_)
+    review = selectors.standards_review()
+    return render(request, "reports/standards.html", {"review": review, "form": form})
+
+
+def _audit_report(year: int) -> AuditReport:
+    report = AuditReport.objects.select_related("issued_by").filter(year=year).first()
+    if report is None:
+        raise Http404("No audit committee's review has been prepared for that year.")
+    return report
+
+
+@permission_required_or_403("reports.prepare_audit_report")
+@require_POST
+def audit_report_prepare(request: HttpRequest) -> HttpResponse:
+    form = AuditYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["year"]))
+        return redirect(reverse("reports:index") + "#audit-title")
+    report = services.audit_report_prepare(form.cleaned_data["year"], by=request.user)
+    return redirect(report)
+
+
+@permission_required_or_403("reports.prepare_audit_report")
+def audit_report(request: HttpRequest, year: int) -> HttpResponse:
+    _check_year(year)
+    report = _audit_report(year)
+    partnerships = selectors.audit_partnerships()
+    form = AuditCommentaryForm(request.POST or None, partnerships=partnerships, report=report)
+    if request.method == "POST":
+        if report.is_issued:
+            messages.error(request, "This report has been issued; its commentary can no longer change.")
+            return redirect(report)
+        if form.is_valid():
+            try:
+                services.audit_commentary_save(report, form.texts())
+            except services.AuditReportIssued as exc:
+                messages.error(request, str(exc))
+                return redirect(report)
+            services.audit_report_prepare(year, by=request.user)
+            messages.success(request, "Commentary saved. The draft PDF is being made again with it.")
+            return redirect(report)
+    context = {"report": report, "form": form, "partnerships": partnerships, "can_issue": can_proceed(report.issue)}
+    return render(request, "reports/audit.html", context)
+
+
+@permission_required_or_403("reports.prepare_audit_report")
+@require_POST
+def audit_report_issue(request: HttpRequest, year: int) -> HttpResponse:
+    _check_year(year)
+    report = _audit_report(year)
+    try:
+        services.audit_report_issue(report, by=request.user)
+    except services.AuditReportIssued as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The audit committee's review {year} is issued; its PDF is kept as it is now.")
+    return redirect(report)
+
+
+@permission_required_or_403("reports.prepare_audit_report")
+@require_safe
+def audit_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    _check_year(year)
+    report = _audit_report(year)
+    if report.pdf is None:
+        raise Http404("The PDF is still being made: try again in a minute.")
+    state = "issued" if report.is_issued else "draft"
+    made_on = timezone.localdate(report.pdf_made_at) if report.pdf_made_at else timezone.localdate()
+    name = download_name(f"audit committee review {year} {state}", made_on=made_on, extension="pdf")
+    return _pdf_response(bytes(report.pdf), name)

@@ -131,6 +131,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "reports/prepared/<int:pk>/retry": ("LDDDDD", "LDDDDD"),
     # Both facilitators have a round on P: the report gives each only their own rounds' results.
     "reports/partnerships/<int:pk>/<int:year>.pdf": (FACILITATORS_AND_MANAGERS, FACILITATORS_AND_MANAGERS),
+    # The council's view of itself (issue 19, points 3 and 5): managers only; this year's review is not yet
+    # prepared in this data (a manager gets "not found", anyone else 403).
+    "reports/standards/": (MANAGERS, MANAGERS),
+    "reports/audit/": ("LDDDND", MANAGERS),
+    "reports/audit/<int:year>/": (MANAGERS, MANAGERS),
+    "reports/audit/<int:year>/issue/": ("LDDDND", MANAGERS),
+    "reports/audit/<int:year>.pdf": (MANAGERS, "LDDDND"),
 }
 # The admin is for superusers only: every role account is sent to the admin's sign-in page.
 ADMIN = ("LLLLLL", "LLLLLL")

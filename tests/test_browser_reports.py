@@ -11,6 +11,7 @@ from django.utils import timezone
 from assessments.models import ActionItem, Principle
 from assessments.tests.factories import UserFactory, add_responses, answers, make_round, partnership
 from conftest import assert_accessible, sign_in
+from partnerships.models import Partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,3 +87,28 @@ def test_facilitator_sees_only_their_partnerships(page, live_server, register):
     assert page.get_by_role("link", name="Safer Streets Partnership", exact=True).count() >= 1
     assert page.get_by_text("Youth Offer Forum").count() == 0
     assert page.get_by_text("Portfolio report").count() == 0
+
+
+def test_manager_prepares_the_audit_committees_review_with_one_click(page, live_server, register):
+    # Statutory partnerships are significant under the council's rules: two of the six.
+    Partnership.objects.filter(name__in=["Youth Offer Forum", "Healthy Towns Board"]).update(
+        statutory_status="statutory"
+    )
+    UserFactory(roles=["Manager"], username="helen")
+    year = timezone.localdate().year
+    sign_in(page, live_server, "helen", PASSWORD, next_path="/reports/")
+    page.wait_for_url(re.compile(r"/reports/$"))
+    assert_accessible(page)
+    # The task runs in the request here (ImmediateBackend); a worker runs it on a real site.
+    page.get_by_role("button", name=f"Prepare the review of {year}").click()
+    page.wait_for_url(re.compile(rf"/reports/audit/{year}/$"))
+    assert_accessible(page, screenshot="04-audit-review-draft")
+    assert page.get_by_label(re.compile("Youth Offer Forum")).is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download the draft")).click()
+    assert download.value.suggested_filename.startswith(f"audit-committee-review-{year}-draft")
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+
+    page.goto(f"{live_server.url}/reports/standards/")
+    assert_accessible(page, screenshot="05-standards-for-excellence")
+    assert page.get_by_role("table", name=re.compile("The six standards")).is_visible()

@@ -268,6 +268,7 @@ def test_demo_council_has_significant_and_other_partnerships_and_every_complianc
 
     from django.core.management import call_command
 
+    # The roles come back after a flush by conftest's restorer of the migrations' reference data.
     call_command("seed_demo", stdout=io.StringIO())
     current = Partnership.objects.filter(status__in=["active", "exiting"])
     decisions = register_selectors.significance_of(current)

@@ -345,6 +345,19 @@ def test_a_zero_to_three_scale_draws_its_own_answers() -> None:
     assert "1A: fully agree 2, partly agree 1, partly disagree 0, fully disagree 4; divided." in alt
 
 
+def test_priority_map_draws_and_says_what_it_shows():
+    from reports.priorities import HIGH_VALUE_FROM, QUADRANT_LABELS, VALUE_MAX
+
+    points = [("P-1", 2, 50.0, "low_value_poor_health"), ("P-2", 8, 120.0, "high_value_good_health")]
+    kwargs = {"value_max": VALUE_MAX, "high_value_from": HIGH_VALUE_FROM, "lowest_total": 36, "highest_total": 144}
+    svg = charts.priority_map(points, poor_health_up_to=72, **kwargs)
+    assert svg.startswith(b"<?xml") and b"P-1" in svg
+    assert charts.priority_map(points, poor_health_up_to=72, fmt="png", **kwargs).startswith(b"\x89PNG")
+    text = charts.priority_map_alt_text(points, value_max=VALUE_MAX, quadrant_labels=QUADRANT_LABELS)
+    assert "2 significant partnerships" in text
+    assert "candidate for review or withdrawal: 1: P-1 (value 2, total 50.0)" in text
+
+
 # --- Where partners differ ----------------------------------------------------------------------------------
 
 GROUPS: list[tuple[str, list[float | None]]] = [
@@ -384,16 +397,3 @@ def _contrast_on_white(colour: str) -> float:
 def test_every_group_colour_is_3_to_1_against_white() -> None:
     assert all(_contrast_on_white(c) >= 3.0 for c in charts.PRINCIPLE_COLOURS), charts.PRINCIPLE_COLOURS
     assert _contrast_on_white(charts._INK) >= 3.0
-
-
-def test_priority_map_draws_and_says_what_it_shows():
-    from reports.priorities import HIGH_VALUE_FROM, QUADRANT_LABELS, VALUE_MAX
-
-    points = [("P-1", 2, 50.0, "low_value_poor_health"), ("P-2", 8, 120.0, "high_value_good_health")]
-    kwargs = {"value_max": VALUE_MAX, "high_value_from": HIGH_VALUE_FROM, "lowest_total": 36, "highest_total": 144}
-    svg = charts.priority_map(points, poor_health_up_to=72, **kwargs)
-    assert svg.startswith(b"<?xml") and b"P-1" in svg
-    assert charts.priority_map(points, poor_health_up_to=72, fmt="png", **kwargs).startswith(b"\x89PNG")
-    text = charts.priority_map_alt_text(points, value_max=VALUE_MAX, quadrant_labels=QUADRANT_LABELS)
-    assert "2 significant partnerships" in text
-    assert "candidate for review or withdrawal: 1: P-1 (value 2, total 50.0)" in text
