@@ -76,12 +76,16 @@ test: install system-packages lint typecheck
 test-fast: install lint
 	PHC_TEST_KEEP_DB=1 $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser" --reuse-db
 
+# make bench [SCALE=small|large] [ONLY=journey,results,register,dartboards,pdfs]: see bench/README.md.
 bench: install
-	$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
+	$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE),) $(if $(ONLY),--only $(ONLY),)
 
+# nginx, two gunicorn instances, task workers, Redis and PostgreSQL under load, then with one instance and one
+# worker killed half way (needs nginx and redis-server: apt-get install nginx redis-server). The earlier run
+# with the database restarted half way: $(PY) bench/load.py
 bench-load: install
 	$(PIP) install --quiet -e '.[test,bench]' 2>&1 | grep -v -e "is ignored" -e "^  " -e "^$$" || true
-	$(PY) bench/load.py
+	$(PY) bench/load_run.py
 
 clean-db: stop
 	rm -rf var/pgdata var/test-pgdata-kept

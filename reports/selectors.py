@@ -41,6 +41,7 @@ from reports import compliance as compliance_rules
 from reports import priorities as priority_rules
 from reports import standards as standards_rules
 from reports.compliance import Compliance
+from reports.models import PreparedReport
 from results.selectors import (
     RoundResults,
     StatementRow,
@@ -463,6 +464,16 @@ def reports_overview(
         portfolio_years=sorted({y for ys in years.values() for y in ys}, reverse=True),
         partnership_years=[(p, years[p.pk]) for p in partnerships if p.pk in years],
     )
+
+
+# --- Reports prepared by a worker -------------------------------------------------------------------------
+
+PREPARED_SHOWN = 10
+
+
+def prepared_reports(user) -> list[PreparedReport]:
+    """Return the reports ``user`` asked for, newest first (the last ten), without their files."""
+    return list(PreparedReport.objects.without_file().filter(requested_by=user)[:PREPARED_SHOWN])
 
 
 # --- The council's view: governance compliance and the priority map (issue 19) ------------------------------

@@ -1,11 +1,16 @@
-"""Charts as the pages and reports use them: drawn by ``reports.charts`` and cached by what they show.
+"""Charts as the pages and reports use them, and the reports that a task worker prepares.
 
-The cache key is a hash of the chart's kind, its numbers and labels, and ``CHART_VERSION``; so an unchanged
-round is never redrawn, and a new response (new numbers) draws a new chart.
+Charts are drawn by ``reports.charts`` and cached by what they show: the cache key is a hash of the chart's kind,
+its numbers and labels, and ``CHART_VERSION``; so an unchanged round is never redrawn, and a new response (new
+numbers) draws a new chart.
+
+Prepared reports (``reports.models.PreparedReport``): the web request only records what was asked for and
+enqueues ``reports.tasks.report_prepare``; the worker claims the row, lays the report out and stores the file.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -14,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -31,7 +37,7 @@ from partnerships.models import (
     StructureModel,
 )
 from reports import charts, priorities, selectors
-from reports.models import AuditCommentary, AuditReport
+from reports.models import AuditCommentary, AuditReport, PreparedReport, ReportKind, ReportState
 from reports.priorities import PriorityMap
 from results import comparison
 
@@ -162,6 +168,113 @@ def partners_differ_charts(results) -> list[tuple[str, Chart]]:
         body = cached_chart("group_means", "svg", **params)
         found.append((dimension, Chart(inline_svg(body), charts.group_means_alt_text(**params))))
     return found
+
+
+# --- Prepared reports ---------------------------------------------------------------------------------------
+
+
+class RetryRefused(Exception):
+    """The report is waiting or being prepared, or is ready: asking again would prepare it twice."""
+
+
+def _enqueue(report: PreparedReport) -> None:
+    from reports.tasks import report_prepare  # noqa: PLC0415 (tasks import this module)
+
+    # In the caller's transaction, and the task queue is in the same database: the row and its task are saved
+    # together or not at all.
+    report_prepare.enqueue(report.pk)
+
+
+def report_request(kind: ReportKind, year: int, user) -> PreparedReport:
+    """Return the report ``kind`` of ``year`` being prepared for ``user``, asking a worker for it unless one is
+    already waiting or being prepared (a double click, a second tab). A report whose worker stopped is marked
+    failed and asked for again."""
+    now = timezone.now()
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                current = (
+                    PreparedReport.objects.in_progress()
+                    .without_file()
+                    .select_for_update()
+                    .filter(kind=kind, year=year, requested_by=user)
+                    .first()
+                )
+                if current is not None and not current.is_stalled(now):
+                    return current
+                if current is not None:
+                    current.fail(error=STALLED, now=now)
+                    current.save(update_fields=["state", "error", "finished_at"])
+                report = PreparedReport.objects.create(kind=kind, year=year, requested_by=user)
+                _enqueue(report)
+                _forget_old_reports(now)
+                return report
+        except IntegrityError:
+            # Two requests at the same moment: the other one's row is now committed; the loop returns it.
+            continue
+    raise RuntimeError("A report could not be queued.")  # pragma: no cover (needs a third racing request)
+
+
+STALLED = "The worker preparing it stopped before it finished."
+FAILED = "Something went wrong while the report was being prepared."
+
+
+def _forget_old_reports(now) -> None:
+    """Delete finished reports older than ``PHC_PREPARED_REPORT_DAYS``: their data has moved on since."""
+    cutoff = now - datetime.timedelta(days=settings.PHC_PREPARED_REPORT_DAYS)
+    PreparedReport.objects.exclude(state__in=[ReportState.QUEUED, ReportState.PREPARING]).filter(
+        requested_at__lt=cutoff
+    ).delete()
+
+
+@transaction.atomic
+def report_retry(report: PreparedReport) -> PreparedReport:
+    """Queue a failed (or stalled) report again; refuse one that is waiting, being prepared or ready."""
+    report = PreparedReport.objects.without_file().select_for_update().get(pk=report.pk)
+    now = timezone.now()
+    if report.is_stalled(now):
+        report.fail(error=STALLED, now=now)
+    if report.state != ReportState.FAILED:
+        raise RetryRefused("This report is ready or is still being prepared: it is not asked for again.")
+    report.retry()
+    report.save(update_fields=["state", "started_at", "finished_at"])
+    _enqueue(report)
+    return report
+
+
+@transaction.atomic
+def report_claim(report_id: int) -> PreparedReport | None:
+    """Mark a queued report as being prepared by this worker and return it; None if another worker has it,
+    or it is no longer waiting (so a task delivered twice lays it out once)."""
+    report = (
+        PreparedReport.objects.without_file()
+        .select_for_update(skip_locked=True)
+        .filter(pk=report_id, state=ReportState.QUEUED)
+        .first()
+    )
+    if report is None:
+        return None
+    report.start(now=timezone.now())
+    report.save(update_fields=["state", "started_at", "attempts", "error"])
+    return report
+
+
+@transaction.atomic
+def report_store(report_id: int, body: bytes, filename: str, content_type: str) -> PreparedReport:
+    """Store a finished report's file and mark it ready."""
+    report = PreparedReport.objects.without_file().select_for_update().get(pk=report_id)
+    report.finish(body=body, filename=filename, content_type=content_type, now=timezone.now())
+    report.save(update_fields=["state", "body", "size", "filename", "content_type", "finished_at"])
+    return report
+
+
+@transaction.atomic
+def report_fail(report_id: int, error: str = FAILED) -> PreparedReport:
+    """Mark a report as failed, with what to tell the person who asked for it."""
+    report = PreparedReport.objects.without_file().select_for_update().get(pk=report_id)
+    report.fail(error=error, now=timezone.now())
+    report.save(update_fields=["state", "error", "finished_at"])
+    return report
 
 
 def priority_map_chart(data: PriorityMap, fmt: charts.Fmt = "svg") -> tuple[bytes, str]:

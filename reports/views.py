@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +35,7 @@ from partnerships.selectors import partners_of
 from reports import pdf, selectors, services, workbooks
 from reports import waiting as waiting_for
 from reports.forms import AuditCommentaryForm, AuditYearForm, StandardsRoundForm
-from reports.models import AuditReport
+from reports.models import AuditReport, PreparedReport, ReportKind, ReportState
 from results import exporters
 from results import selectors as results_selectors
 from results.views import round_from_url
@@ -42,6 +44,11 @@ CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Years a report can be asked for: wide enough for any real register, narrow enough to refuse nonsense.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 partnership_from_url = loader(Partnership.objects.all)
+prepared_from_url = loader(PreparedReport.objects.without_file)
+# The page of a report being prepared looks again this often; a report still waiting for a worker after
+# WAITING_LONG says that no worker may be running.
+REFRESH_SECONDS = 5
+WAITING_LONG = timedelta(minutes=2)
 
 
 @permission_required_or_403("results.view_round", fn=round_from_url)
@@ -93,6 +100,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "columns": sort_columns(overview.principles, sort, overview.structure),
         "sort": sort,
         "can_download_portfolio": request.user.has_perm("reports.download_portfolio"),
+        "prepared_reports": selectors.prepared_reports(request.user),
         "this_year": timezone.localdate().year,
     }
     if request.user.has_perm("reports.see_priority_map"):
@@ -154,13 +162,52 @@ def partnership_report(request: HttpRequest, pk: int, year: int) -> HttpResponse
 
 
 @permission_required_or_403("reports.download_portfolio")
+@require_POST
 def portfolio_report(request: HttpRequest, year: int) -> HttpResponse:
+    """Ask a worker for the portfolio report (it grows with the register: never laid out in a request)."""
     _check_year(year)
-    report = selectors.portfolio_report(year)
-    return _pdf_response(
-        pdf.portfolio_report_pdf(report),
-        download_name(f"portfolio report {year}", made_on=timezone.localdate(), extension="pdf"),
-    )
+    report = services.report_request(ReportKind.PORTFOLIO, year, request.user)
+    return redirect(report)
+
+
+@permission_required_or_403("reports.see_prepared_report", fn=prepared_from_url)
+@require_safe
+def prepared_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report asked for: being prepared (the page looks again every few seconds), ready, or failed."""
+    report = prepared_from_url(request, pk=pk)
+    now = timezone.now()
+    context = {
+        "report": report,
+        "stalled": report.is_stalled(now),
+        # No worker has taken it for a while: say so, rather than let the person wait for nothing.
+        "waiting_long": report.state == ReportState.QUEUED and now - report.requested_at > WAITING_LONG,
+        "refresh_seconds": REFRESH_SECONDS,
+        "keep_days": settings.PHC_PREPARED_REPORT_DAYS,
+    }
+    return render(request, "reports/prepared.html", context)
+
+
+@permission_required_or_403("reports.see_prepared_report", fn=prepared_from_url)
+@require_safe
+def prepared_download(request: HttpRequest, pk: int) -> HttpResponse:
+    report = prepared_from_url(request, pk=pk)
+    if report.state != ReportState.READY:
+        return redirect(report)
+    body = PreparedReport.objects.filter(pk=report.pk).values_list("body", flat=True).get()
+    response = HttpResponse(bytes(body), content_type=report.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return as_attachment(response, report.filename)
+
+
+@permission_required_or_403("reports.see_prepared_report", fn=prepared_from_url)
+@require_POST
+def prepared_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = prepared_from_url(request, pk=pk)
+    try:
+        report = services.report_retry(report)
+    except services.RetryRefused as exc:
+        messages.info(request, str(exc))
+    return redirect(report)
 
 
 CSV_HEADINGS = (

@@ -124,7 +124,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "rounds/<int:pk>/dartboard.<str:fmt>": (ROUND_READERS, ROUND_READERS),
     "rounds/<int:pk>/results.xlsx": (ROUND_READERS, ROUND_READERS),
     "reports/": (FACILITATORS_AND_MANAGERS, FACILITATORS_AND_MANAGERS),
-    "reports/portfolio/<int:year>.pdf": (MANAGERS, MANAGERS),
+    # Asked for by POST; a worker prepares it; only the person who asked sees or downloads it (none here).
+    "reports/portfolio/<int:year>/prepare": ("LDDDND", MANAGERS),
+    "reports/prepared/<int:pk>/": ("LDDDDD", "LDDDDD"),
+    "reports/prepared/<int:pk>/download": ("LDDDDD", "LDDDDD"),
+    "reports/prepared/<int:pk>/retry": ("LDDDDD", "LDDDDD"),
     # Both facilitators have a round on P: the report gives each only their own rounds' results.
     "reports/partnerships/<int:pk>/<int:year>.pdf": (FACILITATORS_AND_MANAGERS, FACILITATORS_AND_MANAGERS),
     # The council's view of itself (issue 19, points 3 and 5): managers only; this year's review is not yet

@@ -54,7 +54,7 @@ def test_manager_reads_the_portfolio_at_a_glance_and_sorts_it(page, live_server,
     assert page.get_by_role("heading", name="The register's health").is_visible()
     table = page.get_by_role("table", name=re.compile("with a health check, sorted by"))
     assert table.get_by_role("row").count() == 7  # a heading row and six partnerships
-    assert page.get_by_role("link", name="Portfolio report 2025 (PDF)").is_visible()
+    assert page.get_by_role("button", name="Prepare the portfolio report 2025").is_visible()
     assert page.get_by_text("Agree a shared statement of purpose").is_visible()
 
     page.get_by_role("link", name=re.compile(r"^P5")).click()
@@ -69,8 +69,13 @@ def test_manager_reads_the_portfolio_at_a_glance_and_sorts_it(page, live_server,
     assert_accessible(page, screenshot="03-sorted-by-p5-reversed")
     assert "Healthy Towns Board" in table.get_by_role("row").nth(1).inner_text()
 
+    # The portfolio is prepared by a task worker (at once in tests), then downloaded from its page.
+    page.get_by_role("button", name="Prepare the portfolio report 2025").click()
+    page.wait_for_url(re.compile(r"/reports/prepared/\d+/$"))
+    assert page.get_by_role("heading", name="Your portfolio report 2025 is ready").is_visible()
+    assert_accessible(page, screenshot="04-portfolio-ready")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Portfolio report 2025 (PDF)").click()
+        page.get_by_role("link", name="Download the portfolio report 2025 (PDF)").click()
     assert download.value.suggested_filename == f"portfolio-report-2025-{timezone.localdate().isoformat()}.pdf"
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"  # waits for the whole file
 

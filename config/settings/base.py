@@ -230,6 +230,11 @@ PHC_SIGNIFICANT_CONTRIBUTION = env.int("PHC_SIGNIFICANT_CONTRIBUTION", default=1
 PHC_SIGNIFICANT_RISK_SCORE = env.int("PHC_SIGNIFICANT_RISK_SCORE", default=15)
 # PDF reports are cached by the HTML they are made from (see reports.pdf.render_pdf); off for cold benchmarks.
 PHC_PDF_CACHE = env.bool("PHC_PDF_CACHE", default=True)
+# Reports prepared by a task worker (the portfolio PDF): kept this many days, then deleted (the data moves on).
+PHC_PREPARED_REPORT_DAYS = env.int("PHC_PREPARED_REPORT_DAYS", default=7)
+# A report a worker took this long ago without finishing it was interrupted (killed, out of memory): it shows as
+# failed and may be asked for again. Longer than the slowest report takes.
+PHC_REPORT_STALLED_MINUTES = env.int("PHC_REPORT_STALLED_MINUTES", default=15)
 
 # Respondent links: failed look-ups (unknown links) a client may make in a minute before it gets 429. Only
 # failures count, so a flood of junk links never slows a real respondent from another address.

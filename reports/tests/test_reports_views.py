@@ -41,15 +41,20 @@ def two_partnerships():
 
 def test_signed_out_people_are_sent_to_sign_in(client, two_partnerships):
     mine, *_ = two_partnerships
-    for url in ("/reports/", "/reports/portfolio/2025.pdf", f"/reports/partnerships/{mine.pk}/2025.pdf"):
+    for url in ("/reports/", f"/reports/partnerships/{mine.pk}/2025.pdf"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    response = client.post("/reports/portfolio/2025/prepare")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_managers_download_every_report_with_meaningful_file_names(client, rendered, two_partnerships):
     mine, _, theirs, _ = two_partnerships
     client.force_login(UserFactory(roles=["Manager"]))
-    response = client.get("/reports/portfolio/2025.pdf")
+    # The portfolio is prepared by a task (run at once in tests), then downloaded from its page.
+    prepared = client.post("/reports/portfolio/2025/prepare")
+    assert prepared.status_code == 302
+    response = client.get(prepared["Location"] + "download")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="portfolio-report-2025-{today}.pdf"'
@@ -62,7 +67,7 @@ def test_managers_download_every_report_with_meaningful_file_names(client, rende
     # A year without a round is a report that says so, not an error.
     assert client.get(f"/reports/partnerships/{mine.pk}/2019.pdf").status_code == 200
     assert rendered[-1][1]["report"].round is None
-    assert client.get("/reports/portfolio/1850.pdf").status_code == 404
+    assert client.post("/reports/portfolio/1850/prepare").status_code == 404
     assert client.get("/reports/partnerships/999999/2025.pdf").status_code == 404
 
 
@@ -72,7 +77,7 @@ def test_facilitators_download_only_the_partnerships_they_facilitate(client, ren
     assert client.get(f"/reports/partnerships/{mine.pk}/2025.pdf").status_code == 200
     assert client.get(f"/reports/partnerships/{theirs.pk}/2025.pdf").status_code == 403
     assert client.get("/reports/partnerships/999999/2025.pdf").status_code == 403  # existence not revealed
-    assert client.get("/reports/portfolio/2025.pdf").status_code == 403
+    assert client.post("/reports/portfolio/2025/prepare").status_code == 403
     assert len(rendered) == 1
 
 
@@ -80,8 +85,9 @@ def test_facilitators_download_only_the_partnerships_they_facilitate(client, ren
 def test_anyone_else_is_refused(client, rendered, two_partnerships, role):
     mine, *_ = two_partnerships
     client.force_login(UserFactory(roles=[role] if role else []))
-    for url in ("/reports/", "/reports/portfolio/2025.pdf", f"/reports/partnerships/{mine.pk}/2025.pdf"):
+    for url in ("/reports/", f"/reports/partnerships/{mine.pk}/2025.pdf"):
         assert client.get(url).status_code == 403, url
+    assert client.post("/reports/portfolio/2025/prepare").status_code == 403
     assert rendered == []
 
 
@@ -96,9 +102,9 @@ def test_the_reports_page_shows_the_overview_with_weak_principles_marked_and_lin
     )
     assert page.count("(weak)") == 1
     assert f'href="/rounds/{mine_round.pk}/results/"' in page and f'href="/rounds/{theirs_round.pk}/results/"' in page
-    assert 'href="/reports/portfolio/2025.pdf"' in page
+    assert 'action="/reports/portfolio/2025/prepare"' in page
     assert f'href="/reports/partnerships/{mine.pk}/2025.pdf"' in page
-    assert "/reports/portfolio/2024.pdf" not in page  # only years with data
+    assert "/reports/portfolio/2024/" not in page  # only years with data
     assert "Register health" in page  # the chart's text alternative
 
 
