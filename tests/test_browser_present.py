@@ -43,8 +43,8 @@ def test_presentation_mode_fits_each_screen_and_leads_to_the_action_plan(page, l
     page.get_by_role("link", name="Next: record the actions agreed in the action plan →").click()
     page.wait_for_url(f"**/rounds/{round_.pk}/actions/")
     assert_accessible(page)
-    elements = page.get_by_label("Element")
-    page.get_by_label("Principle").select_option(label="4. Develop and maintain trust")
+    elements = page.get_by_label("Element", exact=True)
+    page.get_by_label("Principle", exact=True).select_option(label="4. Develop and maintain trust")
     offered = elements.locator("option:not([hidden])").all_inner_texts()
     assert offered[1:] and all(text.startswith("4") for text in offered[1:]), offered
     assert len(offered) == 7  # "---------" and elements 4A to 4F

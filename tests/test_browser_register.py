@@ -37,7 +37,7 @@ def test_record_gateway_approve_and_see_it_active(page, live_server):
     assert_accessible(page, screenshot="02-new-partnership-empty")
 
     page.get_by_label("Name").first.fill(NAME)
-    page.get_by_label("Reference").fill("ddc-p-100")
+    page.get_by_label("Reference", exact=True).fill("ddc-p-100")
     page.get_by_label("Purpose").fill("Keep the town centre safe and welcoming at night.")
     page.get_by_label("Service area").fill("Community safety")
     page.get_by_label("Lead officer").fill("Mark Ellis")

@@ -208,7 +208,7 @@ FOCUS_CASES = [
     ("manager", "/partnerships/", "input[type=search]", "text input"),
     ("manager", "/partnerships/", "input.govuk-checkboxes__input", "checkbox"),
     ("facilitator", "/rounds/new/", "textarea >> nth=0", "text area"),
-    ("facilitator", "/rounds/new/", "input[type=date] >> nth=0", "date input"),
+    ("facilitator", "/rounds/new/", "input.govuk-date-input__input >> nth=0", "date input (day box)"),
     ("facilitator", "/rounds/new/", "input.govuk-checkboxes__input >> nth=0", "checkbox in a group"),
 ]
 RESPONDENT_FOCUS_CASES = [
