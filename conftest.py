@@ -100,7 +100,10 @@ def sign_in(page, live_server, username: str, password: str, next_path: str = "/
     assert_accessible(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the navigation the click starts: "load" alone can be the sign-in page's own, and a page.goto that
+    # follows would then cancel the sign-in's POST (seen as a CSRF failure or a signed-out next page).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
 
 

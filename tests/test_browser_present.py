@@ -43,7 +43,7 @@ def test_presentation_mode_fits_each_screen_and_leads_to_the_action_plan(page, l
     page.get_by_role("link", name="Next: record the actions agreed in the action plan →").click()
     page.wait_for_url(f"**/rounds/{round_.pk}/actions/")
     assert_accessible(page)
-    elements = page.get_by_label("Element", exact=True)
+    elements = page.locator("select[name='action-element']")
     page.get_by_label("Principle", exact=True).select_option(label="4. Develop and maintain trust")
     offered = elements.locator("option:not([hidden])").all_inner_texts()
     assert offered[1:] and all(text.startswith("4") for text in offered[1:]), offered
