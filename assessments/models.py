@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -178,6 +179,18 @@ class RoundState(models.TextChoices):
 class RoundQuerySet(models.QuerySet["Round"]):
     def closed(self) -> RoundQuerySet:
         return self.filter(state=RoundState.CLOSED)
+
+    def with_response_counts(self) -> models.QuerySet[Any]:  # rounds carrying the two counts
+        """Annotate ``invited`` (links not withdrawn) and ``submitted`` for a response rate, in the same query.
+
+        Submissions are counted from the invitation's submitted day: an anonymous response is no longer linked to
+        its invitation once submitted."""
+        return self.annotate(
+            invited=models.Count("invitations", filter=models.Q(invitations__revoked_at__isnull=True), distinct=True),
+            submitted=models.Count(
+                "invitations", filter=models.Q(invitations__submitted_on__isnull=False), distinct=True
+            ),
+        )
 
     def with_results(self) -> RoundQuerySet:
         """The closed rounds with at least ``PHC_MIN_RESPONSES`` submitted responses: the rounds whose results

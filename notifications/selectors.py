@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Concat, Trim
 
 from assessments.models import ActionItem, Round, RoundState
@@ -105,11 +105,7 @@ def rounds_closing(today: date) -> list[ClosingRound]:
             closes_on__lte=due_by(today, ROUND_CLOSING_WITHIN_DAYS),
         )
         .select_related("partnership", "facilitator")
-        .annotate(
-            invited=Count("invitations", filter=Q(invitations__revoked_at__isnull=True), distinct=True),
-            # The invitation keeps the day it was submitted; an anonymous response is no longer linked to it.
-            submitted=Count("invitations", filter=Q(invitations__submitted_on__isnull=False), distinct=True),
-        )
+        .with_response_counts()
         .order_by("closes_on", "pk")
     )
     return [ClosingRound(r, r.invited, r.submitted) for r in rounds]

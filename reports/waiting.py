@@ -112,11 +112,7 @@ def facilitator_waiting(user, today: date) -> list[Waiting]:
     closing = list(
         mine.filter(state=RoundState.OPEN, closes_on__lte=today + timedelta(CLOSING_SOON_DAYS))
         .select_related("partnership")
-        .annotate(
-            invited=Count("invitations", filter=Q(invitations__revoked_at__isnull=True), distinct=True),
-            # The invitation keeps the day it was submitted; an anonymous response is no longer linked to it.
-            submitted=Count("invitations", filter=Q(invitations__submitted_on__isnull=False), distinct=True),
-        )
+        .with_response_counts()
         .order_by("closes_on", "pk")
     )
     no_plan = _rounds_without_plan(mine).aggregate(n=Count("pk"))["n"]
