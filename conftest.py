@@ -96,15 +96,22 @@ def assert_accessible(page, screenshot: str | None = None) -> None:
 
 def sign_in(page, live_server, username: str, password: str, next_path: str = "/") -> None:
     """Sign in through the real sign-in page (checked with axe-core on the way)."""
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    assert_accessible(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    # Wait for the navigation the click starts: "load" alone can be the sign-in page's own, and a page.goto that
-    # follows would then cancel the sign-in's POST (seen as a CSRF failure or a signed-out next page).
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
+    for attempt in range(2):
+        page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+        page.wait_for_load_state("load")
+        assert_accessible(page)
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        # Wait for the navigation the click starts: "load" alone can be the sign-in page's own, and a page.goto
+        # that follows would then cancel the sign-in's POST (seen as a CSRF failure or a signed-out next page).
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state("load")
+        # Once in a few hundred runs, after the test cleared the cookies while a page was still arriving, the POST
+        # met a CSRF cookie other than its form's (root cause not found): one more try from a fresh sign-in page.
+        if "/accounts/login/" not in page.url or attempt:
+            break
+    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
 
 
 PROJECT_APPS = ("partnerships", "assessments", "results", "reports")
