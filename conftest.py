@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "var" / "screenshots"
+# Screenshots are for people to look at, not checked by anything: a full-page PNG of every page checked costs a
+# fifth of the browser tests' time, so only when asked (PHC_SCREENSHOTS=1 make test).
+TAKE_SCREENSHOTS = os.environ.get("PHC_SCREENSHOTS", "") not in {"", "0"}
 
 
 @pytest.fixture(scope="session")
@@ -76,14 +80,15 @@ def _path(url: str) -> str:
 
 
 def assert_accessible(page, screenshot: str | None = None) -> None:
-    """Run axe-core on the current page; fail on any violation, whatever its impact. Optionally screenshot."""
+    """Run axe-core on the current page; fail on any violation, whatever its impact. With ``screenshot`` (and
+    PHC_SCREENSHOTS set), also save a full-page screenshot under var/screenshots/<test>/."""
     from axe_playwright_python.sync_playwright import Axe
 
     page.wait_for_load_state("load")
     results = Axe().run(page)
     violations = results.response["violations"]
     page.phc_ledger.checked.add(_path(page.url))
-    if screenshot:
+    if screenshot and TAKE_SCREENSHOTS:
         folder = SCREENSHOTS / page.phc_test_name
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{screenshot}.png"), full_page=True)
@@ -146,16 +151,116 @@ def restore_reference_data() -> None:
                     operation.code(global_apps, editor)  # type: ignore[arg-type]
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    """Whether the test commits, so that the database is flushed after it (pytest-django's own rule)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests first (the slowest of them first), the longest of the suite: the parallel workers share
+    them out from the start and then finish together on the short ones, rather than one running a long browser
+    test alone at the end.
+    (pytest-django's own order, ordinary database tests before transactional ones, stays within each part.)"""
+
+    def part(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser"):
+            return 0 if item.get_closest_marker("slow") else 1
+        return 2
+
+    items.sort(key=part)  # a stable sort: the order within each part is kept
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A transactional test ends by flushing the database, including what the data migrations made: put it back
+    at once (committed), so that every later test, transactional or not, starts from the same reference data."""
+    yield
+    if nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_for_transactional_tests(request):
     """Transactional tests (the browser tests) flush the database, including what the data migrations made.
-    Put it back before each such test, so every test starts from the same reference data. (pytest-django runs
-    the transactional tests after all the others, so only they can find the data gone.)"""
+    The teardown above puts it back; this makes sure of it before each such test (a no-op when it is there)."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
         restore_reference_data()
     yield
+
+
+# --- The demo council, seeded once per worker -------------------------------------------------------------
+
+
+class DemoSnapshot:
+    """Every model table's rows just after ``seed_demo``, copied out of PostgreSQL in its binary format.
+
+    Seeding the demo council takes seconds (hundreds of rows through the services, a PDF); copying its rows back
+    takes a fraction of one. Restoring gives exactly what seeding gave when the snapshot was taken, ids included.
+    """
+
+    def __init__(self, tables: dict[str, bytes]) -> None:
+        self.tables = tables
+
+    @classmethod
+    def take(cls) -> DemoSnapshot:
+        from django.db import connection
+
+        # The tables a flush empties: every model's, not django_migrations nor the cache table.
+        names = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+        tables = {}
+        with connection.cursor() as cursor:
+            for table in names:
+                buffer = io.BytesIO()
+                sql = f"COPY {connection.ops.quote_name(table)} TO STDOUT (FORMAT binary)"
+                cursor.cursor.copy_expert(sql, buffer)
+                tables[table] = buffer.getvalue()
+        return cls(tables)
+
+    def restore(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection, transaction
+
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: the tables load in any order and are checked
+            # at the end. The sequences are left alone: they only grew since the snapshot's rows were made (a flush
+            # does not reset them), so no id is handed out twice in a session.
+            cursor.execute("TRUNCATE " + ", ".join(quote(table) for table in self.tables))
+            for table, rows in self.tables.items():
+                cursor.cursor.copy_expert(f"COPY {quote(table)} FROM STDIN (FORMAT binary)", io.BytesIO(rows))
+        ContentType.objects.clear_cache()  # the snapshot's content types may have other ids than the cached ones
+
+
+_demo_snapshot: list[DemoSnapshot] = []  # at most one, per worker process
+
+
+@pytest.fixture
+def demo_council(request) -> None:
+    """The demo council (``manage.py seed_demo``): its users of each role, register, rounds and reports.
+
+    Seeded for real by the first test of a worker that asks for it, then copied back from that snapshot (the same
+    rows, in a fraction of the time) for every later one. Works in transactional and ordinary tests alike. Ask
+    for it before any fixture that adds rows: restoring replaces every row of every table.
+    """
+    from django.core.management import call_command
+
+    marker = request.node.get_closest_marker("django_db")
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    if _demo_snapshot:
+        _demo_snapshot[0].restore()
+        return
+    call_command("seed_demo", stdout=io.StringIO())
+    _demo_snapshot.append(DemoSnapshot.take())
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,9 @@ on /reports/, each page checked with axe-core and at 320 px."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from conftest import assert_accessible, sign_in
@@ -24,8 +22,7 @@ def _fits_320(page) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_manager_reads_significance_compliance_and_the_priority_map(page, live_server):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def test_manager_reads_significance_compliance_and_the_priority_map(demo_council, page, live_server):
     sign_in(page, live_server, "manager", "manage-demo-2026", next_path="/partnerships/")
     assert_accessible(page, screenshot="00-register")
 

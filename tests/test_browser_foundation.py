@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.core.management import call_command
 
 from conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_demo_facilitator_signs_in(page, live_server):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def test_demo_facilitator_signs_in(demo_council, page, live_server):
     page.goto(f"{live_server.url}/")
     assert_accessible(page, screenshot="01-home-signed-out")
     sign_in(page, live_server, "facilitator", "facilitate-demo-2026")

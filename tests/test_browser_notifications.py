@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from conftest import assert_accessible, sign_in
@@ -15,8 +12,7 @@ from notifications.models import NotificationSetting
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_manager_turns_off_an_email_from_the_header_link(page, live_server):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def test_a_manager_turns_off_an_email_from_the_header_link(demo_council, page, live_server):
     sign_in(page, live_server, "manager", "manage-demo-2026")
     assert_accessible(page)
     page.get_by_role("link", name="Your notifications").click()

@@ -3,11 +3,9 @@ new, created on the same form) and submits its gateway; a manager approves it by
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from conftest import assert_accessible, sign_in
@@ -27,8 +25,7 @@ def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
     group.get_by_label("Year").fill(year)
 
 
-def test_record_gateway_approve_and_see_it_active(page, live_server):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def test_record_gateway_approve_and_see_it_active(demo_council, page, live_server):
 
     # The register administrator records the partnership.
     sign_in(page, live_server, "officer", "register-demo-2026", next_path="/partnerships/")
@@ -135,8 +132,7 @@ def test_record_gateway_approve_and_see_it_active(page, live_server):
     assert partnership.status == "active" and partnership.review_due_date is not None
 
 
-def test_edit_outside_body_and_statutory_exit(page, live_server):
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+def test_edit_outside_body_and_statutory_exit(demo_council, page, live_server):
     sign_in(page, live_server, "officer", "register-demo-2026", next_path="/partnerships/?q=DDC-P-004")
     assert_accessible(page)
 

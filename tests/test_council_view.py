@@ -263,13 +263,9 @@ def test_gateway_status_is_what_compliance_reads():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_council_has_significant_and_other_partnerships_and_every_compliance_state():
-    import io
-
-    from django.core.management import call_command
-
-    # The roles come back after a flush by conftest's restorer of the migrations' reference data.
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_council_has_significant_and_other_partnerships_and_every_compliance_state(demo_council):
+    # The roles come back after a flush by conftest's restorer of the migrations' reference data; the demo is
+    # seeded by the demo_council fixture (for real, or copied back from the worker's snapshot of seed_demo).
     current = Partnership.objects.filter(status__in=["active", "exiting"])
     decisions = register_selectors.significance_of(current)
     assert 5 <= sum(d.is_significant for d in decisions.values()) < len(decisions)
