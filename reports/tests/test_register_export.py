@@ -96,3 +96,33 @@ def test_csv_export_reads_the_register_a_batch_at_a_time(officer, as_user, monke
         assert len(list(lines)) == 4
     # The first row costs one batch's reads; the two later batches read their own results when they are due.
     assert 1 <= len(first) <= 3 and len(rest) >= 2
+
+
+@pytest.mark.parametrize("query", ["", "?overdue=on"])
+def test_csv_export_queries_grow_by_batch_not_by_partnership(query, officer, as_user):
+    # Streamed (the first row leaves in under a second at 5,000 partnerships): a batch of EXPORT_BATCH
+    # partnerships costs its own reads of the results, two queries at most, whatever is in it.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partnerships.tests.test_views import make_partnerships
+    from reports.views import EXPORT_BATCH
+
+    client = as_user(officer)
+    make_partnerships(10, 0)
+    for number in (1, 2):
+        round_ = make_round(closes_on=date(2025, 3, number))
+        add_responses(round_, [uniform(3)] * 3)
+    client.get("/partnerships/export.csv" + query)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            b"".join(client.get("/partnerships/export.csv" + query).streaming_content)
+        return len(queries)
+
+    small = count()
+    make_partnerships(5 * EXPORT_BATCH - 12, 10)
+    round_ = make_round(closes_on=date(2025, 3, 3))
+    add_responses(round_, [uniform(3)] * 3)
+    large = count()
+    assert small < large <= small + 2 * 4, (small, large)  # four more batches
