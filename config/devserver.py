@@ -98,6 +98,9 @@ def run() -> int:
     subprocess.run(_manage("migrate", "--no-input"), check=True)  # noqa: S603
     subprocess.run(_manage("seed_demo"), check=True)  # noqa: S603
     print(f"Serving on http://{HOST}:{PORT} with a task worker (stop with Ctrl+C, or `make stop`)", flush=True)
+    if not os.environ.get("DATABASE_URL", "").strip():
+        # The embedded server has no contrib extensions, so a mistyped name finds nothing: say so, not silently.
+        print("Register search without typo tolerance: the embedded database has no pg_trgm (docs/running.md)")
     worker = subprocess.Popen(_manage("db_worker", "--no-reload"))  # noqa: S603
     server = subprocess.Popen(_manage("runserver", f"{HOST}:{PORT}"))  # noqa: S603
     PIDS.write_text(f"{os.getpid()}\n{worker.pid}\n{server.pid}\n")
