@@ -15,7 +15,6 @@ from django.shortcuts import render
 
 from config.clients import client_ip
 from config.throttle import Throttle
-from notifications import schedule
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +23,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "help.html",
-        {
-            "min_responses": settings.PHC_MIN_RESPONSES,
-            "min_group_size": settings.PHC_MIN_GROUP_SIZE,
-            # Who gets which email and when: the same words as "Your notifications" (one source).
-            "notification_kinds": schedule.KINDS,
-        },
+        {"min_responses": settings.PHC_MIN_RESPONSES, "min_group_size": settings.PHC_MIN_GROUP_SIZE},
     )
 
 

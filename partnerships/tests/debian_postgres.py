@@ -25,6 +25,7 @@ VAR = Path(__file__).resolve().parent.parent.parent / "var"
 # Set by whoever requires the typo search to be tested (CI's `make test`), so a missing Debian PostgreSQL is
 # a failure there rather than a skip; under make (MAKELEVEL is set in every recipe) it is required as well.
 REQUIRED_VARIABLES = ("PHC_REQUIRE_DEBIAN_POSTGRES", "MAKELEVEL")
+SOCKET_DIR_LIMIT = 90  # leaves room for "/.s.PGSQL.5432" within the 107 bytes of a unix socket's path
 
 
 def debian_bin_dir() -> Path | None:
@@ -62,10 +63,13 @@ def debian_cluster(bin_dir: Path) -> Iterator[str]:
     VAR.mkdir(exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="trgm-pg-", dir=VAR))
     data = folder / "data"
+    # A unix socket's path must fit in 107 bytes: a checkout deep in a CI runner's folders may not leave room.
+    sockets = folder if len(str(folder)) < SOCKET_DIR_LIMIT else Path(tempfile.mkdtemp(prefix="phc-pg-"))
     user = _run_as()
     if user:
         entry = pwd.getpwnam(user)
-        os.chown(folder, entry.pw_uid, entry.pw_gid)
+        for owned in {folder, sockets}:
+            os.chown(owned, entry.pw_uid, entry.pw_gid)
         # The postgres user must be able to reach the folder through var/ and the checkout above it.
         for parent in folder.parents:
             if parent != Path("/") and not parent.stat().st_mode & 0o001:
@@ -84,11 +88,12 @@ def debian_cluster(bin_dir: Path) -> Iterator[str]:
             ]
         )
         # Durability is not wanted in a cluster that lives for one test.
-        options = f"-c listen_addresses='' -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options = f"-c listen_addresses='' -k {sockets} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         _run([bin_dir / "pg_ctl", "--pgdata", data, "--log", folder / "log", "--options", options, "--wait", "start"])
         try:
-            yield f"postgresql://postgres@/postgres?host={folder}"
+            yield f"postgresql://postgres@/postgres?host={sockets}"
         finally:
             _run([bin_dir / "pg_ctl", "--pgdata", data, "--mode=immediate", "--wait", "stop"], check=False)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
