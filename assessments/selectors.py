@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -399,12 +399,23 @@ def find_missing(
     return Progress(complete_steps=complete, missing=missing, step_count=steps.count, items_by_step=items)
 
 
-def response_progress(response: Response | None, instrument: Instrument) -> Progress:
-    """Return the progress of ``response`` (None: nothing saved yet) through the instrument (one query)."""
+def response_progress(
+    response: Response | None, instrument: Instrument, answers: Mapping[int, Answer] | None = None
+) -> Progress:
+    """Return the progress of ``response`` (None: nothing saved yet) through the instrument.
+
+    One query, or none when the page has already read every saved answer (``answers``, from
+    ``response_answers`` over all the statements).
+    """
     structure = instrument_structure(instrument)
     if response is None:
         return find_missing(structure, set(), [], None)
-    answered = set(Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", flat=True))
+    if answers is not None:
+        answered = {statement_id for statement_id, answer in answers.items() if answer.value is not None}
+    else:
+        answered = set(
+            Answer.objects.filter(response=response, value__isnull=False).values_list("statement_id", flat=True)
+        )
     return find_missing(structure, answered, response.significance or [], response.success)
 
 
@@ -450,10 +461,16 @@ class ReviewSheet:
     rows: list[tuple[StatementInfo, Answer | None]]
 
 
-def response_review(response: Response | None, instrument: Instrument) -> list[ReviewSheet]:
-    """Return, per principle, each statement with the respondent's saved answer (or None)."""
+def response_review(
+    response: Response | None, instrument: Instrument, answers: Mapping[int, Answer] | None = None
+) -> list[ReviewSheet]:
+    """Return, per principle, each statement with the respondent's saved answer (or None).
+
+    ``answers``: every saved answer, when the page has read them already (``response_answers``).
+    """
     structure = instrument_structure(instrument)
-    answers = response_answers(response, structure.statements)
+    if answers is None:
+        answers = response_answers(response, structure.statements)
     return [ReviewSheet(p, [(s, answers.get(s.id)) for s in p.statements]) for p in structure.principles]
 
 

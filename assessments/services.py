@@ -15,7 +15,6 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal, overload
 
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -43,6 +42,7 @@ from assessments.selectors import (
     MissingItem,
     find_missing,
     instrument_structure,
+    response_of,
     round_last_reminders,
     round_reminder_due,
 )
@@ -413,39 +413,32 @@ def _check_answer_value(value: int | None, structure: InstrumentStructure) -> No
         raise ValueError(f"Answer {value!r} is not on the scale {structure.answer_scale.values}.")
 
 
-def _check_can_answer(invitation: Invitation, require_open: bool) -> Invitation:
-    """Lock the invitation (and read it again) and check its link may still answer; return the locked row.
+def _lock_for_answers(
+    invitation: Invitation, require_open: bool, *, create: bool
+) -> tuple[Invitation, Response | None, bool]:
+    """Lock the invitation, read it and its response again (one query), check its link may still answer.
 
-    Locking makes a save or submit racing a revoke, or a second submit, wait for the other and then see it.
+    Return the locked invitation, its response (created when ``create`` and there is none yet; None
+    otherwise) and whether it was created just now. The invitation's lock is the lock of everything its
+    respondent writes: a save or submit racing a revoke, or a second submit, waits for the other and then sees
+    it; and no one else can create the response meanwhile, so it is a plain INSERT (no get_or_create, no
+    savepoint).
     """
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked = Invitation.objects.select_for_update(of=("self",)).select_related("response").get(pk=invitation.pk)
     if locked.revoked_at is not None:
         invitation.revoked_at = locked.revoked_at
         raise InvitationRevoked("This link has been withdrawn.")
-    if locked.submitted_on is not None and not Response.objects.filter(invitation=locked).exists():
+    response = response_of(locked)
+    if locked.submitted_on is not None and response is None:
         # An anonymous response, unlinked on submit: nothing of it can be found, let alone changed.
         raise ResponseAlreadySubmitted(None)
     if require_open and not invitation.round.takes_answers:
         raise RoundNotOpen("This round is not open for answers.")
-    return locked
-
-
-@overload
-def _locked_response(invitation: Invitation, *, create: Literal[True]) -> Response: ...
-@overload
-def _locked_response(invitation: Invitation, *, create: bool) -> Response | None: ...
-def _locked_response(invitation: Invitation, *, create: bool) -> Response | None:
-    """Return the invitation's response locked for this transaction (created if asked), or None."""
-    response = Response.objects.select_for_update().filter(invitation=invitation).first()
-    if response is None and create:
-        response, created = Response.objects.get_or_create(
-            invitation=invitation, defaults={"round_id": invitation.round_id}
-        )
-        if not created:
-            response = Response.objects.select_for_update().get(pk=response.pk)
     if response is not None and response.is_submitted:
         raise ResponseAlreadySubmitted(response)
-    return response
+    if response is None and create:
+        return locked, Response.objects.create(invitation=locked, round_id=locked.round_id), True
+    return locked, response, False
 
 
 class ChangedElsewhere(ServiceError):
@@ -520,15 +513,16 @@ def response_save_sheet(
     same answers as the other save is no conflict. ``require_open=False`` lets the demo and the test factories
     build the history of closed rounds.
     """
-    _check_can_answer(invitation, require_open)
     structure = instrument_structure(invitation.round.instrument)
     statement_ids = {s.id for s in structure.statements}
     for item in answers:
         _check_answer_value(item.value, structure)
         if item.statement_id not in statement_ids:
             raise ValueError(f"Statement {item.statement_id} is not part of the round's instrument.")
-    response = _locked_response(invitation, create=True)
-    if loaded_version is not None:
+    _, response, created = _lock_for_answers(invitation, require_open, create=True)
+    assert response is not None  # noqa: S101 (created when missing)
+    # A response created just now has no answers yet (and the right time): nothing to compare or touch.
+    if loaded_version is not None and not created:
         ids = [a.statement_id for a in answers]
         saved = {
             a.statement_id: (a.value, a.comment) for a in Answer.objects.filter(response=response, statement_id__in=ids)
@@ -546,7 +540,8 @@ def response_save_sheet(
         unique_fields=["response", "statement"],
         update_fields=["value", "comment"],
     )
-    Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+    if not created:
+        Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
     return response
 
 
@@ -563,14 +558,14 @@ def response_save_significance(
     With ``loaded_version`` (the ``significance_version`` the page was given), refuse with
     ``SignificanceChangedElsewhere`` when the values were saved differently since (see ``response_save_sheet``).
     """
-    _check_can_answer(invitation, require_open)
     structure = instrument_structure(invitation.round.instrument)
     if len(values) != structure.principle_count:
         raise ValueError(f"Expected {structure.principle_count} significance values, got {len(values)}.")
     for value in values:
         if value is not None:
             scoring.check_significance(value, structure.significance_values)
-    response = _locked_response(invitation, create=True)
+    _, response, _ = _lock_for_answers(invitation, require_open, create=True)
+    assert response is not None  # noqa: S101 (created when missing)
     if loaded_version is not None:
         saved = saved_significance(response, len(values))
         if significance_version(saved) != loaded_version and saved != list(values):
@@ -595,9 +590,9 @@ def response_save_success(
     With ``loaded_version`` (the ``success_version`` the page was given), refuse with ``SuccessChangedElsewhere``
     when they were saved differently since (see ``response_save_sheet``).
     """
-    _check_can_answer(invitation, require_open)
     _check_answer_value(value, instrument_structure(invitation.round.instrument))
-    response = _locked_response(invitation, create=True)
+    _, response, _ = _lock_for_answers(invitation, require_open, create=True)
+    assert response is not None  # noqa: S101 (created when missing)
     if loaded_version is not None:
         saved = saved_success(response)
         if success_version(saved) != loaded_version and saved != (value, comment.strip()):
@@ -645,11 +640,17 @@ def response_submit(invitation: Invitation, *, require_open: bool = True, receip
     is then unlinked (``assessments.unlinking``). Raises ResponseIncomplete (with every missing item) when
     something is unanswered. With ``receipt``, the respondent is emailed that their invitation was answered.
     """
-    round_ = Round.objects.select_for_update().get(pk=invitation.round_id)
+    # The partnership and the instrument come in the same query (unlocked): the thank-you page shows them and
+    # the instrument's read model is keyed by it.
+    round_ = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("partnership", "instrument")
+        .defer("instrument__source")
+        .get(pk=invitation.round_id)
+    )
     invitation.round = round_
     try:
-        locked = _check_can_answer(invitation, require_open)
-        response = _locked_response(invitation, create=False)
+        locked, response, _ = _lock_for_answers(invitation, require_open, create=False)
     except ResponseAlreadySubmitted as exc:
         return SubmitResult(exc.response, already_submitted=True, submitted_on=invitation.submitted_on)
     structure = instrument_structure(round_.instrument)  # read once per process
@@ -699,7 +700,7 @@ def response_submit(invitation: Invitation, *, require_open: bool = True, receip
         )
         return SubmitResult(response, already_submitted=False, submitted_on=today)
     copy = unlinking.unlinked_copy(django_apps, response, answer_values, answer_comments)
-    response.delete()  # the draft, its answer rows with it
+    unlinking.draft_delete(django_apps, response.pk)  # the draft, its answer rows with it
     complete = [score for score in scores if score is not None]  # every principle: nothing was missing
     unlinking.tallies_add(django_apps, round_.pk, locked.organisation, locked.level, complete)
     unlinking.reinsert_shuffled(django_apps, round_.pk, [copy])

@@ -9,21 +9,21 @@ to someone holding a full copy of it and of the settings. So the submitted respo
 - no organisation or level: the breakdowns come from ``GroupTally`` rows, added to in the same transaction;
 - the answers and comments in two arrays on the row itself, so no answer rows with their own ids;
 - and every unlinked row of the round is deleted and inserted again, in a random order, in the same
-  transaction: PostgreSQL's physical order (ctid) and the transaction id that wrote each row (xmin) would
-  otherwise follow the order of submission, and the invitation updated in the same transaction shares it.
+  transaction (one statement: ``reinsert_shuffled``): PostgreSQL's physical order (ctid) and the transaction
+  id that wrote each row (xmin) would otherwise follow the order of submission, and the invitation updated in
+  the same transaction shares it.
 
 The functions take the model classes (``apps``) so the data migration can run them on its historical models.
 """
 
 from __future__ import annotations
 
-import random
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.utils import timezone
 
 from assessments import scoring
@@ -88,44 +88,82 @@ def reinsert_shuffled(apps: Any, round_id: int, new_rows: Sequence[Any] = ()) ->
     """Delete the round's unlinked responses and insert them again with ``new_rows``, in a random order.
 
     Must run in the transaction that adds ``new_rows`` (holding the round's lock): then every unlinked row of
-    the round carries that transaction's id and sits in a random physical place.
+    the round carries that transaction's id and sits in a random physical place. One statement, whatever the
+    round's size: the rows never leave the database server, and the order comes from ``gen_random_uuid()``
+    (PostgreSQL's strong random source, like ``secrets`` here). Unlinked rows have no answer rows and no
+    reopenings, so nothing else points at them and no cascade is needed.
     """
     response = apps.get_model("assessments", "Response")
-    rows = list(response.objects.filter(round_id=round_id, invitation__isnull=True))
-    response.objects.filter(pk__in=[r.pk for r in rows]).delete()
-    rows.extend(new_rows)
-    random.SystemRandom().shuffle(rows)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                response.objects.bulk_create(rows)
-            return
-        except IntegrityError:
-            # A random id met an existing one (about one chance in 2**53 per row): draw the new ones again.
-            for row in new_rows:
-                row.id = random_id()
-    raise IntegrityError("Could not find free random ids for the unlinked responses.")
+    fields = response._meta.concrete_fields
+    quote = connection.ops.quote_name
+    table = quote(response._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    rows_sql = f"SELECT {columns} FROM old"  # noqa: S608 (names from the model)
+    params: list[Any] = [round_id]
+    if new_rows:
+        # Each value cast to its column's type: a VALUES list has no types of its own.
+        row_sql = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + ")"
+        values = ", ".join([row_sql] * len(new_rows))
+        rows_sql += f" UNION ALL SELECT * FROM (VALUES {values}) AS new_rows"  # noqa: S608 (placeholders only)
+        params += [f.get_db_prep_save(getattr(row, f.attname), connection) for row in new_rows for f in fields]
+    with connection.cursor() as cursor:
+        # A new random id that meets an existing one (about one chance in 2**53 per row) fails the whole
+        # submit with an IntegrityError: it is rolled back, nothing is lost, and submitting again draws anew.
+        cursor.execute(
+            f"WITH old AS (DELETE FROM {table} WHERE round_id = %s AND invitation_id IS NULL RETURNING {columns})"  # noqa: S608 (names from the model)
+            f" INSERT INTO {table} ({columns}) SELECT {columns} FROM ({rows_sql}) AS all_rows"
+            " ORDER BY gen_random_uuid()",
+            params,
+        )
+
+
+def draft_delete(apps: Any, response_id: int) -> None:
+    """Delete a draft response and its answer rows in one statement.
+
+    Only for the draft of an anonymous round being submitted: nothing else can point at it (a reopening is for
+    a submitted response of a named round), so Django's collector, a SELECT and a DELETE per related table, is
+    not needed.
+    """
+    quote = connection.ops.quote_name
+    response = quote(apps.get_model("assessments", "Response")._meta.db_table)
+    answer = quote(apps.get_model("assessments", "Answer")._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH answers AS (DELETE FROM {answer} WHERE response_id = %s)"  # noqa: S608 (names from the model)
+            f" DELETE FROM {response} WHERE id = %s AND invitation_id IS NOT NULL",
+            [response_id, response_id],
+        )
 
 
 def tallies_add(apps: Any, round_id: int, organisation: str, level: str, scores: Sequence[int]) -> None:
-    """Add one respondent's principle scores to their organisation's and level's tallies in the round."""
+    """Add one respondent's principle scores to their organisation's and level's tallies in the round.
+
+    One ``INSERT ... ON CONFLICT DO UPDATE`` for both groups: the row of a group seen before is locked and
+    added to in place, a new group's row is created. Raises ValueError when the round's breakdown is final.
+    """
+    group = scoring.add_to_group(None, organisation, scores)  # checks there is a score for every principle
     tally = apps.get_model("assessments", "GroupTally")
-    for dimension, name in ((ORGANISATION, organisation), (LEVEL, LEVEL_LABELS.get(level, level))):
-        row = tally.objects.select_for_update().filter(round_id=round_id, dimension=dimension, name=name).first()
-        current = scoring.GroupSums(name, row.respondents, tuple(row.principle_sums), row.total_sum) if row else None
-        if row is not None and row.final:
-            raise ValueError("The breakdown of this round is final: nothing can be added to it.")
-        added = scoring.add_to_group(current, name, scores)
-        tally.objects.update_or_create(
-            round_id=round_id,
-            dimension=dimension,
-            name=name,
-            defaults={
-                "respondents": added.n,
-                "principle_sums": list(added.principle_sums or ()),
-                "total_sum": added.total_sum,
-            },
+    table = connection.ops.quote_name(tally._meta.db_table)
+    sums, total = list(group.principle_sums or ()), group.total_sum
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS t (round_id, dimension, name, respondents, principle_sums, total_sum, withheld,"  # noqa: S608 (names from the model)
+            " final) VALUES (%s, %s, %s, 1, %s::integer[], %s, false, false), (%s, %s, %s, 1, %s::integer[], %s,"
+            " false, false)"
+            " ON CONFLICT (round_id, dimension, name) DO UPDATE SET respondents = t.respondents + 1,"
+            " principle_sums = ARRAY(SELECT a + b FROM unnest(t.principle_sums, EXCLUDED.principle_sums)"
+            " WITH ORDINALITY AS sums(a, b, place) ORDER BY place),"
+            " total_sum = t.total_sum + EXCLUDED.total_sum"
+            " WHERE NOT t.final AND t.principle_sums IS NOT NULL"
+            " RETURNING t.id",
+            [
+                *(round_id, ORGANISATION, organisation, sums, total),
+                *(round_id, LEVEL, LEVEL_LABELS.get(level, level), sums, total),
+            ],
         )
+        if len(cursor.fetchall()) != 2:
+            # Nothing was added: the whole submit is rolled back.
+            raise ValueError("The breakdown of this round is final: nothing can be added to it.")
 
 
 def tallies_finalise(apps: Any, round_id: int, min_group_size: int) -> None:

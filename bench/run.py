@@ -169,7 +169,10 @@ def big_round():
     return round_
 
 
-def journey(repeat: int) -> None:
+def journey(repeat: int, profile: bool = False) -> None:
+    import cProfile
+    import pstats
+
     from django.db import connection, transaction
     from django.test import Client
 
@@ -191,7 +194,7 @@ def journey(repeat: int) -> None:
         state="open",
         levels=base.levels,
     )
-    count = 5 * (repeat + 1) + 1
+    count = (6 if profile else 5) * (repeat + 1) + 1
     tokens = [
         services.invitation_create(
             round_, services.InvitationRow(f"Bench {i}", f"bench{stamp}-{i}@bench.example", "Council", "management")
@@ -268,9 +271,9 @@ def journey(repeat: int) -> None:
 
     floor_sub = measure("floor: 1 response + 36 answers (raw SQL)", floor_submit, repeat, count_queries=False)
 
-    def whole_journey(i: int) -> None:
+    def whole_journey(i: int, block: int = 4) -> None:
         # Welcome, the six sheets, significance, success (eight saves), then submit: server time only.
-        tok = token(i, 4)
+        tok = token(i, block)
         client.get(f"/respond/{tok}/welcome/")
         for number in range(1, 7):
             six = statements[(number - 1) * 6 : number * 6]
@@ -283,7 +286,49 @@ def journey(repeat: int) -> None:
         assert done.status_code == 302 or b"your response has been received" in done.content
 
     complete = measure("one complete response (welcome, 8 saves, submit)", whole_journey, repeat)
+    # The same journey in a named round: no unlinking, and the submit redirects to the thank-you page (whose
+    # chart is cached) instead of drawing the respondent's own dartboard at once, as an anonymous submit must.
+    named_round = Round.objects.create(
+        partnership=base.partnership,
+        instrument=base.instrument,
+        title=f"Bench open named round {stamp}",
+        facilitator=base.facilitator,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
+        state="open",
+        levels=base.levels,
+        anonymous=False,
+    )
+    named_tokens = [
+        services.invitation_create(
+            named_round,
+            services.InvitationRow(f"Named {i}", f"named{stamp}-{i}@bench.example", "Council", "management"),
+        )[1]
+        for i in range(repeat + 1)
+    ]
+
+    def named_journey(i: int) -> None:
+        tok = named_tokens[i + 1]
+        client.get(f"/respond/{tok}/welcome/")
+        for number in range(1, 7):
+            six = statements[(number - 1) * 6 : number * 6]
+            page = {f"answer_{s.pk}": "3" for s in six} | {f"comment_{s.pk}": "" for s in six}
+            client.post(f"/respond/{tok}/principle/{number}/", page | {"action": "next"})
+        client.post(f"/respond/{tok}/significance/", {f"significance_{n}": "3" for n in range(1, 7)})
+        client.post(f"/respond/{tok}/success/", {"success": "3", "success_comment": ""})
+        assert client.post(f"/respond/{tok}/review/").status_code == 302
+
+    named = measure("one complete response, named round (no unlinking, no chart drawn)", named_journey, repeat)
+    if profile:
+        # Where the journey's time goes: the same journey again, ``repeat`` times, under cProfile.
+        profiler = cProfile.Profile()
+        for i in range(-1, repeat):
+            profiler.runcall(whole_journey, i, 5)
+        print(f"\ncProfile of {repeat + 1} complete responses (cumulative time):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     judge(complete, floor=floor_sub, factor=30)
+    judge(named, floor=floor_sub, factor=30)
     judge(post, floor=floor_post, factor=5)
     judge(submit, floor=floor_sub, factor=5)
     judge(get, floor=floor_sub, factor=10)
@@ -442,6 +487,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="default")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--profile", action="store_true", help="journey: also print a cProfile of the journey")
     parser.add_argument(
         "--only",
         default="",
@@ -455,7 +501,9 @@ def main() -> None:
     ensure_data(args.scale)
     n = SCALES[args.scale][0]
     for part in PARTS:
-        if part in parts:
+        if part == "journey" and part in parts:
+            journey(args.repeat, profile=args.profile)
+        elif part in parts:
             PARTS[part](args.repeat, n)
     print_table(args.scale, n)
 

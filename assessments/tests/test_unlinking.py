@@ -283,3 +283,81 @@ def test_the_attack_finds_the_link_when_it_is_there():
     assert "the order by id is the order of submission" in found
     assert "assessments_response holds a time of a submission" in found
     assert "a submitted response has an id from the sequence" in found
+
+
+# --- The unlinking statements of a submit (issue 15, point 7: bounded cost, same guarantee) ----------------
+
+
+def _unlinked_rows(round_id: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text, id, answer_values, answer_comments, principle_scores, total, significance, success"
+            " FROM assessments_response WHERE round_id = %s AND invitation_id IS NULL ORDER BY ctid",
+            [round_id],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_submit_rewrites_the_whole_round_in_one_statement_and_loses_nothing():
+    """The attacker's view after every single submit, not only at the end: every unlinked row of the round was
+    written by the latest submitting transaction (so xmin names no one), the rows hold exactly the answers
+    given, and rows of another round are not touched."""
+    round_ = RoundFactory(anonymous=True)
+    other = RoundFactory(anonymous=True)
+    bystander = InvitationFactory(round=other)
+    _submit(bystander, _answers_of(7), "elsewhere")
+    (before,) = _unlinked_rows(other.pk)
+    given = []
+    for k in range(5):
+        invitation = InvitationFactory(round=round_, organisation="Council", level="board")
+        _submit(invitation, _answers_of(k), f"comment {k}")
+        given.append((_answers_of(k), f"comment {k}"))
+        rows = _unlinked_rows(round_.pk)
+        assert len({row[0] for row in rows}) == 1, "one writing transaction for the whole round"
+        invitation.refresh_from_db()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text FROM assessments_invitation WHERE id = %s", [invitation.pk])
+            assert cursor.fetchone()[0] == rows[0][0], "the rows were rewritten by this submit's transaction"
+        assert sorted((row[2], row[3][0]) for row in rows) == sorted(given)
+        assert all(row[1] >= 2**40 for row in rows)
+    assert _unlinked_rows(other.pk) == [before]
+
+
+@pytest.mark.django_db
+def test_the_shuffle_is_one_statement_whatever_the_rounds_size(django_assert_max_num_queries):
+    from django.apps import apps
+
+    from assessments import unlinking
+
+    round_ = RoundFactory(anonymous=True)
+    for k in range(30):
+        _submit(InvitationFactory(round=round_), _answers_of(k % 8), f"c{k}")
+    draft = Response(round_id=round_.pk, total=0, principle_scores=[0] * 6, answer_values=[1] * 36)
+    copy = unlinking.unlinked_copy(apps, draft, [1] * 36, [""] * 36)
+    with django_assert_max_num_queries(1):
+        unlinking.reinsert_shuffled(apps, round_.pk, [copy])
+    assert len(_unlinked_rows(round_.pk)) == 31
+    # The physical order is a new random one each time: 30 rows coming back in the same order twice is
+    # one chance in 31!.
+    first = [row[1] for row in _unlinked_rows(round_.pk)]
+    unlinking.reinsert_shuffled(apps, round_.pk)
+    assert [row[1] for row in _unlinked_rows(round_.pk)] != first
+    assert sorted(first) == sorted(row[1] for row in _unlinked_rows(round_.pk))
+
+
+@pytest.mark.django_db
+def test_a_submit_to_a_final_breakdown_adds_nothing():
+    from django.apps import apps
+
+    from assessments import unlinking
+    from assessments.models import GroupTally
+
+    round_ = RoundFactory(anonymous=True)
+    unlinking.tallies_add(apps, round_.pk, "Council", "board", [10] * 6)
+    unlinking.tallies_add(apps, round_.pk, "Council", "board", [12] * 6)
+    council = GroupTally.objects.get(round=round_, dimension=unlinking.ORGANISATION, name="Council")
+    assert (council.respondents, council.principle_sums, council.total_sum) == (2, [22] * 6, 132)
+    GroupTally.objects.filter(round=round_).update(final=True)
+    with pytest.raises(ValueError, match="final"):
+        unlinking.tallies_add(apps, round_.pk, "Police", "board", [10] * 6)

@@ -7,12 +7,13 @@ be used, and turns the services' refusals (already submitted, round not open) in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils.cache import add_never_cache_headers
 
 from assessments import selectors, services
 from assessments.forms import PrincipleSheetForm, SignificanceForm, SuccessForm
-from assessments.models import Invitation, Response, RoundState
+from assessments.models import Answer, Invitation, Response, RoundState
 from assessments.readmodel import PrincipleInfo
 from assessments.selectors import JourneySteps, instrument_structure, journey_steps
 from assessments.tokens import token_for
@@ -61,6 +62,10 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
     def decorate(view: JourneyView) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            # The link is the respondent's key: these pages read no session and no account, even when the
+            # visitor is signed in (the page header would otherwise load the session row, the user and their
+            # roles on every save).
+            request.user = AnonymousUser()
             response = _journey_response(request, token, *args, **kwargs)
             # Personal answers: never kept by a shared computer's cache or a proxy.
             add_never_cache_headers(response)
@@ -118,11 +123,18 @@ def _step_url(token: str, step: int, steps: JourneySteps) -> str:
     return reverse("assessments:respond_review", args=[token])
 
 
-def _journey_context(invitation: Invitation, response: Response | None, token: str, step: int | None) -> dict:
+def _journey_context(
+    invitation: Invitation,
+    response: Response | None,
+    token: str,
+    step: int | None,
+    answers: Mapping[int, Answer] | None = None,
+) -> dict:
+    """The context of every journey page; ``answers``: every saved answer, when the page has read them."""
     instrument = invitation.round.instrument
     structure = instrument_structure(instrument)
     journey = journey_steps(structure)
-    progress = selectors.response_progress(response, instrument)
+    progress = selectors.response_progress(response, instrument, answers)
     steps = [
         {
             "number": p.number,
@@ -220,6 +232,7 @@ def respond_principle(
     sheet = structure.principle(number)
     options = structure.scale_options
     conflict = None
+    every_answer: dict[int, Answer] | None = None
     if request.method == "POST":
         form = PrincipleSheetForm(request.POST, statements=sheet.statements, options=options)
         if form.is_valid():
@@ -238,7 +251,9 @@ def respond_principle(
             else:
                 return _after_save(request, token, number, journey_steps(structure))
     else:
-        saved = selectors.response_answers(response, sheet.statements)
+        # Every saved answer in one query: this sheet's, and the progress of the others.
+        every_answer = selectors.response_answers(response, structure.statements)
+        saved = {s.pk: every_answer[s.pk] for s in sheet.statements if s.pk in every_answer}
         initial: dict[str, object] = {
             "version": services.sheet_version({i: (a.value, a.comment) for i, a in saved.items()})
         }
@@ -248,7 +263,7 @@ def respond_principle(
                 initial[f"answer_{statement.pk}"] = answer.value
                 initial[f"comment_{statement.pk}"] = answer.comment
         form = PrincipleSheetForm(initial=initial, statements=sheet.statements, options=options)
-    context = _journey_context(invitation, response, token, number)
+    context = _journey_context(invitation, response, token, number, every_answer)
     context.update({"form": form, "principle": sheet, "conflict": conflict})
     return render(request, "assessments/respond/principle.html", context)
 
@@ -398,12 +413,13 @@ def respond_review(request: HttpRequest, invitation: Invitation, response: Respo
     elif invitation.has_submitted:
         return redirect("assessments:respond_thanks", token=token)
     instrument = invitation.round.instrument
-    context = _journey_context(invitation, response, token, None)
+    every_answer = selectors.response_answers(response, instrument_structure(instrument).statements)
+    context = _journey_context(invitation, response, token, None, every_answer)
     structure, journey = context["structure"], context["journey"]
     significance = dict(zip(structure.principle_numbers, response.significance or [], strict=False)) if response else {}
     context.update(
         {
-            "sheets": selectors.response_review(response, instrument),
+            "sheets": selectors.response_review(response, instrument, every_answer),
             "labels": structure.scale,
             "significance_rows": [(p, significance.get(p.number)) for p in structure.principles],
             "response": response,
