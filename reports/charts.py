@@ -399,7 +399,7 @@ def dartboard(
         if score is not None:
             fill_radius = radius_for_score(score, limits)
             band = ring_for_score(score, limits)
-            ax.add_patch(
+            ax.add_artist(
                 Wedge(
                     (0, 0),
                     fill_radius,
@@ -477,7 +477,7 @@ def dartboard(
     for limit in limits:
         radius = radius_for_score(limit, limits)
         rim = limit == limits[-1]
-        ax.add_patch(
+        ax.add_artist(
             Circle(
                 (0, 0),
                 radius,
