@@ -5,9 +5,17 @@ submitted responses each from the partnership's own organisations and all three 
 consensus and some split between two organisations; and one open round with responses submitted, in progress
 and not started, including an invitation for the demo respondent so "My assessments" has something in it.
 
+Most closed rounds have the action plan their board agreed at the workshop (actions on the two weakest
+principles: done for rounds of earlier years, in hand and not yet due for recent ones); a few have none, so the
+portfolio's "Closed rounds without an action plan" has something to show.
+
 Deterministic: every round draws from its own ``random.Random`` seeded by partnership reference and year.
 Idempotent: a round is identified by its partnership and title and never created twice. Scores are worked out
 by the same code as a real submission (``services.profile_scores``).
+
+Shared with the council's demo (``reports.demo``), so every demo round is made by one recipe:
+``RoundPlan``, ``create_closed_round``, ``partner_organisations``, ``round_exists`` and
+``statements_by_principle``.
 """
 
 from __future__ import annotations
@@ -20,14 +28,18 @@ from dataclasses import dataclass
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessments import unlinking
 from assessments.instruments import default_instrument
 from assessments.mailboxes import mailbox_key
 from assessments.models import (
+    ActionItem,
+    ActionStatus,
     Answer,
     Invitation,
     Level,
+    Principle,
     Purpose,
     Response,
     ResponseStatus,
@@ -42,6 +54,8 @@ from assessments.tokens import issue_token, token_for
 from partnerships.models import Membership, Partnership
 
 PARTNERSHIP_COUNT = 10
+# Positions (by reference) of the partnerships whose latest yearly round has no action plan.
+ROUNDS_WITHOUT_PLAN = (4, 9)
 DEMO_BASE_URL = "http://127.0.0.1:8000"
 FALLBACK_ORGANISATIONS = ("Demo District Council", "Demoshire Police", "Demo Council for Voluntary Service")
 
@@ -111,6 +125,12 @@ STATEMENT_COMMENTS = (
     (6, "We collect plenty of data but rarely stop to ask what it tells us."),
     (6, "The annual review is useful, but the actions from it drift."),
 )
+# The actions a board agrees at its workshop, for a weak principle ({principle}: its short title).
+ACTION_TEXTS = (
+    "Hold a board session on {principle}: agree two changes and report back at the next meeting.",
+    "Each partner names a lead for {principle} and says what it will do in the next six months.",
+)
+
 SUCCESS_COMMENTS = (
     "Real progress on the shared plan this year; the challenge now is keeping momentum.",
     "Good intentions, but delivery has slipped behind the timetable we agreed.",
@@ -129,6 +149,7 @@ class RoundPlan:
     anonymous: bool
     conflict: bool
     health: float  # the round's typical answer on the 1..4 scale
+    action_plan: bool = True  # whether the board agreed an action plan after it
 
 
 def create_demo(users: dict, stdout) -> None:
@@ -144,13 +165,13 @@ def create_demo(users: dict, stdout) -> None:
     if instrument is None:
         stdout.write("Assessment rounds: no instrument loaded; no demo rounds created.")
         return
-    statements = _statements_by_principle(instrument)
+    statements = statements_by_principle(instrument)
     facilitator = users["facilitator"]
     respondent = users.get("respondent")
     today = timezone.localdate()
     created = 0
     for index, partnership in enumerate(partnerships):
-        organisations = _organisations(partnership)
+        organisations = partner_organisations(partnership)
         base_health = 1.9 + (index * 0.37) % 1.6  # 1.9 .. 3.5: some partnerships healthier than others
         improving = index % 3 != 2
         for years_ago in range(1 + index % 3, 0, -1):
@@ -163,11 +184,13 @@ def create_demo(users: dict, stdout) -> None:
                 anonymous=index != 1,
                 conflict=(index + years_ago) % 3 == 0,
                 health=base_health - (0.25 * years_ago if improving else -0.2 * years_ago),
+                # Two boards have not yet agreed a plan after last year's round: the portfolio's warning.
+                action_plan=not (years_ago == 1 and index in ROUNDS_WITHOUT_PLAN),
             )
-            if _round_exists(partnership, plan.title):
+            if round_exists(partnership, plan.title):
                 continue
             rng = random.Random(f"{partnership.reference}-{year}")
-            _create_closed_round(
+            create_closed_round(
                 rng,
                 plan,
                 partnership,
@@ -195,7 +218,7 @@ def create_demo(users: dict, stdout) -> None:
         )
 
 
-def _organisations(partnership: Partnership) -> list[str]:
+def partner_organisations(partnership: Partnership) -> list[str]:
     """Return the names of the partnership's partner organisations (or stand-ins when it records none)."""
     names = list(
         Membership.objects.filter(partnership=partnership)
@@ -205,11 +228,13 @@ def _organisations(partnership: Partnership) -> list[str]:
     return names or list(FALLBACK_ORGANISATIONS)
 
 
-def _round_exists(partnership: Partnership, title: str) -> bool:
+def round_exists(partnership: Partnership, title: str) -> bool:
+    """Return True when the partnership already has a round of this title (the demo never makes one twice)."""
     return Round.objects.filter(partnership=partnership, title=title).exists()
 
 
-def _statements_by_principle(instrument) -> dict[int, list[int]]:
+def statements_by_principle(instrument) -> dict[int, list[int]]:
+    """Return the instrument's statement ids by principle number, in the order they are answered."""
     result: dict[int, list[int]] = {}
     rows = Statement.objects.filter(principle__instrument=instrument).order_by("position")
     for statement_id, number in rows.values_list("id", "principle__number"):
@@ -311,7 +336,7 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _create_closed_round(
+def create_closed_round(
     rng: random.Random,
     plan: RoundPlan,
     partnership: Partnership,
@@ -321,6 +346,8 @@ def _create_closed_round(
     statements: dict[int, list[int]],
     respondent=None,
 ) -> Round:
+    """Create a closed round as ``plan`` describes, with its invitations and submitted responses (stored as the
+    services store them) and, when the plan says so, its action plan; return the round."""
     round_ = Round.objects.create(
         partnership=partnership,
         instrument=instrument,
@@ -372,7 +399,41 @@ def _create_closed_round(
     Answer.objects.bulk_create(answers)
     # Written as linked rows first (quick to build), then stored as the services store them.
     unlinking.unlink_submitted(django_apps, [round_.pk], min_group_size=settings.PHC_MIN_GROUP_SIZE)
+    if plan.action_plan:
+        _action_plan(rng, round_, means, partnership)
     return round_
+
+
+def _action_plan(rng: random.Random, round_: Round, means: dict[int, float], partnership: Partnership) -> None:
+    """Add the actions the board agreed at the round's workshop: two on each of its two weakest principles. A
+    plan of an earlier year is carried out (one action dropped now and then); a recent one is in hand, every
+    action due after today, so the demo's compliance shows no overdue action it did not mean to."""
+    today = timezone.localdate()
+    weakest = sorted(means, key=means.__getitem__)[:2]
+    principles = {p.number: p for p in Principle.objects.filter(instrument_id=round_.instrument_id, number__in=weakest)}
+    finished = round_.closes_on < today - datetime.timedelta(days=365)
+    owners = [partnership.lead_officer or "Partnership manager", "Chair of the board", "Partnership manager"]
+    actions = []
+    for rank, number in enumerate(weakest):
+        principle = principles[number]
+        for step, text in enumerate(ACTION_TEXTS):
+            if finished:
+                due = round_.closes_on + datetime.timedelta(days=90 + 90 * (rank + step))
+                status = ActionStatus.DROPPED if rng.random() < 0.1 else ActionStatus.DONE
+            else:
+                due = today + datetime.timedelta(days=30 + 60 * (rank + step))
+                status = ActionStatus.IN_PROGRESS if step == 0 else ActionStatus.NOT_STARTED
+            actions.append(
+                ActionItem(
+                    round=round_,
+                    principle=principle,
+                    description=text.format(principle=principle.short_title.lower()),
+                    owner=owners[(rank + step) % len(owners)],
+                    due_date=due,
+                    status=status,
+                )
+            )
+    bulk_create_with_history(actions, ActionItem)
 
 
 def _open_round(partnership, instrument, facilitator, respondent, statements, today) -> tuple[Round, bool]:
@@ -382,7 +443,7 @@ def _open_round(partnership, instrument, facilitator, respondent, statements, to
     if existing is not None:
         return existing, False
     rng = random.Random(f"{partnership.reference}-{today.year}-open")
-    organisations = _organisations(partnership)
+    organisations = partner_organisations(partnership)
     round_ = Round.objects.create(
         partnership=partnership,
         instrument=instrument,

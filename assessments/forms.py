@@ -93,7 +93,13 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
         partnership_field = cast(forms.ModelChoiceField, self.fields["partnership"])
         partnership_field.queryset = partnerships.order_by("name")
         instrument_field = cast(forms.ModelChoiceField, self.fields["instrument"])
-        instrument_field.queryset = Instrument.objects.order_by("slug", "-version")
+        # Only the instruments of the partnership's kind: the standards for excellence are the council's own
+        # self-assessment, not a partnership's health check. A new round is always a partnership's.
+        own = self.instance.partnership if self.instance.pk else None
+        offered = Instrument.objects.for_partnership(own)
+        if self.instance.pk:
+            offered = offered | Instrument.objects.filter(pk=self.instance.instrument_id)
+        instrument_field.queryset = offered.order_by("slug", "-version")
         if self.instance.pk and self.instance.state != RoundState.DRAFT:
             # Answers already given belong to this partnership and instrument, and were given under the
             # round's promise of anonymity (or not): none of these may change.
@@ -107,6 +113,19 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The close date cannot be before the open date.")
+        partnership, instrument = cleaned.get("partnership"), cleaned.get("instrument")
+        changed = {"partnership", "instrument"} & set(self.changed_data)
+        if (
+            changed
+            and partnership
+            and instrument
+            and not Instrument.objects.for_partnership(partnership).contains(instrument)
+        ):
+            self.add_error(
+                "instrument",
+                f"{instrument.title} cannot be used for {partnership.name}: "
+                f"it is a {instrument.get_scope_display().lower()}.",
+            )
         return cleaned
 
 

@@ -22,8 +22,30 @@ from config.states import ProtectedStateModel
 # The instrument as data: loaded from a versioned file (assessments/instruments/*.json), never edited by hand.
 
 
+class InstrumentScope(models.TextChoices):
+    """What an instrument assesses, which decides where a round of it may be set up."""
+
+    HEALTH_CHECK = "health_check", "Partnership health check"
+    COUNCIL_SELF_ASSESSMENT = "council_self_assessment", "Council self-assessment"
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def for_partnership(self, partnership: Any) -> InstrumentQuerySet:
+        """The instruments a round of ``partnership`` may use: the council's self-assessment for the entry that
+        stands for the council, a partnership health check for every other."""
+        council = partnership is not None and partnership.stands_for_council
+        scope = InstrumentScope.COUNCIL_SELF_ASSESSMENT if council else InstrumentScope.HEALTH_CHECK
+        return self.filter(scope=scope)
+
+
 class Instrument(models.Model):
     slug = models.SlugField(max_length=50)
+    scope = models.CharField(
+        max_length=30,
+        choices=InstrumentScope.choices,
+        default=InstrumentScope.HEALTH_CHECK,
+        help_text="Set from the instrument file's 'scope': where a round of it may be set up.",
+    )
     version = models.CharField(max_length=20)
     title = models.CharField(max_length=200)
     subtitle = models.CharField(max_length=200, blank=True)
@@ -38,6 +60,8 @@ class Instrument(models.Model):
     success_comment_prompt = models.TextField()
     source = models.JSONField(help_text="The file this instrument was loaded from, kept as loaded.")
     loaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InstrumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug", "-version"]

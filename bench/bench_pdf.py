@@ -8,8 +8,9 @@ Run from the project root:
 ``--partnerships N`` adds N synthetic partnerships (references BENCH-00001...) with rounds, responses and
 actions, unless they are there already. Each report is rendered ``--repeat`` times (default 5) in a separate
 child process, after one warm-up render that also fills the chart cache; the median wall and CPU times are printed with
-the child's peak resident set size (from ``os.wait4``), beside the peak of a child that only starts Django
-and imports WeasyPrint, so the reports' own share shows.
+the child's own peak resident set size (``VmHWM``: ``ru_maxrss`` from ``os.wait4`` would survive ``exec`` and
+report the parent's size), beside the peak of a child that only starts Django and imports WeasyPrint, so the
+reports' own share shows.
 """
 
 from __future__ import annotations
@@ -283,11 +284,13 @@ def child(kind: str, pk: int, year: int, repeat: int) -> None:
         render()
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    print(json.dumps({"first": first, "times": times, "cpu": cpu, "bytes": size}))
+    from pdf_child import own_peak_mb
+
+    print(json.dumps({"first": first, "times": times, "cpu": cpu, "bytes": size, "peak_kib": own_peak_mb() * 1024}))
 
 
 def run_child(kind: str, pk: int, year: int, repeat: int) -> tuple[dict, int]:
-    """Run ``child`` in a new process; return its output and its peak RSS in KiB."""
+    """Run ``child`` in a new process; return its output and its own peak RSS (VmHWM) in KiB."""
     process = subprocess.Popen(
         [sys.executable, __file__, "--child", kind, "--pk", str(pk), "--year", str(year), "--repeat", str(repeat)],
         stdout=subprocess.PIPE,
@@ -295,11 +298,11 @@ def run_child(kind: str, pk: int, year: int, repeat: int) -> tuple[dict, int]:
     )
     assert process.stdout is not None
     out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    process.returncode = process.wait()
     if process.returncode:
         raise SystemExit(f"{kind} child failed ({process.returncode})")
-    return json.loads(out.decode().strip().splitlines()[-1]), usage.ru_maxrss
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    return result, int(result["peak_kib"])
 
 
 def main() -> None:

@@ -18,10 +18,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from django.utils import timezone
 
@@ -378,6 +379,7 @@ def results(repeat: int) -> None:
 
 def register_and_portfolio(repeat: int, n: int) -> None:
     from django.contrib.auth import get_user_model
+    from django.http import StreamingHttpResponse
     from django.test import Client
 
     from reports.selectors import portfolio_report
@@ -393,7 +395,23 @@ def register_and_portfolio(repeat: int, n: int) -> None:
         repeat,
     )
     judge(filtered, absolute_ms=100)
-    measure(f"register CSV export, {n} partnerships", lambda i: client.get("/partnerships/export.csv"), repeat)
+
+    def csv_lines() -> Iterator[bytes]:
+        response = cast(StreamingHttpResponse, client.get("/partnerships/export.csv"))
+        return iter(response.streaming_content)  # type: ignore[arg-type]  # bytes, not async, in a test client
+
+    def first_row(i: int) -> None:
+        lines = csv_lines()
+        next(lines), next(lines), next(lines)  # the BOM, the headings, the first partnership
+
+    csv_first = measure(f"register CSV export, first row, {n} partnerships", first_row, repeat)
+    judge(csv_first, absolute_ms=1000)
+    # The CSV is streamed: the whole body is read, or only the time to the response object would be measured.
+    measure(
+        f"register CSV export, whole file, {n} partnerships",
+        lambda i: b"".join(csv_lines()),
+        repeat,
+    )
     measure(f"portfolio data, {n} partnerships", lambda i: portfolio_report(timezone.localdate().year), repeat)
 
 
@@ -435,7 +453,8 @@ def pdfs(repeat: int, n: int) -> None:
     )
     year = timezone.localdate().year - 1
 
-    def child(kind: str, args: list[str], cached: bool) -> tuple[float, float]:
+    def child(kind: str, args: list[str], cached: bool) -> tuple[float, float, float]:
+        """Render in a fresh process; return its wall ms, its own peak (VmHWM, MB) and its CPU ms."""
         env = {**os.environ, "PHC_PDF_CACHE": "true" if cached else "false"}
         out = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "pdf_child.py"), kind, *args],
@@ -444,18 +463,22 @@ def pdfs(repeat: int, n: int) -> None:
             env=env,
             check=True,
         )
-        elapsed, peak = out.stdout.split()
-        return float(elapsed), float(peak)
+        elapsed, peak, cpu = out.stdout.split()
+        return float(elapsed), float(peak), float(cpu)
 
+    # Budgets (issue 15 point 8): the portfolio under 20 s and 500 MB at 5,000 partnerships; the partnership
+    # report flat in the register's size (the same at every scale; 2 s of CPU is its budget here).
     for kind, args, budget in (
-        ("partnership", [str(partnership_id), str(year)], 1000),
-        ("portfolio", [str(year)], 10000),
+        ("partnership", [str(partnership_id), str(year)], 2000),
+        ("portfolio", [str(year)], 20000),
     ):
         runs = [child(kind, args, cached=False) for _ in range(max(3, repeat // 5))]
-        times, peaks = [t for t, _ in runs], [p for _, p in runs]
-        row = Row(f"{kind} PDF ({n} partnerships), peak RSS {max(peaks):.0f} MB", times, None)
-        row.budget = f"< {budget} ms, < 500 MB"
-        row.met = statistics.median(times) < budget and max(peaks) < 500
+        times, peaks, cpus = [t for t, _, _ in runs], [p for _, p, _ in runs], [c for _, _, c in runs]
+        cpu = statistics.median(cpus)
+        row = Row(f"{kind} PDF ({n} partnerships), CPU {cpu:.0f} ms, peak {max(peaks):.0f} MB", times, None)
+        row.budget = f"< {budget} ms CPU, < 500 MB"
+        # CPU time, not wall time: on a machine shared with other work the wall time moves with the load.
+        row.met = cpu < budget and max(peaks) < 500
         ROWS.append(row)
         print(f"  measured {row.name}: median {row.median:.0f} ms", flush=True)
         child(kind, args, cached=True)  # fills the cache

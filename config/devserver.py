@@ -97,10 +97,19 @@ def run() -> int:
     os.environ["DJANGO_DEBUG"] = "true"
     subprocess.run(_manage("migrate", "--no-input"), check=True)  # noqa: S603
     subprocess.run(_manage("seed_demo"), check=True)  # noqa: S603
-    print(f"Serving on http://{HOST}:{PORT} with a task worker (stop with Ctrl+C, or `make stop`)", flush=True)
+    print(
+        f"Serving on http://{HOST}:{PORT} with a task worker and the daily notification digests "
+        "(stop with Ctrl+C, or `make stop`)",
+        flush=True,
+    )
+    if not os.environ.get("DATABASE_URL", "").strip():
+        # The embedded server has no contrib extensions, so a mistyped name finds nothing: say so, not silently.
+        print("Register search without typo tolerance: the embedded database has no pg_trgm (docs/running.md)")
     worker = subprocess.Popen(_manage("db_worker", "--no-reload"))  # noqa: S603
+    # The task queue has no scheduler: this queues today's digests now and every morning (production: cron).
+    digests = subprocess.Popen(_manage("send_notifications", "--daily"))  # noqa: S603
     server = subprocess.Popen(_manage("runserver", f"{HOST}:{PORT}"))  # noqa: S603
-    PIDS.write_text(f"{os.getpid()}\n{worker.pid}\n{server.pid}\n")
+    PIDS.write_text(f"{os.getpid()}\n{worker.pid}\n{digests.pid}\n{server.pid}\n")
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
@@ -110,13 +119,13 @@ def run() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        while not stopping and server.poll() is None and worker.poll() is None:
+        while not stopping and server.poll() is None and worker.poll() is None and digests.poll() is None:
             try:
                 server.wait(timeout=1)
             except subprocess.TimeoutExpired:
                 pass
     finally:
-        _terminate([server, worker])
+        _terminate([server, digests, worker])
         PIDS.unlink(missing_ok=True)
         _stop_database()
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 # How far ahead each digest looks (issue 18): reviews and actions also list what is already overdue.
 REVIEWS_DUE_WITHIN_DAYS = 30
@@ -65,6 +65,20 @@ def week_period(day: date) -> str:
     """Return the ISO week of ``day`` as "2026-W49": a weekly digest is sent once per person per week."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+# When the digests go out each morning: `make run`'s scheduler, and the README's cron line and systemd timer.
+DAILY_AT = time(7, 15)
+
+
+def next_daily_run(now: datetime, at: time = DAILY_AT) -> datetime:
+    """Return the first moment after ``now`` that is ``at`` o'clock on the wall clock of ``now``'s time zone
+    (today's if it is still to come, else tomorrow's; the clock time holds across a change to or from summer
+    time)."""
+    candidate = datetime.combine(now.date(), at, tzinfo=now.tzinfo)
+    if candidate <= now:
+        candidate = datetime.combine(now.date() + timedelta(days=1), at, tzinfo=now.tzinfo)
+    return candidate
 
 
 def due_by(today: date, within_days: int) -> date:

@@ -893,6 +893,17 @@ def register_health(
     return _render(fig, fmt, dpi)
 
 
+def register_health_rows(totals: Sequence[tuple[str, Number]], *, limits: Sequence[int]) -> list[tuple[str, int, int]]:
+    """Return the register chart's numbers for its table, healthiest band first: (band as the chart labels it,
+    partnerships in it, their share of all in whole per cent)."""
+    counts = _count_by_band(totals, limits)
+    whole = sum(counts)
+    return [
+        (_band_words(band, limits)[0], counts[band], round(100 * counts[band] / whole) if whole else 0)
+        for band in reversed(range(len(limits)))
+    ]
+
+
 def register_health_alt_text(totals: Sequence[tuple[str, Number]], *, limits: Sequence[int]) -> str:
     """Return the register chart's text alternative: the partnerships in each band, healthiest first."""
     counts = _count_by_band(totals, limits)

@@ -26,6 +26,8 @@ from reports.models import AuditCommentary, AuditReport
 # Positions (by reference) among the partnerships with demo rounds that get a recent health check.
 RECENT_CHECKS = (0, 2, 4, 5, 7)
 RECENT_TITLE = "Interim health check"
+# The one recent health check whose board has not agreed its action plan yet.
+INTERIM_WITHOUT_PLAN = 7
 # The council's typical answer to the standards on the 1..4 scale, two years ago and last year: it improved.
 STANDARDS_HEALTH = {2: 2.3, 1: 2.8}
 COMMENTARY = (
@@ -42,20 +44,19 @@ def create_demo(users: dict, stdout) -> None:
 
 
 def _recent_health_checks(users: dict, stdout) -> None:
-    """Create the recent health checks (see the module docstring), with the assessments demo's own round
-    helpers (private to it, shared here so the demo rounds stay one recipe)."""
+    """Create the recent health checks (see the module docstring) with the assessments demo's round recipe."""
     partnerships = list(
         Partnership.objects.filter(status="active", rounds__isnull=False).distinct().order_by("reference")
     )[: rounds_demo.PARTNERSHIP_COUNT]
     instrument = default_instrument()
     if instrument is None or len(partnerships) < rounds_demo.PARTNERSHIP_COUNT:
         return
-    statements = rounds_demo._statements_by_principle(instrument)  # noqa: SLF001
+    statements = rounds_demo.statements_by_principle(instrument)
     closes_on = timezone.localdate() - timedelta(days=60)
     created = 0
     for index in RECENT_CHECKS:
         partnership = partnerships[index]
-        if rounds_demo._round_exists(partnership, RECENT_TITLE):  # noqa: SLF001
+        if rounds_demo.round_exists(partnership, RECENT_TITLE):
             continue
         plan = rounds_demo.RoundPlan(
             title=RECENT_TITLE,
@@ -65,14 +66,15 @@ def _recent_health_checks(users: dict, stdout) -> None:
             anonymous=True,
             conflict=index % 2 == 0,
             health=1.9 + (index * 0.37) % 1.6,  # as healthy as the partnership's yearly rounds make it today
+            action_plan=index != INTERIM_WITHOUT_PLAN,
         )
-        rounds_demo._create_closed_round(  # noqa: SLF001
+        rounds_demo.create_closed_round(
             random.Random(f"{partnership.reference}-interim"),
             plan,
             partnership,
             instrument,
             users["facilitator"],
-            rounds_demo._organisations(partnership),  # noqa: SLF001
+            rounds_demo.partner_organisations(partnership),
             statements,
         )
         created += 1
@@ -87,8 +89,8 @@ def _standards_self_assessments(users: dict, stdout) -> None:
         return
     today = timezone.localdate()
     entry = services.council_entry_get_or_create()
-    statements = rounds_demo._statements_by_principle(instrument)  # noqa: SLF001
-    organisations = rounds_demo._organisations(entry)  # noqa: SLF001
+    statements = rounds_demo.statements_by_principle(instrument)
+    organisations = rounds_demo.partner_organisations(entry)
     created = 0
     for years_ago, health in STANDARDS_HEALTH.items():
         year = today.year - years_ago
@@ -104,7 +106,7 @@ def _standards_self_assessments(users: dict, stdout) -> None:
             conflict=False,
             health=health,
         )
-        rounds_demo._create_closed_round(  # noqa: SLF001
+        rounds_demo.create_closed_round(
             random.Random(f"standards-{year}"), plan, entry, instrument, users["manager"], organisations, statements
         )
         created += 1

@@ -121,6 +121,11 @@ class PortfolioRow:
     def scenario(self) -> str | None:
         return self.summary.scenario.code if self.summary else None
 
+    @property
+    def weak_principles(self) -> list[tuple[int, float]]:
+        """Return (number, mean) of each weak principle of the latest health check, in order."""
+        return [(number, mean) for number, mean, weak in self.means if weak and mean is not None]
+
 
 def portfolio_rows(partnerships: list[Partnership], rounds: dict[int, Round]) -> list[PortfolioRow]:
     """Return one row per partnership, in the order given, with its round's summary and principle means."""
@@ -209,6 +214,26 @@ class PortfolioReport:
     exits: list[tuple[Partnership, ExitRecord]]
     risk_heat_map: risk_rules.HeatMap | None = None
     high_risks: list = field(default_factory=list)
+    # Whether the PDF holds the principle-by-partnership table of every row: above PHC_PORTFOLIO_TABLE_MAX rows it
+    # lists the partnerships needing urgent attention instead and points to the register's download for the rest.
+    whole_table: bool = True
+
+    @property
+    def needing_attention(self) -> list[PortfolioRow]:
+        """Return the rows in scenario C (significant concerns needing urgent attention), lowest total first."""
+        urgent = [r for r in self.rows if r.scenario == "C" and r.total is not None]
+        return sorted(urgent, key=lambda r: (r.total, r.partnership.name))
+
+    @property
+    def overdue_by_service_area(self) -> list[tuple[str, int, date]]:
+        """Return (service area, overdue reviews, the earliest due date) for each service area with an overdue
+        review, most overdue first: the large portfolio's summary of the overdue reviews."""
+        areas: dict[str, tuple[int, date]] = {}
+        for p in self.overdue_reviews:
+            due = p.review_due_date or self.produced_on  # overdue means it has a due date
+            count, earliest = areas.get(p.service_area, (0, due))
+            areas[p.service_area] = (count + 1, min(earliest, due))
+        return sorted(((a, n, d) for a, (n, d) in areas.items()), key=lambda row: (row[2], row[0]))
 
     @property
     def risk_heat_map_text(self) -> str:
@@ -317,6 +342,7 @@ def portfolio_report(year: int, today: date | None = None) -> PortfolioReport:
         exits=sorted(exits, key=lambda e: (e[1].exit_date, e[0].name)),
         risk_heat_map=risk_rules.heat_map(Counter((r.likelihood, r.impact) for r in risks)),
         high_risks=[r for r in risks if risk_rules.rating_for_score(r.score) == risk_rules.HIGH],
+        whole_table=len(rows) <= settings.PHC_PORTFOLIO_TABLE_MAX,
     )
 
 

@@ -574,18 +574,19 @@ def latest_rounds(partnership_ids, on: date | None = None, facilitated_by=None) 
     return {r.partnership_id: r for r in rounds}
 
 
-def latest_totals(partnership_ids, viewer=None) -> dict[int, tuple[float, str]]:
-    """Return {partnership id: (mean total, band label)} of each partnership's latest round with results
-    among the rounds ``viewer`` may see the summary of (a facilitator only their own; everyone's when None)."""
+def latest_summaries(partnership_ids, viewer=None) -> dict[int, Summary]:
+    """Return {partnership id: Summary} of each partnership's latest round with results among the rounds
+    ``viewer`` may see the summary of (a facilitator only their own; everyone's when None), in two queries."""
     facilitated_by = None if viewer is None or viewer.has_perm("results.see_all_summaries") else viewer
     latest = latest_rounds(list(partnership_ids), facilitated_by=facilitated_by)
     summaries = round_summaries(list(latest.values()))
-    result = {}
-    for pid, round_ in latest.items():
-        summary = summaries.get(round_.id)
-        if summary:
-            result[pid] = (summary.total.mean, summary.total.band.label)
-    return result
+    return {pid: summaries[r.id] for pid, r in latest.items() if r.id in summaries}
+
+
+def latest_totals(partnership_ids, viewer=None) -> dict[int, tuple[float, str]]:
+    """Return {partnership id: (mean total, band label)} of each partnership's latest round with results
+    among the rounds ``viewer`` may see the summary of (a facilitator only their own; everyone's when None)."""
+    return {pid: (s.total.mean, s.total.band.label) for pid, s in latest_summaries(partnership_ids, viewer).items()}
 
 
 def partnership_rounds(partnership) -> list[tuple[Round, Summary | None]]:

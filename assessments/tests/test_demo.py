@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from assessments import demo
-from assessments.models import Invitation, Response, ResponseStatus, Round, RoundState
+from assessments.models import ActionItem, Invitation, Response, ResponseStatus, Round, RoundState
 from config.roles import FACILITATOR, RESPONDENT
 from partnerships.models import Membership, Organisation
 from partnerships.tests.factories import PartnershipFactory, UserFactory
+from reports.waiting import manager_waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +122,24 @@ def test_seed_demo_command_adds_rounds_after_the_register():
         pytest.skip("the demo register has fewer than ten active partnerships")
     assert Round.objects.filter(state=RoundState.CLOSED).count() >= 10
     assert "/respond/" in out.getvalue()
+    # The manager's portfolio: a council that follows the method, with a few plans still to agree.
+    waiting = {w.label: w.count for w in manager_waiting(timezone.localdate())}
+    assert waiting["Closed rounds without an action plan"] == len(demo.ROUNDS_WITHOUT_PLAN) + 1
+    assert waiting["Overdue actions across the portfolio"] == 0
+
+
+def test_most_closed_demo_rounds_have_an_action_plan_and_a_few_show_the_warning(users, partnerships):
+    demo.create_demo(users, io.StringIO())
+    today = timezone.localdate()
+    closed = Round.objects.filter(state=RoundState.CLOSED)
+    without = closed.exclude(Exists(ActionItem.objects.filter(round=OuterRef("pk"))))
+    assert without.count() == len(demo.ROUNDS_WITHOUT_PLAN) < closed.count() / 4
+    # The plan is on the round's two weakest principles, carried out in earlier years, in hand and not yet due
+    # in recent ones: nothing overdue that would change the demo's compliance.
+    assert not ActionItem.objects.overdue(today).exists()
+    for round_ in closed.exclude(pk__in=without).prefetch_related("actions"):
+        actions = list(round_.actions.all())
+        assert len(actions) == 4 and len({a.principle_id for a in actions}) == 2
+        earlier_year = round_.closes_on < today - datetime.timedelta(days=365)
+        assert all((a.status in ("done", "dropped")) == earlier_year for a in actions)
+    assert ActionItem.history.count() == ActionItem.objects.count()  # each with its history, as the pages show

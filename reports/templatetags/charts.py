@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from reports import services
+from reports import charts, services
 
 register = template.Library()
 
@@ -40,7 +40,8 @@ def trend_chart(structure, round_labels, means):
 
 @register.inclusion_tag("reports/_figure_register_health.html")
 def register_health(structure, totals):
-    return {"chart": services.register_health_chart(structure, totals), "count": len(totals)}
+    rows = charts.register_health_rows(totals, limits=list(structure.total_limits))
+    return {"chart": services.register_health_chart(structure, totals), "count": len(totals), "rows": rows}
 
 
 @register.inclusion_tag("reports/_figure_partners_differ.html")

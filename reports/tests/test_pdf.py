@@ -184,3 +184,71 @@ def test_the_annual_report_shows_where_partners_differ(monkeypatch):
     assert "+6.0" in text and "-6.0" in text
     # The chart beside the table, with its numbers as the image's text alternative.
     assert 'class="differ"' in html.decode() and "Demoshire Police 22.0" in html.decode()
+
+
+def test_a_large_portfolio_lists_the_partnerships_needing_attention_and_points_to_the_download(settings):
+    # Above PHC_PORTFOLIO_TABLE_MAX partnerships the whole principle-by-partnership table would take minutes and
+    # gigabytes to lay out (docs/performance.md, point 8): the PDF keeps the exceptions, the download the rest.
+    settings.PHC_PORTFOLIO_TABLE_MAX = 2
+    year = 2025
+    strong = partnership(name="Alpha Health Board", service_area="Health", review_due_date=date(year, 1, 1))
+    add_responses(make_round(partnership=strong, closes_on=date(year, 5, 1)), [answers(20, 20, 20, 20, 20, 12)] * 3)
+    failing = partnership(name="Beta Youth Forum", reference="BYF-7", service_area="Children")
+    add_responses(make_round(partnership=failing, closes_on=date(year, 5, 1)), [answers(8, 9, 20, 8, 8, 8)] * 3)
+    partnership(name="Gamma Proposed Hub", status=Status.PROPOSED, review_due_date=None)
+    report = selectors.portfolio_report(year)
+    assert not report.whole_table and [r.partnership for r in report.needing_attention] == [failing]
+    reader, text = pdf_text(pdf.portfolio_report_pdf(report))
+    words = flat(text)
+    assert "Partnerships needing urgent attention" in words
+    assert "Beta Youth Forum (BYF-7)" in words and "P1 8.0 ▼, P2 9.0 ▼, P4 8.0 ▼" in words
+    assert "Alpha Health Board" not in words  # neither in the exceptions nor listed as an overdue review
+    assert "Download as CSV" in words and "Principle 1 mean" in words
+    assert "1 overdue review by service area" in words and "Health 1" in words
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # still tagged for screen readers
+
+
+def test_a_portfolio_within_the_limit_keeps_the_whole_table(settings):
+    settings.PHC_PORTFOLIO_TABLE_MAX = 2
+    p = partnership(name="Only Partnership")
+    add_responses(make_round(partnership=p, closes_on=date(2025, 5, 1)), [answers(8, 9, 20, 8, 8, 8)] * 3)
+    report = selectors.portfolio_report(2025)
+    assert report.whole_table and len(report.needing_attention) == 1
+
+
+def _one_more_partnership_with_history(n: int) -> None:
+    other = partnership(name=f"Other Partnership {n}")
+    for year in (2024, 2025):
+        round_ = make_round(partnership=other, closes_on=date(year, 5, 1))
+        add_responses(round_, [answers(14, 14, 14, 14, 14, 14)] * 3)
+        ActionItem.objects.create(
+            round=round_,
+            principle=Principle.objects.filter(instrument=round_.instrument)[0],
+            description="Review",
+            status=ActionStatus.NOT_STARTED,
+            due_date=date(year, 9, 1),
+        )
+    RiskFactory(partnership=other)
+
+
+def test_the_annual_reports_queries_do_not_grow_with_the_register(client, monkeypatch, settings):
+    # Issue 15 point 8: the partnership PDF stays flat in the register's size (it reads one partnership).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    html_instead_of_pdf(monkeypatch)
+    settings.PHC_PDF_CACHE = False
+    p = partnership(name="Measured Partnership")
+    for year in (2024, 2025):
+        add_responses(make_round(partnership=p, closes_on=date(year, 5, 1)), [answers(12, 14, 16, 18, 20, 22)] * 4)
+    client.force_login(UserFactory(roles=["Manager"]))
+    url = f"/reports/partnerships/{p.pk}/2025.pdf"
+    client.get(url)  # the instrument's read model and the charts are cached per process after the first
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for n in range(4):
+        _one_more_partnership_with_history(n)
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(url).content
+    assert b"Measured Partnership" in body and b"Other Partnership" not in body
+    assert len(large) == len(small), [q["sql"][:120] for q in large]
