@@ -98,7 +98,12 @@ def validate_bands(bands: Sequence[Band], lowest: int, highest: int) -> None:
 
 def band_index(score: int, bands: Sequence[Band]) -> int:
     """Return the position (0 = lowest) of the one band containing ``score``; ValueError unless one."""
-    matches = [index for index, band in enumerate(ordered_bands(bands)) if band.contains(score)]
+    return _index_in_ordered(score, ordered_bands(bands))
+
+
+def _index_in_ordered(score: int, ordered: Sequence[Band]) -> int:
+    """``band_index`` over bands already ordered lowest first (sorted once for a whole column of scores)."""
+    matches = [index for index, band in enumerate(ordered) if band.contains(score)]
     if len(matches) != 1:
         found = "no band" if not matches else "more than one band"
         raise ValueError(f"Score {score} falls in {found}.")
@@ -244,14 +249,18 @@ def agreement_span(scores: Sequence[int], bands: Sequence[Band]) -> int:
     if not scores:
         raise ValueError("Agreement needs at least one score.")
     # Each distinct score once: a round of 200 respondents has at most 19 different principle scores.
-    indexes = [band_index(score, bands) for score in set(scores)]
+    ordered = ordered_bands(bands)
+    indexes = [_index_in_ordered(score, ordered) for score in set(scores)]
     return max(indexes) - min(indexes) + 1
 
 
 def agreement(scores: Sequence[int], bands: Sequence[Band]) -> str:
     """Return "consensus" (all in one band), "mixed" (two adjacent bands) or "conflict" (a span of 3+)."""
     # Span, not the number of distinct bands: 6 and 19-24 are only two bands but as far apart as possible.
-    span = agreement_span(scores, bands)
+    return _agreement_of_span(agreement_span(scores, bands))
+
+
+def _agreement_of_span(span: int) -> str:
     if span == 1:
         return CONSENSUS
     if span == 2:
@@ -279,6 +288,7 @@ def aggregate_principle(number: int, scores: Sequence[int], bands: Sequence[Band
     if not scores:
         raise ValueError(f"Principle {number} has no scores to aggregate.")
     mean = mean_one_decimal(scores)
+    span = agreement_span(scores, bands)
     return PrincipleAggregate(
         number=number,
         n=len(scores),
@@ -286,8 +296,8 @@ def aggregate_principle(number: int, scores: Sequence[int], bands: Sequence[Band
         median=float(statistics.median(scores)),
         min=min(scores),
         max=max(scores),
-        agreement=agreement(scores, bands),
-        band_index_span=agreement_span(scores, bands),
+        agreement=_agreement_of_span(span),
+        band_index_span=span,
         band=band_for_mean(mean, bands),
     )
 
