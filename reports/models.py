@@ -112,6 +112,7 @@ class AuditCommentary(models.Model):
 
 class ReportKind(models.TextChoices):
     PORTFOLIO = "portfolio", "Portfolio report"
+    REGISTER_WORKBOOK = "register_workbook", "Register workbook"
 
 
 class ReportState(models.TextChoices):
@@ -142,6 +143,9 @@ class PreparedReport(ProtectedStateModel, models.Model):
     )
     state = FSMField(max_length=20, choices=ReportState.choices, default=ReportState.QUEUED, protected=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # What the report is of, when the kind and year do not say it all: the register's filters (its query
+    # string) for a register workbook, applied for the person who asked, as the register page shows it to them.
+    query = models.CharField(max_length=2000, blank=True, default="")
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
@@ -172,7 +176,14 @@ class PreparedReport(ProtectedStateModel, models.Model):
 
     @property
     def title(self) -> str:
+        if self.kind == ReportKind.REGISTER_WORKBOOK:
+            return "Register workbook (filtered)" if self.query else "Register workbook"
         return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def file_kind(self) -> str:
+        """The kind of file, as the download link names it."""
+        return "Excel workbook" if self.kind == ReportKind.REGISTER_WORKBOOK else "PDF"
 
     @property
     def in_progress(self) -> bool:

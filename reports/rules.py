@@ -27,7 +27,7 @@ def may_still_read_it(user, report) -> bool:
 
 
 # Who may ask for each kind of prepared report (reports.models.ReportKind).
-KIND_PERMISSIONS = {"portfolio": "reports.download_portfolio"}
+KIND_PERMISSIONS = {"portfolio": "reports.download_portfolio", "register_workbook": "partnerships.see_register"}
 
 # A prepared report is the asker's own: only they see its page, download it or ask for it again.
 rules.add_perm("reports.see_prepared_report", asked_for_it & may_still_read_it)

@@ -185,10 +185,11 @@ def _enqueue(report: PreparedReport) -> None:
     report_prepare.enqueue(report.pk)
 
 
-def report_request(kind: ReportKind, year: int, user) -> PreparedReport:
+def report_request(kind: ReportKind, year: int, user, *, query: str = "") -> PreparedReport:
     """Return the report ``kind`` of ``year`` being prepared for ``user``, asking a worker for it unless one is
     already waiting or being prepared (a double click, a second tab). A report whose worker stopped is marked
-    failed and asked for again."""
+    failed and asked for again. ``query`` is what else the report is of (the register's filters); one report
+    of a kind is prepared for a person at a time, so a second one asked for meanwhile finds the first."""
     now = timezone.now()
     for _ in range(2):
         try:
@@ -205,7 +206,7 @@ def report_request(kind: ReportKind, year: int, user) -> PreparedReport:
                 if current is not None:
                     current.fail(error=STALLED, now=now)
                     current.save(update_fields=["state", "error", "finished_at"])
-                report = PreparedReport.objects.create(kind=kind, year=year, requested_by=user)
+                report = PreparedReport.objects.create(kind=kind, year=year, requested_by=user, query=query[:2000])
                 _enqueue(report)
                 _forget_old_reports(now)
                 return report

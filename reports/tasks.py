@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
 
-from config.exports import download_name
+from config.exports import XLSX_CONTENT_TYPE, download_name
 from reports import pdf, selectors, services
 from reports.models import PreparedReport, ReportKind
+from reports.register_exports import register_workbook_file
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +25,16 @@ def _portfolio(report: PreparedReport) -> tuple[bytes, str, str]:
     return body, name, PDF
 
 
+def _register_workbook(report: PreparedReport) -> tuple[bytes, str, str]:
+    body, name = register_workbook_file(QueryDict(report.query), report.requested_by)
+    return body, name, XLSX_CONTENT_TYPE
+
+
 # How each kind of report is made: (file, download name, content type) from the row that asks for it.
-BUILDERS: dict[str, Callable[[PreparedReport], tuple[bytes, str, str]]] = {ReportKind.PORTFOLIO: _portfolio}
+BUILDERS: dict[str, Callable[[PreparedReport], tuple[bytes, str, str]]] = {
+    ReportKind.PORTFOLIO: _portfolio,
+    ReportKind.REGISTER_WORKBOOK: _register_workbook,
+}
 
 
 # Below the default priority: with one worker, emails waiting behind a long report go first.

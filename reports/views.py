@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from itertools import islice
 
@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_fsm import can_proceed
 
 from assessments.readmodel import InstrumentStructure
@@ -26,18 +26,17 @@ from config.exports import (
     as_attachment,
     csv_cell,
     download_name,
-    workbook,
 )
 from config.roles import FACILITATOR, MANAGER, REGISTER_ADMIN, RESPONDENT, user_roles
 from partnerships import selectors as register_selectors
 from partnerships.filters import register_filter
 from partnerships.models import Partnership
 from partnerships.risks import heat_map_alt_text
-from partnerships.selectors import partners_of
 from reports import pdf, selectors, services, workbooks
 from reports import waiting as waiting_for
 from reports.forms import AuditCommentaryForm, AuditYearForm, StandardsRoundForm
 from reports.models import AuditReport, PreparedReport, ReportKind, ReportState
+from reports.register_exports import register_headings, register_row, register_workbook_file
 from results import exporters
 from results import selectors as results_selectors
 from results.selectors import Summary
@@ -213,27 +212,6 @@ def prepared_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-CSV_HEADINGS = (
-    "Reference",
-    "Name",
-    "Status",
-    "Life-cycle stage",
-    "Type of working",
-    "Structure model",
-    "Statutory status",
-    "Service area",
-    "Lead officer",
-    "Senior sponsor",
-    "Risk rating",
-    "Start date",
-    "Review due",
-    "Review overdue",
-    "Partner organisations",
-    "Partner sectors",
-    "Latest health-check total",
-    "Band",
-    "Scenario",
-)
 # Partnerships per batch of the streamed CSV: each batch is one read of the register's cursor and two of the
 # results, so the first rows leave before the last are read and memory stays flat with the register's size. At
 # 5,000 partnerships a batch of 100 finds its responses by index (30-80 ms); from about 200 PostgreSQL scans all
@@ -244,40 +222,6 @@ EXPORT_BATCH = 100
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def register_headings(structure: InstrumentStructure | None) -> tuple[str, ...]:
-    """The register exports' column headings: the register, the latest health check, then one mean score per
-    principle (the portfolio PDF of a large register points here for its principle-by-partnership table)."""
-    principles = structure.principles if structure else ()
-    return CSV_HEADINGS + tuple(f"Principle {p.number} mean" for p in principles)
-
-
-def _register_row(p: Partnership, health: Summary | None, numbers: Sequence[int]) -> tuple:
-    """One partnership as the register's exports give it (the same columns in the CSV and the workbook)."""
-    means = [health.principles[n].mean if health and n in health.principles else None for n in numbers]
-    return (
-        p.reference,
-        p.name,
-        p.get_status_display(),
-        p.get_lifecycle_stage_display(),
-        p.get_continuum_display(),
-        p.get_structure_model_display(),
-        p.get_statutory_status_display(),
-        p.service_area,
-        p.lead_officer,
-        p.senior_sponsor,
-        p.get_risk_display(),
-        p.start_date.isoformat() if p.start_date else "",
-        p.review_due_date.isoformat() if p.review_due_date else "",
-        "Yes" if p.review_state == "overdue" else "No",
-        "; ".join(p.partner_names),  # type: ignore[attr-defined]  # annotated by the register's queryset
-        "; ".join(p.sector_labels),  # type: ignore[attr-defined]  # annotated by the register's queryset
-        round(health.total.mean, 1) if health else None,
-        health.total.band.label if health else "",
-        health.scenario.code if health else "",
-        *(round(m, 1) if m is not None else None for m in means),
-    )
 
 
 def _register_with_health(partnerships: Iterable[Partnership], viewer) -> Iterator[tuple[Partnership, Summary | None]]:
@@ -306,55 +250,37 @@ def register_export(request: HttpRequest) -> StreamingHttpResponse:
         yield CSV_BOM
         yield writer.writerow(headings)
         for p, health in _register_with_health(register.qs.iterator(chunk_size=EXPORT_BATCH), viewer):
-            yield writer.writerow(csv_cell(v) for v in _register_row(p, health, numbers))
+            yield writer.writerow(csv_cell(v) for v in register_row(p, health, numbers))
 
     response = StreamingHttpResponse(lines(), content_type=CSV_CONTENT_TYPE)
     as_attachment(response, download_name("partnership register", made_on=register.today, extension="csv"))
     return response
 
 
-PARTNER_HEADINGS = (
-    "Reference",
-    "Partnership",
-    "Organisation",
-    "Sector",
-    "Role",
-    "Representative",
-    "Financial contribution (£ a year)",
-    "Other resources",
-)
-
-
 @permission_required_or_403("partnerships.see_register")
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def register_workbook(request: HttpRequest) -> HttpResponse:
-    """The register as an Excel workbook: the partnerships shown (with these filters), and their partners."""
-    register = register_filter(request.GET, request.user)
-    rows = list(register.qs)
-    latest = results_selectors.latest_summaries((p.pk for p in rows), viewer=request.user)
-    structure = default_structure()
-    numbers = [p.number for p in structure.principles] if structure else []
-    partners = [
-        (
-            m.partnership.reference,
-            m.partnership.name,
-            m.organisation.name,
-            m.organisation.get_sector_display(),
-            m.role,
-            m.representative,
-            float(m.financial_contribution) if m.financial_contribution is not None else None,
-            m.other_resources,
+    """The register as an Excel workbook: the partnerships shown (with these filters), and their partners.
+
+    Up to ``PHC_REGISTER_WORKBOOK_IN_REQUEST_MAX`` partnerships it downloads at once; a larger register (5,000
+    partnerships take several seconds) is offered to be prepared by a task worker, as the portfolio report is.
+    """
+    query = request.GET.copy()
+    query.pop("page", None)
+    if request.method == "POST":
+        report = services.report_request(
+            ReportKind.REGISTER_WORKBOOK, timezone.localdate().year, request.user, query=query.urlencode()
         )
-        for m in partners_of([p.pk for p in rows])
-    ]
-    body = workbook(
-        [
-            ("Register", register_headings(structure), [_register_row(p, latest.get(p.pk), numbers) for p in rows]),
-            ("Partners", PARTNER_HEADINGS, partners),
-        ]
-    )
-    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    return as_attachment(response, download_name("partnership register", made_on=register.today, extension="xlsx"))
+        return redirect(report)
+    count = register_filter(query, request.user).qs.count()
+    if count > settings.PHC_REGISTER_WORKBOOK_IN_REQUEST_MAX:
+        return render(
+            request,
+            "reports/register_workbook_prepare.html",
+            {"count": count, "query": query.urlencode(), "filtered": bool(query)},
+        )
+    body, name = register_workbook_file(query, request.user)
+    return as_attachment(HttpResponse(body, content_type=XLSX_CONTENT_TYPE), name)
 
 
 @require_safe

@@ -76,7 +76,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "partnerships/<int:pk>/exit/": (WHOLE_REGISTER, REGISTER_KEEPERS),
     "partnerships/<int:pk>/significance/": (WHOLE_REGISTER, MANAGERS),
     "partnerships/export.csv": (REGISTER_READERS, "LDNNNN"),
-    "partnerships/export.xlsx": (REGISTER_READERS, "LDNNNN"),
+    "partnerships/export.xlsx": (REGISTER_READERS, REGISTER_READERS),  # POST: a large register's workbook by a task
     # The risk register: administrators keep it, managers and the facilitators of P's rounds read it.
     "partnerships/risks/": (REGISTER_READERS, "LDNNNN"),
     "partnerships/<int:pk>/risks/": (REGISTER_READERS, "LDNNNN"),

@@ -112,3 +112,21 @@ def test_manager_prepares_the_audit_committees_review_with_one_click(page, live_
     page.goto(f"{live_server.url}/reports/standards/")
     assert_accessible(page, screenshot="05-standards-for-excellence")
     assert page.get_by_role("table", name=re.compile("The six standards")).is_visible()
+
+
+def test_a_large_registers_workbook_is_prepared_then_downloaded(page, live_server, register, settings):
+    settings.PHC_REGISTER_WORKBOOK_IN_REQUEST_MAX = 1  # six partnerships: a "large" register here
+    UserFactory(roles=["Manager"], username="helen")
+    sign_in(page, live_server, "helen", PASSWORD, next_path="/partnerships/")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Download as an Excel workbook")).click()
+    assert page.get_by_role("heading", name="Prepare the register workbook").is_visible()
+    assert_accessible(page, screenshot="06-register-workbook-prepare")
+    page.get_by_role("button", name="Prepare the workbook").click()
+    page.wait_for_url(re.compile(r"/reports/prepared/\d+/$"))
+    assert page.get_by_role("heading", name="Your register workbook is ready").is_visible()
+    assert_accessible(page, screenshot="07-register-workbook-ready")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the register workbook (Excel workbook)").click()
+    assert download.value.suggested_filename == f"partnership-register-{timezone.localdate().isoformat()}.xlsx"
+    assert open(download.value.path(), "rb").read(2) == b"PK"  # an .xlsx is a zip

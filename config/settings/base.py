@@ -234,6 +234,8 @@ PHC_PDF_CACHE = env.bool("PHC_PDF_CACHE", default=True)
 # (a region), the partnerships needing urgent attention, and the register's download holds the whole table. The
 # whole table costs about 10 ms and 0.2 MB per row to lay out: 500 rows stay within 20 s and 500 MB.
 PHC_PORTFOLIO_TABLE_MAX = env.int("PHC_PORTFOLIO_TABLE_MAX", default=500)
+# Above this many partnerships (as filtered), the register workbook is prepared by a task worker, not in the request.
+PHC_REGISTER_WORKBOOK_IN_REQUEST_MAX = env.int("PHC_REGISTER_WORKBOOK_IN_REQUEST_MAX", default=500)
 # Reports prepared by a task worker (the portfolio PDF): kept this many days, then deleted (the data moves on).
 PHC_PREPARED_REPORT_DAYS = env.int("PHC_PREPARED_REPORT_DAYS", default=7)
 # A report a worker took this long ago without finishing it was interrupted (killed, out of memory): it shows as
