@@ -17,7 +17,7 @@ from django.template.defaultfilters import filesizeformat
 
 from assessments import emails
 from assessments.mailboxes import mailbox_key
-from assessments.models import Instrument, Invitation, Level, Round, RoundState
+from assessments.models import Instrument, Invitation, Level, Round, RoundState, scope_for
 from assessments.partners import match_organisation
 from assessments.readmodel import InstrumentStructure, PrincipleInfo, ScaleOption, StatementInfo
 from assessments.scoring import OTHER_GROUP
@@ -115,12 +115,7 @@ class RoundForm(GovukErrorsMixin, forms.ModelForm):
             self.add_error("closes_on", "The close date cannot be before the open date.")
         partnership, instrument = cleaned.get("partnership"), cleaned.get("instrument")
         changed = {"partnership", "instrument"} & set(self.changed_data)
-        if (
-            changed
-            and partnership
-            and instrument
-            and not Instrument.objects.for_partnership(partnership).contains(instrument)
-        ):
+        if changed and partnership and instrument and instrument.scope != scope_for(partnership):
             self.add_error(
                 "instrument",
                 f"{instrument.title} cannot be used for {partnership.name}: "

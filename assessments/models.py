@@ -29,13 +29,17 @@ class InstrumentScope(models.TextChoices):
     COUNCIL_SELF_ASSESSMENT = "council_self_assessment", "Council self-assessment"
 
 
+def scope_for(partnership: Any) -> InstrumentScope:
+    """The scope of the instruments a round of ``partnership`` may use: the council's self-assessment for the
+    entry that stands for the council, a partnership health check for every other."""
+    council = partnership is not None and partnership.stands_for_council
+    return InstrumentScope.COUNCIL_SELF_ASSESSMENT if council else InstrumentScope.HEALTH_CHECK
+
+
 class InstrumentQuerySet(models.QuerySet):
     def for_partnership(self, partnership: Any) -> InstrumentQuerySet:
-        """The instruments a round of ``partnership`` may use: the council's self-assessment for the entry that
-        stands for the council, a partnership health check for every other."""
-        council = partnership is not None and partnership.stands_for_council
-        scope = InstrumentScope.COUNCIL_SELF_ASSESSMENT if council else InstrumentScope.HEALTH_CHECK
-        return self.filter(scope=scope)
+        """The instruments a round of ``partnership`` may use (``scope_for``)."""
+        return self.filter(scope=scope_for(partnership))
 
 
 class Instrument(models.Model):

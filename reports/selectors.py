@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
@@ -218,7 +219,7 @@ class PortfolioReport:
     # lists the partnerships needing urgent attention instead and points to the register's download for the rest.
     whole_table: bool = True
 
-    @property
+    @cached_property
     def needing_attention(self) -> list[PortfolioRow]:
         """Return the rows in scenario C (significant concerns needing urgent attention), lowest total first."""
         urgent = [r for r in self.rows if r.scenario == "C" and r.total is not None]
