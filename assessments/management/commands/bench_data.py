@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import random
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -172,9 +172,10 @@ class Command(BaseCommand):
                         opens_on=date(today.year - years + y, 2, 1),
                         closes_on=date(today.year - years + y, 3, 31),
                         anonymous=True,
-                        # Closed rounds of earlier years, as round_bring_to would leave them (with a close time).
+                        # Closed rounds of earlier years, as round_bring_to would leave them, closed on the day
+                        # planned (a close time of today would date every year's round this year in reports).
                         state="closed",
-                        closed_at=now,
+                        closed_at=datetime(today.year - years + y, 3, 31, 17, tzinfo=timezone.get_current_timezone()),
                     )
                     for p in parts
                     for y in range(years)
