@@ -169,6 +169,7 @@ def test_search_finds_partners_people_service_area_and_purpose(officer, as_user)
     assert other.name in page and safety.name not in page
     page = register(client, partner=police.pk)
     assert safety.name in page and other.name not in page
+    assert f'<option value="{police.pk}" selected>Thames Valley Police</option>' in page  # the choice is kept
     assert "Thames Valley Police" in register(client)  # offered in the partner filter
 
 
