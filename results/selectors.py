@@ -603,7 +603,8 @@ def latest_totals(partnership_ids, viewer=None) -> dict[int, tuple[float, str]]:
     totals: dict[int, list[int]] = defaultdict(list)
     scored = _scored_responses(list(latest.values())).filter(principle_scores__isnull=False, total__isnull=False)
     for round_id, total in scored.values_list("round_id", "total"):
-        totals[round_id].append(total)
+        if total is not None:  # filtered out above; said again for the type checker
+            totals[round_id].append(total)
     shown = {}
     for pid, round_ in latest.items():
         if _shows_results(round_, len(totals[round_.id])):
