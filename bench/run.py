@@ -72,6 +72,7 @@ class Row:
     name: str
     times: list[float]
     queries: int | None = None
+    cpu_times: list[float] | None = None  # this process's CPU time (ms): the view and the test client
     floor: float | None = None
     budget: str = ""
     met: bool | None = None
@@ -79,6 +80,10 @@ class Row:
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def cpu(self) -> float | None:
+        return statistics.median(self.cpu_times) if self.cpu_times else None
 
     @property
     def p95(self) -> float:
@@ -105,14 +110,15 @@ def measure(name: str, fn: Callable[[int], object], repeat: int, *, count_querie
         queries = len(ctx)
     else:
         fn(-1)
-    times = []
+    times, cpu_times = [], []
     for i in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         fn(i)
         times.append((time.perf_counter() - start) * 1000)
-    row = Row(name, times, queries)
+        cpu_times.append((time.process_time() - cpu_start) * 1000)
+    row = Row(name, times, queries, cpu_times)
     ROWS.append(row)
-    print(f"  measured {name}: median {row.median:.1f} ms", flush=True)
+    print(f"  measured {name}: median {row.median:.1f} ms (CPU {row.cpu:.1f} ms)", flush=True)
     return row
 
 
@@ -404,6 +410,14 @@ def register_and_portfolio(repeat: int, n: int) -> None:
         repeat,
     )
     judge(filtered, absolute_ms=100)
+    # The row above names no sort the register knows (its key is "review"), so it is sorted by name; this one
+    # sorts by the review date, latest first, and shows the last page (the whole register sorted, not the top 25).
+    by_review = measure(
+        f"register page sorted by review date, last page, {n} partnerships",
+        lambda i: client.get("/partnerships/?sort=-review&page=last"),
+        repeat,
+    )
+    judge(by_review, absolute_ms=100)
 
     def csv_lines() -> Iterator[bytes]:
         response = cast(StreamingHttpResponse, client.get("/partnerships/export.csv"))
@@ -518,7 +532,7 @@ def print_table(scale: str, n: int) -> None:
         f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.1f} at the end (shared machine: floors move with it)"
     )
-    header = f"{'measurement':<62} {'median':>9} {'p95':>9} {'queries':>7} {'floor':>8} {'ratio':>6}  budget"
+    header = f"{'measurement':<62} {'median':>9} {'p95':>9} {'CPU':>9} {'queries':>7} {'floor':>8} {'ratio':>6}  budget"
     print(header)
     print("-" * len(header))
     for r in ROWS:
@@ -526,8 +540,10 @@ def print_table(scale: str, n: int) -> None:
         ratio = f"{r.ratio:.1f}x" if r.ratio else ""
         verdict = "" if r.met is None else ("met" if r.met else "NOT MET")
         queries = "" if r.queries is None else str(r.queries)
+        cpu = "" if r.cpu is None else f"{r.cpu:.2f}ms"
         print(
-            f"{r.name:<62} {r.median:>7.2f}ms {r.p95:>7.2f}ms {queries:>7} {floor:>8} {ratio:>6}  {r.budget} {verdict}"
+            f"{r.name:<62} {r.median:>7.2f}ms {r.p95:>7.2f}ms {cpu:>9} {queries:>7} {floor:>8} {ratio:>6}  "
+            f"{r.budget} {verdict}"
         )
 
 

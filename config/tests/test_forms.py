@@ -9,7 +9,7 @@ import pytest
 from django import forms
 from django.template.loader import render_to_string
 
-from config.forms import DateField, GovukErrorsMixin
+from config.forms import DateField, GovukErrorsMixin, LongSelect
 
 
 class ReviewForm(GovukErrorsMixin, forms.Form):
@@ -105,3 +105,33 @@ def test_a_date_carried_to_a_confirmation_page_comes_back_whole():
     assert 'type="hidden" name="review_on" value="2027-03-31"' in hidden
     again = ReviewForm(data={"review_on": "2027-03-31"})
     assert again.is_valid() and again.cleaned_data["review_on"] == datetime.date(2027, 3, 31)
+
+
+# --- The long select (the register's partner organisation filter) ----------------------------------------------
+
+LONG_CHOICES = [("", "Any partner"), (1, "A & B Trust"), (2, 'The "Valley" <Police>'), (3, "Zed Council")]
+
+
+@pytest.mark.parametrize("value", [None, "", "2", 2, "99", ["3"]])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"class": "govuk-select", "id": "id_partner"},
+        {"class": "govuk-select", "id": "id_partner", "aria-describedby": "a&b", "required": True, "hidden": False},
+    ],
+)
+def test_a_long_select_writes_the_markup_of_djangos_select(value, attrs):
+    expected = forms.Select(choices=LONG_CHOICES).render("partner", value, attrs)
+    assert LongSelect(choices=LONG_CHOICES).render("partner", value, attrs) == expected
+
+
+def test_a_long_select_marks_only_the_first_option_with_the_value_selected():
+    html = LongSelect(choices=[("1", "One"), ("1", "One again")]).render("n", "1")
+    assert html.count(" selected") == 1 and html == forms.Select(choices=[("1", "One"), ("1", "One again")]).render(
+        "n", "1"
+    )
+
+
+def test_a_long_select_leaves_grouped_choices_to_django():
+    grouped = [("Public", [("1", "Police")]), ("Voluntary", [("2", "Trust")])]
+    assert LongSelect(choices=grouped).render("n", "2") == forms.Select(choices=grouped).render("n", "2")

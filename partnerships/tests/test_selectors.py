@@ -122,3 +122,149 @@ def test_organisation_choices_label_the_sector():
     choices = selectors.organisation_choices()
     assert choices[0][0] == ""
     assert (organisation.pk, "Demo Food Bank (Voluntary and community)") in choices
+
+
+# --- The register at a region's scale (issue 15 point 8) -------------------------------------------------------
+
+
+def grouped_join_register(user):
+    """The register's rows as they were read before issue 15 point 8: the partners by a join grouped by
+    partnership. Kept here as the reference the subqueries must match."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Case, Count, F, Q, Value, When
+
+    from partnerships.models import Sector
+
+    return selectors.partnerships_visible_to(user).annotate(
+        partner_sectors=ArrayAgg(
+            "memberships__organisation__sector",
+            distinct=True,
+            filter=Q(memberships__isnull=False),
+            default=Value([]),
+        ),
+        partner_names=ArrayAgg(
+            "memberships__organisation__name",
+            distinct=True,
+            order_by="memberships__organisation__name",
+            filter=Q(memberships__isnull=False),
+            default=Value([]),
+        ),
+        sector_labels=ArrayAgg(
+            Case(
+                *[
+                    When(memberships__organisation__sector=code, then=Value(str(label)))
+                    for code, label in Sector.choices
+                ],
+                default=F("memberships__organisation__sector"),
+            ),
+            distinct=True,
+            filter=Q(memberships__isnull=False),
+            default=Value([]),
+        ),
+        partner_count=Count("memberships", distinct=True),
+    )
+
+
+def register_in_every_state() -> None:
+    """Partnerships in every status, risk and review state, with none, one or several partners of one or several
+    sectors, a partner shared by several partnerships, and more rows than a page."""
+    from partnerships.models import RiskRating, Sector, Status
+
+    organisations = [
+        OrganisationFactory(name=f"{sector.label} partner {n}", sector=sector.value)
+        for sector in Sector
+        for n in range(2)
+    ]
+    today = date(2026, 6, 1)
+    statuses = list(Status)
+    for n in range(34):
+        partnership = PartnershipFactory(
+            name=f"Partnership {n % 9} {n:02d}",  # names repeat in their first words: ties broken by the id
+            status=statuses[n % len(statuses)],
+            risk=list(RiskRating)[(n // len(statuses)) % len(RiskRating)],
+            start_date=today - timedelta(days=400),
+            review_due_date=None if n % 5 == 0 else today + timedelta(days=(n * 37) % 300 - 150),
+        )
+        for organisation in organisations[n % 3 : n % 3 + n % 4]:
+            MembershipFactory(partnership=partnership, organisation=organisation)
+
+
+SORT_KEYS = ["name", "reference", "status", "stage", "lead", "review", "risk"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        *[f"sort={key}" for key in SORT_KEYS],
+        *[f"sort=-{key}" for key in SORT_KEYS],
+        "status=active&risk=high&sort=-review",
+        "sector=voluntary&sort=-name",
+        "q=partner",
+        "overdue=on&page=2",
+    ],
+)
+def test_register_rows_and_order_are_those_of_the_grouped_join(query, officer):
+    from django.core.paginator import Paginator
+    from django.http import QueryDict
+
+    from partnerships.filters import PartnershipFilter, register_filter
+
+    register_in_every_state()
+    data = QueryDict(query)
+    now = register_filter(data, officer)
+    before = PartnershipFilter(
+        data,
+        queryset=grouped_join_register(officer),
+        service_areas=selectors.service_areas(officer),
+        today=now.today,
+        council_view=True,
+    )
+    columns = ("pk", "partner_sectors", "partner_names", "sector_labels", "partner_count")
+
+    def page(register):
+        paginator = Paginator(register.qs, 25)
+        rows = paginator.get_page(data.get("page")).object_list
+        return paginator.count, [tuple(getattr(p, c) for c in columns) for p in rows]
+
+    count, rows = page(now)
+    assert (count, rows) == page(before)
+    assert rows, "the query chooses some partnerships"
+
+
+def test_the_register_page_reads_the_partners_of_its_own_rows_only(officer):
+    """At 5,000 partnerships the grouped join aggregated every partnership's partners before the LIMIT (55 ms of
+    a page of 25 rows): the plan must read no more partners than the page's rows have."""
+    import json
+
+    from django.db import connection
+    from django.http import QueryDict
+
+    from partnerships.filters import register_filter
+
+    organisations = [OrganisationFactory(name=f"Partner {n}") for n in range(2)]
+    for _ in range(40):
+        partnership = PartnershipFactory()
+        for organisation in organisations:
+            MembershipFactory(partnership=partnership, organisation=organisation)
+    page = register_filter(QueryDict(""), officer).qs[:25]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def partner_reads(node: dict) -> list[tuple[int, int]]:
+        """(loops, rows a loop) of each node of the plan that reads the partnerships' partners."""
+        own = (
+            [(node["Actual Loops"], node["Actual Rows"])]
+            if node.get("Relation Name") == "partnerships_membership"
+            else []
+        )
+        return own + [read for child in node.get("Plans", []) for read in partner_reads(child)]
+
+    reads = partner_reads(plan[0]["Plan"])
+    assert len(list(page)) == 25 and reads
+    # Once per row of the page, each time that row's partners: neither all 40 partnerships (a loop each) nor all
+    # their 80 partners at once (a scan, then grouped).
+    assert all(loops <= 25 and rows <= len(organisations) for loops, rows in reads), reads

@@ -169,7 +169,37 @@ def test_search_finds_partners_people_service_area_and_purpose(officer, as_user)
     assert other.name in page and safety.name not in page
     page = register(client, partner=police.pk)
     assert safety.name in page and other.name not in page
+    assert f'<option value="{police.pk}" selected>Thames Valley Police</option>' in page  # the choice is kept
     assert "Thames Valley Police" in register(client)  # offered in the partner filter
+
+
+def test_the_partner_filter_reads_and_writes_its_options_as_django_did(officer, manager, as_user, monkeypatch):
+    """The partner organisation filter reads (id, name) pairs and writes them by one join (issue 15 point 8): the
+    page is the same as with Django's model choices and select template, with and without a partner chosen."""
+    import re
+
+    import django_filters
+    from django import forms
+
+    from partnerships.filters import OrganisationFilter, PartnershipFilter
+
+    police = OrganisationFactory(name="Thames Valley Police")
+    MembershipFactory(partnership=PartnershipFactory(name="Safer Streets"), organisation=police)
+    OrganisationFactory(name='Ash & Elm "Community" Trust')
+    client = as_user(manager)
+
+    def pages() -> list[str]:
+        return [
+            re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", register(client, **params))
+            for params in ({}, {"partner": police.pk}, {"partner": "not a number"})
+        ]
+
+    fast = pages()
+    monkeypatch.setattr(OrganisationFilter, "field_class", django_filters.fields.ModelChoiceField)
+    monkeypatch.setitem(PartnershipFilter.base_filters["partner"].extra, "widget", forms.Select)
+    assert pages() == fast
+    assert '<select name="partner" class="govuk-select phc-full-width" id="id_partner">' in fast[0]
+    assert f'<option value="{police.pk}" selected>Thames Valley Police</option>' in fast[1]
 
 
 @pytest.mark.parametrize(

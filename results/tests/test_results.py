@@ -279,6 +279,23 @@ def test_open_rounds_are_not_summarised_outside_the_results_page(client):
     assert partnership_rounds(round_.partnership) == [(round_, None)]
 
 
+def test_the_registers_totals_are_those_of_the_summaries():
+    """The register reads only the totals (issue 15 point 8): the same means and bands as the whole summaries,
+    for every viewer, and nothing for rounds whose results are not shown."""
+    facilitator = UserFactory(roles=["Facilitator"])
+    mine, theirs, still_open, too_few = make_round(facilitator), make_round(), make_round(state="open"), make_round()
+    add_responses(mine, [uniform(1), uniform(2), uniform(4)])
+    add_responses(theirs, [uniform(3), uniform(4), uniform(4), uniform(2), uniform(1), uniform(1), uniform(4)])
+    add_responses(still_open, [uniform(3)] * 3)
+    add_responses(too_few, [uniform(3)] * 2)
+    ids = [r.partnership_id for r in (mine, theirs, still_open, too_few)]
+    for viewer in (None, facilitator, UserFactory(roles=["Manager"])):
+        summaries = selectors.latest_summaries(ids, viewer)
+        assert latest_totals(ids, viewer) == {pid: (s.total.mean, s.total.band.label) for pid, s in summaries.items()}
+    assert set(latest_totals(ids)) == {mine.partnership_id, theirs.partnership_id}
+    assert set(latest_totals(ids, facilitator)) == {mine.partnership_id}
+
+
 def test_organisation_and_level_pairs_of_one_person_are_not_shown_together(client):
     round_ = make_round(anonymous=True)
     orgs = ["Council"] * 3 + ["NHS trust"] * 3
