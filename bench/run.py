@@ -287,8 +287,8 @@ def journey(repeat: int, profile: bool = False) -> None:
         assert done.status_code == 302 or b"your response has been received" in done.content
 
     complete = measure("one complete response (welcome, 8 saves, submit)", whole_journey, repeat)
-    # The same journey in a named round: no unlinking, and the submit redirects to the thank-you page (whose
-    # chart is cached) instead of drawing the respondent's own dartboard at once, as an anonymous submit must.
+    # The same journey in a named round: no unlinking, and the submit redirects to the thank-you page instead of
+    # drawing the respondent's own dartboard at once, as an anonymous submit must.
     named_round = Round.objects.create(
         partnership=base.partnership,
         instrument=base.instrument,
