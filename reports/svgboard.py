@@ -1,5 +1,5 @@
 """The profile dartboard written as SVG text: the same board as ``charts.dartboard`` draws without marks, an
-earlier round or a title, in about a thousandth of its time.
+earlier round or a title, a few hundred times faster (docs/performance.md, point 7).
 
 The anonymous thank-you page draws the respondent's own board in the answer to the submit, and may not cache it
 (a cache row written as each person submits would hold their scores in submission order). matplotlib took most of
@@ -16,6 +16,7 @@ from ``limits`` (the instrument's ``ring_limits``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import textwrap
@@ -215,6 +216,15 @@ def _legend(colours: Sequence[str], limits: Sequence[int], hatch_fill: str, top:
     return '<g class="phc-board-legend">' + "".join(parts) + "</g>", y
 
 
+@functools.lru_cache(maxsize=32)
+def _score_box_centres(segments: int, limits: tuple[int, ...]) -> tuple[tuple[float, float], ...]:
+    """Return where each segment's score box goes, as charts.dartboard places them on a board without marks: clear
+    of the ring limits (weighted threefold there too). The search is most of a board's time and depends on the
+    instrument's shape alone (never on anyone's scores), so it is done once per shape and process."""
+    obstacles = [(0.0, radius_for_score(limit, limits)) for limit in limits] * 3
+    return tuple(_score_box_centre(number, obstacles, [], segments) for number in range(1, segments + 1))
+
+
 def profile_dartboard_svg(
     scores: Sequence[Number | None],
     labels: Sequence[str],
@@ -283,11 +293,8 @@ def profile_dartboard_svg(
             f'rx="{_n(pad)}" fill="white"/>' + _text(x, y + 0.36 * _RING_LABEL_SIZE, text, _RING_LABEL_SIZE)
         )
 
-    # As charts.dartboard places them: score boxes keep off the ring limits (weighted threefold there too).
-    obstacles = [(0.0, radius_for_score(limit, limits)) for limit in limits] * 3
-    boxes = [
-        _score_box(*_score_box_centre(index + 1, obstacles, [], segments), score) for index, score in enumerate(scores)
-    ]
+    centres = _score_box_centres(segments, tuple(limits))
+    boxes = [_score_box(*centre, score) for centre, score in zip(centres, scores, strict=True)]
 
     label_parts = [_principle_label_svg(index + 1, title, segments) for index, title in enumerate(labels)]
     top = min([-_UNIT - 1.0] + [part[1] for part in label_parts]) - _PAD
