@@ -115,9 +115,10 @@ def _text(x: float, y: float, content: str, size: float, *, anchor: str = "middl
 
 
 def _hatch_pattern(pattern_id: str, background: str) -> str:
-    # charts.LOWEST_BAND_HATCH ("////") as matplotlib draws it: rising lines 6 units apart (on x) in the hatch
-    # colour, 1 unit wide, over the band's own fill.
-    step = 6 * 4 / len(LOWEST_BAND_HATCH)
+    # charts.LOWEST_BAND_HATCH as matplotlib draws it: each "/" is 6 rising lines per 72 units across a 72-unit
+    # cell's diagonal, so "////" puts one every 6 units along x; 1 unit wide, in the hatch colour, over the band's
+    # own fill.
+    step = 24 / LOWEST_BAND_HATCH.count("/")
     s = _n(step)
     return (
         f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="{s}" height="{s}">'
