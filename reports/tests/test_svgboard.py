@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from assessments import services as assessment_services
@@ -220,6 +221,12 @@ def _figure_svg(page: str) -> str:
     return match.group(1)
 
 
+def _cached_chart_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_cache WHERE cache_key LIKE %s", ["%chart:%"])
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("anonymous", [True, False])
 def test_the_thank_you_page_shows_the_respondents_own_board_drawn_as_svg_text(client, anonymous) -> None:
@@ -228,11 +235,14 @@ def test_the_thank_you_page_shows_the_respondents_own_board_drawn_as_svg_text(cl
     answer_sheets(invitation, answers(24, 18, 12, 6, 20, 13))
     assessment_services.response_save_significance(invitation, [3] * 6)
     assessment_services.response_save_success(invitation, 3, "")
+    charts_cached = _cached_chart_count()
     submit = client.post(reverse("assessments:respond_review", args=[invitation.token]))
     if anonymous:  # shown once, in the answer to the submit
         page = submit.content.decode()
     else:
         page = client.get(reverse("assessments:respond_thanks", args=[invitation.token])).content.decode()
+    # Nothing of the board is stored: no cache row holds anyone's scores in the order people submitted.
+    assert _cached_chart_count() == charts_cached
     svg = _figure_svg(page)
     # Drawn by svgboard, not matplotlib (whose SVG names itself in its metadata), hidden from screen readers:
     # the text alternative and the table carry the numbers.
