@@ -283,6 +283,45 @@ def default_structure() -> InstrumentStructure | None:
 # --- Invitations and responses ----------------------------------------------------------------------------
 
 
+# What no journey page shows: the instrument's file, the round's email texts and the partnership's register
+# details. Each column left out is one fewer for Django to compile and PostgreSQL to send, on every request.
+_JOURNEY_UNUSED = (
+    "round__instrument__source",
+    "round__invitation_subject",
+    "round__invitation_body",
+    "round__reminder_subject",
+    "round__reminder_body",
+    *(
+        f"round__partnership__{name}"
+        for name in (
+            "aims_and_objectives",
+            "council_priorities",
+            "council_role",
+            "benefit_to_residents",
+            "governing_agreement",
+            "exit_strategy",
+            "significance_override",
+            "significance_reason",
+            "lead_officer",
+            "senior_sponsor",
+            "service_area",
+            "continuum",
+            "structure_model",
+            "statutory_status",
+            "lifecycle_stage",
+            "risk",
+            "is_outside_body",
+            "start_date",
+            "review_due_date",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "stands_for_council",
+        )
+    ),
+)
+
+
 def invitation_for_token(token: str) -> Invitation | None:
     """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown."""
     if not token or len(token) > 100:
@@ -292,7 +331,7 @@ def invitation_for_token(token: str) -> Invitation | None:
     try:
         return (
             Invitation.objects.select_related("round__partnership", "round__instrument", "response")
-            .defer("round__instrument__source")
+            .defer(*_JOURNEY_UNUSED)
             .get(token_hash=hash_token(token))
         )
     except Invitation.DoesNotExist:

@@ -413,6 +413,28 @@ def _check_answer_value(value: int | None, structure: InstrumentStructure) -> No
         raise ValueError(f"Answer {value!r} is not on the scale {structure.answer_scale.values}.")
 
 
+# What a save or a submit reads of the locked invitation and its response: fewer columns to compile and send on
+# every save (the answers' arrays and timestamps are written, not read).
+_LOCKED_FIELDS = (
+    "id",
+    "round_id",
+    "name",
+    "email",
+    "mailbox",
+    "organisation",
+    "level",
+    "revoked_at",
+    "submitted_on",
+    "response__id",
+    "response__invitation_id",
+    "response__round_id",
+    "response__status",
+    "response__significance",
+    "response__success",
+    "response__success_comment",
+)
+
+
 def _lock_for_answers(
     invitation: Invitation, require_open: bool, *, create: bool
 ) -> tuple[Invitation, Response | None, bool]:
@@ -424,7 +446,12 @@ def _lock_for_answers(
     it; and no one else can create the response meanwhile, so it is a plain INSERT (no get_or_create, no
     savepoint).
     """
-    locked = Invitation.objects.select_for_update(of=("self",)).select_related("response").get(pk=invitation.pk)
+    locked = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("response")
+        .only(*_LOCKED_FIELDS)
+        .get(pk=invitation.pk)
+    )
     if locked.revoked_at is not None:
         invitation.revoked_at = locked.revoked_at
         raise InvitationRevoked("This link has been withdrawn.")
