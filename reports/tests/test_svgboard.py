@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.urls import reverse
 
 from assessments import services as assessment_services
+from assessments.instruments import load_instrument, read_instrument_file
+from assessments.models import Instrument
+from assessments.selectors import instrument_structure
 from assessments.tests.factories import (
     InvitationFactory,
     RoundFactory,
@@ -263,3 +268,19 @@ def test_a_results_profile_is_svg_text_and_the_round_board_stays_matplotlib(clie
     results = client.get(reverse("results:results", args=[round_.pk])).content.decode()
     # The round's board has respondents' marks: matplotlib's, unchanged.
     assert "Matplotlib" in results and 'data-renderer="svgboard"' not in results
+
+
+@pytest.mark.django_db
+def test_the_profile_figure_takes_its_shape_from_the_instrument() -> None:
+    path = Path(__file__).resolve().parents[2] / "assessments" / "tests" / "instruments" / "four_sections_0_to_3.json"
+    instrument = Instrument.objects.filter(slug="test-four-by-five").first() or load_instrument(
+        read_instrument_file(path)
+    )
+    structure = instrument_structure(instrument)
+    page = Template("{% load charts %}{% profile_dartboard structure scores 'Your dartboard' %}").render(
+        Context({"structure": structure, "scores": [15, 10, 0, None]})
+    )
+    svg = ET.fromstring(_figure_svg(page))
+    assert len(wedges(svg)) == 3  # the fourth has no score
+    assert "0 at the centre, 15 at the rim" in page and "24" not in texts(svg)
+    assert "Dartboard of four principles, each scored 0 to 15" in page
