@@ -322,18 +322,21 @@ _JOURNEY_UNUSED = (
 )
 
 
-def invitation_for_token(token: str) -> Invitation | None:
-    """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown."""
+def invitation_for_token(token: str, *, lock: bool = False) -> Invitation | None:
+    """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown.
+
+    With ``lock`` (inside a transaction), the invitation's row is locked as it is read, with its response: the
+    lock a save needs (see ``services._lock_for_answers``), taken in the same query instead of a second one.
+    """
     if not token or len(token) > 100:
         return None
     # No ordering and no more joins than the pages need: this runs on every respondent's request, and
     # PostgreSQL's planning time grows with each join (the facilitator is loaded only where shown).
     try:
-        return (
-            Invitation.objects.select_related("round__partnership", "round__instrument", "response")
-            .defer(*_JOURNEY_UNUSED)
-            .get(token_hash=hash_token(token))
-        )
+        invitations = Invitation.objects.select_related("round__partnership", "round__instrument", "response")
+        if lock:
+            invitations = invitations.select_for_update(of=("self",))
+        return invitations.defer(*_JOURNEY_UNUSED).get(token_hash=hash_token(token))
     except Invitation.DoesNotExist:
         return None
 

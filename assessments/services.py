@@ -436,7 +436,7 @@ _LOCKED_FIELDS = (
 
 
 def _lock_for_answers(
-    invitation: Invitation, require_open: bool, *, create: bool
+    invitation: Invitation, require_open: bool, *, create: bool, locked: bool = False
 ) -> tuple[Invitation, Response | None, bool]:
     """Lock the invitation, read it and its response again (one query), check its link may still answer.
 
@@ -444,19 +444,23 @@ def _lock_for_answers(
     otherwise) and whether it was created just now. The invitation's lock is the lock of everything its
     respondent writes: a save or submit racing a revoke, or a second submit, waits for the other and then sees
     it; and no one else can create the response meanwhile, so it is a plain INSERT (no get_or_create, no
-    savepoint).
+    savepoint). ``locked``: the caller has already read ``invitation`` with its response FOR UPDATE in this
+    transaction (the journey's saves, ``selectors.invitation_for_token(token, lock=True)``), so reading it
+    again would find the same row.
     """
-    locked = (
-        Invitation.objects.select_for_update(of=("self",))
+    row = (
+        invitation
+        if locked
+        else Invitation.objects.select_for_update(of=("self",))
         .select_related("response")
         .only(*_LOCKED_FIELDS)
         .get(pk=invitation.pk)
     )
-    if locked.revoked_at is not None:
-        invitation.revoked_at = locked.revoked_at
+    if row.revoked_at is not None:
+        invitation.revoked_at = row.revoked_at
         raise InvitationRevoked("This link has been withdrawn.")
-    response = response_of(locked)
-    if locked.submitted_on is not None and response is None:
+    response = response_of(row)
+    if row.submitted_on is not None and response is None:
         # An anonymous response, unlinked on submit: nothing of it can be found, let alone changed.
         raise ResponseAlreadySubmitted(None)
     if require_open and not invitation.round.takes_answers:
@@ -464,8 +468,8 @@ def _lock_for_answers(
     if response is not None and response.is_submitted:
         raise ResponseAlreadySubmitted(response)
     if response is None and create:
-        return locked, Response.objects.create(invitation=locked, round_id=locked.round_id), True
-    return locked, response, False
+        return row, Response.objects.create(invitation=row, round_id=row.round_id), True
+    return row, response, False
 
 
 class ChangedElsewhere(ServiceError):
@@ -532,6 +536,7 @@ def response_save_sheet(
     *,
     require_open: bool = True,
     loaded_version: str | None = None,
+    locked: bool = False,
 ) -> Response:
     """Save the answers and comments of one sheet (unanswered statements allowed); return the response.
 
@@ -546,7 +551,7 @@ def response_save_sheet(
         _check_answer_value(item.value, structure)
         if item.statement_id not in statement_ids:
             raise ValueError(f"Statement {item.statement_id} is not part of the round's instrument.")
-    _, response, created = _lock_for_answers(invitation, require_open, create=True)
+    _, response, created = _lock_for_answers(invitation, require_open, create=True, locked=locked)
     assert response is not None  # noqa: S101 (created when missing)
     # A response created just now has no answers yet (and the right time): nothing to compare or touch.
     if loaded_version is not None and not created:
@@ -579,6 +584,7 @@ def response_save_significance(
     *,
     require_open: bool = True,
     loaded_version: str | None = None,
+    locked: bool = False,
 ) -> Response:
     """Save the significance of each principle in order (None where not given yet); return the response.
 
@@ -591,7 +597,7 @@ def response_save_significance(
     for value in values:
         if value is not None:
             scoring.check_significance(value, structure.significance_values)
-    _, response, _ = _lock_for_answers(invitation, require_open, create=True)
+    _, response, _ = _lock_for_answers(invitation, require_open, create=True, locked=locked)
     assert response is not None  # noqa: S101 (created when missing)
     if loaded_version is not None:
         saved = saved_significance(response, len(values))
@@ -611,6 +617,7 @@ def response_save_success(
     *,
     require_open: bool = True,
     loaded_version: str | None = None,
+    locked: bool = False,
 ) -> Response:
     """Save the answer to the success statement and the comments on performance; return the response.
 
@@ -618,7 +625,7 @@ def response_save_success(
     when they were saved differently since (see ``response_save_sheet``).
     """
     _check_answer_value(value, instrument_structure(invitation.round.instrument))
-    _, response, _ = _lock_for_answers(invitation, require_open, create=True)
+    _, response, _ = _lock_for_answers(invitation, require_open, create=True, locked=locked)
     assert response is not None  # noqa: S101 (created when missing)
     if loaded_version is not None:
         saved = saved_success(response)

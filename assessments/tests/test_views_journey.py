@@ -357,6 +357,21 @@ def test_the_whole_journey_stays_within_its_query_budget_even_signed_in(client, 
     assert len(touched) == 1 and round_.facilitator.email not in touched[0], touched
 
 
+def test_a_save_finds_and_locks_the_invitation_in_one_query(client, invitation):
+    """Issue 15, point 7: a save reads the invitation once, locking it as it finds it (its response joined),
+    rather than a look-up and then a second, locking read of the same row."""
+    token = invitation.token
+    for number, answers in ((1, [3] * 6), (2, [2] * 6), (1, [4] * 6)):  # first save, a later one, over a saved one
+        sheet = url("respond_principle", token, number)
+        data = {**sheet_data(invitation, number, answers), "version": _version(client.get(sheet).content.decode())}
+        sql = _statements(client, "post", sheet, data, 302)
+        reads = [q for q in sql if q.startswith("SELECT") and 'FROM "assessments_invitation"' in q]
+        assert len(reads) == 1, reads
+        assert "FOR UPDATE OF" in reads[0] and '"assessments_response"' in reads[0], reads[0]
+        assert len(sql) <= 4, sql  # the locking look-up, the response (first save only), the answers, the time
+    assert Answer.objects.filter(response__invitation=invitation).count() == 12
+
+
 def test_the_step_list_marks_a_step_left_unfinished(client, invitation):
     # Issue 16, point 8: a skipped statement is remarked at once, not only on the review page.
     token = invitation.token

@@ -8,12 +8,14 @@ be used, and turns the services' refusals (already submitted, round not open) in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,11 +50,23 @@ def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | N
     )
 
 
+def _saving(request: HttpRequest, edits: bool) -> bool:
+    return edits and request.method == "POST"
+
+
+def _one_transaction_if_saving(request: HttpRequest, edits: bool) -> AbstractContextManager[Any]:
+    """A save: the invitation is locked as it is found (one query, not a look-up and then a locking read), and
+    everything up to the redirect is one transaction, committed before the redirect is sent."""
+    return transaction.atomic() if _saving(request, edits) else nullcontext()
+
+
 def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[JourneyView], Callable[..., HttpResponse]]:
     """Decorate a journey view: rate-limit, find the invitation by token, refuse links that cannot be used.
 
     Unknown link: 404, or 429 past PHC_RESPOND_FAILURES_PER_MINUTE from one client. Withdrawn link or closed
     round: 410 (Gone), with the facilitator's name and email.
+    A POST to a page that ``edits`` runs in one transaction that locks the invitation (with its response) as
+    it finds it: the view passes ``locked=True`` to the save service, which then does not read it again.
     Draft round: 200, saying the round has not opened yet. In a closed round a submitted respondent may
     still see their own profile (views with ``allow_closed``); other pages send them there. A page that
     ``edits`` the response sends a respondent who has already submitted to their thanks page. A save refused
@@ -66,13 +80,14 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
             # visitor is signed in (the page header would otherwise load the session row, the user and their
             # roles on every save).
             request.user = AnonymousUser()
-            response = _journey_response(request, token, *args, **kwargs)
+            with _one_transaction_if_saving(request, edits):
+                response = _journey_response(request, token, *args, **kwargs)
             # Personal answers: never kept by a shared computer's cache or a proxy.
             add_never_cache_headers(response)
             return response
 
         def _journey_response(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            invitation = selectors.invitation_for_token(token)
+            invitation = selectors.invitation_for_token(token, lock=_saving(request, edits))
             if invitation is None:
                 # Only failed look-ups count against a client, so a flood of junk links slows its sender
                 # and never a real respondent (links are 256-bit: the limit is against load, not guessing).
@@ -238,7 +253,7 @@ def respond_principle(
         if form.is_valid():
             try:
                 services.response_save_sheet(
-                    invitation, form.answers(), loaded_version=form.cleaned_data["version"] or None
+                    invitation, form.answers(), loaded_version=form.cleaned_data["version"] or None, locked=True
                 )
             except services.SheetChangedElsewhere as exc:
                 # Nothing is overwritten: both versions are shown, and this page now carries the other save's
@@ -301,7 +316,7 @@ def respond_significance(
         if form.is_valid():
             try:
                 services.response_save_significance(
-                    invitation, form.values(), loaded_version=form.cleaned_data["version"] or None
+                    invitation, form.values(), loaded_version=form.cleaned_data["version"] or None, locked=True
                 )
             except services.SignificanceChangedElsewhere as exc:
                 # As on a principle sheet: nothing is overwritten, both versions are shown, and saving again keeps
@@ -351,7 +366,7 @@ def respond_success(
             value, comment = form.cleaned_data["success"], form.cleaned_data["success_comment"]
             try:
                 services.response_save_success(
-                    invitation, value, comment, loaded_version=form.cleaned_data["version"] or None
+                    invitation, value, comment, loaded_version=form.cleaned_data["version"] or None, locked=True
                 )
             except services.SuccessChangedElsewhere as exc:
                 labels = {o.value: o.label for o in structure.scale_options}
