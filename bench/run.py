@@ -302,8 +302,8 @@ def journey(repeat: int, profile: bool = False) -> None:
         assert done.status_code == 302 or b"your response has been received" in done.content
 
     complete = measure("one complete response (welcome, 8 saves, submit)", whole_journey, repeat)
-    # The same journey in a named round: no unlinking, and the submit redirects to the thank-you page (whose
-    # chart is cached) instead of drawing the respondent's own dartboard at once, as an anonymous submit must.
+    # The same journey in a named round: no unlinking, and the submit redirects to the thank-you page instead of
+    # drawing the respondent's own dartboard at once, as an anonymous submit must.
     named_round = Round.objects.create(
         partnership=base.partnership,
         instrument=base.instrument,
@@ -457,7 +457,7 @@ def register_and_portfolio(repeat: int, n: int) -> None:
 def dartboards(repeat: int) -> None:
     from django.core.cache import cache
 
-    from reports import charts, services
+    from reports import charts, services, svgboard
     from results import selectors
 
     print("Dartboard", flush=True)
@@ -481,6 +481,22 @@ def dartboards(repeat: int) -> None:
         "dartboard of 200 respondents, from the cache", lambda i: services.round_dartboard(data, "svg"), repeat
     )
     judge(row, absolute_ms=5)
+    # One respondent's own board, as the anonymous thank-you page shows it in the answer to the submit (never
+    # cached): written as SVG text, beside what matplotlib took for the same board.
+    profile = {"scores": data.respondents[0].principle_scores, "labels": params["labels"], "limits": params["limits"]}
+    measure(
+        "one respondent's profile dartboard, matplotlib (SVG)",
+        lambda i: charts.dartboard(fmt="svg", **profile),
+        repeat,
+        count_queries=False,
+    )
+    row = measure(
+        "one respondent's profile dartboard, SVG text (svgboard)",
+        lambda i: svgboard.profile_dartboard_svg(**profile),
+        repeat,
+        count_queries=False,
+    )
+    judge(row, absolute_ms=2)
 
 
 def pdfs(repeat: int, n: int) -> None:

@@ -469,8 +469,6 @@ def _thanks_page(request: HttpRequest, invitation: Invitation, response: Respons
             "response": response,
             "profile": selectors.response_profile(response, instrument) if response is not None else None,
             "structure": instrument_structure(instrument),
-            # An anonymous respondent's chart is not cached: see reports.services.profile_dartboard_chart.
-            "cache_chart": not invitation.round.anonymous,
         },
     )
 

@@ -20,10 +20,10 @@ def comparison_dartboard(results):
 
 
 @register.inclusion_tag("reports/_figure_profile.html")
-def profile_dartboard(structure, principle_scores, caption="Your dartboard", cached=True):
+def profile_dartboard(structure, principle_scores, caption="Your dartboard"):
     rows = list(zip(structure.principles, principle_scores, strict=True))
-    chart = services.profile_dartboard_chart(structure, principle_scores, cached=cached)
-    return {"chart": chart, "rows": rows, "caption": caption}
+    chart = services.profile_dartboard_chart(structure, principle_scores)
+    return {"chart": chart, "rows": rows, "caption": caption, "limits": structure.ring_limits}
 
 
 @register.inclusion_tag("reports/_figure_statement_bars.html")
