@@ -1,5 +1,10 @@
 """Writes for rounds, invitations and responses: each service is one transaction.
 
+Rounds are locked FOR NO KEY UPDATE (``select_for_update(no_key=True)``): a respondent's first save holds its
+invitation's lock and inserts the response, whose foreign key takes a KEY SHARE lock on the round; a FOR UPDATE
+on the round, taken by a submit or by reminders before they lock invitations, would deadlock with it. Two
+writers of one round still take turns.
+
 Rules enforced here (the forms repeat them for friendly messages, but these are the ones that hold):
 - a round goes draft -> open -> closed; only an open round takes answers;
 - named or anonymous is fixed once the round opens, in both directions (a database trigger holds it too);
@@ -120,7 +125,7 @@ ANONYMITY_FIXED = "Named or anonymous is fixed once the round has opened: respon
 @transaction.atomic
 def round_update(round_: Round, **fields) -> Round:
     """Change a round's set-up; refuse to change its anonymity once it has opened, or to edit a closed round."""
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
     if locked.state == RoundState.CLOSED:
         raise ServiceError("A closed round cannot be changed.")
     if "anonymous" in fields and fields["anonymous"] != locked.anonymous and locked.state != RoundState.DRAFT:
@@ -146,7 +151,7 @@ def round_update(round_: Round, **fields) -> Round:
 @transaction.atomic
 def round_open(round_: Round) -> Round:
     """Open a draft round for answers."""
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
     if not can_proceed(locked.open):
         raise ServiceError(f"Only a draft round can be opened; this one is {locked.get_state_display().lower()}.")
     locked.open()
@@ -158,7 +163,7 @@ def round_open(round_: Round) -> Round:
 def round_close(round_: Round, *, risks_reviewed: bool = False) -> Round:
     """Close an open round: from now on its links take no more answers. ``risks_reviewed`` records the
     facilitator's confirmation that the partnership's risk register was reviewed with it."""
-    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    locked = Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
     if not can_proceed(locked.close):
         raise ServiceError(f"Only an open round can be closed; this one is {locked.get_state_display().lower()}.")
     locked.close()  # the fsm transition: sets closed_at and records the partnership's review
@@ -324,7 +329,7 @@ def reminders_send(round_: Round, *, base_url: str = "") -> int:
     if round_.state != RoundState.OPEN:
         raise RoundNotOpen("Reminders can only be sent while the round is open.")
     # Locking the round makes two simultaneous requests take turns, so the second sees the first's reminders.
-    Round.objects.select_for_update().filter(pk=round_.pk).first()
+    Round.objects.select_for_update(no_key=True).filter(pk=round_.pk).first()
     now = timezone.now()
     last = round_last_reminders(round_)
     if last and not reminders.reminder_allowed(last.sent_at, now, reminder_interval()):
@@ -456,6 +461,9 @@ def _lock_for_answers(
         .only(*_LOCKED_FIELDS)
         .get(pk=invitation.pk)
     )
+    # PostgreSQL returns the latest version of the locked invitation (if a transaction that held the lock
+    # changed it), but the response joined to it as it was when the query began, before the lock was granted.
+    # So "submitted" is read from the invitation, and a response missing from the join is looked for again.
     if row.revoked_at is not None:
         invitation.revoked_at = row.revoked_at
         raise InvitationRevoked("This link has been withdrawn.")
@@ -465,8 +473,11 @@ def _lock_for_answers(
         raise ResponseAlreadySubmitted(None)
     if require_open and not invitation.round.takes_answers:
         raise RoundNotOpen("This round is not open for answers.")
-    if response is not None and response.is_submitted:
+    if row.submitted_on is not None or (response is not None and response.is_submitted):
         raise ResponseAlreadySubmitted(response)
+    if response is None:
+        # A save holding the lock (the other click of a double click on the first save) may have created it.
+        response = Response.objects.filter(invitation_id=row.pk).first()
     if response is None and create:
         return row, Response.objects.create(invitation=row, round_id=row.round_id), True
     return row, response, False
@@ -599,13 +610,24 @@ def response_save_significance(
             scoring.check_significance(value, structure.significance_values)
     _, response, _ = _lock_for_answers(invitation, require_open, create=True, locked=locked)
     assert response is not None  # noqa: S101 (created when missing)
-    if loaded_version is not None:
-        saved = saved_significance(response, len(values))
-        if significance_version(saved) != loaded_version and saved != list(values):
-            raise SignificanceChangedElsewhere(saved)
+    now = timezone.now()
+    for _attempt in range(2):
+        if loaded_version is not None:
+            saved = saved_significance(response, len(values))
+            if significance_version(saved) != loaded_version and saved != list(values):
+                raise SignificanceChangedElsewhere(saved)
+        # Written only over the values just compared: they came with the lock's query, and a save that held the
+        # lock meanwhile (another tab) may have changed them. Then they are read again, under the lock, and
+        # compared again.
+        if Response.objects.filter(pk=response.pk, significance=response.significance).update(
+            significance=list(values), updated_at=now
+        ):
+            break
+        response = Response.objects.get(pk=response.pk)
+    else:
+        raise SignificanceChangedElsewhere(saved_significance(response, len(values)))
     response.significance = list(values)
-    response.updated_at = timezone.now()
-    response.save(update_fields=["significance", "updated_at"])
+    response.updated_at = now
     return response
 
 
@@ -627,14 +649,23 @@ def response_save_success(
     _check_answer_value(value, instrument_structure(invitation.round.instrument))
     _, response, _ = _lock_for_answers(invitation, require_open, create=True, locked=locked)
     assert response is not None  # noqa: S101 (created when missing)
-    if loaded_version is not None:
-        saved = saved_success(response)
-        if success_version(saved) != loaded_version and saved != (value, comment.strip()):
-            raise SuccessChangedElsewhere(saved)
+    now = timezone.now()
+    for _attempt in range(2):
+        if loaded_version is not None:
+            saved = saved_success(response)
+            if success_version(saved) != loaded_version and saved != (value, comment.strip()):
+                raise SuccessChangedElsewhere(saved)
+        # As for the significance: written only over what was compared, else read again under the lock.
+        if Response.objects.filter(
+            pk=response.pk, success=response.success, success_comment=response.success_comment
+        ).update(success=value, success_comment=comment.strip(), updated_at=now):
+            break
+        response = Response.objects.get(pk=response.pk)
+    else:
+        raise SuccessChangedElsewhere(saved_success(response))
     response.success = value
     response.success_comment = comment.strip()
-    response.updated_at = timezone.now()
-    response.save(update_fields=["success", "success_comment", "updated_at"])
+    response.updated_at = now
     return response
 
 
@@ -677,7 +708,7 @@ def response_submit(invitation: Invitation, *, require_open: bool = True, receip
     # The partnership and the instrument come in the same query (unlocked): the thank-you page shows them and
     # the instrument's read model is keyed by it.
     round_ = (
-        Round.objects.select_for_update(of=("self",))
+        Round.objects.select_for_update(of=("self",), no_key=True)
         .select_related("partnership", "instrument")
         .defer("instrument__source")
         .get(pk=invitation.round_id)

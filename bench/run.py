@@ -412,9 +412,14 @@ def register_and_portfolio(repeat: int, n: int) -> None:
     judge(filtered, absolute_ms=100)
     # The row above names no sort the register knows (its key is "review"), so it is sorted by name; this one
     # sorts by the review date, latest first, and shows the last page (the whole register sorted, not the top 25).
+    # The page's number: Django's Paginator.get_page reads "last" as page 1 (only ListView knows "last").
+    from partnerships.models import Partnership
+    from partnerships.views import PAGE_SIZE
+
+    last_page = max(1, -(-Partnership.objects.count() // PAGE_SIZE))
     by_review = measure(
         f"register page sorted by review date, last page, {n} partnerships",
-        lambda i: client.get("/partnerships/?sort=-review&page=last"),
+        lambda i: client.get(f"/partnerships/?sort=-review&page={last_page}"),
         repeat,
     )
     judge(by_review, absolute_ms=100)

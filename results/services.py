@@ -17,7 +17,7 @@ def action_item_create(round_: Round, **fields) -> tuple[ActionItem, bool]:
 
     The same action sent twice within a couple of minutes (a double click, a resent form) is not added again.
     """
-    Round.objects.select_for_update().filter(pk=round_.pk).first()  # one writer per round at a time
+    Round.objects.select_for_update(no_key=True).filter(pk=round_.pk).first()  # one writer per round at a time
     existing = ActionItem.objects.filter(
         round=round_, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW, **fields
     ).first()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from assessments import services
 from assessments.forms import parse_invitations_csv
 from assessments.mailboxes import mailbox_key
 from assessments.models import Invitation, Response, Round
+from assessments.tests.concurrency import racing
 from assessments.tests.factories import (
     InvitationFactory,
     RoundFactory,
@@ -132,34 +131,6 @@ def test_the_facilitators_own_mailbox_cannot_make_up_the_minimum():
 # --- 5. Differencing: a submit racing the close, a save racing a withdrawn link ---------------------------
 
 
-def _racing(lock_and_change, act):
-    """Run ``lock_and_change`` in another connection holding its lock, then ``act`` here; return act's error."""
-    locked, release = threading.Event(), threading.Event()
-
-    def other() -> None:
-        try:
-            with transaction.atomic():
-                lock_and_change()
-                locked.set()
-                release.wait(5)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    thread = threading.Thread(target=other)
-    thread.start()
-    assert locked.wait(5)
-    timer = threading.Timer(0.5, release.set)  # commit while ``act`` waits for the lock
-    timer.start()
-    try:
-        act()
-    except services.ServiceError as exc:
-        return exc
-    finally:
-        thread.join(5)
-    return None
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_submit_racing_the_close_is_refused_and_the_results_do_not_change():
     round_ = RoundFactory(anonymous=True)
@@ -173,7 +144,7 @@ def test_a_submit_racing_the_close_is_refused_and_the_results_do_not_change():
         locked.close()  # the protected state changes only through its transition
         locked.save()
 
-    error = _racing(close, lambda: services.response_submit(Invitation.objects.get(pk=invitation.pk)))
+    error = racing(close, lambda: services.response_submit(Invitation.objects.get(pk=invitation.pk)))
     assert isinstance(error, services.RoundNotOpen)
     assert not Response.objects.filter(round=round_, status="submitted").exists()
     assert Invitation.objects.get(pk=invitation.pk).submitted_on is None
@@ -190,8 +161,6 @@ def test_a_save_racing_a_withdrawn_link_is_refused():
         locked.save(update_fields=["revoked_at"])
 
     stale = Invitation.objects.get(pk=invitation.pk)  # read before the revoke, as a request would have
-    error = _racing(
-        revoke, lambda: services.response_save_sheet(stale, [services.AnswerInput(statement.pk, 4, "late")])
-    )
+    error = racing(revoke, lambda: services.response_save_sheet(stale, [services.AnswerInput(statement.pk, 4, "late")]))
     assert isinstance(error, services.InvitationRevoked)
     assert not Response.objects.exists()

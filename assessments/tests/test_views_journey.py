@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
-from assessments.models import Answer, Response, ResponseStatus, RoundState
+from assessments.models import Answer, Invitation, Response, ResponseStatus, RoundState
+from assessments.tests.concurrency import racing
 from assessments.tests.factories import (
     InvitationFactory,
     RoundFactory,
@@ -502,3 +505,100 @@ def test_a_save_refused_by_the_service_gets_the_journeys_page(
     answer = client.post(address, data, follow=True)
     assert answer.status_code == status and text in answer.content.decode()
     assert not Answer.objects.exists()
+
+
+# --- Saves that meet another save's lock (issue 15 point 7: one locking look-up per save) ------------------
+
+
+@pytest.fixture
+def racing_invitation(transactional_db):
+    round_ = RoundFactory(title="Health check 2026")
+    return InvitationFactory(round=round_, name="Ann Lee", invited_at=timezone.now())
+
+
+def test_a_double_click_on_the_first_save_saves_once_without_an_error(client, racing_invitation):
+    """The second click waits for the first save's lock; the response the first created is not in the second's
+    look-up (read before the lock was granted), so the save looks for it again instead of inserting another."""
+    invitation = racing_invitation
+    statements = statements_by_principle(invitation.round.instrument)[1]
+    answers = [services.AnswerInput(s.pk, 3, "") for s in statements]
+    sheet = url("respond_principle", invitation.token, 1)
+    responses = []
+
+    error = racing(
+        lambda: services.response_save_sheet(invitation, answers),
+        lambda: responses.append(client.post(sheet, sheet_data(invitation, 1, [3] * 6))),
+    )
+    assert error is None and responses[0].status_code == 302
+    assert Response.objects.filter(invitation=invitation).count() == 1
+    assert Answer.objects.filter(response__invitation=invitation, value=3).count() == 6
+
+
+def test_a_significance_saved_in_another_tab_while_this_save_waits_is_not_overwritten(client, racing_invitation):
+    """The other tab's values were saved while this save waited for the lock: its look-up still holds the old
+    ones, so the save writes only over what it compared, reads again, and shows both versions."""
+    invitation = racing_invitation
+    client.post(url("respond_principle", invitation.token, 1), sheet_data(invitation, 1, [3] * 6))  # started
+    page = client.get(url("respond_significance", invitation.token)).content.decode()
+    mine = {f"significance_{n}": "2" for n in range(1, 7)} | {"version": _version(page)}
+    shown = []
+
+    error = racing(
+        lambda: services.response_save_significance(invitation, [4] * 6),
+        lambda: shown.append(client.post(url("respond_significance", invitation.token), mine)),
+    )
+    assert error is None and shown[0].status_code == 200, "saved over the other tab's values"
+    assert 'id="saved-elsewhere"' in shown[0].content.decode()
+    assert Response.objects.get(invitation=invitation).significance == [4] * 6
+
+
+def test_a_save_racing_a_withdrawal_through_the_page_is_refused(client, racing_invitation):
+    invitation = racing_invitation
+
+    def withdraw() -> None:
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+
+    shown = []
+    error = racing(
+        withdraw,
+        lambda: shown.append(
+            client.post(url("respond_principle", invitation.token, 1), sheet_data(invitation, 1, [3] * 6))
+        ),
+    )
+    assert error is None and shown[0].status_code == 410
+    assert not Response.objects.filter(invitation=invitation).exists()
+
+
+def test_reminders_do_not_deadlock_with_a_first_save(racing_invitation):
+    """A first save holds its invitation's lock and then inserts the response, whose foreign key locks the round
+    (KEY SHARE); reminders lock the round and then the invitations. A FOR UPDATE on the round deadlocked the
+    two; FOR NO KEY UPDATE lets the save finish first."""
+    invitation = racing_invitation
+    invitation.round.refresh_from_db()
+
+    inserted = threading.Event()
+    failures: list[BaseException] = []
+
+    def save() -> None:
+        try:
+            with transaction.atomic():
+                Invitation.objects.select_for_update().get(pk=invitation.pk)  # as a first save does
+                locked.set()
+                inserted.wait(5)  # insert only once the reminders hold the round's lock
+                Response.objects.create(invitation_id=invitation.pk, round_id=invitation.round_id)
+        except BaseException as exc:  # noqa: BLE001 (reported to the test below)
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    locked = threading.Event()
+    thread = threading.Thread(target=save)
+    thread.start()
+    assert locked.wait(5)
+    threading.Timer(0.5, inserted.set).start()  # while the reminders wait for the invitation's lock
+    sent = services.reminders_send(invitation.round)
+    thread.join(10)
+    assert not failures, failures
+    assert sent == 1  # started but not submitted: reminded, once, after the save had finished
