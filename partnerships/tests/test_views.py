@@ -127,6 +127,26 @@ def test_involved_facilitator_reads_the_partnership_but_not_its_gateway_and_resp
             assert b"History" not in detail.content  # the register's internal history is for staff
 
 
+def test_the_partner_filter_names_only_partners_of_partnerships_the_viewer_may_read(
+    facilitator, respondent, manager, as_user
+):
+    """A facilitator's register lists their partnerships only; its partner filter no longer names the partners of
+    the others (which told them whom else the council works with), nor accepts one of them."""
+    mine = PartnershipFactory(name="Safer Demo")
+    make_round(mine, facilitator, respondent)
+    hidden = PartnershipFactory(name="Other Demo")
+    MembershipFactory(partnership=mine, organisation=OrganisationFactory(name="Thames Valley Police"))
+    secret = OrganisationFactory(name="Confidential Developer Ltd")
+    MembershipFactory(partnership=hidden, organisation=secret)
+    if round_models() is None:
+        pytest.skip("the facilitator's partnerships come from their rounds")
+    page = register(as_user(facilitator))
+    assert "Thames Valley Police" in page and "Confidential Developer Ltd" not in page
+    refused = register(as_user(facilitator), partner=secret.pk)
+    assert "Select a valid choice" in refused and "Other Demo" not in refused  # an unknown choice, explained
+    assert "Confidential Developer Ltd" in register(as_user(manager))
+
+
 # --- The register table -------------------------------------------------------------------------------------
 
 
