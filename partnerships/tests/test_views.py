@@ -277,6 +277,21 @@ def test_an_invalid_filter_value_is_explained_not_a_crash(officer, as_user):
     assert "Select a valid choice" in page and "Still Listed" in page
 
 
+def test_a_later_page_reads_the_partners_of_its_own_rows_only(officer, as_user):
+    """Issue 15 point 8: the page is chosen by id, then its rows are read with their partners; with an OFFSET in
+    the partners' query, PostgreSQL worked out the partners of every row it skipped (the last of 200 pages of a
+    region's register took three times the first)."""
+    for n in range(30):
+        MembershipFactory(
+            partnership=PartnershipFactory(name=f"Partnership {n:02d}"), organisation=OrganisationFactory()
+        )
+    with CaptureQueriesContext(connection) as queries:
+        page = register(as_user(officer), page=2)
+    assert "Partnership 29" in page and "Partnership 00" not in page  # page 2 of 25 by name
+    with_partners = [q["sql"] for q in queries.captured_queries if "ARRAY(" in q["sql"]]
+    assert with_partners and all("OFFSET" not in sql for sql in with_partners), with_partners
+
+
 def test_sorting_and_aria_sort(officer, as_user):
     PartnershipFactory(name="Alpha", reference="Z-1")
     PartnershipFactory(name="Beta", reference="A-1")
