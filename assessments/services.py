@@ -748,6 +748,7 @@ def response_submit(invitation: Invitation, *, require_open: bool = True, receip
     locked.submitted_on = invitation.submitted_on = today
     locked.save(update_fields=["submitted_on"])
     if receipt:
+        locked.round = round_  # the receipt names the round and partnership, already read with the round's lock
         signals.receipt_asked.send(sender=Invitation, invitation=locked)
     if not round_.anonymous:
         response.submitted_at = timezone.now()

@@ -150,6 +150,7 @@ class PartnershipFilter(django_filters.FilterSet):
         self,
         *args,
         service_areas: Sequence[str] = (),
+        partners: QuerySet[Organisation] | None = None,
         today: date | None = None,
         council_view: bool = True,
         **kwargs,
@@ -162,6 +163,8 @@ class PartnershipFilter(django_filters.FilterSet):
         elif compliance_statuses is None:
             del self.filters["compliance"]
         self.filters["service_area"].extra["choices"] = [(area, area) for area in service_areas]
+        if partners is not None:
+            self.filters["partner"].queryset = partners
         self.form.fields["q"].widget.input_type = "search"
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -261,6 +264,7 @@ def register_filter(data: QueryDict, user: User | AnonymousUser) -> PartnershipF
         data,
         queryset=selectors.register_queryset(user),
         service_areas=selectors.service_areas(user),
+        partners=selectors.partner_organisations(user),
         today=timezone.localdate(),
         council_view=selectors.sees_whole_register(user),
     )

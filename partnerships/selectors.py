@@ -106,6 +106,18 @@ def service_areas(user=None) -> list[str]:
     return list(partnerships.order_by("service_area").values_list("service_area", flat=True).distinct())
 
 
+def partner_organisations(user) -> QuerySet[Organisation]:
+    """Return the organisations that are partners in a partnership ``user`` may read, by name: the register's
+    partner filter offers these, so it names no partner of a partnership hidden from them."""
+    organisations = Organisation.objects.order_by("name")
+    if sees_whole_register(user):
+        return organisations
+    readable = Membership.objects.filter(
+        organisation=OuterRef("pk"), partnership__in=partnerships_visible_to(user).values("pk")
+    )
+    return organisations.filter(Exists(readable))
+
+
 def reviews_due(user, today: date | None = None) -> QuerySet[Partnership]:
     """Return the user's active or exiting partnerships whose annual review is overdue or due within
     ``settings.PHC_REVIEW_DUE_SOON_DAYS`` days, the most overdue first."""

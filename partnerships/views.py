@@ -54,8 +54,12 @@ def _register_filter(request: HttpRequest) -> PartnershipFilter:
 def partnership_list(request: HttpRequest) -> HttpResponse:
     services.exits_close_due()  # the first read after an exit date closes the partnership
     register = _register_filter(request)
-    page = Paginator(register.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    # The page is chosen by id first, then only its rows are read with their partners: with an OFFSET (a later
+    # page) PostgreSQL would otherwise work out the partners of every row it skips.
+    page = Paginator(register.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    by_id = {p.pk: p for p in register.qs.filter(pk__in=ids)} if ids else {}
+    rows = [by_id[pk] for pk in ids]
     council_view = selectors.sees_whole_register(request.user)
     return render(
         request,

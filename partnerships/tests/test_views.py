@@ -127,6 +127,26 @@ def test_involved_facilitator_reads_the_partnership_but_not_its_gateway_and_resp
             assert b"History" not in detail.content  # the register's internal history is for staff
 
 
+def test_the_partner_filter_names_only_partners_of_partnerships_the_viewer_may_read(
+    facilitator, respondent, manager, as_user
+):
+    """A facilitator's register lists their partnerships only; its partner filter no longer names the partners of
+    the others (which told them whom else the council works with), nor accepts one of them."""
+    mine = PartnershipFactory(name="Safer Demo")
+    make_round(mine, facilitator, respondent)
+    hidden = PartnershipFactory(name="Other Demo")
+    MembershipFactory(partnership=mine, organisation=OrganisationFactory(name="Thames Valley Police"))
+    secret = OrganisationFactory(name="Confidential Developer Ltd")
+    MembershipFactory(partnership=hidden, organisation=secret)
+    if round_models() is None:
+        pytest.skip("the facilitator's partnerships come from their rounds")
+    page = register(as_user(facilitator))
+    assert "Thames Valley Police" in page and "Confidential Developer Ltd" not in page
+    refused = register(as_user(facilitator), partner=secret.pk)
+    assert "Select a valid choice" in refused and "Other Demo" not in refused  # an unknown choice, explained
+    assert "Confidential Developer Ltd" in register(as_user(manager))
+
+
 # --- The register table -------------------------------------------------------------------------------------
 
 
@@ -255,6 +275,21 @@ def test_an_invalid_filter_value_is_explained_not_a_crash(officer, as_user):
     PartnershipFactory(name="Still Listed")
     page = register(as_user(officer), status="bogus")
     assert "Select a valid choice" in page and "Still Listed" in page
+
+
+def test_a_later_page_reads_the_partners_of_its_own_rows_only(officer, as_user):
+    """Issue 15 point 8: the page is chosen by id, then its rows are read with their partners; with an OFFSET in
+    the partners' query, PostgreSQL worked out the partners of every row it skipped (the last of 200 pages of a
+    region's register took three times the first)."""
+    for n in range(30):
+        MembershipFactory(
+            partnership=PartnershipFactory(name=f"Partnership {n:02d}"), organisation=OrganisationFactory()
+        )
+    with CaptureQueriesContext(connection) as queries:
+        page = register(as_user(officer), page=2)
+    assert "Partnership 29" in page and "Partnership 00" not in page  # page 2 of 25 by name
+    with_partners = [q["sql"] for q in queries.captured_queries if "ARRAY(" in q["sql"]]
+    assert with_partners and all("OFFSET" not in sql for sql in with_partners), with_partners
 
 
 def test_sorting_and_aria_sort(officer, as_user):
