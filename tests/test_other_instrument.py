@@ -229,4 +229,6 @@ def test_the_invitation_email_describes_the_rounds_own_instrument(instrument: In
     pat = render_email(pat_round, "invitation", name="Ann", link="https://example.org/x").body
     other = render_email(other_round, "invitation", name="Ann", link="https://example.org/x").body
     assert "Partnership Assessment Tool: 36 short statements" in pat and "its six principles" in pat
-    assert "20 short statements" in other and "its four principles" in other and "36" not in other
+    # Nothing of the PAT's shape (the partnership's generated name may hold any number, "Partnership 0036").
+    assert "20 short statements" in other and "its four principles" in other
+    assert "36 short statements" not in other and "six principles" not in other
