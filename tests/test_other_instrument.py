@@ -224,8 +224,7 @@ def test_the_invitation_email_describes_the_rounds_own_instrument(instrument: In
     from assessments.emails import render_email  # noqa: PLC0415
 
     pat_round = RoundFactory()
-    # A name without digits: a factory's sequence number ("Partnership 0036") is no number of the PAT's.
-    other_round = RoundFactory(instrument=instrument, partnership__name="Riverside Community Safety Partnership")
+    other_round = RoundFactory(instrument=instrument)
     pat = render_email(pat_round, "invitation", name="Ann", link="https://example.org/x").body
     other = render_email(other_round, "invitation", name="Ann", link="https://example.org/x").body
     assert "Partnership Assessment Tool: 36 short statements" in pat and "its six principles" in pat
