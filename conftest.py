@@ -100,6 +100,30 @@ def assert_accessible(page, screenshot: str | None = None) -> None:
 
 
 def sign_in(page, live_server, username: str, password: str, next_path: str = "/") -> None:
+    """Sign ``username`` in and open ``next_path`` (which the test then checks with axe-core).
+
+    The session is made as the sign-in page makes it (``login()``, its signal and a session row) and handed to the
+    browser as its cookie: the sign-in page itself, two page loads and an axe-core run, is what
+    ``sign_in_with_the_form`` and the tests that call it check, not every browser test again.
+    """
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    user = User.objects.get(username=username)
+    assert user.check_password(password), f"{username} could not sign in"
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url, "httpOnly": True, "sameSite": "Lax"}]
+    )
+    page.goto(f"{live_server.url}{next_path}")
+    page.wait_for_load_state("load")
+    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+
+
+def sign_in_with_the_form(page, live_server, username: str, password: str, next_path: str = "/") -> None:
     """Sign in through the real sign-in page (checked with axe-core on the way)."""
     for attempt in range(2):
         page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
@@ -208,11 +232,12 @@ class DemoSnapshot:
     takes a fraction of one. Restoring gives exactly what seeding gave when the snapshot was taken, ids included.
     """
 
-    def __init__(self, tables: dict[str, bytes]) -> None:
+    def __init__(self, tables: dict[str, bytes], output: str) -> None:
         self.tables = tables
+        self.output = output  # what seed_demo printed
 
     @classmethod
-    def take(cls) -> DemoSnapshot:
+    def take(cls, output: str) -> DemoSnapshot:
         from django.db import connection
 
         # The tables a flush empties: every model's, not django_migrations nor the cache table.
@@ -224,7 +249,7 @@ class DemoSnapshot:
                 sql = f"COPY {connection.ops.quote_name(table)} TO STDOUT (FORMAT binary)"
                 cursor.cursor.copy_expert(sql, buffer)
                 tables[table] = buffer.getvalue()
-        return cls(tables)
+        return cls(tables, output)
 
     def restore(self) -> None:
         from django.contrib.contenttypes.models import ContentType
@@ -245,8 +270,9 @@ _demo_snapshot: list[DemoSnapshot] = []  # at most one, per worker process
 
 
 @pytest.fixture
-def demo_council(request) -> None:
-    """The demo council (``manage.py seed_demo``): its users of each role, register, rounds and reports.
+def demo_council(request) -> str:
+    """The demo council (``manage.py seed_demo``): its users of each role, register, rounds and reports. Returns
+    what the command printed when it seeded them (for the tests of the command itself).
 
     Seeded for real by the first test of a worker that asks for it, then copied back from that snapshot (the same
     rows, in a fraction of the time) for every later one. Works in transactional and ordinary tests alike. Ask
@@ -258,9 +284,11 @@ def demo_council(request) -> None:
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
     if _demo_snapshot:
         _demo_snapshot[0].restore()
-        return
-    call_command("seed_demo", stdout=io.StringIO())
-    _demo_snapshot.append(DemoSnapshot.take())
+        return _demo_snapshot[0].output
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    _demo_snapshot.append(DemoSnapshot.take(out.getvalue()))
+    return out.getvalue()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -148,14 +149,16 @@ def test_password_reset_sends_email(client, django_user_model, mailoutbox):
     assert "/accounts/reset/" in mailoutbox[0].body
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the deferred checks run at COMMIT, for both runs
 def test_seed_demo_is_idempotent(django_user_model):
     from django.core.management import call_command
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     counts = {m.__name__: m.objects.count() for m in _all_models()}
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
     assert counts == {m.__name__: m.objects.count() for m in _all_models()}
+    assert "0 demo partnerships added, 30 already there" in out.getvalue()
     assert django_user_model.objects.filter(username="facilitator", groups__name="Facilitator").exists()
 
 

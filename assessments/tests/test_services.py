@@ -174,6 +174,38 @@ def test_worked_example_stored_as_a_real_response_scores_16_with_the_seed_band()
     assert profile.principles[0].band.label == "13-18"
 
 
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_response_saved_sheet_by_sheet_is_stored_on_submit_as_the_factory_stores_it(anonymous):
+    """``submitted_response`` saves its answers in bulk: the journey's own saves, then the submit, store the same."""
+    round_ = RoundFactory(anonymous=anonymous)
+    comments = [f"Comment {i}" if i % 5 == 0 else "" for i in range(36)]
+    by_the_saves = InvitationFactory(round=round_, organisation="Council", level="board")
+    answer_sheets(by_the_saves, WORKED_EXAMPLE, comments)
+    services.response_save_significance(by_the_saves, [5, 4, 3, 3, 2, 1])
+    services.response_save_success(by_the_saves, 2, "  Slow to start.  ")
+    saved = services.response_submit(by_the_saves).response
+    made = submitted_response(
+        round_,
+        WORKED_EXAMPLE,
+        [5, 4, 3, 3, 2, 1],
+        2,
+        success_comment="  Slow to start.  ",
+        comments=comments,
+        organisation="Council",
+        level="board",
+    )
+    fields = ["status", "significance", "success", "success_comment", "principle_scores", "total"]
+    fields += ["answer_values", "answer_comments"]
+    assert saved is not None
+    assert [getattr(made, f) for f in fields] == [getattr(saved, f) for f in fields]
+    stored = Response.objects.filter(round=round_).order_by("id")
+    assert stored.count() == 2
+    first, second = ([getattr(r, f) for f in fields] for r in stored)
+    assert first == second
+    assert all((r.invitation_id is None) == anonymous for r in stored)
+    assert Answer.objects.filter(response__round=round_).count() == (0 if anonymous else 2 * len(WORKED_EXAMPLE))
+
+
 def test_second_submit_changes_nothing_and_says_already_submitted():
     invitation = InvitationFactory(round=RoundFactory(anonymous=False))
     first = submitted_response(invitation.round, [4] * 36, invitation=invitation)
