@@ -588,6 +588,18 @@ def response_save_sheet(
     return response
 
 
+def _write_over_what_was_read(
+    response: Response, compared: Sequence[str], changes: Mapping[str, object], now: datetime
+) -> Response | None:
+    """Write ``changes`` only where the response still holds the values of ``compared`` as read with the lock's
+    query: a save that held the lock meanwhile (another tab) may have changed them. Return None when written,
+    else the response read again, under the lock, to be compared again."""
+    as_read = {name: getattr(response, name) for name in compared}
+    if Response.objects.filter(pk=response.pk, **as_read).update(**changes, updated_at=now):
+        return None
+    return Response.objects.get(pk=response.pk)
+
+
 @transaction.atomic
 def response_save_significance(
     invitation: Invitation,
@@ -616,14 +628,10 @@ def response_save_significance(
             saved = saved_significance(response, len(values))
             if significance_version(saved) != loaded_version and saved != list(values):
                 raise SignificanceChangedElsewhere(saved)
-        # Written only over the values just compared: they came with the lock's query, and a save that held the
-        # lock meanwhile (another tab) may have changed them. Then they are read again, under the lock, and
-        # compared again.
-        if Response.objects.filter(pk=response.pk, significance=response.significance).update(
-            significance=list(values), updated_at=now
-        ):
+        fresh = _write_over_what_was_read(response, ("significance",), {"significance": list(values)}, now)
+        if fresh is None:
             break
-        response = Response.objects.get(pk=response.pk)
+        response = fresh
     else:
         raise SignificanceChangedElsewhere(saved_significance(response, len(values)))
     response.significance = list(values)
@@ -655,12 +663,11 @@ def response_save_success(
             saved = saved_success(response)
             if success_version(saved) != loaded_version and saved != (value, comment.strip()):
                 raise SuccessChangedElsewhere(saved)
-        # As for the significance: written only over what was compared, else read again under the lock.
-        if Response.objects.filter(
-            pk=response.pk, success=response.success, success_comment=response.success_comment
-        ).update(success=value, success_comment=comment.strip(), updated_at=now):
+        changes = {"success": value, "success_comment": comment.strip()}
+        fresh = _write_over_what_was_read(response, ("success", "success_comment"), changes, now)
+        if fresh is None:
             break
-        response = Response.objects.get(pk=response.pk)
+        response = fresh
     else:
         raise SuccessChangedElsewhere(saved_success(response))
     response.success = value
