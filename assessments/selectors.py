@@ -322,23 +322,84 @@ _JOURNEY_UNUSED = (
 )
 
 
-def invitation_for_token(token: str, *, lock: bool = False) -> Invitation | None:
-    """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown.
-
-    With ``lock`` (inside a transaction), the invitation's row is locked as it is read, with its response: the
-    lock a save needs (see ``services._lock_for_answers``), taken in the same query instead of a second one.
-    """
-    if not token or len(token) > 100:
+def invitation_for_token(token: str) -> Invitation | None:
+    """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown: with its
+    round, partnership, instrument and response, as every journey page shows them."""
+    if not _plausible(token):
         return None
     # No ordering and no more joins than the pages need: this runs on every respondent's request, and
     # PostgreSQL's planning time grows with each join (the facilitator is loaded only where shown).
+    invitations = Invitation.objects.select_related("round__partnership", "round__instrument", "response")
     try:
-        invitations = Invitation.objects.select_related("round__partnership", "round__instrument", "response")
-        if lock:
-            invitations = invitations.select_for_update(of=("self",))
         return invitations.defer(*_JOURNEY_UNUSED).get(token_hash=hash_token(token))
     except Invitation.DoesNotExist:
         return None
+
+
+# What a save reads, and nothing more: whether the link may still answer (the invitation's withdrawal and
+# submission, the round's state and close date), the instrument's version (its read model's key), and the
+# response's values that a save compares before it writes.
+_SAVE_FIELDS = (
+    "id",
+    "round_id",
+    "revoked_at",
+    "submitted_on",
+    "round__id",
+    "round__state",
+    "round__closes_on",
+    "round__instrument_id",
+    "round__instrument__id",
+    "round__instrument__loaded_at",
+    "response__id",
+    "response__invitation_id",
+    "response__round_id",
+    "response__status",
+    "response__significance",
+    "response__success",
+    "response__success_comment",
+)
+
+
+def invitation_to_save(token: str) -> Invitation | None:
+    """Return the invitation whose link token is ``token``, locked (inside a transaction) with its response as it
+    is read: the lock a save needs (``services._lock_for_answers``), taken in the same query. None when unknown.
+
+    It reads only what a save reads (``_SAVE_FIELDS``): a third of the columns of ``invitation_for_token`` and
+    no partnership, which is most of a save's look-up time. A page drawn after a save that was not made (a
+    refusal, an error in the form, a conflict) reads the invitation again with ``for_page``.
+    """
+    if not _plausible(token):
+        return None
+    invitations = (
+        Invitation.objects.select_related("round__instrument", "response")
+        .select_for_update(of=("self",))
+        .only(*_SAVE_FIELDS)
+    )
+    try:
+        return invitations.get(token_hash=hash_token(token))
+    except Invitation.DoesNotExist:
+        return None
+
+
+def read_for_page(invitation: Invitation) -> bool:
+    """True when ``invitation`` was read with everything a journey page shows (``invitation_for_token``), False
+    when it was read for a save only (``invitation_to_save``)."""
+    return Round.partnership.is_cached(invitation.round)
+
+
+def for_page(invitation: Invitation, token: str) -> Invitation:
+    """Return ``invitation`` read with everything a journey page shows: itself, or read again by ``token`` when
+    it was read for a save only. (One query, on the pages drawn after a save that was not made.)"""
+    if read_for_page(invitation):
+        return invitation
+    again = invitation_for_token(token)
+    if again is None:  # deleted meanwhile, which the lock held by the save's transaction rules out
+        raise Invitation.DoesNotExist(token)
+    return again
+
+
+def _plausible(token: str) -> bool:
+    return bool(token) and len(token) <= 100
 
 
 def response_of(invitation: Invitation) -> Response | None:

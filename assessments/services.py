@@ -17,14 +17,16 @@ Rules enforced here (the forms repeat them for friendly messages, but these are 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -450,7 +452,7 @@ def _lock_for_answers(
     respondent writes: a save or submit racing a revoke, or a second submit, waits for the other and then sees
     it; and no one else can create the response meanwhile, so it is a plain INSERT (no get_or_create, no
     savepoint). ``locked``: the caller has already read ``invitation`` with its response FOR UPDATE in this
-    transaction (the journey's saves, ``selectors.invitation_for_token(token, lock=True)``), so reading it
+    transaction (the journey's saves, ``selectors.invitation_to_save(token)``), so reading it
     again would find the same row.
     """
     row = (
@@ -481,6 +483,30 @@ def _lock_for_answers(
     if response is None and create:
         return row, Response.objects.create(invitation=row, round_id=row.round_id), True
     return row, response, False
+
+
+_Service = TypeVar("_Service", bound=Callable[..., Any])
+
+
+def _in_a_transaction(service: _Service) -> _Service:
+    """Run a save ``service`` in a transaction: its own, or, when called with ``locked=True`` inside one, the
+    caller's, without a savepoint.
+
+    ``locked``: the caller (a journey save, see ``views.respond.journey``) has read and locked the invitation in
+    its open transaction. A savepoint there would be two more statements on every save, for nothing: a save
+    raises its refusals (withdrawn, submitted, closed, changed elsewhere) before it writes anything, so the
+    caller's transaction is as it was when the caller catches one, and any other error rolls the caller's
+    transaction back whole.
+    """
+
+    @wraps(service)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("locked") and transaction.get_connection().in_atomic_block:
+            return service(*args, **kwargs)
+        with transaction.atomic():
+            return service(*args, **kwargs)
+
+    return cast(_Service, run)
 
 
 class ChangedElsewhere(ServiceError):
@@ -540,7 +566,7 @@ def success_version(saved: tuple[int | None, str]) -> str:
     return _fingerprint(tuple(saved))
 
 
-@transaction.atomic
+@_in_a_transaction
 def response_save_sheet(
     invitation: Invitation,
     answers: Sequence[AnswerInput],
@@ -574,18 +600,33 @@ def response_save_sheet(
         unchanged_elsewhere = sheet_version(saved) == loaded_version
         if not unchanged_elsewhere and any(saved.get(i, (None, "")) != typed[i] for i in ids):
             raise SheetChangedElsewhere(saved)
-    Answer.objects.bulk_create(
-        [
-            Answer(response=response, statement_id=a.statement_id, value=a.value, comment=a.comment.strip())
-            for a in answers
-        ],
-        update_conflicts=True,
-        unique_fields=["response", "statement"],
-        update_fields=["value", "comment"],
-    )
-    if not created:
-        Response.objects.filter(pk=response.pk).update(updated_at=timezone.now())
+    _write_answers(response, answers, timezone.now())
     return response
+
+
+def _write_answers(response: Response, answers: Sequence[AnswerInput], now: datetime) -> None:
+    """Insert or replace the answers and comments of ``answers`` on ``response``, and set its "last saved" time
+    to ``now``: one statement, on every save of a sheet (an INSERT ... ON CONFLICT of the answers and an
+    UPDATE of the response, as Django would send them one after the other)."""
+    answers_table = connection.ops.quote_name(Answer._meta.db_table)
+    responses_table = connection.ops.quote_name(Response._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH answers AS (INSERT INTO {answers_table} (response_id, statement_id, value, comment)"  # noqa: S608 (names from the models)
+            " SELECT %s, * FROM UNNEST(%s::bigint[], %s::smallint[], %s::text[])"
+            " ON CONFLICT (response_id, statement_id) DO UPDATE"
+            " SET value = EXCLUDED.value, comment = EXCLUDED.comment)"
+            f" UPDATE {responses_table} SET updated_at = %s WHERE id = %s",
+            [
+                response.pk,
+                [a.statement_id for a in answers],
+                [a.value for a in answers],
+                [a.comment.strip() for a in answers],
+                now,
+                response.pk,
+            ],
+        )
+    response.updated_at = now
 
 
 def _write_over_what_was_read(
@@ -600,7 +641,7 @@ def _write_over_what_was_read(
     return Response.objects.get(pk=response.pk)
 
 
-@transaction.atomic
+@_in_a_transaction
 def response_save_significance(
     invitation: Invitation,
     values: Sequence[int | None],
@@ -620,11 +661,12 @@ def response_save_significance(
     for value in values:
         if value is not None:
             scoring.check_significance(value, structure.significance_values)
-    _, response, _ = _lock_for_answers(invitation, require_open, create=True, locked=locked)
+    _, response, created = _lock_for_answers(invitation, require_open, create=True, locked=locked)
     assert response is not None  # noqa: S101 (created when missing)
     now = timezone.now()
     for _attempt in range(2):
-        if loaded_version is not None:
+        # A response created just now holds nothing saved elsewhere (and a refusal comes before any write).
+        if loaded_version is not None and not created:
             saved = saved_significance(response, len(values))
             if significance_version(saved) != loaded_version and saved != list(values):
                 raise SignificanceChangedElsewhere(saved)
@@ -639,7 +681,7 @@ def response_save_significance(
     return response
 
 
-@transaction.atomic
+@_in_a_transaction
 def response_save_success(
     invitation: Invitation,
     value: int | None,
@@ -655,11 +697,12 @@ def response_save_success(
     when they were saved differently since (see ``response_save_sheet``).
     """
     _check_answer_value(value, instrument_structure(invitation.round.instrument))
-    _, response, _ = _lock_for_answers(invitation, require_open, create=True, locked=locked)
+    _, response, created = _lock_for_answers(invitation, require_open, create=True, locked=locked)
     assert response is not None  # noqa: S101 (created when missing)
     now = timezone.now()
     for _attempt in range(2):
-        if loaded_version is not None:
+        # As for the significance: nothing to compare in a response created just now.
+        if loaded_version is not None and not created:
             saved = saved_success(response)
             if success_version(saved) != loaded_version and saved != (value, comment.strip()):
                 raise SuccessChangedElsewhere(saved)

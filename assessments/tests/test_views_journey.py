@@ -375,6 +375,54 @@ def test_a_save_finds_and_locks_the_invitation_in_one_query(client, invitation):
     assert Answer.objects.filter(response__invitation=invitation).count() == 12
 
 
+def test_a_save_is_one_read_one_write_and_no_savepoint(client, racing_invitation):
+    """Issue 15, point 7: outside the test's own transaction, a later save of a sheet is BEGIN, the locking
+    look-up (the save's columns only: no partnership), one statement writing the answers and the "last saved"
+    time, and COMMIT. The save service joins the journey's transaction without a savepoint."""
+    invitation = racing_invitation
+    token = invitation.token
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3] * 6))
+    before = Response.objects.get(invitation=invitation).updated_at
+    data = sheet_data(invitation, 2, [2] * 6, ["Noted"] * 6)
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.post(url("respond_principle", token, 2), data)
+    assert answer.status_code == 302
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert [q.split(" ", 1)[0] for q in sql] == ["BEGIN", "SELECT", "WITH", "COMMIT"], sql
+    assert "FOR UPDATE OF" in sql[1] and "partnerships_partnership" not in sql[1], sql[1]
+    assert '"assessments_round"."title"' not in sql[1], "the save's look-up reads only the round's state and dates"
+    response = Response.objects.get(invitation=invitation)
+    assert response.updated_at > before
+    saved = Answer.objects.filter(response=response, statement__principle__number=2)
+    assert sorted(saved.values_list("value", "comment")) == [(2, "Noted")] * 6
+
+
+def test_the_page_drawn_after_a_save_that_was_not_made_is_the_whole_page(client, racing_invitation):
+    """A save reads only its own columns; the pages drawn when it is not made (an error in the form, a
+    conflict, a withdrawal meanwhile) read the invitation again and show everything, outside the test's
+    transaction as in production."""
+    invitation = racing_invitation
+    token = invitation.token
+    header = f"{invitation.round.partnership.name} · {invitation.round.title}"
+    data = sheet_data(invitation, 1, [3, 3, 3, 3, 3, 9], comments=["Keep this comment", "", "", "", "", ""])
+    page = client.post(url("respond_principle", token, 1), data)
+    assert page.status_code == 200
+    assert "There is a problem" in page.content.decode() and "Keep this comment" in page.content.decode()
+    assert header in page.content.decode()
+    # A conflict on the significance page: both versions, and the whole page around them.
+    client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3] * 6))
+    loaded = _version(client.get(url("respond_significance", token)).content.decode())
+    services.response_save_significance(invitation, [4] * 6)
+    mine = {f"significance_{n}": "2" for n in range(1, 7)} | {"version": loaded}
+    page = client.post(url("respond_significance", token), mine)
+    assert page.status_code == 200 and 'id="saved-elsewhere"' in page.content.decode()
+    assert header in page.content.decode()
+    # Withdrawn: the 410 page names the facilitator to contact.
+    services.invitation_revoke(invitation)
+    page = client.post(url("respond_success", token), {"success": "3", "success_comment": ""})
+    assert page.status_code == 410 and invitation.round.facilitator.email in page.content.decode()
+
+
 def test_the_step_list_marks_a_step_left_unfinished(client, invitation):
     # Issue 16, point 8: a skipped statement is remarked at once, not only on the review page.
     token = invitation.token

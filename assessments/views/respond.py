@@ -41,7 +41,11 @@ def _unknown_links_throttle() -> Throttle:
     return Throttle("respond-unknown", settings.PHC_RESPOND_FAILURES_PER_MINUTE, 60)
 
 
-def _link_problem(request: HttpRequest, problem: str, invitation: Invitation | None, status: int) -> HttpResponse:
+def _link_problem(
+    request: HttpRequest, problem: str, invitation: Invitation | None, status: int, token: str
+) -> HttpResponse:
+    if invitation is not None:
+        invitation = selectors.for_page(invitation, token)
     return render(
         request,
         "assessments/respond/link_problem.html",
@@ -56,8 +60,17 @@ def _saving(request: HttpRequest, edits: bool) -> bool:
 
 def _one_transaction_if_saving(request: HttpRequest, edits: bool) -> AbstractContextManager[Any]:
     """A save: the invitation is locked as it is found (one query, not a look-up and then a locking read), and
-    everything up to the redirect is one transaction, committed before the redirect is sent."""
+    everything up to the redirect is one transaction, committed before the redirect is sent. The save services
+    join it (``locked=True``) without a savepoint of their own."""
     return transaction.atomic() if _saving(request, edits) else nullcontext()
+
+
+def _find(request: HttpRequest, token: str, edits: bool) -> Invitation | None:
+    if _saving(request, edits):
+        # Read for the save only (see ``selectors.invitation_to_save``); a page drawn after a save that was not
+        # made reads it again (``_journey_context`` and ``_link_problem``).
+        return selectors.invitation_to_save(token)
+    return selectors.invitation_for_token(token)
 
 
 def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[JourneyView], Callable[..., HttpResponse]]:
@@ -87,23 +100,23 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
             return response
 
         def _journey_response(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            invitation = selectors.invitation_for_token(token, lock=_saving(request, edits))
+            invitation = _find(request, token, edits)
             if invitation is None:
                 # Only failed look-ups count against a client, so a flood of junk links slows its sender
                 # and never a real respondent (links are 256-bit: the limit is against load, not guessing).
                 if _unknown_links_throttle().hit(client_ip(request)) > settings.PHC_RESPOND_FAILURES_PER_MINUTE:
                     return ratelimited(request)
-                return _link_problem(request, "unknown", None, 404)
+                return _link_problem(request, "unknown", None, 404, token)
             if invitation.revoked_at is not None:
-                return _link_problem(request, "revoked", invitation, 410)
+                return _link_problem(request, "revoked", invitation, 410, token)
             state = invitation.round.state
             if state == RoundState.DRAFT:
-                return _link_problem(request, "draft", invitation, 200)
+                return _link_problem(request, "draft", invitation, 200, token)
             response = selectors.response_of(invitation)
             if state == RoundState.CLOSED or not invitation.round.takes_answers:
                 # Closed, or open past its close date: no more answers, but one's own profile stays readable.
                 if not invitation.has_submitted:
-                    return _link_problem(request, "closed", invitation, 410)
+                    return _link_problem(request, "closed", invitation, 410, token)
                 if not allow_closed:
                     return redirect("assessments:respond_thanks", token=token)
             if edits and invitation.has_submitted:
@@ -113,9 +126,9 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
             except services.ResponseAlreadySubmitted:
                 return _already_submitted(request, token)
             except services.RoundNotOpen:
-                return _link_problem(request, "closed", invitation, 410)
+                return _link_problem(request, "closed", invitation, 410, token)
             except services.InvitationRevoked:  # withdrawn while this request was on its way
-                return _link_problem(request, "revoked", invitation, 410)
+                return _link_problem(request, "revoked", invitation, 410, token)
 
         return wrapper
 
@@ -146,6 +159,10 @@ def _journey_context(
     answers: Mapping[int, Answer] | None = None,
 ) -> dict:
     """The context of every journey page; ``answers``: every saved answer, when the page has read them."""
+    if not selectors.read_for_page(invitation):
+        # Read for a save that was not made (an error in the form, or a conflict): read again for the page.
+        invitation = selectors.for_page(invitation, token)
+        response = selectors.response_of(invitation)
     instrument = invitation.round.instrument
     structure = instrument_structure(instrument)
     journey = journey_steps(structure)
