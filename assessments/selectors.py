@@ -144,6 +144,12 @@ def round_counts(round_: Round) -> RoundCounts:
     return RoundCounts(**totals)
 
 
+def round_invited(round_: Round) -> int:
+    """Return how many people are invited to the round (live invitations): ``round_counts(round_).invited``
+    alone, for the respondent's welcome page (one index scan, without the other counts' join of responses)."""
+    return Invitation.objects.filter(round=round_, revoked_at__isnull=True).count()
+
+
 def round_invitations(round_: Round) -> QuerySet[Invitation]:
     """Return every invitation of the round with its response (for a named round's status list)."""
     return Invitation.objects.filter(round=round_).select_related("response").order_by("organisation", "name")
@@ -360,9 +366,10 @@ _SAVE_FIELDS = (
 )
 
 
-def invitation_to_save(token: str) -> Invitation | None:
+def invitation_to_save(token: str, *, lock: bool = True) -> Invitation | None:
     """Return the invitation whose link token is ``token``, locked (inside a transaction) with its response as it
     is read: the lock a save needs (``services._lock_for_answers``), taken in the same query. None when unknown.
+    ``lock=False``: the same columns, unlocked (the submit, which locks the round first and then the invitation).
 
     It reads only what a save reads (``_SAVE_FIELDS``): a third of the columns of ``invitation_for_token`` and
     no partnership, which is most of a save's look-up time. A page drawn after a save that was not made (a
@@ -370,11 +377,9 @@ def invitation_to_save(token: str) -> Invitation | None:
     """
     if not _plausible(token):
         return None
-    invitations = (
-        Invitation.objects.select_related("round__instrument", "response")
-        .select_for_update(of=("self",))
-        .only(*_SAVE_FIELDS)
-    )
+    invitations = Invitation.objects.select_related("round__instrument", "response").only(*_SAVE_FIELDS)
+    if lock:
+        invitations = invitations.select_for_update(of=("self",))
     try:
         return invitations.get(token_hash=hash_token(token))
     except Invitation.DoesNotExist:

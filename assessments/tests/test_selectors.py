@@ -34,6 +34,7 @@ def test_revoked_after_submitting_still_counts():
     assert list(selectors.round_submitted_responses(round_)) == [done]
     counts = selectors.round_counts(round_)
     assert counts.submitted == 1 and counts.invited == 0 and counts.revoked == 1
+    assert selectors.round_invited(round_) == counts.invited
 
 
 def test_revoked_after_submitting_anonymously_still_counts():
@@ -55,6 +56,7 @@ def test_round_counts_and_not_responded():
     services.invitations_send(round_, base_url="http://x/")
     counts = selectors.round_counts(round_)
     assert (counts.invited, counts.emailed, counts.in_progress, counts.submitted) == (3, 3, 1, 1)
+    assert selectors.round_invited(round_) == 3
     assert set(selectors.round_not_responded(round_)) == {waiting, started}
 
 

@@ -311,8 +311,8 @@ def _statements(client, method: str, path: str, data=None, status: int = 302) ->
 
 @pytest.mark.parametrize("anonymous", [False, True])
 def test_the_whole_journey_stays_within_its_query_budget_even_signed_in(client, anonymous):
-    """Issue 15, point 7: a page save (the first, which creates the response, and later ones) in 5 queries or
-    fewer, the pages read in 2 or 3, the submit in 8 (anonymous) or 6 (named); and none of them reads the
+    """Issue 15, point 7: a page save in 3 queries (the first, which creates the response, in 4; the issue asks
+    for 5 or fewer), the pages read in 2 or 3, the submit in 8 (anonymous) or 6 (named); and none of them reads the
     session or the user, even for a visitor who is signed in (the link is the key)."""
     for _warm in (True, False):  # the first journey fills the process's read model of the instrument
         round_ = RoundFactory(anonymous=anonymous)
@@ -352,7 +352,8 @@ def test_the_whole_journey_stays_within_its_query_budget_even_signed_in(client, 
         )
         run("review page", "get", url("respond_review", token), status=200)
         run("submit", "post", url("respond_review", token), status=200 if anonymous else 302)
-    assert counts["first save"] <= 5 and counts["later save"] <= 5, counts
+    # A later save: the locking look-up, the saved answers its version check compares, one write.
+    assert counts["first save"] <= 4 and counts["later save"] <= 3, counts
     assert counts["sheet page"] <= 2 and counts["review page"] <= 2 and counts["welcome"] <= 3, counts
     assert counts["submit"] <= (8 if anonymous else 6), counts
     touched = [sql for sql in every if "django_session" in sql or "auth_user" in sql or "auth_group" in sql]

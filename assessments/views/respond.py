@@ -65,15 +65,21 @@ def _one_transaction_if_saving(request: HttpRequest, edits: bool) -> AbstractCon
     return transaction.atomic() if _saving(request, edits) else nullcontext()
 
 
-def _find(request: HttpRequest, token: str, edits: bool) -> Invitation | None:
+def _find(request: HttpRequest, token: str, edits: bool, submits: bool) -> Invitation | None:
     if _saving(request, edits):
         # Read for the save only (see ``selectors.invitation_to_save``); a page drawn after a save that was not
         # made reads it again (``_journey_context`` and ``_link_problem``).
         return selectors.invitation_to_save(token)
+    if submits and request.method == "POST":
+        # The submit locks the round and then the invitation itself, in that order, and reads the round with its
+        # partnership for the thank-you page: here only the save's columns, unlocked.
+        return selectors.invitation_to_save(token, lock=False)
     return selectors.invitation_for_token(token)
 
 
-def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[JourneyView], Callable[..., HttpResponse]]:
+def journey(
+    *, allow_closed: bool = False, edits: bool = False, submits: bool = False
+) -> Callable[[JourneyView], Callable[..., HttpResponse]]:
     """Decorate a journey view: rate-limit, find the invitation by token, refuse links that cannot be used.
 
     Unknown link: 404, or 429 past PHC_RESPOND_FAILURES_PER_MINUTE from one client. Withdrawn link or closed
@@ -83,7 +89,8 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
     Draft round: 200, saying the round has not opened yet. In a closed round a submitted respondent may
     still see their own profile (views with ``allow_closed``); other pages send them there. A page that
     ``edits`` the response sends a respondent who has already submitted to their thanks page. A save refused
-    by the services (submitted meanwhile, or the round closed meanwhile) gets the same pages.
+    by the services (submitted meanwhile, or the round closed meanwhile) gets the same pages. A POST to the page
+    that ``submits`` finds the invitation with the save's columns, unlocked (the submit service locks it).
     """
 
     def decorate(view: JourneyView) -> Callable[..., HttpResponse]:
@@ -100,7 +107,7 @@ def journey(*, allow_closed: bool = False, edits: bool = False) -> Callable[[Jou
             return response
 
         def _journey_response(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            invitation = _find(request, token, edits)
+            invitation = _find(request, token, edits, submits)
             if invitation is None:
                 # Only failed look-ups count against a client, so a flood of junk links slows its sender
                 # and never a real respondent (links are 256-bit: the limit is against load, not guessing).
@@ -248,7 +255,7 @@ def _welcome(request: HttpRequest, invitation: Invitation, response: Response | 
     context = _journey_context(invitation, response, token, None)
     journey = context["journey"]
     context["first_url"] = _step_url(token, context["progress"].first_incomplete_step() or journey.review, journey)
-    context["invited"] = selectors.round_counts(invitation.round).invited
+    context["invited"] = selectors.round_invited(invitation.round)
     context["min_responses"] = settings.PHC_MIN_RESPONSES
     context["min_group_size"] = settings.PHC_MIN_GROUP_SIZE
     return render(request, "assessments/respond/welcome.html", context)
@@ -425,7 +432,7 @@ def _missing_groups(
     return list(groups.values())
 
 
-@journey()
+@journey(submits=True)
 def respond_review(request: HttpRequest, invitation: Invitation, response: Response | None, token: str) -> HttpResponse:
     """GET: every answer with links to change it. POST: submit."""
     missing = None
@@ -434,6 +441,9 @@ def respond_review(request: HttpRequest, invitation: Invitation, response: Respo
             result = services.response_submit(invitation, receipt=request.POST.get("receipt") == "yes")
         except services.ResponseIncomplete as exc:
             missing = exc.missing
+            # Found for the submit only: read again for the review page, which lists every answer.
+            invitation = selectors.invitation_for_token(token) or invitation
+            response = selectors.response_of(invitation)
         else:
             if result.already_submitted:
                 when = result.submitted_on or timezone.localdate()
