@@ -41,6 +41,7 @@ from assessments.readmodel import (
     principle_info,
 )
 from assessments.tokens import hash_token
+from config.prepared import PreparedGet
 from partnerships.models import Membership
 
 
@@ -328,18 +329,20 @@ _JOURNEY_UNUSED = (
 )
 
 
-def invitation_for_token(token: str) -> Invitation | None:
-    """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown: with its
-    round, partnership, instrument and response, as every journey page shows them."""
-    if not _plausible(token):
-        return None
+def _page_invitations() -> QuerySet[Invitation]:
     # No ordering and no more joins than the pages need: this runs on every respondent's request, and
     # PostgreSQL's planning time grows with each join (the facilitator is loaded only where shown).
     invitations = Invitation.objects.select_related("round__partnership", "round__instrument", "response")
-    try:
-        return invitations.defer(*_JOURNEY_UNUSED).get(token_hash=hash_token(token))
-    except Invitation.DoesNotExist:
+    return invitations.defer(*_JOURNEY_UNUSED)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """Return the invitation whose link token is ``token`` (revoked ones too), or None when unknown: with its
+    round, partnership, instrument and response, as every journey page shows them. (``_PAGE_LOOKUP``: the
+    look-up's SQL is compiled once per process, see ``config.prepared``.)"""
+    if not _plausible(token):
         return None
+    return _PAGE_LOOKUP.get(hash_token(token))
 
 
 # What a save reads, and nothing more: whether the link may still answer (the invitation's withdrawal and
@@ -377,19 +380,25 @@ def invitation_to_save(token: str, *, lock: bool = True) -> Invitation | None:
     """
     if not _plausible(token):
         return None
-    invitations = Invitation.objects.select_related("round__instrument", "response").only(*_SAVE_FIELDS)
-    if lock:
-        invitations = invitations.select_for_update(of=("self",))
-    try:
-        return invitations.get(token_hash=hash_token(token))
-    except Invitation.DoesNotExist:
-        return None
+    return (_LOCKING_SAVE_LOOKUP if lock else _SAVE_LOOKUP).get(hash_token(token))
+
+
+def _save_invitations() -> QuerySet[Invitation]:
+    return Invitation.objects.select_related("round__instrument", "response").only(*_SAVE_FIELDS)
+
+
+# The respondent's look-ups by token, each compiled by Django once per process instead of on every request:
+# compiling their joins was more than half of each look-up's time (``config.prepared``).
+_PAGE_LOOKUP = PreparedGet(_page_invitations, "token_hash")
+_SAVE_LOOKUP = PreparedGet(_save_invitations, "token_hash")
+_LOCKING_SAVE_LOOKUP = PreparedGet(lambda: _save_invitations().select_for_update(of=("self",)), "token_hash")
 
 
 def read_for_page(invitation: Invitation) -> bool:
     """True when ``invitation`` was read with everything a journey page shows (``invitation_for_token``), False
-    when it was read for a save only (``invitation_to_save``)."""
-    return Round.partnership.is_cached(invitation.round)
+    when it was read for a save only (``invitation_to_save``), even if a service has since given it a fuller
+    round (the submit does)."""
+    return not invitation.get_deferred_fields() and Round.partnership.is_cached(invitation.round)
 
 
 def for_page(invitation: Invitation, token: str) -> Invitation:
@@ -398,8 +407,8 @@ def for_page(invitation: Invitation, token: str) -> Invitation:
     if read_for_page(invitation):
         return invitation
     again = invitation_for_token(token)
-    if again is None:  # deleted meanwhile, which the lock held by the save's transaction rules out
-        raise Invitation.DoesNotExist(token)
+    if again is None:  # deleted meanwhile (by an administrator): never name the link in an error
+        raise Invitation.DoesNotExist("The invitation was deleted while its page was being drawn.")
     return again
 
 

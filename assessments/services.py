@@ -470,6 +470,7 @@ def _lock_for_answers(
         invitation.revoked_at = row.revoked_at
         raise InvitationRevoked("This link has been withdrawn.")
     response = response_of(row)
+    invitation.submitted_on = row.submitted_on  # as the lock found it (a second click's submit: the first's day)
     if row.submitted_on is not None and response is None:
         # An anonymous response, unlinked on submit: nothing of it can be found, let alone changed.
         raise ResponseAlreadySubmitted(None)

@@ -410,6 +410,9 @@ def test_the_page_drawn_after_a_save_that_was_not_made_is_the_whole_page(client,
     assert page.status_code == 200
     assert "There is a problem" in page.content.decode() and "Keep this comment" in page.content.decode()
     assert header in page.content.decode()
+    # Read again for the page, not filled in field by field (a query for each column the page shows).
+    assert not page.context["invitation"].get_deferred_fields()
+    assert "title" not in page.context["round"].get_deferred_fields()
     # A conflict on the significance page: both versions, and the whole page around them.
     client.post(url("respond_principle", token, 1), sheet_data(invitation, 1, [3] * 6))
     loaded = _version(client.get(url("respond_significance", token)).content.decode())
@@ -418,10 +421,54 @@ def test_the_page_drawn_after_a_save_that_was_not_made_is_the_whole_page(client,
     page = client.post(url("respond_significance", token), mine)
     assert page.status_code == 200 and 'id="saved-elsewhere"' in page.content.decode()
     assert header in page.content.decode()
+    assert not page.context["invitation"].get_deferred_fields()
     # Withdrawn: the 410 page names the facilitator to contact.
     services.invitation_revoke(invitation)
     page = client.post(url("respond_success", token), {"success": "3", "success_comment": ""})
     assert page.status_code == 410 and invitation.round.facilitator.email in page.content.decode()
+    assert not page.context["invitation"].get_deferred_fields()
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_submit_through_the_page_sends_one_receipt_naming_the_round(client, anonymous, mailoutbox):
+    """The submit finds the invitation with the save's columns; the receipt still names the person, the round
+    and the partnership, once, and a second click says the day it was received."""
+    round_ = RoundFactory(anonymous=anonymous, title="Health check 2026")
+    invitation = InvitationFactory(round=round_, name="Ann Lee", email="ann@partner.example")
+    complete_all(client, invitation)
+    first = client.post(url("respond_review", invitation.token), {"receipt": "yes"})
+    assert first.status_code == (200 if anonymous else 302)
+    again = client.post(url("respond_review", invitation.token), {"receipt": "yes"}, follow=True)
+    assert f"already received on {timezone.localdate():%-d %B %Y}" in again.content.decode()
+    (receipt,) = mailoutbox
+    assert receipt.to == ["ann@partner.example"]
+    assert "Health check 2026" in receipt.body and round_.partnership.name in receipt.subject + receipt.body
+
+
+@pytest.mark.parametrize(
+    ("state", "status", "text"),
+    [
+        ("withdrawn", 410, "This link has been withdrawn"),
+        ("closed", 410, "This health check has closed"),
+        ("draft", 200, "has not opened yet"),
+    ],
+)
+def test_a_submit_on_a_link_that_cannot_answer_gets_the_page_that_explains(client, state, status, text):
+    round_ = RoundFactory(state=RoundState.DRAFT if state == "draft" else RoundState.OPEN)
+    invitation = InvitationFactory(round=round_)
+    if state != "draft":
+        complete_all(client, invitation)
+    if state == "withdrawn":
+        services.invitation_revoke(invitation)
+    elif state == "closed":
+        services.round_close(round_)
+    page = client.post(url("respond_review", invitation.token))
+    assert page.status_code == status and text in page.content.decode()
+    if status == 410:
+        assert round_.facilitator.email in page.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.submitted_on is None
+    assert not Response.objects.filter(round=round_, status=ResponseStatus.SUBMITTED).exists()
 
 
 def test_the_step_list_marks_a_step_left_unfinished(client, invitation):

@@ -442,8 +442,10 @@ def respond_review(request: HttpRequest, invitation: Invitation, response: Respo
         except services.ResponseIncomplete as exc:
             missing = exc.missing
             # Found for the submit only: read again for the review page, which lists every answer.
-            invitation = selectors.invitation_for_token(token) or invitation
-            response = selectors.response_of(invitation)
+            again = selectors.invitation_for_token(token)
+            if again is None:  # deleted meanwhile by an administrator
+                return _link_problem(request, "unknown", None, 404, token)
+            invitation, response = again, selectors.response_of(again)
         else:
             if result.already_submitted:
                 when = result.submitted_on or timezone.localdate()

@@ -1,0 +1,120 @@
+"""The respondent's look-ups by token, compiled once per process (``config.prepared.PreparedGet``), return what
+their QuerySets return: the same SQL, the same values, the same deferred fields, the same related objects."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from assessments import selectors, services
+from assessments.models import Invitation
+from assessments.tests.factories import InvitationFactory, RoundFactory, answer_sheets, submitted_response
+from assessments.tokens import hash_token
+from config.prepared import PreparedGet
+
+pytestmark = pytest.mark.django_db
+
+# Each look-up and the QuerySet it was compiled from.
+LOOKUPS = {
+    "page": (selectors._PAGE_LOOKUP, selectors._page_invitations),
+    "save": (selectors._SAVE_LOOKUP, selectors._save_invitations),
+    "locking save": (
+        selectors._LOCKING_SAVE_LOOKUP,
+        lambda: selectors._save_invitations().select_for_update(of=("self",)),
+    ),
+}
+
+
+def _invitations_in_every_state():
+    named, anonymous = RoundFactory(anonymous=False), RoundFactory(anonymous=True)
+    untouched = InvitationFactory(round=named)
+    started = InvitationFactory(round=named)
+    answer_sheets(started, [3] * 30 + [None] * 6)
+    services.response_save_significance(started, [2, 3, 4, 5, 1, 2])
+    services.response_save_success(started, 3, "A comment")
+    withdrawn = InvitationFactory(round=named)
+    services.invitation_revoke(withdrawn)
+    submitted_named = submitted_response(named, [4] * 36).invitation
+    submitted_anonymously = InvitationFactory(round=anonymous)
+    submitted_response(anonymous, [2] * 36, invitation=submitted_anonymously)  # unlinked: no response any more
+    return [untouched, started, withdrawn, submitted_named, submitted_anonymously]
+
+
+def _loaded(instance):
+    """Every loaded column of ``instance`` and which fields are deferred."""
+    if instance is None:
+        return None
+    deferred = instance.get_deferred_fields()
+    values = {
+        f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.attname not in deferred
+    }
+    return {"values": values, "deferred": deferred, "adding": instance._state.adding, "db": instance._state.db}
+
+
+def _graph(invitation):
+    """The invitation and every related object read with it (None where the relation was read empty)."""
+    round_ = invitation.round if Invitation.round.is_cached(invitation) else None
+    related = {
+        "invitation": _loaded(invitation),
+        "round": _loaded(round_),
+        "response cached": Invitation.response.is_cached(invitation),
+        "response": _loaded(selectors.response_of(invitation)) if Invitation.response.is_cached(invitation) else None,
+    }
+    if round_ is not None:
+        for name in ("partnership", "instrument"):
+            cached = round_._meta.get_field(name).is_cached(round_)
+            related[name] = _loaded(getattr(round_, name)) if cached else "not read"
+    return related
+
+
+@pytest.mark.parametrize("name", list(LOOKUPS))
+def test_a_prepared_look_up_returns_what_its_queryset_returns_in_one_query_of_the_same_sql(name):
+    prepared, build = LOOKUPS[name]
+    invitations = _invitations_in_every_state()
+    with transaction.atomic():
+        for invitation in invitations:
+            token_hash = invitation.token_hash
+            with CaptureQueriesContext(connection) as expected_sql:
+                expected = build().get(token_hash=token_hash)
+            with CaptureQueriesContext(connection) as sql:
+                found = prepared.get(token_hash)
+            assert found is not None and found.pk == invitation.pk
+            assert _graph(found) == _graph(expected)
+            assert len(sql) == 1, "the related objects come with it, as with select_related"
+            assert sql[0]["sql"] == expected_sql[0]["sql"].replace(" LIMIT 21", ""), "not the ORM's SQL"
+        assert prepared.get(hash_token("no such link")) is None
+
+
+def test_the_look_ups_still_answer_by_token():
+    """The selectors built on them: unknown, implausible and withdrawn links, the save's columns only."""
+    invitation = InvitationFactory()
+    assert selectors.invitation_for_token(invitation.token) == invitation
+    assert selectors.invitation_for_token("x" * 101) is None
+    with transaction.atomic():
+        saved = selectors.invitation_to_save(invitation.token)
+    assert saved == invitation and not selectors.read_for_page(saved)
+    assert "name" in saved.get_deferred_fields() and "name" not in invitation.get_deferred_fields()
+    assert selectors.read_for_page(selectors.for_page(saved, invitation.token))
+
+
+def test_a_locking_look_up_outside_a_transaction_is_refused(transactional_db):
+    invitation = InvitationFactory()
+    with pytest.raises(TransactionManagementError):
+        selectors._LOCKING_SAVE_LOOKUP.get(hash_token(invitation.token))
+    with transaction.atomic():
+        assert selectors._LOCKING_SAVE_LOOKUP.get(hash_token(invitation.token)) == invitation
+
+
+def test_what_a_prepared_look_up_cannot_do_is_refused_when_it_compiles():
+    invitation = InvitationFactory()
+    token_hash = hash_token(invitation.token)
+    with pytest.raises(ImproperlyConfigured, match="unique"):
+        PreparedGet(lambda: Invitation.objects.all(), "name").get("Ann")
+    # The instrument's file is a JSON column, which Django decodes after reading it.
+    with pytest.raises(ImproperlyConfigured, match="convert"):
+        PreparedGet(lambda: Invitation.objects.select_related("round__instrument"), "token_hash").get(token_hash)
+    with pytest.raises(ImproperlyConfigured, match="only parameter"):
+        PreparedGet(lambda: Invitation.objects.filter(organisation="Police"), "token_hash").get(token_hash)
