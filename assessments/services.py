@@ -54,6 +54,7 @@ from assessments.selectors import (
     round_reminder_due,
 )
 from assessments.tokens import issue_token, token_for
+from config.prepared import PreparedGet
 from outbox import services as outbox
 from outbox.models import Purpose
 
@@ -442,6 +443,22 @@ _LOCKED_FIELDS = (
 )
 
 
+# Compiled once per process (``config.prepared``): the submit's locking reads, on every respondent's submit.
+_LOCK_INVITATION = PreparedGet(
+    lambda: Invitation.objects.select_for_update(of=("self",)).select_related("response").only(*_LOCKED_FIELDS), "id"
+)
+# The round with its partnership and instrument (unlocked): the thank-you page shows them, the instrument's read
+# model is keyed by it.
+_LOCK_ROUND_TO_SUBMIT = PreparedGet(
+    lambda: (
+        Round.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("partnership", "instrument")
+        .defer("instrument__source")
+    ),
+    "id",
+)
+
+
 def _lock_for_answers(
     invitation: Invitation, require_open: bool, *, create: bool, locked: bool = False
 ) -> tuple[Invitation, Response | None, bool]:
@@ -455,14 +472,9 @@ def _lock_for_answers(
     transaction (the journey's saves, ``selectors.invitation_to_save(token)``), so reading it
     again would find the same row.
     """
-    row = (
-        invitation
-        if locked
-        else Invitation.objects.select_for_update(of=("self",))
-        .select_related("response")
-        .only(*_LOCKED_FIELDS)
-        .get(pk=invitation.pk)
-    )
+    row = invitation if locked else _LOCK_INVITATION.get(invitation.pk)
+    if row is None:
+        raise Invitation.DoesNotExist("The invitation was deleted.")
     # PostgreSQL returns the latest version of the locked invitation (if a transaction that held the lock
     # changed it), but the response joined to it as it was when the query began, before the lock was granted.
     # So "submitted" is read from the invitation, and a response missing from the join is looked for again.
@@ -756,14 +768,9 @@ def response_submit(invitation: Invitation, *, require_open: bool = True, receip
     is then unlinked (``assessments.unlinking``). Raises ResponseIncomplete (with every missing item) when
     something is unanswered. With ``receipt``, the respondent is emailed that their invitation was answered.
     """
-    # The partnership and the instrument come in the same query (unlocked): the thank-you page shows them and
-    # the instrument's read model is keyed by it.
-    round_ = (
-        Round.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("partnership", "instrument")
-        .defer("instrument__source")
-        .get(pk=invitation.round_id)
-    )
+    round_ = _LOCK_ROUND_TO_SUBMIT.get(invitation.round_id)
+    if round_ is None:
+        raise Round.DoesNotExist("The round was deleted.")
     invitation.round = round_
     try:
         locked, response, _ = _lock_for_answers(invitation, require_open, create=False)

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import IntegerField, Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
@@ -34,6 +34,7 @@ M = TypeVar("M", bound=Model)
 
 # Compiled in place of the value looked up, and never sent: each call passes its own value.
 _PLACEHOLDER = "prepared-get-placeholder"
+_NUMBER_PLACEHOLDER = -20_261_202
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,12 @@ class PreparedGet(Generic[M]):
 
     @cached_property
     def _compiled(self) -> _Compiled:
-        queryset = self._build().filter(**{self._field: _PLACEHOLDER})
-        model = queryset.model
-        if not getattr(model._meta.get_field(self._field), "unique", False):
+        model = self._build().model
+        field = model._meta.get_field(self._field)
+        if not getattr(field, "unique", False):
             raise ImproperlyConfigured(f"PreparedGet needs a unique field; {model.__name__}.{self._field} is not.")
+        placeholder = _NUMBER_PLACEHOLDER if isinstance(field, IntegerField) else _PLACEHOLDER
+        queryset = self._build().filter(**{self._field: placeholder})
         queryset.query.clear_ordering(force=True)  # as QuerySet.get does
         connection = connections[queryset.db]
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -73,7 +76,7 @@ class PreparedGet(Generic[M]):
         # Django compiles FOR UPDATE only inside a transaction.
         with transaction.atomic(using=queryset.db) if locks and connection.get_autocommit() else nullcontext():
             sql, params = compiler.as_sql()
-        if list(params) != [_PLACEHOLDER] or compiler.annotation_col_map:
+        if list(params) != [placeholder] or compiler.annotation_col_map:
             raise ImproperlyConfigured("PreparedGet compiles a QuerySet whose only parameter is the value looked up.")
         columns = [expression for expression, _sql, _alias in compiler.select]
         if compiler.get_converters(columns):

@@ -10,20 +10,40 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from assessments import selectors, services
-from assessments.models import Invitation
+from assessments.models import Invitation, Round
 from assessments.tests.factories import InvitationFactory, RoundFactory, answer_sheets, submitted_response
 from assessments.tokens import hash_token
 from config.prepared import PreparedGet
 
 pytestmark = pytest.mark.django_db
 
-# Each look-up and the QuerySet it was compiled from.
+# Each look-up, the QuerySet it was compiled from, the field it looks up and that field's value.
 LOOKUPS = {
-    "page": (selectors._PAGE_LOOKUP, selectors._page_invitations),
-    "save": (selectors._SAVE_LOOKUP, selectors._save_invitations),
+    "page": (selectors._PAGE_LOOKUP, selectors._page_invitations, "token_hash", lambda i: i.token_hash),
+    "save": (selectors._SAVE_LOOKUP, selectors._save_invitations, "token_hash", lambda i: i.token_hash),
     "locking save": (
         selectors._LOCKING_SAVE_LOOKUP,
         lambda: selectors._save_invitations().select_for_update(of=("self",)),
+        "token_hash",
+        lambda i: i.token_hash,
+    ),
+    "submit's invitation": (
+        services._LOCK_INVITATION,
+        lambda: (
+            Invitation.objects.select_for_update(of=("self",)).select_related("response").only(*services._LOCKED_FIELDS)
+        ),
+        "id",
+        lambda i: i.pk,
+    ),
+    "submit's round": (
+        services._LOCK_ROUND_TO_SUBMIT,
+        lambda: (
+            Round.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("partnership", "instrument")
+            .defer("instrument__source")
+        ),
+        "id",
+        lambda i: i.round_id,
     ),
 }
 
@@ -54,38 +74,35 @@ def _loaded(instance):
     return {"values": values, "deferred": deferred, "adding": instance._state.adding, "db": instance._state.db}
 
 
-def _graph(invitation):
-    """The invitation and every related object read with it (None where the relation was read empty)."""
-    round_ = invitation.round if Invitation.round.is_cached(invitation) else None
-    related = {
-        "invitation": _loaded(invitation),
-        "round": _loaded(round_),
-        "response cached": Invitation.response.is_cached(invitation),
-        "response": _loaded(selectors.response_of(invitation)) if Invitation.response.is_cached(invitation) else None,
-    }
-    if round_ is not None:
-        for name in ("partnership", "instrument"):
-            cached = round_._meta.get_field(name).is_cached(round_)
-            related[name] = _loaded(getattr(round_, name)) if cached else "not read"
+def _graph(instance):
+    """The instance and every related object read with it (None where a relation was read empty)."""
+    related = {"instance": _loaded(instance)}
+    relations = {Invitation: ("round", "response"), Round: ("partnership", "instrument")}
+    for name in relations.get(type(instance), ()):
+        field = instance._meta.get_field(name)
+        if not field.is_cached(instance):
+            related[name] = "not read"
+            continue
+        value = getattr(instance, name, None) if name != "response" else selectors.response_of(instance)
+        related[name] = _graph(value) if value is not None else None
     return related
 
 
 @pytest.mark.parametrize("name", list(LOOKUPS))
 def test_a_prepared_look_up_returns_what_its_queryset_returns_in_one_query_of_the_same_sql(name):
-    prepared, build = LOOKUPS[name]
+    prepared, build, field, key = LOOKUPS[name]
     invitations = _invitations_in_every_state()
     with transaction.atomic():
         for invitation in invitations:
-            token_hash = invitation.token_hash
             with CaptureQueriesContext(connection) as expected_sql:
-                expected = build().get(token_hash=token_hash)
+                expected = build().get(**{field: key(invitation)})
             with CaptureQueriesContext(connection) as sql:
-                found = prepared.get(token_hash)
-            assert found is not None and found.pk == invitation.pk
+                found = prepared.get(key(invitation))
+            assert found is not None and found.pk == expected.pk
             assert _graph(found) == _graph(expected)
             assert len(sql) == 1, "the related objects come with it, as with select_related"
             assert sql[0]["sql"] == expected_sql[0]["sql"].replace(" LIMIT 21", ""), "not the ORM's SQL"
-        assert prepared.get(hash_token("no such link")) is None
+        assert prepared.get(hash_token("no such link") if field == "token_hash" else 0) is None
 
 
 def test_the_look_ups_still_answer_by_token():
