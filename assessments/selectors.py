@@ -290,14 +290,18 @@ def default_structure() -> InstrumentStructure | None:
 # --- Invitations and responses ----------------------------------------------------------------------------
 
 
-# What no journey page shows: the instrument's file, the round's email texts and the partnership's register
-# details. Each column left out is one fewer for Django to compile and PostgreSQL to send, on every request.
+# What no journey page shows: the instrument's file, the round's email texts, the facilitator's account and the
+# partnership's register details. Each column left out is one fewer for PostgreSQL to send on every request.
 _JOURNEY_UNUSED = (
     "round__instrument__source",
     "round__invitation_subject",
     "round__invitation_body",
     "round__reminder_subject",
     "round__reminder_body",
+    *(
+        f"round__facilitator__{name}"
+        for name in ("password", "last_login", "is_superuser", "is_staff", "is_active", "date_joined")
+    ),
     *(
         f"round__partnership__{name}"
         for name in (
@@ -330,9 +334,12 @@ _JOURNEY_UNUSED = (
 
 
 def _page_invitations() -> QuerySet[Invitation]:
-    # No ordering and no more joins than the pages need: this runs on every respondent's request, and
-    # PostgreSQL's planning time grows with each join (the facilitator is loaded only where shown).
-    invitations = Invitation.objects.select_related("round__partnership", "round__instrument", "response")
+    # No more joins than the pages need: this runs on every respondent's request. The facilitator is the
+    # contact named on the welcome page and on every page that explains why a link cannot be used: their name
+    # and address only (never their password hash or their account's dates).
+    invitations = Invitation.objects.select_related(
+        "round__partnership", "round__instrument", "round__facilitator", "response"
+    )
     return invitations.defer(*_JOURNEY_UNUSED)
 
 

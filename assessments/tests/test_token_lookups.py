@@ -77,7 +77,7 @@ def _loaded(instance):
 def _graph(instance):
     """The instance and every related object read with it (None where a relation was read empty)."""
     related = {"instance": _loaded(instance)}
-    relations = {Invitation: ("round", "response"), Round: ("partnership", "instrument")}
+    relations = {Invitation: ("round", "response"), Round: ("partnership", "instrument", "facilitator")}
     for name in relations.get(type(instance), ()):
         field = instance._meta.get_field(name)
         if not field.is_cached(instance):
