@@ -11,9 +11,9 @@ keeps the ORM's SQL and the ORM's way of building instances, and only stops repe
   ``Model.from_db`` and the ``select_related`` populators.
 
 What it does not do, checked when it compiles (``ImproperlyConfigured`` rather than a wrong answer): a QuerySet
-with another parameter than the value looked up, with annotations, or with a column whose value Django converts
-after reading it (a field with ``from_db_value``, or a backend converter). The tests compare its instances
-with the QuerySet's, field by field, deferral by deferral and relation by relation.
+with another parameter than the value looked up, with annotations or prefetch_related, or with a column whose
+value Django converts after reading it (a field with ``from_db_value``, or a backend converter). The tests
+compare its instances with the QuerySet's, field by field, deferral by deferral and relation by relation.
 """
 
 from __future__ import annotations
@@ -69,6 +69,9 @@ class PreparedGet(Generic[M]):
             raise ImproperlyConfigured(f"PreparedGet needs a unique field; {model.__name__}.{self._field} is not.")
         placeholder = _NUMBER_PLACEHOLDER if isinstance(field, IntegerField) else _PLACEHOLDER
         queryset = self._build().filter(**{self._field: placeholder})
+        # What ModelIterable would add after select_related's objects (the QuerySet's own attributes).
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]  # noqa: SLF001
+            raise ImproperlyConfigured("PreparedGet builds what select_related reads: no prefetch_related.")
         queryset.query.clear_ordering(force=True)  # as QuerySet.get does
         connection = connections[queryset.db]
         compiler = queryset.query.get_compiler(using=queryset.db)

@@ -133,5 +133,7 @@ def test_what_a_prepared_look_up_cannot_do_is_refused_when_it_compiles():
     # The instrument's file is a JSON column, which Django decodes after reading it.
     with pytest.raises(ImproperlyConfigured, match="convert"):
         PreparedGet(lambda: Invitation.objects.select_related("round__instrument"), "token_hash").get(token_hash)
+    with pytest.raises(ImproperlyConfigured, match="prefetch_related"):
+        PreparedGet(lambda: Invitation.objects.prefetch_related("round__invitations"), "token_hash").get(token_hash)
     with pytest.raises(ImproperlyConfigured, match="only parameter"):
         PreparedGet(lambda: Invitation.objects.filter(organisation="Police"), "token_hash").get(token_hash)
