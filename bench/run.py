@@ -364,12 +364,14 @@ def results(repeat: int) -> None:
     if small is None:
         raise RuntimeError("No bench round: run the bench_data command first.")
     big = big_round()
+    # A submitted response keeps its scores and answers on its own row (answer rows are a draft's): the floor
+    # aggregates each principle's stored score. (It used to sum answer rows, which submitted responses no longer
+    # have: it measured an empty aggregate.)
     aggregate_sql = (
-        "SELECT principle, avg(score), percentile_cont(0.5) WITHIN GROUP (ORDER BY score), min(score), max(score),"
-        " count(*) FROM (SELECT a.response_id, st.principle_id AS principle, sum(a.value) AS score"
-        " FROM assessments_answer a JOIN assessments_response r ON r.id = a.response_id"
-        " JOIN assessments_statement st ON st.id = a.statement_id"
-        " WHERE r.round_id = %s AND r.status = 'submitted' GROUP BY 1, 2) x GROUP BY principle"
+        "SELECT u.principle, avg(u.score), percentile_cont(0.5) WITHIN GROUP (ORDER BY u.score), min(u.score),"
+        " max(u.score), count(*) FROM assessments_response r,"
+        " unnest(r.principle_scores) WITH ORDINALITY AS u(score, principle)"
+        " WHERE r.round_id = %s AND r.status = 'submitted' GROUP BY u.principle"
     )
     for label, round_ in (("12", small), ("200", big)):
 
