@@ -364,9 +364,9 @@ def results(repeat: int) -> None:
     if small is None:
         raise RuntimeError("No bench round: run the bench_data command first.")
     big = big_round()
-    # A submitted response keeps its scores and answers on its own row (answer rows are a draft's): the floor
-    # aggregates each principle's stored score. (It used to sum answer rows, which submitted responses no longer
-    # have: it measured an empty aggregate.)
+    # A submitted response keeps its principle scores on its own row (and an anonymous round's has no answer rows
+    # any more: its draft's are deleted when it is unlinked): the floor aggregates each principle's stored score.
+    # (It used to sum answer rows, and measured an empty aggregate on the bench's anonymous round of 200.)
     aggregate_sql = (
         "SELECT u.principle, avg(u.score), percentile_cont(0.5) WITHIN GROUP (ORDER BY u.score), min(u.score),"
         " max(u.score), count(*) FROM assessments_response r,"
