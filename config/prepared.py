@@ -26,21 +26,22 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
-from django.db.models import IntegerField, Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models import Field, IntegerField, Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
 # Compiled in place of the value looked up, and never sent: each call passes its own value.
 _PLACEHOLDER = "prepared-get-placeholder"
-_NUMBER_PLACEHOLDER = -20_261_202
+_NUMBER_PLACEHOLDER = 1  # within the range of every integer field, which Django checks as it compiles
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     db: str
+    field: Field
     locks: bool
     model: type[Model]
     init_list: list[str]
@@ -65,13 +66,17 @@ class PreparedGet(Generic[M]):
     def _compiled(self) -> _Compiled:
         model = self._build().model
         field = model._meta.get_field(self._field)
-        if not getattr(field, "unique", False):
+        if not isinstance(field, Field) or not field.unique:
             raise ImproperlyConfigured(f"PreparedGet needs a unique field; {model.__name__}.{self._field} is not.")
         placeholder = _NUMBER_PLACEHOLDER if isinstance(field, IntegerField) else _PLACEHOLDER
         queryset = self._build().filter(**{self._field: placeholder})
-        # What ModelIterable would add after select_related's objects (the QuerySet's own attributes).
+        # What ModelIterable would add after select_related's objects (the QuerySet's own attributes), and what
+        # it does not build at all (values(), distinct, slices, unions).
         if queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]  # noqa: SLF001
             raise ImproperlyConfigured("PreparedGet builds what select_related reads: no prefetch_related.")
+        query = queryset.query
+        if queryset._iterable_class is not ModelIterable or query.distinct or query.is_sliced or query.combinator:  # noqa: SLF001
+            raise ImproperlyConfigured("PreparedGet builds model instances of a plain QuerySet.")
         queryset.query.clear_ordering(force=True)  # as QuerySet.get does
         connection = connections[queryset.db]
         compiler = queryset.query.get_compiler(using=queryset.db)
@@ -90,7 +95,10 @@ class PreparedGet(Generic[M]):
         start, end = fields[0], fields[-1] + 1
         return _Compiled(
             sql=sql,
+            # The database is the QuerySet's when first compiled: one database here (a read replica's router
+            # would not be asked again on later calls).
             db=queryset.db,
+            field=field,
             locks=locks,
             model=klass_info["model"],
             init_list=[column.target.attname for column in columns[start:end]],
@@ -106,8 +114,13 @@ class PreparedGet(Generic[M]):
         connection = connections[compiled.db]
         if compiled.locks and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        # The value as the QuerySet would send it (through the field: an integer field refuses "abc" here, with
+        # Django's ValueError, instead of the database failing the transaction).
+        parameter = compiled.field.get_db_prep_value(value, connection)
+        if parameter is None:  # the SQL compares with "=", which matches no NULL
+            raise ValueError("PreparedGet looks up a value, not None.")
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, [value])
+            cursor.execute(compiled.sql, [parameter])
             row = cursor.fetchone()
         if row is None:
             return None

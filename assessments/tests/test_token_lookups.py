@@ -3,6 +3,7 @@ their QuerySets return: the same SQL, the same values, the same deferred fields,
 
 from __future__ import annotations
 
+import django
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
@@ -71,7 +72,8 @@ def _loaded(instance):
     values = {
         f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if f.attname not in deferred
     }
-    return {"values": values, "deferred": deferred, "adding": instance._state.adding, "db": instance._state.db}
+    state = {name: value for name, value in vars(instance._state).items() if name != "fields_cache"}
+    return {"values": values, "deferred": deferred, "state": state, "cached": sorted(instance._state.fields_cache)}
 
 
 def _graph(instance):
@@ -137,3 +139,31 @@ def test_what_a_prepared_look_up_cannot_do_is_refused_when_it_compiles():
         PreparedGet(lambda: Invitation.objects.prefetch_related("round__invitations"), "token_hash").get(token_hash)
     with pytest.raises(ImproperlyConfigured, match="only parameter"):
         PreparedGet(lambda: Invitation.objects.filter(organisation="Police"), "token_hash").get(token_hash)
+
+
+def test_a_value_is_sent_as_the_queryset_would_send_it():
+    """Through the field: a bad id is Django's ValueError, and the transaction goes on; None is refused."""
+    invitation = InvitationFactory()
+    with transaction.atomic():
+        with pytest.raises(ValueError, match="expected a number"):
+            services._LOCK_INVITATION.get("abc")
+        with pytest.raises(ValueError, match="not None"):
+            services._LOCK_INVITATION.get(None)
+        assert services._LOCK_INVITATION.get(str(invitation.pk)) == invitation
+
+
+def test_querysets_it_would_not_build_as_django_does_are_refused():
+    token_hash = hash_token("no such link")
+    for build in (
+        lambda: Invitation.objects.values(),
+        lambda: Invitation.objects.distinct(),
+        lambda: Invitation.objects.all()[:5],
+    ):
+        with pytest.raises((ImproperlyConfigured, TypeError)):  # Django itself refuses to filter a slice
+            PreparedGet(build, "token_hash").get(token_hash)
+
+
+def test_it_is_checked_against_the_django_it_mirrors():
+    """PreparedGet builds instances as Django 5.2's ModelIterable does: a new Django must be checked against it
+    (``config/prepared.py``) before this test is changed."""
+    assert django.VERSION[:2] == (5, 2)
