@@ -148,7 +148,7 @@ def round_counts(round_: Round) -> RoundCounts:
 def round_invited(round_: Round) -> int:
     """Return how many people are invited to the round (live invitations): ``round_counts(round_).invited``
     alone, for the respondent's welcome page (one index scan, without the other counts' join of responses)."""
-    return Invitation.objects.filter(round=round_, revoked_at__isnull=True).count()
+    return Invitation.objects.live().filter(round=round_).count()
 
 
 def round_invitations(round_: Round) -> QuerySet[Invitation]:

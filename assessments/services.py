@@ -447,8 +447,8 @@ _LOCKED_FIELDS = (
 _LOCK_INVITATION = PreparedGet(
     lambda: Invitation.objects.select_for_update(of=("self",)).select_related("response").only(*_LOCKED_FIELDS), "id"
 )
-# The round with its partnership and instrument (unlocked): the thank-you page shows them, the instrument's read
-# model is keyed by it.
+# The round, locked, with its partnership and instrument (not locked): the thank-you page shows them, and the
+# instrument's read model is keyed by it.
 _LOCK_ROUND_TO_SUBMIT = PreparedGet(
     lambda: (
         Round.objects.select_for_update(of=("self",), no_key=True)

@@ -59,17 +59,17 @@ class PreparedGet(Generic[M]):
     """
 
     def __init__(self, build: Callable[[], QuerySet[M]], field: str) -> None:
-        self._build = build
+        self.build = build  # the QuerySet it compiles (the tests compare with it)
         self._field = field
 
     @cached_property
     def _compiled(self) -> _Compiled:
-        model = self._build().model
+        model = self.build().model
         field = model._meta.get_field(self._field)
         if not isinstance(field, Field) or not field.unique:
             raise ImproperlyConfigured(f"PreparedGet needs a unique field; {model.__name__}.{self._field} is not.")
         placeholder = _NUMBER_PLACEHOLDER if isinstance(field, IntegerField) else _PLACEHOLDER
-        queryset = self._build().filter(**{self._field: placeholder})
+        queryset = self.build().filter(**{self._field: placeholder})
         # What ModelIterable would add after select_related's objects (the QuerySet's own attributes), and what
         # it does not build at all (values(), distinct, slices, unions).
         if queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]  # noqa: SLF001
